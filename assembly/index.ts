@@ -1,0 +1,22 @@
+// The module's exports. Only numbers cross: sizes, byte offsets, hyperparameters.
+export { dot } from './kernels/dot';
+export { axpy } from './kernels/axpy';
+export { sigmoid } from './kernels/sigmoid';
+export { rowLoss, rowLossGrad } from './kernels/losses';
+export { drawBelow } from './random';
+export { shuffleRows } from './shuffle';
+export { step } from './optimizers';
+export { trainEpoch, predictLogits } from './train';
+
+/** Allocates size bytes (16-byte aligned) from the module's heap; may grow memory. */
+export function alloc(size: usize): usize {
+  return heap.alloc(size);
+}
+
+/** Returns a block from alloc to the heap. */
+export function free(ptr: usize): void {
+  heap.free(ptr);
+}
+
+/** For tests: the last step's squared gradient norm and largest parameter change. */
+export { lastGradNormSq, lastMaxChange } from './optimizers';

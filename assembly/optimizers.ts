@@ -1,0 +1,150 @@
+// The parameter update: one pass over all parameters that applies the optimizer,
+// and measures the gradient L2 norm and the largest parameter change on the way.
+// PyTorch semantics; src/optim/optimizers.ts is the float64 reference twin.
+// Parameters and state are stored as f32, each update is computed in f64.
+
+// Layout of the optimizer block (f64 values at optPtr), written by src/engines/wasm.ts.
+export const OPT_KIND = 0;        // 0 sgd, 1 adam, 2 adamw, 3 rmsprop, 4 adagrad
+export const OPT_MOMENTUM = 1;
+export const OPT_DAMPENING = 2;
+export const OPT_NESTEROV = 3;
+export const OPT_WEIGHT_DECAY = 4;
+export const OPT_BETA1 = 5;
+export const OPT_BETA2 = 6;
+export const OPT_EPS = 7;
+export const OPT_AMSGRAD = 8;
+export const OPT_ALPHA = 9;
+export const OPT_CENTERED = 10;
+export const OPT_LR_DECAY = 11;
+export const OPT_STEP = 12;       // steps taken so far (PyTorch's state['step'])
+
+const SGD = 0;
+const ADAM = 1;
+const ADAMW = 2;
+const RMSPROP = 3;
+const ADAGRAD = 4;
+
+/** Squared L2 norm of the last gradient passed to step. */
+export let lastGradNormSq: f64 = 0;
+/** Largest |change| of a parameter in the last step. */
+export let lastMaxChange: f64 = 0;
+
+// @ts-ignore: decorator
+@inline function hyper(optPtr: usize, i: i32): f64 {
+  return load<f64>(optPtr + (<usize>i << 3));
+}
+
+/**
+ * Updates n parameters at paramsPtr from the gradient at gradPtr. slotsPtr holds
+ * three state vectors of n f32 each (sgd: momentum buffer; adam/adamw: exp_avg,
+ * exp_avg_sq, max_exp_avg_sq; rmsprop: square_avg, momentum_buffer, grad_avg;
+ * adagrad: state_sum). Sets lastGradNormSq and lastMaxChange.
+ */
+export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, n: i32, lr: f64): void {
+  const kind = <i32>hyper(optPtr, OPT_KIND);
+  const t = hyper(optPtr, OPT_STEP) + 1;
+  store<f64>(optPtr + (<usize>OPT_STEP << 3), t);
+  const wd = hyper(optPtr, OPT_WEIGHT_DECAY);
+  const mu = hyper(optPtr, OPT_MOMENTUM);
+  const eps = hyper(optPtr, OPT_EPS);
+  const s0 = slotsPtr;
+  const s1 = slotsPtr + (<usize>n << 2);
+  const s2 = slotsPtr + (<usize>n << 3);
+  let normSq: f64 = 0;
+  let maxChange: f64 = 0;
+
+  if (kind == SGD) {
+    const dampening = hyper(optPtr, OPT_DAMPENING);
+    const nesterov = hyper(optPtr, OPT_NESTEROV) != 0;
+    for (let i = 0; i < n; i++) {
+      const off = <usize>i << 2;
+      const p = <f64>load<f32>(paramsPtr + off);
+      const g0 = <f64>load<f32>(gradPtr + off);
+      normSq += g0 * g0;
+      let g = g0 + wd * p;
+      if (mu != 0) {
+        const buf = t == 1 ? g : mu * <f64>load<f32>(s0 + off) + (1 - dampening) * g;
+        store<f32>(s0 + off, <f32>buf);
+        g = nesterov ? g + mu * buf : buf;
+      }
+      const q = <f32>(p - lr * g);
+      maxChange = max(maxChange, abs(<f64>q - p));
+      store<f32>(paramsPtr + off, q);
+    }
+  } else if (kind == ADAM || kind == ADAMW) {
+    const b1 = hyper(optPtr, OPT_BETA1);
+    const b2 = hyper(optPtr, OPT_BETA2);
+    const amsgrad = hyper(optPtr, OPT_AMSGRAD) != 0;
+    const bc1 = 1 - Math.pow(b1, t);
+    const sqrtBc2 = Math.sqrt(1 - Math.pow(b2, t));
+    const stepSize = lr / bc1;
+    for (let i = 0; i < n; i++) {
+      const off = <usize>i << 2;
+      let p = <f64>load<f32>(paramsPtr + off);
+      const p0 = p;
+      const g0 = <f64>load<f32>(gradPtr + off);
+      normSq += g0 * g0;
+      let g = g0;
+      if (kind == ADAMW) p *= 1 - lr * wd;
+      else g += wd * p;
+      const m = b1 * <f64>load<f32>(s0 + off) + (1 - b1) * g;
+      const v = b2 * <f64>load<f32>(s1 + off) + (1 - b2) * g * g;
+      store<f32>(s0 + off, <f32>m);
+      store<f32>(s1 + off, <f32>v);
+      let vHat = v;
+      if (amsgrad) {
+        vHat = max(<f64>load<f32>(s2 + off), v);
+        store<f32>(s2 + off, <f32>vHat);
+      }
+      const q = <f32>(p - stepSize * m / (Math.sqrt(vHat) / sqrtBc2 + eps));
+      maxChange = max(maxChange, abs(<f64>q - p0));
+      store<f32>(paramsPtr + off, q);
+    }
+  } else if (kind == RMSPROP) {
+    const alpha = hyper(optPtr, OPT_ALPHA);
+    const centered = hyper(optPtr, OPT_CENTERED) != 0;
+    for (let i = 0; i < n; i++) {
+      const off = <usize>i << 2;
+      const p = <f64>load<f32>(paramsPtr + off);
+      const g0 = <f64>load<f32>(gradPtr + off);
+      normSq += g0 * g0;
+      const g = g0 + wd * p;
+      const sq = alpha * <f64>load<f32>(s0 + off) + (1 - alpha) * g * g;
+      store<f32>(s0 + off, <f32>sq);
+      let avg: f64;
+      if (centered) {
+        const ga = alpha * <f64>load<f32>(s2 + off) + (1 - alpha) * g;
+        store<f32>(s2 + off, <f32>ga);
+        avg = Math.sqrt(sq - ga * ga) + eps;
+      } else {
+        avg = Math.sqrt(sq) + eps;
+      }
+      let q: f32;
+      if (mu > 0) {
+        const buf = mu * <f64>load<f32>(s1 + off) + g / avg;
+        store<f32>(s1 + off, <f32>buf);
+        q = <f32>(p - lr * buf);
+      } else {
+        q = <f32>(p - lr * g / avg);
+      }
+      maxChange = max(maxChange, abs(<f64>q - p));
+      store<f32>(paramsPtr + off, q);
+    }
+  } else if (kind == ADAGRAD) {
+    const clr = lr / (1 + (t - 1) * hyper(optPtr, OPT_LR_DECAY));
+    for (let i = 0; i < n; i++) {
+      const off = <usize>i << 2;
+      const p = <f64>load<f32>(paramsPtr + off);
+      const g0 = <f64>load<f32>(gradPtr + off);
+      normSq += g0 * g0;
+      const g = g0 + wd * p;
+      const sum = <f64>load<f32>(s0 + off) + g * g;
+      store<f32>(s0 + off, <f32>sum);
+      const q = <f32>(p - clr * g / (Math.sqrt(sum) + eps));
+      maxChange = max(maxChange, abs(<f64>q - p));
+      store<f32>(paramsPtr + off, q);
+    }
+  }
+  lastGradNormSq = normSq;
+  lastMaxChange = maxChange;
+}

@@ -1,0 +1,53 @@
+// The one interface every engine implements. Models are written once against it;
+// the WASM engines and the pure-TypeScript reference engine sit behind it.
+import type { LossKind } from '../reference/losses.js';
+import type { RngState } from '../reference/random.js';
+import type { ResolvedOptimizer } from '../optim/optimizers.js';
+import type { EpochStats } from '../reference/train.js';
+
+export type { EpochStats };
+
+/** Engines by name; 'auto' picks the fastest one this runtime supports. */
+export type EngineName = 'wasm-simd' | 'wasm-scalar' | 'js';
+export type EngineOption = EngineName | 'auto';
+
+/** A source of trainers for one engine. */
+export interface Engine {
+  readonly name: EngineName;
+  /** A trainer for a linear model with `features` inputs and one output. */
+  createTrainer(features: number, loss: LossKind): Trainer;
+}
+
+/** Training data copied into the engine, with room for the shuffle. Free it when done. */
+export interface TrainingData {
+  readonly rows: number;
+  free(): void;
+}
+
+/** Parameters and optimizer state saved for a later restore (divergence, best weights). */
+export interface TrainerState {
+  readonly params: Float64Array;
+  readonly optimizerStep: number;
+  readonly slots: Float64Array[];
+}
+
+/** The parameters of one model and the optimizer state that goes with them. */
+export interface Trainer {
+  readonly features: number;
+  /** A copy of [w (features), bias]. */
+  getParams(): Float64Array;
+  /** Sets [w (features), bias]. */
+  setParams(params: ArrayLike<number>): void;
+  /** Chooses the optimizer and resets its state. */
+  setOptimizer(opt: ResolvedOptimizer): void;
+  saveState(): TrainerState;
+  restoreState(state: TrainerState): void;
+  /** Copies X (rows x features, row-major) and y into the engine. */
+  loadData(X: Float32Array, y: Float32Array, rows: number, shuffle: boolean): TrainingData;
+  /** One epoch: shuffles (if the data was loaded with shuffle), then one update per batch with lrs[batch]. */
+  trainEpoch(data: TrainingData, batchSize: number, lrs: Float64Array, rng: RngState): EpochStats;
+  /** The logit w.x + b of each of rows rows. */
+  logits(X: Float32Array, rows: number): Float64Array;
+  /** Frees engine memory; idempotent. */
+  dispose(): void;
+}

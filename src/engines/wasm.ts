@@ -1,0 +1,225 @@
+// The WASM engines (SIMD and scalar builds of the same source). This file owns
+// the layout of each model's block of WASM memory; every typed-array view is
+// taken from the runtime right before use, so memory growth never leaves a stale one.
+import type { Engine, Trainer, TrainerState, TrainingData } from './engine.js';
+import type { LossKind } from '../reference/losses.js';
+import type { RngState } from '../reference/random.js';
+import type { EpochStats } from '../reference/train.js';
+import { bucketCount } from '../reference/shuffle.js';
+import { createOptimizerState, resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
+import type { WasmRuntime } from '../wasm/runtime.js';
+
+// The optimizer block's f64 fields, as numbered in assembly/optimizers.ts.
+const OPT = { kind: 0, momentum: 1, dampening: 2, nesterov: 3, weightDecay: 4, beta1: 5, beta2: 6, eps: 7, amsgrad: 8, alpha: 9, centered: 10, lrDecay: 11, step: 12 };
+const OPT_KINDS = { sgd: 0, adam: 1, adamw: 2, rmsprop: 3, adagrad: 4 } as const;
+const OPT_FIELDS = 16;
+// The stats block's f64 fields, as numbered in assembly/train.ts.
+const STATS = { lossSum: 0, gradNorm: 1, maxStep: 2, batches: 3, diverged: 4 };
+const STATS_FIELDS = 8;
+const SLOTS = 3;
+
+const align16 = (bytes: number) => (bytes + 15) & ~15;
+
+class WasmData implements TrainingData {
+  lrsPtr = 0;
+  lrsCapacity = 0;
+  constructor(
+    private readonly rt: WasmRuntime,
+    readonly rows: number,
+    public xPtr: number,
+    public yPtr: number,
+    public spareXPtr: number, // scatter target for the shuffle, 0 if none
+    public spareYPtr: number,
+    readonly orderPtr: number, // 0 when not shuffling
+    readonly countsPtr: number,
+    readonly buckets: number,
+  ) {}
+
+  /** A buffer for n per-batch learning rates, grown as needed. */
+  lrs(n: number): number {
+    if (n > this.lrsCapacity) {
+      this.rt.free(this.lrsPtr);
+      this.lrsPtr = this.rt.alloc(n * 8);
+      this.lrsCapacity = n;
+    }
+    return this.lrsPtr;
+  }
+
+  free(): void {
+    for (const p of [this.xPtr, this.yPtr, this.spareXPtr, this.spareYPtr, this.orderPtr, this.countsPtr, this.lrsPtr]) {
+      this.rt.free(p);
+    }
+    this.xPtr = this.yPtr = this.spareXPtr = this.spareYPtr = this.lrsPtr = 0;
+    (this as { orderPtr: number }).orderPtr = 0;
+    (this as { countsPtr: number }).countsPtr = 0;
+  }
+}
+
+class WasmTrainer implements Trainer {
+  private readonly nParams: number; // features + bias, padded to a multiple of 4 for SIMD
+  private base: number;
+  private readonly paramsPtr: number;
+  private readonly gradPtr: number;
+  private readonly gradSumPtr: number;
+  private readonly slotsPtr: number;
+  private readonly optPtr: number;
+  private readonly statsPtr: number;
+  private readonly rngPtr: number;
+  private opt: ResolvedOptimizer = resolveOptimizer('sgd');
+
+  constructor(private readonly rt: WasmRuntime, readonly features: number, private readonly loss: LossKind) {
+    const n = (this.nParams = (features + 1 + 3) & ~3);
+    const bytes = (3 + SLOTS) * n * 4 + (OPT_FIELDS + STATS_FIELDS) * 8 + 16;
+    this.base = rt.alloc(bytes);
+    this.paramsPtr = this.base;
+    this.gradPtr = this.paramsPtr + n * 4;
+    this.gradSumPtr = this.gradPtr + n * 4;
+    this.slotsPtr = this.gradSumPtr + n * 4;
+    this.optPtr = this.slotsPtr + SLOTS * n * 4;
+    this.statsPtr = this.optPtr + OPT_FIELDS * 8;
+    this.rngPtr = this.statsPtr + STATS_FIELDS * 8;
+    rt.f32.fill(0, this.base >>> 2, (this.base + bytes) >>> 2);
+    this.setOptimizer(this.opt);
+  }
+
+  getParams(): Float64Array {
+    return Float64Array.from(this.rt.readF32(this.paramsPtr, this.features + 1));
+  }
+
+  setParams(params: ArrayLike<number>): void {
+    this.rt.writeF32(this.paramsPtr, params);
+  }
+
+  setOptimizer(opt: ResolvedOptimizer): void {
+    this.opt = opt;
+    const f64 = this.rt.f64;
+    const o = this.optPtr >>> 3;
+    f64.fill(0, o, o + OPT_FIELDS);
+    f64[o + OPT.kind] = OPT_KINDS[opt.name];
+    f64[o + OPT.momentum] = opt.momentum;
+    f64[o + OPT.dampening] = opt.dampening;
+    f64[o + OPT.nesterov] = opt.nesterov ? 1 : 0;
+    f64[o + OPT.weightDecay] = opt.weightDecay;
+    f64[o + OPT.beta1] = opt.betas[0];
+    f64[o + OPT.beta2] = opt.betas[1];
+    f64[o + OPT.eps] = opt.eps;
+    f64[o + OPT.amsgrad] = opt.amsgrad ? 1 : 0;
+    f64[o + OPT.alpha] = opt.alpha;
+    f64[o + OPT.centered] = opt.centered ? 1 : 0;
+    f64[o + OPT.lrDecay] = opt.lrDecay;
+    // The reference decides how state starts (e.g. Adagrad's initial accumulator).
+    const initial = createOptimizerState(opt, this.features + 1);
+    this.writeSlots(initial.slots);
+  }
+
+  saveState(): TrainerState {
+    const slots: Float64Array[] = [];
+    for (let s = 0; s < SLOTS; s++) {
+      slots.push(Float64Array.from(this.rt.readF32(this.slotsPtr + s * this.nParams * 4, this.features + 1)));
+    }
+    return { params: this.getParams(), optimizerStep: this.rt.f64[(this.optPtr >>> 3) + OPT.step], slots };
+  }
+
+  restoreState(saved: TrainerState): void {
+    this.setParams(saved.params);
+    this.rt.f64[(this.optPtr >>> 3) + OPT.step] = saved.optimizerStep;
+    this.writeSlots(saved.slots);
+  }
+
+  loadData(X: Float32Array, y: Float32Array, rows: number, shuffle: boolean): TrainingData {
+    const rt = this.rt;
+    const cols = this.features;
+    const buckets = shuffle ? bucketCount(rows, cols) : 1;
+    const scatter = shuffle && buckets > 1;
+    const ptrs: number[] = [];
+    try {
+      const xPtr = track(ptrs, rt.alloc(align16(rows * cols * 4)));
+      const yPtr = track(ptrs, rt.alloc(align16(rows * 4)));
+      const spareXPtr = scatter ? track(ptrs, rt.alloc(align16(rows * cols * 4))) : 0;
+      const spareYPtr = scatter ? track(ptrs, rt.alloc(align16(rows * 4))) : 0;
+      const orderPtr = shuffle ? track(ptrs, rt.alloc(align16(rows * 4))) : 0;
+      const countsPtr = shuffle ? track(ptrs, rt.alloc(align16(2 * buckets * 4))) : 0;
+      // Copy only after every allocation: growth would not break this, but it keeps the order obvious.
+      rt.f32.set(X.subarray(0, rows * cols), xPtr >>> 2);
+      rt.f32.set(y.subarray(0, rows), yPtr >>> 2);
+      return new WasmData(rt, rows, xPtr, yPtr, spareXPtr, spareYPtr, orderPtr, countsPtr, buckets);
+    } catch (err) {
+      for (const p of ptrs) rt.free(p);
+      throw err;
+    }
+  }
+
+  trainEpoch(data: TrainingData, batchSize: number, lrs: Float64Array, rng: RngState): EpochStats {
+    const rt = this.rt;
+    const d = data as WasmData;
+    const cols = this.features;
+    const lrsPtr = d.lrs(lrs.length); // may grow memory: views below are taken after it
+    rt.f64.set(lrs, lrsPtr >>> 3);
+    rt.u32.set(rng, this.rngPtr >>> 2);
+    if (d.orderPtr) {
+      const scattered = rt.exports.shuffleRows(
+        this.rngPtr, d.xPtr, d.yPtr, d.spareXPtr, d.spareYPtr, d.orderPtr, d.countsPtr, d.rows, cols, d.buckets,
+      );
+      if (scattered) {
+        [d.xPtr, d.spareXPtr] = [d.spareXPtr, d.xPtr];
+        [d.yPtr, d.spareYPtr] = [d.spareYPtr, d.yPtr];
+      }
+      rng.set(rt.u32.subarray(this.rngPtr >>> 2, (this.rngPtr >>> 2) + 4));
+    }
+    rt.exports.trainEpoch(
+      this.loss, d.xPtr, d.yPtr, d.orderPtr, d.rows, cols, batchSize, this.paramsPtr, this.gradPtr,
+      this.gradSumPtr, this.nParams, this.slotsPtr, this.optPtr, lrsPtr, this.statsPtr,
+    );
+    const f64 = rt.f64;
+    const s = this.statsPtr >>> 3;
+    return {
+      lossSum: f64[s + STATS.lossSum],
+      gradNorm: f64[s + STATS.gradNorm],
+      maxStep: f64[s + STATS.maxStep],
+      batches: f64[s + STATS.batches],
+      diverged: f64[s + STATS.diverged],
+    };
+  }
+
+  logits(X: Float32Array, rows: number): Float64Array {
+    const rt = this.rt;
+    const xPtr = rt.alloc(align16(rows * this.features * 4));
+    let outPtr = 0;
+    try {
+      outPtr = rt.alloc(align16(rows * 4));
+      rt.f32.set(X.subarray(0, rows * this.features), xPtr >>> 2);
+      rt.exports.predictLogits(xPtr, rows, this.features, this.paramsPtr, outPtr);
+      return Float64Array.from(rt.readF32(outPtr, rows));
+    } finally {
+      rt.free(xPtr);
+      rt.free(outPtr);
+    }
+  }
+
+  dispose(): void {
+    this.rt.free(this.base);
+    this.base = 0;
+  }
+
+  private writeSlots(slots: Float64Array[]): void {
+    const f32 = this.rt.f32;
+    for (let s = 0; s < SLOTS; s++) {
+      const at = (this.slotsPtr >>> 2) + s * this.nParams;
+      f32.fill(0, at, at + this.nParams);
+      f32.set(slots[s], at);
+    }
+  }
+}
+
+function track(ptrs: number[], ptr: number): number {
+  ptrs.push(ptr);
+  return ptr;
+}
+
+/** An engine over one instantiated WASM build. */
+export function wasmEngine(rt: WasmRuntime): Engine {
+  return {
+    name: rt.simd ? 'wasm-simd' : 'wasm-scalar',
+    createTrainer: (features, loss) => new WasmTrainer(rt, features, loss),
+  };
+}

@@ -1,0 +1,12 @@
+// steepest: gradient-descent training with a WebAssembly SIMD inner loop.
+export { ready } from './wasm/runtime.js';
+export { availableEngines } from './engines/select.js';
+export { LinearRegression, type RegressionMetrics } from './models/LinearRegression.js';
+export { LogisticRegression, type ClassificationMetrics } from './models/LogisticRegression.js';
+export type { ModelOptions, InitOption, LinearModelJSON } from './models/linearModel.js';
+export type { FitOptions } from './models/fitOptions.js';
+export type { History, EpochRecord, StopReason } from './models/history.js';
+export type { EngineName, EngineOption } from './engines/engine.js';
+export type { MatrixInput, TargetInput } from './validate.js';
+export type { OptimizerName, OptimizerOptions } from './optim/optimizers.js';
+export { DivergenceError, ValidationError, DisposedError } from './errors.js';

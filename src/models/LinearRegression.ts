@@ -1,0 +1,50 @@
+// Least-squares linear regression trained by gradient descent on the mean squared error.
+import { LOSS_MSE } from '../reference/losses.js';
+import type { MatrixInput, TargetInput } from '../validate.js';
+import { LinearModel, checkJSON, type ModelOptions } from './linearModel.js';
+import type { EngineOption } from '../engines/engine.js';
+
+/** evaluate() of a regression model. */
+export interface RegressionMetrics {
+  /** The training loss: mean squared error. */
+  loss: number;
+  mse: number;
+  /** Coefficient of determination (1 is perfect; 0 is no better than the mean). */
+  r2: number;
+}
+
+/** y ~ w.x + b, fit by minimizing mean((w.x + b - y)^2). */
+export class LinearRegression extends LinearModel {
+  constructor(options: ModelOptions) {
+    super(options, { loss: LOSS_MSE, name: 'LinearRegression', binary: false });
+  }
+
+  /** Predicted values, one per row. */
+  predict(X: MatrixInput): Float32Array {
+    return Float32Array.from(this.logits(X));
+  }
+
+  /** Mean squared error and R^2 on (X, y). */
+  evaluate(X: MatrixInput, y: TargetInput): RegressionMetrics {
+    const { z, t } = this.logitsAndTargets(X, y);
+    let mean = 0;
+    for (let i = 0; i < t.length; i++) mean += t[i];
+    mean /= t.length;
+    let ssRes = 0;
+    let ssTot = 0;
+    for (let i = 0; i < t.length; i++) {
+      ssRes += (z[i] - t[i]) ** 2;
+      ssTot += (t[i] - mean) ** 2;
+    }
+    const mse = ssRes / t.length;
+    // scikit-learn's convention for constant targets: 1 if perfect, else 0.
+    const r2 = ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot;
+    return { loss: mse, mse, r2 };
+  }
+
+  /** Rebuilds a model from toJSON() output. */
+  static fromJSON(json: unknown, options: { engine?: EngineOption } = {}): LinearRegression {
+    const j = checkJSON(json, 'LinearRegression');
+    return new LinearRegression({ features: j.features, engine: options.engine, init: { weights: j.weights, bias: j.bias } });
+  }
+}

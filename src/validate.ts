@@ -1,0 +1,156 @@
+// Input checks. Everything here runs before anything is written to WASM memory,
+// reads the caller's arrays without modifying them, and names the argument,
+// the position and the value in its error.
+import { ValidationError } from './errors.js';
+
+/** A number as it would be printed in an error: NaN, Infinity, 1e+39, 'text', or a type name. */
+export function show(v: unknown): string {
+  if (typeof v === 'number') return Object.is(v, -0) ? '0' : String(v);
+  if (typeof v === 'string') return `'${v}'`;
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  return typeof v === 'object' ? 'an object' : String(v);
+}
+
+/** Throws unless v is an integer >= 1. */
+export function positiveInteger(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new ValidationError(`${name} must be a positive integer, got ${show(v)}`);
+  }
+  return v;
+}
+
+/** Throws unless v is a finite number > 0. */
+export function positiveFinite(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw new ValidationError(`${name} must be a finite number > 0, got ${show(v)}`);
+  }
+  return v;
+}
+
+/** Throws unless v is a finite number. */
+export function finite(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ValidationError(`${name} must be a finite number, got ${show(v)}`);
+  }
+  return v;
+}
+
+/** Throws if options has a key outside allowed (catches typos like `epoch`). */
+export function knownKeys(what: string, options: object, allowed: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new ValidationError(`unknown ${what} '${key}' (expected one of ${allowed.join(', ')})`);
+    }
+  }
+}
+
+/** Throws unless v is undefined or a plain options object. */
+export function optionsObject(name: string, v: unknown): Record<string, unknown> {
+  if (v === undefined) return {};
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v)) {
+    throw new ValidationError(`${name} must be an options object, got ${show(v)}`);
+  }
+  return v as Record<string, unknown>;
+}
+
+/** Feature matrices accepted by fit, predict and evaluate. */
+export type MatrixInput = Float32Array | Float64Array | readonly (readonly number[])[];
+/** Targets accepted by fit and evaluate. */
+export type TargetInput = Float32Array | Float64Array | Int32Array | Uint8Array | readonly number[];
+
+/** A validated copy of X: rows x features, row-major float32. */
+export interface Matrix {
+  data: Float32Array;
+  rows: number;
+}
+
+// Why a value cannot be stored as float32, or null if it can.
+function badValue(v: unknown): string | null {
+  if (typeof v !== 'number') return 'a non-number';
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return 'Infinity';
+  if (v === -Infinity) return '-Infinity';
+  if (!Number.isFinite(Math.fround(v))) return 'too large';
+  return null;
+}
+
+function matrixValueError(name: string, v: unknown, row: number, col: number, why: string): ValidationError {
+  if (why === 'too large') {
+    return new ValidationError(
+      `${name} value ${show(v)} at row ${row}, column ${col} is too large for float32 (largest magnitude is 3.4028234663852886e+38)`,
+    );
+  }
+  if (why === 'a non-number') {
+    return new ValidationError(`${name} contains a non-number at row ${row}, column ${col}: ${show(v)}`);
+  }
+  return new ValidationError(`${name} contains ${why} at row ${row}, column ${col}`);
+}
+
+/** Validates X against the feature count and returns a float32 copy. */
+export function toMatrix(X: unknown, features: number, name = 'X'): Matrix {
+  if (X instanceof Float32Array || X instanceof Float64Array) {
+    if (X.length === 0) throw new ValidationError(`${name} is empty`);
+    if (X.length % features !== 0) {
+      throw new ValidationError(`${name} has length ${X.length}, which is not a multiple of features (${features})`);
+    }
+    const rows = X.length / features;
+    for (let i = 0; i < X.length; i++) {
+      const why = badValue(X[i]);
+      if (why) throw matrixValueError(name, X[i], Math.floor(i / features), i % features, why);
+    }
+    return { data: Float32Array.from(X), rows };
+  }
+  if (Array.isArray(X)) {
+    if (X.length === 0) throw new ValidationError(`${name} is empty`);
+    const data = new Float32Array(X.length * features);
+    for (let r = 0; r < X.length; r++) {
+      const row: unknown = X[r];
+      if (!Array.isArray(row) && !(row instanceof Float32Array) && !(row instanceof Float64Array)) {
+        throw new ValidationError(`${name} row ${r} must be an array of ${features} numbers, got ${show(row)}`);
+      }
+      const cells = row as ArrayLike<unknown>;
+      if (cells.length !== features) {
+        throw new ValidationError(`${name} row ${r} has ${cells.length} columns, expected ${features}`);
+      }
+      for (let c = 0; c < features; c++) {
+        const why = badValue(cells[c]);
+        if (why) throw matrixValueError(name, cells[c], r, c, why);
+        data[r * features + c] = cells[c] as number;
+      }
+    }
+    return { data, rows: X.length };
+  }
+  throw new ValidationError(`${name} must be a Float32Array, Float64Array or number[][], got ${show(X)}`);
+}
+
+const TARGET_TYPES = [Float32Array, Float64Array, Int32Array, Uint8Array];
+
+/** Validates y against the row count (and 0/1 labels when binary) and returns a float32 copy. */
+export function toTargets(y: unknown, rows: number, binaryFor: string | null, name = 'y'): Float32Array {
+  if (!Array.isArray(y) && !TARGET_TYPES.some((T) => y instanceof T)) {
+    throw new ValidationError(
+      `${name} must be a Float32Array, Float64Array, Int32Array, Uint8Array or number[], got ${show(y)}`,
+    );
+  }
+  const values = y as ArrayLike<unknown>;
+  if (values.length !== rows) {
+    throw new ValidationError(`${name} has ${values.length} values but X has ${rows} rows`);
+  }
+  const out = new Float32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const v = values[i];
+    const why = badValue(v);
+    if (why === 'too large') {
+      throw new ValidationError(`${name} value ${show(v)} at index ${i} is too large for float32 (largest magnitude is 3.4028234663852886e+38)`);
+    }
+    if (why === 'a non-number') throw new ValidationError(`${name} contains a non-number at index ${i}: ${show(v)}`);
+    if (why) throw new ValidationError(`${name} contains ${why} at index ${i}`);
+    if (binaryFor && v !== 0 && v !== 1) {
+      throw new ValidationError(`${name} must contain only 0 or 1 for ${binaryFor}, got ${show(v)} at index ${i}`);
+    }
+    out[i] = v as number;
+  }
+  return out;
+}
