@@ -4,9 +4,11 @@ export { axpy } from './kernels/axpy';
 export { sigmoid } from './kernels/sigmoid';
 export { rowLoss, rowLossGrad } from './kernels/losses';
 export { drawBelow } from './random';
-export { shuffleRows } from './shuffle';
+export { planScatter, scatterRows, permuteBuckets } from './shuffle';
 export { step } from './optimizers';
 export { trainEpoch, predictLogits } from './train';
+export { readSequential, readRows } from './bounds';
+export { expNegLanes, log1pUnitLanes } from './kernels/vmath';
 
 /** Allocates size bytes (16-byte aligned) from the module's heap; may grow memory. */
 export function alloc(size: usize): usize {

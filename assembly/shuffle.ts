@@ -1,60 +1,92 @@
-// A uniform random permutation of the rows per epoch, computed with streaming
+// A uniform random permutation of the rows every epoch, built from streaming
 // passes (random access into a large array costs ~10x a sequential read):
-//   1. draw a random bucket for every row, in storage order;
-//   2. scatter rows into their buckets (one sequential read, a few write streams);
-//   3. Fisher-Yates shuffle each bucket's row indices; a bucket fits in cache.
-// Each arrangement has probability B^-N * prod(1/n_b!) summed over bucket sizes,
-// the same for every permutation, so the visit order is exactly uniform.
-// src/reference/shuffle.ts is the twin; both consume the PRNG identically.
+//   planScatter   draws a bucket for every position of the current arrangement;
+//   scatterRows   copies rows into their buckets: one sequential read, a few write
+//                 streams (during training this reuses the read the epoch does anyway);
+//   permuteBuckets Fisher-Yates shuffles each bucket's row indices; a bucket fits in cache.
+// Every arrangement has probability B^-N * prod(1/n_b!) summed over bucket sizes,
+// the same for each permutation, so the visit order is exactly uniform and
+// independent of earlier epochs. src/reference/shuffle.ts is the twin; both
+// consume the PRNG identically.
 import { loadRng, storeRng, below } from './random';
 
 /**
- * Shuffles for one epoch. Writes global row indices to orderPtr (u32 x rows):
- * training visits row order[p] at position p. With buckets > 1 rows (X and y)
- * are first scattered from src to dst and order indexes dst; with one bucket
- * nothing is copied and order indexes src. countsPtr is scratch of 2*buckets u32.
- * Returns 1 when dst holds the data, 0 when src does.
+ * Draws the bucket of each of rows positions into idsPtr (u32), and writes the
+ * buckets' start rows to startsPtr (u32 x buckets+1) and copies of them, the
+ * write cursors, to cursorsPtr (u32 x buckets).
  */
-export function shuffleRows(
-  statePtr: usize, srcXPtr: usize, srcYPtr: usize, dstXPtr: usize, dstYPtr: usize,
-  orderPtr: usize, countsPtr: usize, rows: i32, cols: i32, buckets: i32,
-): i32 {
+export function planScatter(statePtr: usize, idsPtr: usize, startsPtr: usize, cursorsPtr: usize, rows: i32, buckets: i32): void {
   loadRng(statePtr);
-  const startsPtr = countsPtr + (<usize>buckets << 2);
-  let scattered = 0;
-  if (buckets > 1) {
-    memory.fill(countsPtr, 0, <usize>buckets << 2);
-    for (let i = 0; i < rows; i++) {
-      const b = below(<u32>buckets);
-      store<u32>(orderPtr + (<usize>i << 2), b);
-      const c = countsPtr + (<usize>b << 2);
-      store<u32>(c, load<u32>(c) + 1);
-    }
-    let start: u32 = 0;
-    for (let b = 0; b < buckets; b++) {
-      const c = countsPtr + (<usize>b << 2);
-      const n = load<u32>(c);
-      store<u32>(startsPtr + (<usize>b << 2), start);
-      store<u32>(c, start); // counts become write cursors
-      start += n;
-    }
-    const rowBytes = <usize>cols << 2;
-    for (let i = 0; i < rows; i++) {
-      const c = countsPtr + (<usize>load<u32>(orderPtr + (<usize>i << 2)) << 2);
-      const dst = load<u32>(c);
-      store<u32>(c, dst + 1);
-      memory.copy(dstXPtr + <usize>dst * rowBytes, srcXPtr + <usize>i * rowBytes, rowBytes);
-      store<f32>(dstYPtr + (<usize>dst << 2), load<f32>(srcYPtr + (<usize>i << 2)));
-    }
-    scattered = 1;
-  } else {
-    store<u32>(startsPtr, 0);
-    store<u32>(countsPtr, <u32>rows); // cursor of the single bucket = its end
+  memory.fill(cursorsPtr, 0, <usize>buckets << 2);
+  for (let p = 0; p < rows; p++) {
+    const b = below(<u32>buckets);
+    store<u32>(idsPtr + (<usize>p << 2), b);
+    const c = cursorsPtr + (<usize>b << 2);
+    store<u32>(c, load<u32>(c) + 1);
   }
-  // After the scatter each cursor sits at the end of its bucket.
+  let start: u32 = 0;
+  for (let b = 0; b < buckets; b++) {
+    const c = cursorsPtr + (<usize>b << 2);
+    const n = load<u32>(c);
+    store<u32>(startsPtr + (<usize>b << 2), start);
+    store<u32>(c, start);
+    start += n;
+  }
+  store<u32>(startsPtr + (<usize>buckets << 2), start);
+  storeRng(statePtr);
+}
+
+/** Copies n f32 values; an inline loop, because memory.copy is a runtime call that costs more than a short row. */
+// @ts-ignore: decorator
+@inline export function copyRow(dstPtr: usize, srcPtr: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(dstPtr + off, v128.load(srcPtr + off));
+    }
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(dstPtr + off, load<f32>(srcPtr + off));
+  }
+}
+
+/**
+ * For positions from..to of the source arrangement (row order[p], or row p when
+ * orderPtr is 0), copies the row and its target to the next free slot of bucket
+ * ids[p] in dst.
+ */
+// @ts-ignore: decorator
+@inline export function scatterKernel(
+  srcXPtr: usize, srcYPtr: usize, orderPtr: usize, idsPtr: usize, cursorsPtr: usize,
+  dstXPtr: usize, dstYPtr: usize, from: i32, to: i32, cols: i32,
+): void {
+  const rowBytes = <usize>cols << 2;
+  for (let p = from; p < to; p++) {
+    const r = orderPtr ? load<u32>(orderPtr + (<usize>p << 2)) : <u32>p;
+    const c = cursorsPtr + (<usize>load<u32>(idsPtr + (<usize>p << 2)) << 2);
+    const dst = load<u32>(c);
+    store<u32>(c, dst + 1);
+    copyRow(dstXPtr + <usize>dst * rowBytes, srcXPtr + <usize>r * rowBytes, cols);
+    store<f32>(dstYPtr + (<usize>dst << 2), load<f32>(srcYPtr + (<usize>r << 2)));
+  }
+}
+
+/** scatterKernel over positions from..to (see there). */
+export function scatterRows(
+  srcXPtr: usize, srcYPtr: usize, orderPtr: usize, idsPtr: usize, cursorsPtr: usize,
+  dstXPtr: usize, dstYPtr: usize, from: i32, to: i32, cols: i32,
+): void {
+  scatterKernel(srcXPtr, srcYPtr, orderPtr, idsPtr, cursorsPtr, dstXPtr, dstYPtr, from, to, cols);
+}
+
+/** Writes to orderPtr a uniform random order of each bucket's rows (bucket b is rows starts[b]..starts[b+1]). */
+export function permuteBuckets(statePtr: usize, orderPtr: usize, startsPtr: usize, buckets: i32): void {
+  loadRng(statePtr);
   for (let b = 0; b < buckets; b++) {
     const start = load<u32>(startsPtr + (<usize>b << 2));
-    const end = load<u32>(countsPtr + (<usize>b << 2));
+    const end = load<u32>(startsPtr + (<usize>(b + 1) << 2));
     for (let k = start; k < end; k++) store<u32>(orderPtr + (<usize>k << 2), k);
     for (let k = end - start; k > 1; k--) {
       const j = below(k);
@@ -66,5 +98,4 @@ export function shuffleRows(
     }
   }
   storeRng(statePtr);
-  return scattered;
 }

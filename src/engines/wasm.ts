@@ -6,6 +6,7 @@ import type { LossKind } from '../reference/losses.js';
 import type { RngState } from '../reference/random.js';
 import type { EpochStats } from '../reference/train.js';
 import { bucketCount } from '../reference/shuffle.js';
+import { shuffledEpoch, type ArrangementOps } from './arrangement.js';
 import { createOptimizerState, resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
 
@@ -20,38 +21,71 @@ const SLOTS = 3;
 
 const align16 = (bytes: number) => (bytes + 15) & ~15;
 
+/** Training data and the shuffle's buffers, as pointers into WASM memory. */
 class WasmData implements TrainingData {
+  arranged = false;
   lrsPtr = 0;
   lrsCapacity = 0;
-  constructor(
-    private readonly rt: WasmRuntime,
-    readonly rows: number,
-    public xPtr: number,
-    public yPtr: number,
-    public spareXPtr: number, // scatter target for the shuffle, 0 if none
-    public spareYPtr: number,
-    readonly orderPtr: number, // 0 when not shuffling
-    readonly countsPtr: number,
-    readonly buckets: number,
-  ) {}
+  readonly buckets: number;
+  xPtr = 0;
+  yPtr = 0;
+  nextXPtr = 0; // the next arrangement (0 without a multi-bucket shuffle)
+  nextYPtr = 0;
+  orderPtr = 0; // visit order (0 when not shuffling)
+  idsPtr = 0;
+  startsPtr = 0;
+  nextStartsPtr = 0;
+  cursorsPtr = 0;
+
+  constructor(private readonly rt: WasmRuntime, readonly rows: number, cols: number, shuffle: boolean) {
+    this.buckets = shuffle ? bucketCount(rows, cols) : 1;
+    const scatter = this.buckets > 1;
+    try {
+      this.xPtr = rt.alloc(align16(rows * cols * 4));
+      this.yPtr = rt.alloc(align16(rows * 4));
+      if (scatter) {
+        this.nextXPtr = rt.alloc(align16(rows * cols * 4));
+        this.nextYPtr = rt.alloc(align16(rows * 4));
+        this.idsPtr = rt.alloc(align16(rows * 4));
+      }
+      if (shuffle) {
+        this.orderPtr = rt.alloc(align16(rows * 4));
+        this.startsPtr = rt.alloc(align16((this.buckets + 1) * 4));
+        this.nextStartsPtr = rt.alloc(align16((this.buckets + 1) * 4));
+        this.cursorsPtr = rt.alloc(align16(this.buckets * 4));
+        const u32 = rt.u32;
+        u32[this.startsPtr >>> 2] = 0;
+        u32[(this.startsPtr >>> 2) + this.buckets] = rows; // one bucket: all rows; more: set by the first plan
+      }
+    } catch (err) {
+      this.free();
+      throw err;
+    }
+  }
 
   /** A buffer for n per-batch learning rates, grown as needed. */
   lrs(n: number): number {
     if (n > this.lrsCapacity) {
       this.rt.free(this.lrsPtr);
+      this.lrsPtr = 0;
       this.lrsPtr = this.rt.alloc(n * 8);
       this.lrsCapacity = n;
     }
     return this.lrsPtr;
   }
 
+  swap(): void {
+    [this.xPtr, this.nextXPtr] = [this.nextXPtr, this.xPtr];
+    [this.yPtr, this.nextYPtr] = [this.nextYPtr, this.yPtr];
+    [this.startsPtr, this.nextStartsPtr] = [this.nextStartsPtr, this.startsPtr];
+  }
+
   free(): void {
-    for (const p of [this.xPtr, this.yPtr, this.spareXPtr, this.spareYPtr, this.orderPtr, this.countsPtr, this.lrsPtr]) {
-      this.rt.free(p);
-    }
-    this.xPtr = this.yPtr = this.spareXPtr = this.spareYPtr = this.lrsPtr = 0;
-    (this as { orderPtr: number }).orderPtr = 0;
-    (this as { countsPtr: number }).countsPtr = 0;
+    const rt = this.rt;
+    for (const p of [this.xPtr, this.yPtr, this.nextXPtr, this.nextYPtr, this.orderPtr, this.idsPtr,
+      this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr]) rt.free(p);
+    this.xPtr = this.yPtr = this.nextXPtr = this.nextYPtr = this.orderPtr = this.idsPtr = 0;
+    this.startsPtr = this.nextStartsPtr = this.cursorsPtr = this.lrsPtr = this.lrsCapacity = 0;
   }
 }
 
@@ -127,50 +161,52 @@ class WasmTrainer implements Trainer {
   }
 
   loadData(X: Float32Array, y: Float32Array, rows: number, shuffle: boolean): TrainingData {
-    const rt = this.rt;
-    const cols = this.features;
-    const buckets = shuffle ? bucketCount(rows, cols) : 1;
-    const scatter = shuffle && buckets > 1;
-    const ptrs: number[] = [];
-    try {
-      const xPtr = track(ptrs, rt.alloc(align16(rows * cols * 4)));
-      const yPtr = track(ptrs, rt.alloc(align16(rows * 4)));
-      const spareXPtr = scatter ? track(ptrs, rt.alloc(align16(rows * cols * 4))) : 0;
-      const spareYPtr = scatter ? track(ptrs, rt.alloc(align16(rows * 4))) : 0;
-      const orderPtr = shuffle ? track(ptrs, rt.alloc(align16(rows * 4))) : 0;
-      const countsPtr = shuffle ? track(ptrs, rt.alloc(align16(2 * buckets * 4))) : 0;
-      // Copy only after every allocation: growth would not break this, but it keeps the order obvious.
-      rt.f32.set(X.subarray(0, rows * cols), xPtr >>> 2);
-      rt.f32.set(y.subarray(0, rows), yPtr >>> 2);
-      return new WasmData(rt, rows, xPtr, yPtr, spareXPtr, spareYPtr, orderPtr, countsPtr, buckets);
-    } catch (err) {
-      for (const p of ptrs) rt.free(p);
-      throw err;
-    }
+    const data = new WasmData(this.rt, rows, this.features, shuffle);
+    // Views are taken after every allocation (which may have grown memory).
+    this.rt.f32.set(X.subarray(0, rows * this.features), data.xPtr >>> 2);
+    this.rt.f32.set(y.subarray(0, rows), data.yPtr >>> 2);
+    return data;
   }
 
   trainEpoch(data: TrainingData, batchSize: number, lrs: Float64Array, rng: RngState): EpochStats {
     const rt = this.rt;
+    const ex = rt.exports;
     const d = data as WasmData;
     const cols = this.features;
     const lrsPtr = d.lrs(lrs.length); // may grow memory: views below are taken after it
     rt.f64.set(lrs, lrsPtr >>> 3);
     rt.u32.set(rng, this.rngPtr >>> 2);
-    if (d.orderPtr) {
-      const scattered = rt.exports.shuffleRows(
-        this.rngPtr, d.xPtr, d.yPtr, d.spareXPtr, d.spareYPtr, d.orderPtr, d.countsPtr, d.rows, cols, d.buckets,
+    const train = (scatter: boolean): EpochStats => {
+      ex.trainEpoch(
+        this.loss, d.xPtr, d.yPtr, d.orderPtr, d.rows, cols, batchSize, this.paramsPtr, this.gradPtr,
+        this.gradSumPtr, this.nParams, this.slotsPtr, this.optPtr, lrsPtr, this.statsPtr,
+        d.buckets > 1 ? d.startsPtr : 0, d.buckets,
+        scatter ? d.idsPtr : 0, d.cursorsPtr, d.nextXPtr, d.nextYPtr,
       );
-      if (scattered) {
-        [d.xPtr, d.spareXPtr] = [d.spareXPtr, d.xPtr];
-        [d.yPtr, d.spareYPtr] = [d.spareYPtr, d.yPtr];
-      }
-      rng.set(rt.u32.subarray(this.rngPtr >>> 2, (this.rngPtr >>> 2) + 4));
+      return this.readStats();
+    };
+    let stats: EpochStats;
+    if (!d.orderPtr) {
+      stats = train(false);
+    } else {
+      const ops: ArrangementOps = {
+        buckets: d.buckets,
+        get arranged() { return d.arranged; },
+        set arranged(v) { d.arranged = v; },
+        plan: () => ex.planScatter(this.rngPtr, d.idsPtr, d.nextStartsPtr, d.cursorsPtr, d.rows, d.buckets),
+        scatterAll: () => ex.scatterRows(d.xPtr, d.yPtr, 0, d.idsPtr, d.cursorsPtr, d.nextXPtr, d.nextYPtr, 0, d.rows, cols),
+        permute: () => ex.permuteBuckets(this.rngPtr, d.orderPtr, d.startsPtr, d.buckets),
+        train,
+        swap: () => d.swap(),
+      };
+      stats = shuffledEpoch(ops);
     }
-    rt.exports.trainEpoch(
-      this.loss, d.xPtr, d.yPtr, d.orderPtr, d.rows, cols, batchSize, this.paramsPtr, this.gradPtr,
-      this.gradSumPtr, this.nParams, this.slotsPtr, this.optPtr, lrsPtr, this.statsPtr,
-    );
-    const f64 = rt.f64;
+    rng.set(rt.u32.subarray(this.rngPtr >>> 2, (this.rngPtr >>> 2) + 4));
+    return stats;
+  }
+
+  private readStats(): EpochStats {
+    const f64 = this.rt.f64;
     const s = this.statsPtr >>> 3;
     return {
       lossSum: f64[s + STATS.lossSum],
@@ -209,11 +245,6 @@ class WasmTrainer implements Trainer {
       f32.set(slots[s], at);
     }
   }
-}
-
-function track(ptrs: number[], ptr: number): number {
-  ptrs.push(ptr);
-  return ptr;
 }
 
 /** An engine over one instantiated WASM build. */

@@ -36,7 +36,8 @@ export function nextU32(s: RngState): number {
 
 /**
  * Uniform integer in [0, n) for 1 <= n < 2^32, without bias (Lemire's
- * multiply-and-reject). r * n < 2^53 so float64 holds the product exactly.
+ * multiply-and-reject: reject while the low word is below (2^32 - n) mod n).
+ * r * n < 2^53, so float64 holds the product exactly.
  */
 export function below(s: RngState, n: number): number {
   const threshold = (0x100000000 - n) % n;

@@ -1,5 +1,5 @@
 // Reference twin of assembly/shuffle.ts: a uniform random permutation of the
-// rows per epoch, made with streaming passes (see that file for why it is uniform).
+// rows per epoch, built from streaming passes (see that file for why it is uniform).
 import { below, type RngState } from './random.js';
 
 /** Target bytes per bucket: well inside this machine's 1 MiB per-core L2. */
@@ -12,47 +12,45 @@ export function bucketCount(rows: number, cols: number): number {
   return Math.max(1, Math.ceil(rows / bucketRows));
 }
 
-/**
- * Shuffles for one epoch: writes to order the row index to visit at each
- * position. With buckets > 1 rows are first scattered from (srcX, srcY) into
- * (dstX, dstY) and order indexes dst; with one bucket order indexes src.
- * Returns whether dst now holds the data.
- */
-export function shuffleRows(
-  rng: RngState, srcX: Float32Array, srcY: Float32Array, dstX: Float32Array, dstY: Float32Array,
-  order: Uint32Array, rows: number, cols: number, buckets: number,
-): boolean {
-  const starts = new Uint32Array(buckets);
-  const ends = new Uint32Array(buckets);
-  let scattered = false;
-  if (buckets > 1) {
-    const counts = new Uint32Array(buckets);
-    for (let i = 0; i < rows; i++) {
-      const b = below(rng, buckets);
-      order[i] = b;
-      counts[b]++;
-    }
-    let start = 0;
-    for (let b = 0; b < buckets; b++) {
-      starts[b] = start;
-      ends[b] = start; // write cursor; ends at the bucket's end
-      start += counts[b];
-    }
-    for (let i = 0; i < rows; i++) {
-      const dst = ends[order[i]]++;
-      dstX.set(srcX.subarray(i * cols, (i + 1) * cols), dst * cols);
-      dstY[dst] = srcY[i];
-    }
-    scattered = true;
-  } else {
-    starts[0] = 0;
-    ends[0] = rows;
+/** Draws each position's bucket into ids; writes bucket starts (buckets+1 entries) and write cursors. */
+export function planScatter(
+  rng: RngState, ids: Uint32Array, starts: Uint32Array, cursors: Uint32Array, rows: number, buckets: number,
+): void {
+  cursors.fill(0, 0, buckets);
+  for (let p = 0; p < rows; p++) {
+    const b = below(rng, buckets);
+    ids[p] = b;
+    cursors[b]++;
   }
+  let start = 0;
+  for (let b = 0; b < buckets; b++) {
+    const n = cursors[b];
+    starts[b] = start;
+    cursors[b] = start;
+    start += n;
+  }
+  starts[buckets] = start;
+}
+
+/** Copies the rows at positions from..to (row order[p], or p without an order) to the next slot of bucket ids[p]. */
+export function scatterRows(
+  srcX: Float32Array, srcY: Float32Array, order: Uint32Array | null, ids: Uint32Array, cursors: Uint32Array,
+  dstX: Float32Array, dstY: Float32Array, from: number, to: number, cols: number,
+): void {
+  for (let p = from; p < to; p++) {
+    const r = order ? order[p] : p;
+    const dst = cursors[ids[p]]++;
+    dstX.set(srcX.subarray(r * cols, (r + 1) * cols), dst * cols);
+    dstY[dst] = srcY[r];
+  }
+}
+
+/** Writes to order a uniform random order of each bucket's rows (bucket b is rows starts[b]..starts[b+1]). */
+export function permuteBuckets(rng: RngState, order: Uint32Array, starts: Uint32Array, buckets: number): void {
   for (let b = 0; b < buckets; b++) {
     const start = starts[b];
-    const end = ends[b];
+    const end = starts[b + 1];
     for (let k = start; k < end; k++) order[k] = k;
-    // Fisher-Yates inside the bucket, which fits in cache.
     for (let k = end - start; k > 1; k--) {
       const j = below(rng, k);
       const t = order[start + k - 1];
@@ -60,5 +58,4 @@ export function shuffleRows(
       order[start + j] = t;
     }
   }
-  return scattered;
 }

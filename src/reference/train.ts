@@ -3,6 +3,7 @@
 import { dot } from './dot.js';
 import { axpy } from './axpy.js';
 import { rowLoss, rowLossGrad, type LossKind } from './losses.js';
+import { scatterRows } from './shuffle.js';
 import { optimizerStep, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
 
 /** What one epoch measured; the same fields the WASM stats block holds. */
@@ -19,13 +20,23 @@ export interface EpochStats {
   diverged: number;
 }
 
+/** Where each visited row is copied for the next epoch's arrangement (see shuffle.ts). */
+export interface ScatterTarget {
+  ids: Uint32Array;
+  cursors: Uint32Array;
+  X: Float32Array;
+  y: Float32Array;
+}
+
 /**
  * Trains one epoch. params is [w (cols), bias]; rows are visited in the order
- * given by order (row indices), or in storage order when it is null.
+ * given by order (row indices), or in storage order when it is null. With a
+ * scatter target each batch's rows are also copied into the next arrangement.
  */
 export function trainEpoch(
   loss: LossKind, X: Float32Array, y: Float32Array, order: Uint32Array | null, rows: number, cols: number,
   batchSize: number, params: Float64Array, opt: ResolvedOptimizer, state: OptimizerState, lrs: Float64Array,
+  scatter: ScatterTarget | null = null,
 ): EpochStats {
   const nParams = cols + 1;
   const grad = new Float64Array(nParams);
@@ -46,6 +57,7 @@ export function trainEpoch(
       axpy(d, X, r * cols, grad, cols);
       grad[cols] += d;
     }
+    if (scatter) scatterRows(X, y, order, scatter.ids, scatter.cursors, scatter.X, scatter.y, start, end, cols);
     if (!Number.isFinite(batchLoss)) {
       diverged = batch;
       break;

@@ -14,17 +14,24 @@ export interface WasmExports {
   rowLoss(kind: number, z: number, y: number): number;
   rowLossGrad(kind: number, z: number, y: number): number;
   drawBelow(statePtr: number, n: number, outPtr: number, count: number): void;
-  shuffleRows(
-    statePtr: number, srcXPtr: number, srcYPtr: number, dstXPtr: number, dstYPtr: number,
-    orderPtr: number, countsPtr: number, rows: number, cols: number, buckets: number,
-  ): number;
+  planScatter(statePtr: number, idsPtr: number, startsPtr: number, cursorsPtr: number, rows: number, buckets: number): void;
+  scatterRows(
+    srcXPtr: number, srcYPtr: number, orderPtr: number, idsPtr: number, cursorsPtr: number,
+    dstXPtr: number, dstYPtr: number, from: number, to: number, cols: number,
+  ): void;
+  permuteBuckets(statePtr: number, orderPtr: number, startsPtr: number, buckets: number): void;
   step(optPtr: number, paramsPtr: number, gradPtr: number, slotsPtr: number, n: number, lr: number): void;
   trainEpoch(
     lossKind: number, xPtr: number, yPtr: number, orderPtr: number, rows: number, cols: number,
     batchSize: number, paramsPtr: number, gradPtr: number, gradSumPtr: number, nParams: number,
     slotsPtr: number, optPtr: number, lrsPtr: number, statsPtr: number,
+    startsPtr: number, buckets: number, idsPtr: number, cursorsPtr: number, nextXPtr: number, nextYPtr: number,
   ): void;
+  expNegLanes(inPtr: number, outPtr: number): void;
+  log1pUnitLanes(inPtr: number, outPtr: number): void;
   predictLogits(xPtr: number, rows: number, cols: number, paramsPtr: number, outPtr: number): void;
+  readSequential(xPtr: number, n: number): number;
+  readRows(xPtr: number, orderPtr: number, rows: number, cols: number): number;
   lastGradNormSq: WebAssembly.Global;
   lastMaxChange: WebAssembly.Global;
 }
