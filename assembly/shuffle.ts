@@ -54,13 +54,13 @@ export function planScatter(statePtr: usize, idsPtr: usize, startsPtr: usize, cu
 
 /**
  * For positions from..to of the source arrangement (row order[p], or row p when
- * orderPtr is 0), copies the row and its target to the next free slot of bucket
- * ids[p] in dst.
+ * orderPtr is 0), copies the row, its target and its weight (when srcSwPtr is
+ * not 0) to the next free slot of bucket ids[p] in dst.
  */
 // @ts-ignore: decorator
 @inline export function scatterKernel(
-  srcXPtr: usize, srcYPtr: usize, orderPtr: usize, idsPtr: usize, cursorsPtr: usize,
-  dstXPtr: usize, dstYPtr: usize, from: i32, to: i32, cols: i32,
+  srcXPtr: usize, srcYPtr: usize, srcSwPtr: usize, orderPtr: usize, idsPtr: usize, cursorsPtr: usize,
+  dstXPtr: usize, dstYPtr: usize, dstSwPtr: usize, from: i32, to: i32, cols: i32,
 ): void {
   const rowBytes = <usize>cols << 2;
   for (let p = from; p < to; p++) {
@@ -70,15 +70,16 @@ export function planScatter(statePtr: usize, idsPtr: usize, startsPtr: usize, cu
     store<u32>(c, dst + 1);
     copyRow(dstXPtr + <usize>dst * rowBytes, srcXPtr + <usize>r * rowBytes, cols);
     store<f32>(dstYPtr + (<usize>dst << 2), load<f32>(srcYPtr + (<usize>r << 2)));
+    if (srcSwPtr) store<f32>(dstSwPtr + (<usize>dst << 2), load<f32>(srcSwPtr + (<usize>r << 2)));
   }
 }
 
 /** scatterKernel over positions from..to (see there). */
 export function scatterRows(
-  srcXPtr: usize, srcYPtr: usize, orderPtr: usize, idsPtr: usize, cursorsPtr: usize,
-  dstXPtr: usize, dstYPtr: usize, from: i32, to: i32, cols: i32,
+  srcXPtr: usize, srcYPtr: usize, srcSwPtr: usize, orderPtr: usize, idsPtr: usize, cursorsPtr: usize,
+  dstXPtr: usize, dstYPtr: usize, dstSwPtr: usize, from: i32, to: i32, cols: i32,
 ): void {
-  scatterKernel(srcXPtr, srcYPtr, orderPtr, idsPtr, cursorsPtr, dstXPtr, dstYPtr, from, to, cols);
+  scatterKernel(srcXPtr, srcYPtr, srcSwPtr, orderPtr, idsPtr, cursorsPtr, dstXPtr, dstYPtr, dstSwPtr, from, to, cols);
 }
 
 /** Writes to orderPtr a uniform random order of each bucket's rows (bucket b is rows starts[b]..starts[b+1]). */

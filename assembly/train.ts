@@ -1,5 +1,6 @@
-// One epoch of mini-batch gradient descent for a linear model, fused into one
-// call so the per-batch loop never returns to JS. src/reference/train.ts is the twin.
+// Mini-batch gradient descent for a linear model, fused into one call per epoch
+// (or per chunk of batches when a callback wants to see progress), so the
+// per-batch loop never returns to JS. src/reference/train.ts is the twin.
 import { dotKernel } from './kernels/dot';
 import { axpyKernel } from './kernels/axpy';
 import { LOSS_BCE, bceLoss, bceGrad, mseLoss, mseGrad, bceShared4, bceLoss4, bceGrad4 } from './kernels/losses';
@@ -9,41 +10,54 @@ import { scatterKernel } from './shuffle';
 import { readSequential } from './bounds';
 
 // Layout of the stats block (f64 values at statsPtr), read by src/engines/wasm.ts.
-export const STAT_LOSS_SUM = 0;   // sum of row losses, each at the parameters its batch saw
-export const STAT_GRAD_NORM = 1;  // L2 norm of the epoch's average gradient
+// The fields accumulate over the chunks of one epoch; firstBatch = 0 resets them.
+export const STAT_LOSS_SUM = 0;   // sum of (weighted) row losses plus penalties, each at the parameters its batch saw
+export const STAT_GRAD_NORM = 1;  // L2 norm of the epoch's average data gradient (set by the last chunk)
 export const STAT_MAX_STEP = 2;   // largest single-step parameter change
 export const STAT_BATCHES = 3;    // batches whose update was applied
 export const STAT_DIVERGED = 4;   // index of the batch whose loss or update was not finite, else -1
+export const STAT_ROWS = 5;       // rows seen so far this epoch
 
 // Keeps the warm-up reads from being optimized away.
 let warmSink: f32 = 0;
 
 /**
- * Trains one epoch over rows x cols f32 values at xPtr with targets at yPtr.
- * Rows are visited in the order given by orderPtr (u32 row indices), or in
- * storage order when orderPtr is 0. Parameters are [w (cols), bias, padding]
- * with nParams entries; lrsPtr holds one f64 learning rate per batch.
+ * Trains batches firstBatch..lastBatch of an epoch over rows x cols f32 values
+ * at xPtr, targets at yPtr and optional per-row weights at swPtr (0 = all 1).
+ * Rows are visited in the order at orderPtr (u32 row indices), or in storage
+ * order when orderPtr is 0. Parameters are [w (cols), bias, padding] with
+ * nParams entries; lrsPtr holds one f64 learning rate per batch; l1 and l2
+ * penalize the weights (not the bias).
  * Shuffling (see shuffle.ts): when startsPtr is not 0 the rows form `buckets`
  * contiguous buckets and each is read once sequentially before its rows are
  * visited in random order, so those reads hit cache; when idsPtr is not 0 each
- * visited row is also copied into the next epoch's arrangement (nextX, nextY).
+ * visited row is also copied into the next epoch's arrangement (nextX, nextY, nextSw).
  */
 export function trainEpoch(
-  lossKind: i32, xPtr: usize, yPtr: usize, orderPtr: usize, rows: i32, cols: i32, batchSize: i32,
+  lossKind: i32, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, rows: i32, cols: i32,
+  batchSize: i32, firstBatch: i32, lastBatch: i32,
   paramsPtr: usize, gradPtr: usize, gradSumPtr: usize, nParams: i32, slotsPtr: usize, optPtr: usize,
-  lrsPtr: usize, statsPtr: usize,
-  startsPtr: usize, buckets: i32, idsPtr: usize, cursorsPtr: usize, nextXPtr: usize, nextYPtr: usize,
+  lrsPtr: usize, l1: f64, l2: f64, statsPtr: usize,
+  startsPtr: usize, buckets: i32, idsPtr: usize, cursorsPtr: usize, nextXPtr: usize, nextYPtr: usize, nextSwPtr: usize,
 ): void {
-  let nextBucket = 0;
   const rowBytes = <usize>cols << 2;
-  const gradBiasPtr = gradPtr + rowBytes;
   const paramBytes = <usize>nParams << 2;
-  memory.fill(gradSumPtr, 0, paramBytes);
-  let lossSum: f64 = 0;
-  let maxStep: f64 = 0;
-  let batch = 0;
+  if (firstBatch == 0) {
+    memory.fill(gradSumPtr, 0, paramBytes);
+    memory.fill(statsPtr, 0, 8 * 8);
+    store<f64>(statsPtr + (STAT_DIVERGED << 3), -1);
+  }
+  let lossSum = load<f64>(statsPtr + (STAT_LOSS_SUM << 3));
+  let maxStep = load<f64>(statsPtr + (STAT_MAX_STEP << 3));
   let diverged = -1;
-  for (let start = 0; start < rows; start += batchSize) {
+  let batch = firstBatch;
+  let start = firstBatch * batchSize;
+  // Buckets that start before this chunk were warmed by an earlier chunk.
+  let nextBucket = 0;
+  if (startsPtr) {
+    while (nextBucket < buckets && <i32>load<u32>(startsPtr + (<usize>nextBucket << 2)) < start) nextBucket++;
+  }
+  for (; batch < lastBatch && start < rows; batch++, start += batchSize) {
     const end = min(start + batchSize, rows);
     memory.fill(gradPtr, 0, paramBytes);
     if (startsPtr) {
@@ -55,41 +69,59 @@ export function trainEpoch(
       }
     }
     let batchLoss: f32;
-    let gradBias: f32;
     if (ASC_FEATURE_SIMD) {
-      batchLoss = batchSimd(lossKind, xPtr, yPtr, orderPtr, start, end, cols, paramsPtr, gradPtr);
-      gradBias = batchGradBias;
+      batchLoss = batchSimd(lossKind, xPtr, yPtr, swPtr, orderPtr, start, end, cols, paramsPtr, gradPtr);
     } else {
-      batchLoss = batchScalar(lossKind, xPtr, yPtr, orderPtr, start, end, cols, paramsPtr, gradPtr);
-      gradBias = batchGradBias;
+      batchLoss = batchScalar(lossKind, xPtr, yPtr, swPtr, orderPtr, start, end, cols, paramsPtr, gradPtr);
     }
-    store<f32>(gradBiasPtr, gradBias);
-    if (idsPtr) scatterKernel(xPtr, yPtr, orderPtr, idsPtr, cursorsPtr, nextXPtr, nextYPtr, start, end, cols);
+    store<f32>(gradPtr + rowBytes, batchGradBias);
+    if (idsPtr) {
+      scatterKernel(xPtr, yPtr, swPtr, orderPtr, idsPtr, cursorsPtr, nextXPtr, nextYPtr, nextSwPtr, start, end, cols);
+    }
     if (!isFinite(batchLoss)) { diverged = batch; break; }
-    // Keep the epoch's running gradient sum, then make this batch's gradient a mean.
-    const invN = <f32>1 / <f32>(end - start);
+    // Keep the epoch's running gradient sum, make this batch's gradient a mean, add the penalties.
+    const n = end - start;
+    const invN = <f32>1 / <f32>n;
     for (let i = 0; i < nParams; i++) {
       const off = <usize>i << 2;
       const g = load<f32>(gradPtr + off);
       store<f32>(gradSumPtr + off, load<f32>(gradSumPtr + off) + g);
       store<f32>(gradPtr + off, g * invN);
     }
+    let penalty: f64 = 0;
+    if (l1 != 0 || l2 != 0) penalty = addPenalty(paramsPtr, gradPtr, cols, l1, l2);
     step(optPtr, paramsPtr, gradPtr, slotsPtr, nParams, load<f64>(lrsPtr + (<usize>batch << 3)));
-    lossSum += <f64>batchLoss;
+    lossSum += <f64>batchLoss + penalty * n;
     if (!isFinite(lastGradNormSq) || !isFinite(lastMaxChange)) { diverged = batch; break; }
     maxStep = max(maxStep, lastMaxChange);
-    batch++;
   }
+  const seen = load<f64>(statsPtr + (STAT_ROWS << 3)) + <f64>(min(start, rows) - firstBatch * batchSize);
   let normSq: f64 = 0;
   for (let i = 0; i < nParams; i++) {
     const g = <f64>load<f32>(gradSumPtr + (<usize>i << 2));
     normSq += g * g;
   }
   store<f64>(statsPtr + (STAT_LOSS_SUM << 3), lossSum);
-  store<f64>(statsPtr + (STAT_GRAD_NORM << 3), Math.sqrt(normSq) / rows);
+  store<f64>(statsPtr + (STAT_GRAD_NORM << 3), Math.sqrt(normSq) / max(seen, 1));
   store<f64>(statsPtr + (STAT_MAX_STEP << 3), maxStep);
   store<f64>(statsPtr + (STAT_BATCHES << 3), batch);
-  store<f64>(statsPtr + (STAT_DIVERGED << 3), diverged);
+  store<f64>(statsPtr + (STAT_ROWS << 3), seen);
+  if (diverged >= 0) store<f64>(statsPtr + (STAT_DIVERGED << 3), diverged);
+}
+
+/** Adds l2 * w + l1 * sign(w) to the weights' gradient; returns l2/2 ||w||^2 + l1 ||w||_1. */
+function addPenalty(paramsPtr: usize, gradPtr: usize, cols: i32, l1: f64, l2: f64): f64 {
+  let sq: f64 = 0;
+  let abs1: f64 = 0;
+  for (let i = 0; i < cols; i++) {
+    const off = <usize>i << 2;
+    const w = <f64>load<f32>(paramsPtr + off);
+    sq += w * w;
+    abs1 += Math.abs(w);
+    const sign: f64 = w > 0 ? 1 : w < 0 ? -1 : 0;
+    store<f32>(gradPtr + off, <f32>(<f64>load<f32>(gradPtr + off) + l2 * w + l1 * sign));
+  }
+  return 0.5 * l2 * sq + l1 * abs1;
 }
 
 // The bias gradient of the last batch (a second return value).
@@ -100,10 +132,15 @@ let batchGradBias: f32 = 0;
   return orderPtr ? load<u32>(orderPtr + (<usize>p << 2)) : <u32>p;
 }
 
-/** Loss sum and gradient (not yet divided by the batch size) of rows start..end, one row at a time. */
+// @ts-ignore: decorator
+@inline function weightAt(swPtr: usize, r: u32): f32 {
+  return swPtr ? load<f32>(swPtr + (<usize>r << 2)) : <f32>1;
+}
+
+/** Weighted loss sum and gradient sum (not yet divided by the batch size) of rows start..end, one row at a time. */
 // @ts-ignore: decorator
 @inline function batchScalar(
-  lossKind: i32, xPtr: usize, yPtr: usize, orderPtr: usize, start: i32, end: i32, cols: i32,
+  lossKind: i32, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, start: i32, end: i32, cols: i32,
   paramsPtr: usize, gradPtr: usize,
 ): f32 {
   const rowBytes = <usize>cols << 2;
@@ -114,14 +151,15 @@ let batchGradBias: f32 = 0;
     const r = rowAt(orderPtr, p);
     const rowPtr = xPtr + <usize>r * rowBytes;
     const y = load<f32>(yPtr + (<usize>r << 2));
+    const s = weightAt(swPtr, r);
     const z = dotKernel(paramsPtr, rowPtr, cols) + bias;
     let d: f32;
     if (lossKind == LOSS_BCE) {
-      batchLoss += bceLoss(z, y);
-      d = bceGrad(z, y);
+      batchLoss += s * bceLoss(z, y);
+      d = s * bceGrad(z, y);
     } else {
-      batchLoss += mseLoss(z, y);
-      d = mseGrad(z, y);
+      batchLoss += s * mseLoss(z, y);
+      d = s * mseGrad(z, y);
     }
     axpyKernel(d, rowPtr, gradPtr, cols);
     gradBias += d;
@@ -137,7 +175,7 @@ let batchGradBias: f32 = 0;
  */
 // @ts-ignore: decorator
 @inline function batchSimd(
-  lossKind: i32, xPtr: usize, yPtr: usize, orderPtr: usize, start: i32, end: i32, cols: i32,
+  lossKind: i32, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, start: i32, end: i32, cols: i32,
   paramsPtr: usize, gradPtr: usize,
 ): f32 {
   const rowBytes = <usize>cols << 2;
@@ -168,6 +206,11 @@ let batchGradBias: f32 = 0;
       const err = f32x4.sub(z, y); // squared error and its derivative 2 (z - y)
       loss = f32x4.mul(err, err);
       d = f32x4.add(err, err);
+    }
+    if (swPtr) {
+      const s = f32x4(weightAt(swPtr, r0), weightAt(swPtr, r1), weightAt(swPtr, r2), weightAt(swPtr, r3));
+      loss = f32x4.mul(loss, s);
+      d = f32x4.mul(d, s);
     }
     if (left < 4) {
       const mask = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(left));

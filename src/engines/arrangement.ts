@@ -1,5 +1,8 @@
 // The order of shuffle steps within an epoch, written once for every engine.
-import type { EpochStats } from '../reference/train.js';
+// With one bucket the data fits in cache and is visited in a Fisher-Yates
+// order in place. Otherwise the first epoch scatters the rows into buckets
+// once; after that each epoch's training pass scatters the rows for the next,
+// so shuffling costs no extra read of the data.
 
 /** The shuffle steps an engine provides over its own buffers (see assembly/shuffle.ts). */
 export interface ArrangementOps {
@@ -12,22 +15,15 @@ export interface ArrangementOps {
   scatterAll(): void;
   /** Shuffles the current arrangement's buckets into the visit order. */
   permute(): void;
-  /** Trains over the current arrangement in visit order; with scatter, copies each row into the next one. */
-  train(scatter: boolean): EpochStats;
   /** Makes the next arrangement current. */
   swap(): void;
 }
 
-/**
- * One shuffled epoch. With one bucket the data fits in cache and is visited in
- * a Fisher-Yates order in place. Otherwise the first epoch scatters the rows
- * into buckets once; after that each epoch's training pass scatters the rows
- * for the next, so shuffling costs no extra read of the data.
- */
-export function shuffledEpoch(ops: ArrangementOps): EpochStats {
+/** Prepares a shuffled epoch; returns whether its training pass must scatter rows into the next arrangement. */
+export function beginShuffledEpoch(ops: ArrangementOps): boolean {
   if (ops.buckets === 1) {
     ops.permute();
-    return ops.train(false);
+    return false;
   }
   if (!ops.arranged) {
     ops.plan();
@@ -37,7 +33,10 @@ export function shuffledEpoch(ops: ArrangementOps): EpochStats {
   }
   ops.permute();
   ops.plan();
-  const stats = ops.train(true);
-  ops.swap();
-  return stats;
+  return true;
+}
+
+/** Finishes a shuffled epoch whose training pass scattered rows. */
+export function endShuffledEpoch(ops: ArrangementOps, scattered: boolean): void {
+  if (scattered) ops.swap();
 }

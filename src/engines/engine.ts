@@ -11,6 +11,16 @@ export type { EpochStats };
 export type EngineName = 'wasm-simd' | 'wasm-scalar' | 'js';
 export type EngineOption = EngineName | 'auto';
 
+/** How to train a run of batches. */
+export interface BatchConfig {
+  batchSize: number;
+  /** Learning rate of each batch of the epoch. */
+  lrs: Float64Array;
+  /** Weight penalties l2/2 ||w||^2 + l1 ||w||_1 (the bias is not penalized). */
+  l1: number;
+  l2: number;
+}
+
 /** A source of trainers for one engine. */
 export interface Engine {
   readonly name: EngineName;
@@ -42,10 +52,14 @@ export interface Trainer {
   setOptimizer(opt: ResolvedOptimizer): void;
   saveState(): TrainerState;
   restoreState(state: TrainerState): void;
-  /** Copies X (rows x features, row-major) and y into the engine. */
-  loadData(X: Float32Array, y: Float32Array, rows: number, shuffle: boolean): TrainingData;
-  /** One epoch: shuffles (if the data was loaded with shuffle), then one update per batch with lrs[batch]. */
-  trainEpoch(data: TrainingData, batchSize: number, lrs: Float64Array, rng: RngState): EpochStats;
+  /** Copies X (rows x features, row-major), y and optional per-row weights into the engine. */
+  loadData(X: Float32Array, y: Float32Array, sampleWeight: Float32Array | null, rows: number, shuffle: boolean): TrainingData;
+  /** Starts an epoch: draws this epoch's visit order when the data was loaded with shuffle. */
+  beginEpoch(data: TrainingData, rng: RngState): void;
+  /** Trains batches first..last of the epoch (one update each); returns the epoch's totals so far. */
+  trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats;
+  /** Ends the epoch. */
+  endEpoch(data: TrainingData): void;
   /** The logit w.x + b of each of rows rows. */
   logits(X: Float32Array, rows: number): Float64Array;
   /** Frees engine memory; idempotent. */

@@ -1,40 +1,49 @@
 // The reference engine: plain TypeScript over the src/reference kernels, float64
 // parameters and arithmetic, float32 data (the same values the WASM engines see).
-import type { Engine, Trainer, TrainerState, TrainingData } from './engine.js';
-import { shuffledEpoch, type ArrangementOps } from './arrangement.js';
+import type { BatchConfig, Engine, Trainer, TrainerState, TrainingData } from './engine.js';
+import { beginShuffledEpoch, endShuffledEpoch, type ArrangementOps } from './arrangement.js';
 import type { LossKind } from '../reference/losses.js';
 import type { RngState } from '../reference/random.js';
-import { bucketCount, permuteBuckets, planScatter, scatterRows } from '../reference/shuffle.js';
-import { predictLogits, trainEpoch, type EpochStats } from '../reference/train.js';
+import { bucketCount, permuteBuckets, planScatter, scatterRows, type Rows } from '../reference/shuffle.js';
+import { epochStats, newEpochProgress, predictLogits, trainBatches, type EpochProgress, type EpochStats } from '../reference/train.js';
 import { createOptimizerState, resolveOptimizer, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
 
 /** Training data and the shuffle's buffers, as plain typed arrays. */
 class JsData implements TrainingData {
   arranged = false;
+  scatter = false; // whether this epoch's pass scatters into the next arrangement
+  progress: EpochProgress;
+  ops: ArrangementOps | null = null;
+  rng: RngState = new Uint32Array(4);
   readonly buckets: number;
-  nextX: Float32Array;
-  nextY: Float32Array;
+  next: Rows;
   order: Uint32Array | null;
   ids: Uint32Array;
   starts: Uint32Array;
   nextStarts: Uint32Array;
   cursors: Uint32Array;
 
-  constructor(readonly rows: number, cols: number, public X: Float32Array, public y: Float32Array, shuffle: boolean) {
+  constructor(readonly rows: number, cols: number, public cur: Rows, shuffle: boolean) {
     this.buckets = shuffle ? bucketCount(rows, cols) : 1;
     const scatter = this.buckets > 1;
-    this.nextX = new Float32Array(scatter ? rows * cols : 0);
-    this.nextY = new Float32Array(scatter ? rows : 0);
+    this.next = {
+      X: new Float32Array(scatter ? rows * cols : 0),
+      y: new Float32Array(scatter ? rows : 0),
+      sw: cur.sw && scatter ? new Float32Array(rows) : null,
+    };
     this.order = shuffle ? new Uint32Array(rows) : null;
     this.ids = new Uint32Array(scatter ? rows : 0);
     this.starts = new Uint32Array(this.buckets + 1);
     this.starts[this.buckets] = rows; // one bucket: all rows; more: set by the first plan()
     this.nextStarts = new Uint32Array(this.buckets + 1);
     this.cursors = new Uint32Array(this.buckets);
+    this.progress = newEpochProgress(cols + 1);
   }
 
   free(): void {
-    this.X = this.y = this.nextX = this.nextY = new Float32Array(0);
+    const empty = { X: new Float32Array(0), y: new Float32Array(0), sw: null };
+    this.cur = empty;
+    this.next = empty;
   }
 }
 
@@ -71,32 +80,43 @@ class JsTrainer implements Trainer {
     saved.slots.forEach((s, i) => this.state.slots[i].set(s));
   }
 
-  loadData(X: Float32Array, y: Float32Array, rows: number, shuffle: boolean): TrainingData {
-    return new JsData(rows, this.features, X.slice(0, rows * this.features), y.slice(0, rows), shuffle);
+  loadData(X: Float32Array, y: Float32Array, sw: Float32Array | null, rows: number, shuffle: boolean): TrainingData {
+    const cur = { X: X.slice(0, rows * this.features), y: y.slice(0, rows), sw: sw ? sw.slice(0, rows) : null };
+    return new JsData(rows, this.features, cur, shuffle);
   }
 
-  trainEpoch(data: TrainingData, batchSize: number, lrs: Float64Array, rng: RngState): EpochStats {
+  beginEpoch(data: TrainingData, rng: RngState): void {
     const d = data as JsData;
     const cols = this.features;
-    const train = (scatter: boolean) =>
-      trainEpoch(this.loss, d.X, d.y, d.order, d.rows, cols, batchSize, this.params, this.opt, this.state, lrs,
-        scatter ? { ids: d.ids, cursors: d.cursors, X: d.nextX, y: d.nextY } : null);
-    if (!d.order) return train(false);
-    const ops: ArrangementOps = {
+    d.progress = newEpochProgress(cols + 1);
+    d.scatter = false;
+    d.rng = rng;
+    if (!d.order) return;
+    d.ops ??= {
       buckets: d.buckets,
-      get arranged() { return d.arranged; },
-      set arranged(v) { d.arranged = v; },
-      plan: () => planScatter(rng, d.ids, d.nextStarts, d.cursors, d.rows, d.buckets),
-      scatterAll: () => scatterRows(d.X, d.y, null, d.ids, d.cursors, d.nextX, d.nextY, 0, d.rows, cols),
-      permute: () => permuteBuckets(rng, d.order!, d.starts, d.buckets),
-      train,
+      arranged: false,
+      plan: () => planScatter(d.rng, d.ids, d.nextStarts, d.cursors, d.rows, d.buckets),
+      scatterAll: () => scatterRows(d.cur, null, d.ids, d.cursors, d.next, 0, d.rows, cols),
+      permute: () => permuteBuckets(d.rng, d.order!, d.starts, d.buckets),
       swap: () => {
-        [d.X, d.nextX] = [d.nextX, d.X];
-        [d.y, d.nextY] = [d.nextY, d.y];
+        [d.cur, d.next] = [d.next, d.cur];
         [d.starts, d.nextStarts] = [d.nextStarts, d.starts];
       },
     };
-    return shuffledEpoch(ops);
+    d.scatter = beginShuffledEpoch(d.ops);
+  }
+
+  trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats {
+    const d = data as JsData;
+    const target = d.scatter ? { ids: d.ids, cursors: d.cursors, dst: d.next } : null;
+    trainBatches(this.loss, d.cur, d.order, d.rows, this.features, config.batchSize, first, last, this.params,
+      this.opt, this.state, config.lrs, config, d.progress, target);
+    return epochStats(d.progress);
+  }
+
+  endEpoch(data: TrainingData): void {
+    const d = data as JsData;
+    if (d.ops) endShuffledEpoch(d.ops, d.scatter);
   }
 
   logits(X: Float32Array, rows: number): Float64Array {

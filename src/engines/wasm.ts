@@ -1,12 +1,12 @@
 // The WASM engines (SIMD and scalar builds of the same source). This file owns
 // the layout of each model's block of WASM memory; every typed-array view is
 // taken from the runtime right before use, so memory growth never leaves a stale one.
-import type { Engine, Trainer, TrainerState, TrainingData } from './engine.js';
+import type { BatchConfig, Engine, Trainer, TrainerState, TrainingData } from './engine.js';
 import type { LossKind } from '../reference/losses.js';
 import type { RngState } from '../reference/random.js';
 import type { EpochStats } from '../reference/train.js';
 import { bucketCount } from '../reference/shuffle.js';
-import { shuffledEpoch, type ArrangementOps } from './arrangement.js';
+import { beginShuffledEpoch, endShuffledEpoch, type ArrangementOps } from './arrangement.js';
 import { createOptimizerState, resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
 
@@ -23,29 +23,34 @@ const align16 = (bytes: number) => (bytes + 15) & ~15;
 
 /** Training data and the shuffle's buffers, as pointers into WASM memory. */
 class WasmData implements TrainingData {
-  arranged = false;
+  scatter = false; // whether this epoch's pass scatters into the next arrangement
+  ops: ArrangementOps | null = null;
   lrsPtr = 0;
   lrsCapacity = 0;
   readonly buckets: number;
   xPtr = 0;
   yPtr = 0;
+  swPtr = 0; // per-row weights (0 when unweighted)
   nextXPtr = 0; // the next arrangement (0 without a multi-bucket shuffle)
   nextYPtr = 0;
+  nextSwPtr = 0;
   orderPtr = 0; // visit order (0 when not shuffling)
   idsPtr = 0;
   startsPtr = 0;
   nextStartsPtr = 0;
   cursorsPtr = 0;
 
-  constructor(private readonly rt: WasmRuntime, readonly rows: number, cols: number, shuffle: boolean) {
+  constructor(private readonly rt: WasmRuntime, readonly rows: number, cols: number, weighted: boolean, shuffle: boolean) {
     this.buckets = shuffle ? bucketCount(rows, cols) : 1;
     const scatter = this.buckets > 1;
     try {
       this.xPtr = rt.alloc(align16(rows * cols * 4));
       this.yPtr = rt.alloc(align16(rows * 4));
+      if (weighted) this.swPtr = rt.alloc(align16(rows * 4));
       if (scatter) {
         this.nextXPtr = rt.alloc(align16(rows * cols * 4));
         this.nextYPtr = rt.alloc(align16(rows * 4));
+        if (weighted) this.nextSwPtr = rt.alloc(align16(rows * 4));
         this.idsPtr = rt.alloc(align16(rows * 4));
       }
       if (shuffle) {
@@ -77,14 +82,15 @@ class WasmData implements TrainingData {
   swap(): void {
     [this.xPtr, this.nextXPtr] = [this.nextXPtr, this.xPtr];
     [this.yPtr, this.nextYPtr] = [this.nextYPtr, this.yPtr];
+    [this.swPtr, this.nextSwPtr] = [this.nextSwPtr, this.swPtr];
     [this.startsPtr, this.nextStartsPtr] = [this.nextStartsPtr, this.startsPtr];
   }
 
   free(): void {
     const rt = this.rt;
-    for (const p of [this.xPtr, this.yPtr, this.nextXPtr, this.nextYPtr, this.orderPtr, this.idsPtr,
-      this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr]) rt.free(p);
-    this.xPtr = this.yPtr = this.nextXPtr = this.nextYPtr = this.orderPtr = this.idsPtr = 0;
+    for (const p of [this.xPtr, this.yPtr, this.swPtr, this.nextXPtr, this.nextYPtr, this.nextSwPtr, this.orderPtr,
+      this.idsPtr, this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr]) rt.free(p);
+    this.xPtr = this.yPtr = this.swPtr = this.nextXPtr = this.nextYPtr = this.nextSwPtr = this.orderPtr = this.idsPtr = 0;
     this.startsPtr = this.nextStartsPtr = this.cursorsPtr = this.lrsPtr = this.lrsCapacity = 0;
   }
 }
@@ -160,49 +166,55 @@ class WasmTrainer implements Trainer {
     this.writeSlots(saved.slots);
   }
 
-  loadData(X: Float32Array, y: Float32Array, rows: number, shuffle: boolean): TrainingData {
-    const data = new WasmData(this.rt, rows, this.features, shuffle);
+  loadData(X: Float32Array, y: Float32Array, sw: Float32Array | null, rows: number, shuffle: boolean): TrainingData {
+    const data = new WasmData(this.rt, rows, this.features, sw !== null, shuffle);
     // Views are taken after every allocation (which may have grown memory).
-    this.rt.f32.set(X.subarray(0, rows * this.features), data.xPtr >>> 2);
-    this.rt.f32.set(y.subarray(0, rows), data.yPtr >>> 2);
+    const f32 = this.rt.f32;
+    f32.set(X.subarray(0, rows * this.features), data.xPtr >>> 2);
+    f32.set(y.subarray(0, rows), data.yPtr >>> 2);
+    if (sw) f32.set(sw.subarray(0, rows), data.swPtr >>> 2);
     return data;
   }
 
-  trainEpoch(data: TrainingData, batchSize: number, lrs: Float64Array, rng: RngState): EpochStats {
+  beginEpoch(data: TrainingData, rng: RngState): void {
     const rt = this.rt;
     const ex = rt.exports;
     const d = data as WasmData;
+    d.scatter = false;
+    if (!d.orderPtr) return;
     const cols = this.features;
-    const lrsPtr = d.lrs(lrs.length); // may grow memory: views below are taken after it
-    rt.f64.set(lrs, lrsPtr >>> 3);
-    rt.u32.set(rng, this.rngPtr >>> 2);
-    const train = (scatter: boolean): EpochStats => {
-      ex.trainEpoch(
-        this.loss, d.xPtr, d.yPtr, d.orderPtr, d.rows, cols, batchSize, this.paramsPtr, this.gradPtr,
-        this.gradSumPtr, this.nParams, this.slotsPtr, this.optPtr, lrsPtr, this.statsPtr,
-        d.buckets > 1 ? d.startsPtr : 0, d.buckets,
-        scatter ? d.idsPtr : 0, d.cursorsPtr, d.nextXPtr, d.nextYPtr,
-      );
-      return this.readStats();
+    d.ops ??= {
+      buckets: d.buckets,
+      arranged: false,
+      plan: () => ex.planScatter(this.rngPtr, d.idsPtr, d.nextStartsPtr, d.cursorsPtr, d.rows, d.buckets),
+      scatterAll: () => ex.scatterRows(d.xPtr, d.yPtr, d.swPtr, 0, d.idsPtr, d.cursorsPtr, d.nextXPtr, d.nextYPtr,
+        d.nextSwPtr, 0, d.rows, cols),
+      permute: () => ex.permuteBuckets(this.rngPtr, d.orderPtr, d.startsPtr, d.buckets),
+      swap: () => d.swap(),
     };
-    let stats: EpochStats;
-    if (!d.orderPtr) {
-      stats = train(false);
-    } else {
-      const ops: ArrangementOps = {
-        buckets: d.buckets,
-        get arranged() { return d.arranged; },
-        set arranged(v) { d.arranged = v; },
-        plan: () => ex.planScatter(this.rngPtr, d.idsPtr, d.nextStartsPtr, d.cursorsPtr, d.rows, d.buckets),
-        scatterAll: () => ex.scatterRows(d.xPtr, d.yPtr, 0, d.idsPtr, d.cursorsPtr, d.nextXPtr, d.nextYPtr, 0, d.rows, cols),
-        permute: () => ex.permuteBuckets(this.rngPtr, d.orderPtr, d.startsPtr, d.buckets),
-        train,
-        swap: () => d.swap(),
-      };
-      stats = shuffledEpoch(ops);
-    }
+    rt.u32.set(rng, this.rngPtr >>> 2);
+    d.scatter = beginShuffledEpoch(d.ops);
     rng.set(rt.u32.subarray(this.rngPtr >>> 2, (this.rngPtr >>> 2) + 4));
-    return stats;
+  }
+
+  trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats {
+    const rt = this.rt;
+    const d = data as WasmData;
+    const lrsPtr = d.lrs(config.lrs.length); // may grow memory: views below are taken after it
+    rt.f64.set(config.lrs.subarray(first, last), (lrsPtr >>> 3) + first);
+    rt.exports.trainEpoch(
+      this.loss, d.xPtr, d.yPtr, d.swPtr, d.orderPtr, d.rows, this.features, config.batchSize, first, last,
+      this.paramsPtr, this.gradPtr, this.gradSumPtr, this.nParams, this.slotsPtr, this.optPtr,
+      lrsPtr, config.l1, config.l2, this.statsPtr,
+      d.buckets > 1 ? d.startsPtr : 0, d.buckets,
+      d.scatter ? d.idsPtr : 0, d.cursorsPtr, d.nextXPtr, d.nextYPtr, d.nextSwPtr,
+    );
+    return this.readStats();
+  }
+
+  endEpoch(data: TrainingData): void {
+    const d = data as WasmData;
+    if (d.ops) endShuffledEpoch(d.ops, d.scatter);
   }
 
   private readStats(): EpochStats {

@@ -1,6 +1,7 @@
 // Least-squares linear regression trained by gradient descent on the mean squared error.
 import { LOSS_MSE } from '../reference/losses.js';
-import type { MatrixInput, TargetInput } from '../validate.js';
+import { toMatrix, toTargets, type MatrixInput, type TargetInput } from '../validate.js';
+import { leastSquares } from '../leastSquares.js';
 import { LinearModel, checkJSON, type ModelOptions } from './linearModel.js';
 import type { EngineOption } from '../engines/engine.js';
 
@@ -17,6 +18,22 @@ export interface RegressionMetrics {
 export class LinearRegression extends LinearModel {
   constructor(options: ModelOptions) {
     super(options, { loss: LOSS_MSE, name: 'LinearRegression', binary: false });
+  }
+
+  /**
+   * Sets the weights to the closed-form least-squares solution (normal
+   * equations in float64, l2 on the weights only): the exact optimum that
+   * gradient descent approaches, as a reference or a starting point.
+   */
+  fitLeastSquares(X: MatrixInput, y: TargetInput, options: { l2?: number } = {}): this {
+    const { data, rows } = toMatrix(X, this.features);
+    const t = toTargets(y, rows, null);
+    const { weights, bias } = leastSquares(data, rows, this.features, t, { l2: options.l2 ?? 0 });
+    const params = new Float64Array(this.features + 1);
+    params.set(weights);
+    params[this.features] = bias;
+    this.setParams(params);
+    return this;
   }
 
   /** Predicted values, one per row. */

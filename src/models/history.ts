@@ -15,11 +15,17 @@ export interface EpochRecord {
   paramChange: number;
   /** Wall time of the epoch in milliseconds. */
   timeMs: number;
+  /** Mean loss on the validation data, when there is some. */
+  valLoss?: number;
 }
+
+/** The stopping rules (see FitOptions). */
+export type StopRule =
+  | 'maxEpochs' | 'gradTol' | 'tol' | 'paramTol' | 'timeLimit' | 'targetLoss' | 'earlyStopping' | 'callback';
 
 /** Which stopping rule ended training, at which epoch, in words. */
 export interface StopReason {
-  rule: 'maxEpochs';
+  rule: StopRule;
   epoch: number;
   message: string;
 }
@@ -33,18 +39,27 @@ export interface History {
   gradNorm: number[];
   learningRate: number[];
   timeMs: number[];
+  /** Per-epoch validation loss (empty without validation data). */
+  valLoss: number[];
   stopReason: StopReason;
+  /** The epoch whose weights the model ended with (differs from the last with restoreBestWeights). */
+  bestEpoch: number;
+  /** With restarts: every run's history, and the index of the one kept. */
+  restarts?: History[];
+  bestRestart?: number;
 }
 
 /** Builds a History from its records. */
-export function makeHistory(engine: EngineName, epochs: EpochRecord[], stopReason: StopReason): History {
+export function makeHistory(engine: EngineName, epochs: EpochRecord[], stopReason: StopReason, bestEpoch = epochs.length): History {
   return {
+    bestEpoch,
     engine,
     epochs,
     loss: epochs.map((e) => e.loss),
     gradNorm: epochs.map((e) => e.gradNorm),
     learningRate: epochs.map((e) => e.learningRate),
     timeMs: epochs.map((e) => e.timeMs),
+    valLoss: epochs.flatMap((e) => (e.valLoss === undefined ? [] : [e.valLoss])),
     stopReason,
   };
 }

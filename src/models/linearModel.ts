@@ -1,16 +1,20 @@
-// What LinearRegression and LogisticRegression share: construction, the fit
-// loop, parameters, serialization and disposal, written once against Engine.
+// What LinearRegression and LogisticRegression share: construction, fitting
+// (fit, fitAsync, partialFit, restarts), parameters, serialization and
+// disposal, written once against the Engine interface.
 import type { Engine, EngineName, EngineOption, Trainer } from '../engines/engine.js';
 import { getEngine } from '../engines/select.js';
-import { DisposedError, DivergenceError, ValidationError } from '../errors.js';
-import type { LossKind } from '../reference/losses.js';
-import { seedState, uniform, type RngState } from '../reference/random.js';
+import { DisposedError, ValidationError } from '../errors.js';
+import { rowLoss, type LossKind } from '../reference/losses.js';
+import { nextU32, seedState, type RngState } from '../reference/random.js';
+import { createSchedule, type Schedule } from '../optim/schedules.js';
 import { finite, knownKeys, optionsObject, positiveInteger, show, toMatrix, toTargets, type MatrixInput, type TargetInput } from '../validate.js';
-import { batchRows, resolveFitOptions, type FitOptions } from './fitOptions.js';
-import { makeHistory, type EpochRecord, type History } from './history.js';
+import { batchRows, resolveFitOptions, type FitAsyncOptions, type FitOptions, type Progress, type ResolvedFitOptions } from './fitOptions.js';
+import type { History } from './history.js';
+import { initialParams, type InitOption } from './initializers.js';
+import { rowWeights, splitIndices, take, takeRows } from './split.js';
+import { runAsync, runEpochs, runSync } from './trainLoop.js';
 
-/** Initial weights: zeros, PyTorch's default uniform(-1/sqrt(features), 1/sqrt(features)), or explicit values. */
-export type InitOption = 'zeros' | 'random' | { weights: ArrayLike<number>; bias?: number };
+export type { InitOption };
 
 /** Constructor options shared by the linear models. */
 export interface ModelOptions {
@@ -20,7 +24,7 @@ export interface ModelOptions {
   engine?: EngineOption;
   /** Initial parameters (default 'zeros'). */
   init?: InitOption;
-  /** Seeds random initialization and the shuffle stream (default 0). */
+  /** Seeds initialization, shuffling, validation splits and restarts (default 0). */
   seed?: number;
 }
 
@@ -43,6 +47,18 @@ export interface ModelSpec {
 
 const MODEL_KEYS = ['features', 'engine', 'init', 'seed'] as const;
 
+/** Validated data for one run. */
+interface Prepared {
+  opts: ResolvedFitOptions;
+  X: Float32Array;
+  y: Float32Array;
+  sw: Float32Array | null;
+  rows: number;
+  batchSize: number;
+  val: { X: Float32Array; y: Float32Array; rows: number } | null;
+  rng: RngState;
+}
+
 export abstract class LinearModel {
   /** Number of input features. */
   readonly features: number;
@@ -50,12 +66,13 @@ export abstract class LinearModel {
   readonly engine: EngineName;
   private trainer: Trainer | null;
   private rng: RngState;
+  private readonly init: InitOption | undefined;
   private optimizerKey = '';
-
+  /** partialFit's schedule and how many epochs it has run. */
+  private partial: { key: string; schedule: Schedule; epochs: number } | null = null;
   private readonly lossKind: LossKind;
   /** The class name, used in messages and JSON. */
   protected readonly modelName: string;
-  /** Whether targets must be 0/1 labels. */
   private readonly binary: boolean;
 
   constructor(options: ModelOptions, spec: ModelSpec) {
@@ -68,7 +85,8 @@ export abstract class LinearModel {
     const seed = o.seed ?? 0;
     if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new ValidationError(`seed must be an integer, got ${show(seed)}`);
     this.rng = seedState(seed);
-    const params = initialParams(o.init as InitOption | undefined, this.features, this.rng);
+    this.init = o.init as InitOption | undefined;
+    const params = initialParams(this.init, this.features, this.rng);
     const engine: Engine = getEngine(o.engine ?? 'auto');
     this.engine = engine.name;
     this.trainer = engine.createTrainer(this.features, this.lossKind);
@@ -77,68 +95,35 @@ export abstract class LinearModel {
 
   /** Trains by gradient descent; returns the per-epoch history. */
   fit(X: MatrixInput, y: TargetInput, options: FitOptions = {}): History {
-    const trainer = this.live();
-    const opts = resolveFitOptions(options);
-    const { data, rows } = toMatrix(X, this.features);
-    const targets = toTargets(y, rows, this.binary ? this.modelName : null);
-    const batchSize = batchRows(opts.batchSize, rows);
-    // Everything is valid: from here on the engine is touched.
-    const rng = opts.seed === undefined ? this.rng.slice() : seedState(opts.seed);
-    const before = trainer.saveState();
-    const key = JSON.stringify(opts.optimizer);
-    if (key !== this.optimizerKey) trainer.setOptimizer(opts.optimizer); // same optimizer: warm start keeps its state
-    const lrs = new Float64Array(Math.ceil(rows / batchSize)).fill(opts.learningRate);
-    const records: EpochRecord[] = [];
-    let dataset = null;
-    try {
-      dataset = trainer.loadData(data, targets, rows, opts.shuffle);
-      for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-        const t0 = performance.now();
-        const start = trainer.saveState();
-        const s = trainer.trainEpoch(dataset, batchSize, lrs, rng);
-        if (s.diverged >= 0 || !Number.isFinite(s.lossSum) || !Number.isFinite(s.gradNorm)) {
-          trainer.restoreState(start);
-          throw new DivergenceError(
-            `training diverged in epoch ${epoch}, batch ${s.diverged + 1}: the loss or gradient stopped being finite ` +
-              `at learningRate ${opts.learningRate}. The model keeps its weights from the end of epoch ${epoch - 1}. ` +
-              `Try a smaller learningRate or standardize the features.`,
-            epoch,
-          );
-        }
-        const after = trainer.getParams();
-        let paramChange = 0;
-        for (let i = 0; i < after.length; i++) paramChange = Math.max(paramChange, Math.abs(after[i] - start.params[i]));
-        records.push({
-          epoch,
-          loss: s.lossSum / rows,
-          gradNorm: s.gradNorm,
-          learningRate: lrs[lrs.length - 1],
-          paramChange,
-          timeMs: performance.now() - t0,
-        });
-      }
-    } catch (err) {
-      if (err instanceof DivergenceError) {
-        this.rng = rng;
-        this.optimizerKey = key;
-        (err as DivergenceError & { history?: History }).history = makeHistory(this.engine, records, {
-          rule: 'maxEpochs', epoch: records.length, message: err.message,
-        });
-      } else {
-        trainer.restoreState(before); // a failed call leaves the model as it was
-        if (key !== this.optimizerKey) trainer.setOptimizer(opts.optimizer);
-      }
-      throw err;
-    } finally {
-      dataset?.free();
+    const p = this.prepare(X, y, options);
+    return this.withRestarts(p, (run) => runSync(run));
+  }
+
+  /** fit() that yields to the event loop every yieldEveryMs, reports progress and honours an AbortSignal. */
+  async fitAsync(X: MatrixInput, y: TargetInput, options: FitAsyncOptions = {}): Promise<History> {
+    const p = this.prepare(X, y, options);
+    const { yieldEveryMs, onProgress, signal } = p.opts;
+    return this.restartsAsync(p, (gen) => runAsync(gen, yieldEveryMs, onProgress, signal));
+  }
+
+  /**
+   * One pass over (X, y) that keeps the optimizer state and the schedule's
+   * position from earlier partialFit calls: training on data that arrives in pieces.
+   */
+  partialFit(X: MatrixInput, y: TargetInput, options: FitOptions = {}): History {
+    const o = optionsObject('fit options', options);
+    for (const key of ['epochs', 'restarts', 'validationFraction', 'validationData', 'earlyStopping', 'warmStart']) {
+      if (key in o) throw new ValidationError(`partialFit does not take ${key} (it makes one pass; use fit)`);
     }
-    this.rng = rng;
-    this.optimizerKey = key;
-    return makeHistory(this.engine, records, {
-      rule: 'maxEpochs',
-      epoch: opts.epochs,
-      message: `reached epochs = ${opts.epochs}`,
-    });
+    const p = this.prepare(X, y, { ...o, epochs: 1 } as FitOptions);
+    const key = JSON.stringify([p.opts.learningRate, p.opts.schedule, p.opts.warmup]);
+    if (!this.partial || this.partial.key !== key || typeof p.opts.schedule === 'function') {
+      this.partial = { key, schedule: createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), epochs: 0 };
+    }
+    const partial = this.partial;
+    const history = this.runOnce(p, partial.schedule, partial.epochs, (gen) => runSync(gen));
+    partial.epochs++;
+    return history;
   }
 
   /** A copy of the weights (one per feature). */
@@ -175,6 +160,11 @@ export abstract class LinearModel {
     return this.trainer === null;
   }
 
+  /** Sets [w, bias] directly (used by closed-form initializers). */
+  protected setParams(params: Float64Array): void {
+    this.live().setParams(params);
+  }
+
   /** Validated logits w.x + b for each row of X. */
   protected logits(X: MatrixInput): Float64Array {
     const trainer = this.live();
@@ -190,36 +180,151 @@ export abstract class LinearModel {
     return { z: trainer.logits(data, rows), t };
   }
 
+  // Validates everything and splits off validation data, touching no engine state.
+  private prepare(X: MatrixInput, y: TargetInput, options: FitOptions): Prepared {
+    this.live();
+    const opts = resolveFitOptions(options);
+    createSchedule(opts.schedule, opts.learningRate, opts.warmup); // validates the schedule options
+    const m = toMatrix(X, this.features);
+    const t = toTargets(y, m.rows, this.binary ? this.modelName : null);
+    let sw = rowWeights(opts.sampleWeight, opts.classWeight, t, this.modelName, this.binary);
+    const rng = opts.seed === undefined ? this.rng.slice() : seedState(opts.seed);
+    let Xt = m.data;
+    let yt = t;
+    let rows = m.rows;
+    let val: Prepared['val'] = null;
+    if (opts.validationData) {
+      const vm = toMatrix(opts.validationData.X, this.features, 'validationData.X');
+      val = { X: vm.data, y: toTargets(opts.validationData.y, vm.rows, this.binary ? this.modelName : null, 'validationData.y'), rows: vm.rows };
+    } else if (opts.validationFraction !== undefined) {
+      const split = splitIndices(rows, opts.validationFraction, rng, this.binary ? t : null);
+      val = { X: takeRows(Xt, this.features, split.val), y: take(yt, split.val), rows: split.val.length };
+      Xt = takeRows(Xt, this.features, split.train);
+      yt = take(yt, split.train);
+      if (sw) sw = take(sw, split.train);
+      rows = split.train.length;
+    }
+    return { opts, X: Xt, y: yt, sw, rows, batchSize: batchRows(opts.batchSize, rows), val, rng };
+  }
+
+  // One run of epochs on prepared data; a failed run (not divergence) leaves the model as it was.
+  private runOnce<T>(
+    p: Prepared, schedule: Schedule, epochOffset: number, drive: (gen: ReturnType<typeof runEpochs>) => T, async = false,
+  ): T {
+    const trainer = this.live();
+    const before = trainer.saveState();
+    const key = JSON.stringify(p.opts.optimizer);
+    if (key !== this.optimizerKey) trainer.setOptimizer(p.opts.optimizer); // same optimizer: warm start keeps its state
+    const data = trainer.loadData(p.X, p.y, p.sw, p.rows, p.opts.shuffle);
+    const commit = () => {
+      this.rng = p.rng;
+      this.optimizerKey = key;
+    };
+    const rollback = () => {
+      trainer.restoreState(before);
+      if (key !== this.optimizerKey) trainer.setOptimizer(p.opts.optimizer);
+    };
+    const validate = p.val ? this.validator(trainer, p.val) : null;
+    const gen = runEpochs({
+      trainer, engine: this.engine, data, rows: p.rows, batchSize: p.batchSize, opts: p.opts, schedule,
+      epochOffset, rng: p.rng, validate, async,
+    });
+    const finish = (err: unknown) => {
+      data.free();
+      if (err === undefined || (err as Error).name === 'DivergenceError' || (err as Error).name === 'AbortError') commit();
+      else rollback();
+    };
+    let result: T;
+    try {
+      result = drive(gen);
+    } catch (err) {
+      finish(err);
+      throw err;
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (v) => { finish(undefined); return v; },
+        (err) => { finish(err); throw err; },
+      ) as T;
+    }
+    finish(undefined);
+    return result;
+  }
+
+  private validator(trainer: Trainer, val: NonNullable<Prepared['val']>): () => number {
+    return () => {
+      const z = trainer.logits(val.X, val.rows);
+      let sum = 0;
+      for (let i = 0; i < val.rows; i++) sum += rowLoss(this.lossKind, z[i], val.y[i]);
+      return sum / val.rows;
+    };
+  }
+
+  // Restarts: each run starts from freshly drawn parameters and optimizer state; the best final loss wins.
+  private withRestarts(p: Prepared, drive: (gen: ReturnType<typeof runEpochs>) => History): History {
+    const trainer = this.live();
+    if (!p.opts.warmStart || p.opts.restarts > 1) this.optimizerKey = '';
+    if (p.opts.restarts === 1) {
+      if (!p.opts.warmStart) trainer.setParams(initialParams(this.init, this.features, p.rng));
+      return this.runOnce(p, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, drive);
+    }
+    const runs: History[] = [];
+    let bestIndex = 0;
+    let bestLoss = Infinity;
+    let bestState = trainer.saveState();
+    for (let k = 0; k < p.opts.restarts; k++) {
+      trainer.setParams(initialParams(this.init, this.features, seedState(nextU32(p.rng))));
+      this.optimizerKey = '';
+      const h = this.runOnce(p, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, drive);
+      runs.push(h);
+      const final = finalLoss(h);
+      if (final < bestLoss) {
+        bestLoss = final;
+        bestIndex = k;
+        bestState = trainer.saveState();
+      }
+    }
+    trainer.restoreState(bestState);
+    return { ...runs[bestIndex], restarts: runs, bestRestart: bestIndex };
+  }
+
+  private async restartsAsync(p: Prepared, drive: (gen: ReturnType<typeof runEpochs>) => Promise<History>): Promise<History> {
+    const runs: History[] = [];
+    const trainer = this.live();
+    if (!p.opts.warmStart || p.opts.restarts > 1) this.optimizerKey = '';
+    if (!p.opts.warmStart && p.opts.restarts === 1) trainer.setParams(initialParams(this.init, this.features, p.rng));
+    let bestIndex = 0;
+    let bestLoss = Infinity;
+    let bestState = trainer.saveState();
+    for (let k = 0; k < p.opts.restarts; k++) {
+      if (p.opts.restarts > 1) {
+        trainer.setParams(initialParams(this.init, this.features, seedState(nextU32(p.rng))));
+        this.optimizerKey = '';
+      }
+      const schedule = createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup);
+      const h = await this.runOnce(p, schedule, 0, drive, true);
+      runs.push(h);
+      if (finalLoss(h) < bestLoss) {
+        bestLoss = finalLoss(h);
+        bestIndex = k;
+        bestState = trainer.saveState();
+      }
+    }
+    if (p.opts.restarts === 1) return runs[0];
+    trainer.restoreState(bestState);
+    return { ...runs[bestIndex], restarts: runs, bestRestart: bestIndex };
+  }
+
   private live(): Trainer {
     if (!this.trainer) throw new DisposedError(`this ${this.modelName} was disposed; create a new model`);
     return this.trainer;
   }
 }
 
-function initialParams(init: InitOption | undefined, features: number, rng: RngState): Float64Array {
-  const params = new Float64Array(features + 1);
-  if (init === undefined || init === 'zeros') return params;
-  if (init === 'random') {
-    const bound = 1 / Math.sqrt(features); // PyTorch nn.Linear's default
-    for (let i = 0; i <= features; i++) params[i] = (2 * uniform(rng) - 1) * bound;
-    return params;
-  }
-  const o = optionsObject('init', init);
-  knownKeys('init option', o, ['weights', 'bias']);
-  const w = o.weights as ArrayLike<unknown> | undefined;
-  if (!w || typeof w !== 'object' || typeof w.length !== 'number') {
-    throw new ValidationError(`init must be 'zeros', 'random' or { weights, bias }, got ${show(init)}`);
-  }
-  if (w.length !== features) throw new ValidationError(`init.weights has ${w.length} values, expected ${features}`);
-  for (let i = 0; i < features; i++) {
-    const v = w[i];
-    if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) {
-      throw new ValidationError(`init.weights contains ${show(v)} at index ${i}`);
-    }
-    params[i] = v;
-  }
-  params[features] = finite('init.bias', o.bias ?? 0);
-  return params;
+/** The loss a restart is judged by: validation loss when there is validation data. */
+function finalLoss(h: History): number {
+  const e = h.epochs[h.bestEpoch - 1] ?? h.epochs[h.epochs.length - 1];
+  return e ? (e.valLoss ?? e.loss) : Infinity;
 }
 
 /** Checks a serialized model before fromJSON builds one. */
@@ -234,3 +339,5 @@ export function checkJSON(json: unknown, model: string): LinearModelJSON {
   finite('json.bias', o.bias);
   return o as LinearModelJSON;
 }
+
+export type { Progress };

@@ -32,16 +32,27 @@ export function planScatter(
   starts[buckets] = start;
 }
 
-/** Copies the rows at positions from..to (row order[p], or p without an order) to the next slot of bucket ids[p]. */
+/** Rows with their targets and optional weights: what the shuffle moves. */
+export interface Rows {
+  X: Float32Array;
+  y: Float32Array;
+  sw: Float32Array | null;
+}
+
+/**
+ * Copies the rows at positions from..to (row order[p], or p without an order),
+ * with their targets and weights, to the next slot of bucket ids[p] in dst.
+ */
 export function scatterRows(
-  srcX: Float32Array, srcY: Float32Array, order: Uint32Array | null, ids: Uint32Array, cursors: Uint32Array,
-  dstX: Float32Array, dstY: Float32Array, from: number, to: number, cols: number,
+  src: Rows, order: Uint32Array | null, ids: Uint32Array, cursors: Uint32Array, dst: Rows,
+  from: number, to: number, cols: number,
 ): void {
   for (let p = from; p < to; p++) {
     const r = order ? order[p] : p;
-    const dst = cursors[ids[p]]++;
-    dstX.set(srcX.subarray(r * cols, (r + 1) * cols), dst * cols);
-    dstY[dst] = srcY[r];
+    const d = cursors[ids[p]]++;
+    dst.X.set(src.X.subarray(r * cols, (r + 1) * cols), d * cols);
+    dst.y[d] = src.y[r];
+    if (src.sw && dst.sw) dst.sw[d] = src.sw[r];
   }
 }
 

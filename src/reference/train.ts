@@ -1,16 +1,16 @@
-// Reference twin of assembly/train.ts: one epoch of mini-batch gradient
-// descent for a linear model, as plain float64 loops.
+// Reference twin of assembly/train.ts: mini-batch gradient descent for a linear
+// model, as plain float64 loops.
 import { dot } from './dot.js';
 import { axpy } from './axpy.js';
 import { rowLoss, rowLossGrad, type LossKind } from './losses.js';
-import { scatterRows } from './shuffle.js';
+import { scatterRows, type Rows } from './shuffle.js';
 import { optimizerStep, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
 
 /** What one epoch measured; the same fields the WASM stats block holds. */
 export interface EpochStats {
-  /** Sum of row losses, each at the parameters its batch saw. */
+  /** Sum of (weighted) row losses plus penalties, each at the parameters its batch saw. */
   lossSum: number;
-  /** L2 norm of the epoch's average gradient (the exact gradient for full-batch GD). */
+  /** L2 norm of the epoch's average data gradient (the exact gradient for full-batch GD). */
   gradNorm: number;
   /** Largest single-step parameter change. */
   maxStep: number;
@@ -20,65 +20,96 @@ export interface EpochStats {
   diverged: number;
 }
 
+/** Running totals of an epoch trained in chunks of batches. */
+export interface EpochProgress {
+  lossSum: number;
+  maxStep: number;
+  batches: number;
+  rows: number;
+  diverged: number;
+  gradSum: Float64Array;
+}
+
+/** Fresh totals for an epoch of a model with nParams parameters. */
+export function newEpochProgress(nParams: number): EpochProgress {
+  return { lossSum: 0, maxStep: 0, batches: 0, rows: 0, diverged: -1, gradSum: new Float64Array(nParams) };
+}
+
+/** The epoch's statistics from its running totals. */
+export function epochStats(p: EpochProgress): EpochStats {
+  let normSq = 0;
+  for (const g of p.gradSum) normSq += g * g;
+  return { lossSum: p.lossSum, gradNorm: Math.sqrt(normSq) / Math.max(p.rows, 1), maxStep: p.maxStep, batches: p.batches, diverged: p.diverged };
+}
+
+/** Weight penalties: l2/2 ||w||^2 + l1 ||w||_1 (the bias is not penalized). */
+export interface Penalty {
+  l1: number;
+  l2: number;
+}
+
 /** Where each visited row is copied for the next epoch's arrangement (see shuffle.ts). */
 export interface ScatterTarget {
   ids: Uint32Array;
   cursors: Uint32Array;
-  X: Float32Array;
-  y: Float32Array;
+  dst: Rows;
 }
 
 /**
- * Trains one epoch. params is [w (cols), bias]; rows are visited in the order
- * given by order (row indices), or in storage order when it is null. With a
- * scatter target each batch's rows are also copied into the next arrangement.
+ * Trains batches firstBatch..lastBatch of an epoch, adding to progress.
+ * params is [w (cols), bias]; rows are visited in the order given by order
+ * (row indices), or in storage order when it is null. With a scatter target
+ * each batch's rows are also copied into the next arrangement.
  */
-export function trainEpoch(
-  loss: LossKind, X: Float32Array, y: Float32Array, order: Uint32Array | null, rows: number, cols: number,
-  batchSize: number, params: Float64Array, opt: ResolvedOptimizer, state: OptimizerState, lrs: Float64Array,
-  scatter: ScatterTarget | null = null,
-): EpochStats {
+export function trainBatches(
+  loss: LossKind, src: Rows, order: Uint32Array | null, rows: number, cols: number,
+  batchSize: number, firstBatch: number, lastBatch: number,
+  params: Float64Array, opt: ResolvedOptimizer, state: OptimizerState, lrs: Float64Array,
+  penalty: Penalty, progress: EpochProgress, scatter: ScatterTarget | null,
+): void {
+  const { X, y, sw } = src;
   const nParams = cols + 1;
   const grad = new Float64Array(nParams);
-  const gradSum = new Float64Array(nParams);
-  let lossSum = 0;
-  let maxStep = 0;
-  let batch = 0;
-  let diverged = -1;
-  for (let start = 0; start < rows; start += batchSize) {
+  let batch = firstBatch;
+  for (let start = batch * batchSize; batch < lastBatch && start < rows; batch++, start += batchSize) {
     const end = Math.min(start + batchSize, rows);
     grad.fill(0);
     let batchLoss = 0;
     for (let p = start; p < end; p++) {
       const r = order ? order[p] : p;
+      const s = sw ? sw[r] : 1;
       const z = dot(params, 0, X, r * cols, cols) + params[cols];
-      batchLoss += rowLoss(loss, z, y[r]);
-      const d = rowLossGrad(loss, z, y[r]);
+      batchLoss += s * rowLoss(loss, z, y[r]);
+      const d = s * rowLossGrad(loss, z, y[r]);
       axpy(d, X, r * cols, grad, cols);
       grad[cols] += d;
     }
-    if (scatter) scatterRows(X, y, order, scatter.ids, scatter.cursors, scatter.X, scatter.y, start, end, cols);
+    if (scatter) scatterRows(src, order, scatter.ids, scatter.cursors, scatter.dst, start, end, cols);
     if (!Number.isFinite(batchLoss)) {
-      diverged = batch;
+      progress.diverged = batch;
       break;
     }
     const n = end - start;
     for (let i = 0; i < nParams; i++) {
-      gradSum[i] += grad[i];
+      progress.gradSum[i] += grad[i];
       grad[i] /= n;
     }
+    let pen = 0;
+    for (let i = 0; i < cols; i++) {
+      const w = params[i];
+      pen += 0.5 * penalty.l2 * w * w + penalty.l1 * Math.abs(w);
+      grad[i] += penalty.l2 * w + penalty.l1 * Math.sign(w);
+    }
     const { maxChange, gradNorm } = optimizerStep(opt, state, params, grad, lrs[batch]);
-    lossSum += batchLoss;
+    progress.lossSum += batchLoss + pen * n;
     if (!Number.isFinite(gradNorm) || !Number.isFinite(maxChange)) {
-      diverged = batch;
+      progress.diverged = batch;
       break;
     }
-    maxStep = Math.max(maxStep, maxChange);
-    batch++;
+    progress.maxStep = Math.max(progress.maxStep, maxChange);
+    progress.rows += n;
   }
-  let normSq = 0;
-  for (let i = 0; i < nParams; i++) normSq += gradSum[i] * gradSum[i];
-  return { lossSum, gradNorm: Math.sqrt(normSq) / rows, maxStep, batches: batch, diverged };
+  progress.batches = batch;
 }
 
 /** Logit w.x + b of each row. */

@@ -16,16 +16,18 @@ export interface WasmExports {
   drawBelow(statePtr: number, n: number, outPtr: number, count: number): void;
   planScatter(statePtr: number, idsPtr: number, startsPtr: number, cursorsPtr: number, rows: number, buckets: number): void;
   scatterRows(
-    srcXPtr: number, srcYPtr: number, orderPtr: number, idsPtr: number, cursorsPtr: number,
-    dstXPtr: number, dstYPtr: number, from: number, to: number, cols: number,
+    srcXPtr: number, srcYPtr: number, srcSwPtr: number, orderPtr: number, idsPtr: number, cursorsPtr: number,
+    dstXPtr: number, dstYPtr: number, dstSwPtr: number, from: number, to: number, cols: number,
   ): void;
   permuteBuckets(statePtr: number, orderPtr: number, startsPtr: number, buckets: number): void;
   step(optPtr: number, paramsPtr: number, gradPtr: number, slotsPtr: number, n: number, lr: number): void;
   trainEpoch(
-    lossKind: number, xPtr: number, yPtr: number, orderPtr: number, rows: number, cols: number,
-    batchSize: number, paramsPtr: number, gradPtr: number, gradSumPtr: number, nParams: number,
-    slotsPtr: number, optPtr: number, lrsPtr: number, statsPtr: number,
+    lossKind: number, xPtr: number, yPtr: number, swPtr: number, orderPtr: number, rows: number, cols: number,
+    batchSize: number, firstBatch: number, lastBatch: number,
+    paramsPtr: number, gradPtr: number, gradSumPtr: number, nParams: number, slotsPtr: number, optPtr: number,
+    lrsPtr: number, l1: number, l2: number, statsPtr: number,
     startsPtr: number, buckets: number, idsPtr: number, cursorsPtr: number, nextXPtr: number, nextYPtr: number,
+    nextSwPtr: number,
   ): void;
   expNegLanes(inPtr: number, outPtr: number): void;
   log1pUnitLanes(inPtr: number, outPtr: number): void;
