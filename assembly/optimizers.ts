@@ -44,6 +44,11 @@ export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
   const kind = <i32>hyper(optPtr, OPT_KIND);
   const t = hyper(optPtr, OPT_STEP) + 1;
   store<f64>(optPtr + (<usize>OPT_STEP << 3), t);
+  // SIMD build: SGD and Adam(W), the common cases, in f32x4 (n is a multiple of 4).
+  if (ASC_FEATURE_SIMD && (n & 3) == 0) {
+    if (kind == SGD) { sgdSimd(optPtr, paramsPtr, gradPtr, slotsPtr, n, lr); return; }
+    if (kind == ADAM || kind == ADAMW) { adamSimd(optPtr, paramsPtr, gradPtr, slotsPtr, n, lr, kind == ADAMW); return; }
+  }
   const wd = hyper(optPtr, OPT_WEIGHT_DECAY);
   const mu = hyper(optPtr, OPT_MOMENTUM);
   const eps = hyper(optPtr, OPT_EPS);
@@ -147,4 +152,88 @@ export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
   }
   lastGradNormSq = normSq;
   lastMaxChange = maxChange;
+}
+
+// @ts-ignore: decorator
+@inline function finish(normSq: v128, maxChange: v128): void {
+  lastGradNormSq = <f64>(f32x4.extract_lane(normSq, 0) + f32x4.extract_lane(normSq, 1) +
+                         f32x4.extract_lane(normSq, 2) + f32x4.extract_lane(normSq, 3));
+  const m01 = max(f32x4.extract_lane(maxChange, 0), f32x4.extract_lane(maxChange, 1));
+  const m23 = max(f32x4.extract_lane(maxChange, 2), f32x4.extract_lane(maxChange, 3));
+  lastMaxChange = <f64>max(m01, m23);
+}
+
+/** torch.optim.SGD in f32x4: g += wd p; momentum buffer (the first gradient on step 1); nesterov. */
+function sgdSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, n: i32, lr: f64): void {
+  const t = hyper(optPtr, OPT_STEP);
+  const wd = f32x4.splat(<f32>hyper(optPtr, OPT_WEIGHT_DECAY));
+  const muS = hyper(optPtr, OPT_MOMENTUM);
+  const mu = f32x4.splat(<f32>muS);
+  const keep = f32x4.splat(<f32>(1 - hyper(optPtr, OPT_DAMPENING)));
+  const nesterov = hyper(optPtr, OPT_NESTEROV) != 0;
+  const rate = f32x4.splat(<f32>lr);
+  let normSq = f32x4.splat(0);
+  let maxChange = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const off = <usize>i << 2;
+    const p = v128.load(paramsPtr + off);
+    const g0 = v128.load(gradPtr + off);
+    normSq = f32x4.add(normSq, f32x4.mul(g0, g0));
+    let g = f32x4.add(g0, f32x4.mul(wd, p));
+    if (muS != 0) {
+      const buf = t == 1 ? g : f32x4.add(f32x4.mul(mu, v128.load(slotsPtr + off)), f32x4.mul(keep, g));
+      v128.store(slotsPtr + off, buf);
+      g = nesterov ? f32x4.add(g, f32x4.mul(mu, buf)) : buf;
+    }
+    const q = f32x4.sub(p, f32x4.mul(rate, g));
+    maxChange = f32x4.max(maxChange, f32x4.abs(f32x4.sub(q, p)));
+    v128.store(paramsPtr + off, q);
+  }
+  finish(normSq, maxChange);
+}
+
+/** torch.optim.Adam / AdamW in f32x4, with bias correction and amsgrad. */
+function adamSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, n: i32, lr: f64, decoupled: bool): void {
+  const t = hyper(optPtr, OPT_STEP);
+  const wdS = hyper(optPtr, OPT_WEIGHT_DECAY);
+  const wd = f32x4.splat(<f32>wdS);
+  const shrink = f32x4.splat(<f32>(1 - lr * wdS));
+  const b1S = hyper(optPtr, OPT_BETA1);
+  const b2S = hyper(optPtr, OPT_BETA2);
+  const b1 = f32x4.splat(<f32>b1S);
+  const b2 = f32x4.splat(<f32>b2S);
+  const c1 = f32x4.splat(<f32>(1 - b1S));
+  const c2 = f32x4.splat(<f32>(1 - b2S));
+  const eps = f32x4.splat(<f32>hyper(optPtr, OPT_EPS));
+  const amsgrad = hyper(optPtr, OPT_AMSGRAD) != 0;
+  const stepSize = f32x4.splat(<f32>(lr / (1 - Math.pow(b1S, t))));
+  const invSqrtBc2 = f32x4.splat(<f32>(1 / Math.sqrt(1 - Math.pow(b2S, t))));
+  const s1 = slotsPtr + (<usize>n << 2);
+  const s2 = slotsPtr + (<usize>n << 3);
+  let normSq = f32x4.splat(0);
+  let maxChange = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const off = <usize>i << 2;
+    const p0 = v128.load(paramsPtr + off);
+    const g0 = v128.load(gradPtr + off);
+    normSq = f32x4.add(normSq, f32x4.mul(g0, g0));
+    let p = p0;
+    let g = g0;
+    if (decoupled) p = f32x4.mul(p, shrink);
+    else g = f32x4.add(g, f32x4.mul(wd, p));
+    const m = f32x4.add(f32x4.mul(b1, v128.load(slotsPtr + off)), f32x4.mul(c1, g));
+    const v = f32x4.add(f32x4.mul(b2, v128.load(s1 + off)), f32x4.mul(c2, f32x4.mul(g, g)));
+    v128.store(slotsPtr + off, m);
+    v128.store(s1 + off, v);
+    let vHat = v;
+    if (amsgrad) {
+      vHat = f32x4.max(v128.load(s2 + off), v);
+      v128.store(s2 + off, vHat);
+    }
+    const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vHat), invSqrtBc2), eps);
+    const q = f32x4.sub(p, f32x4.div(f32x4.mul(stepSize, m), denom));
+    maxChange = f32x4.max(maxChange, f32x4.abs(f32x4.sub(q, p0)));
+    v128.store(paramsPtr + off, q);
+  }
+  finish(normSq, maxChange);
 }
