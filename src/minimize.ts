@@ -3,6 +3,7 @@
 // finite-difference gradients, a gradient check and random search.
 
 import { DivergenceError, ValidationError } from './errors.js';
+import { show } from './validate.js';
 import { createOptimizerState, optimizerStep, resolveOptimizer } from './optim/optimizers.js';
 import type { OptimizerName, OptimizerOptions } from './optim/optimizers.js';
 import { createSchedule } from './optim/schedules.js';
@@ -283,10 +284,3 @@ function int(v: unknown, name: string, dflt: number, min: number): number {
   return v;
 }
 
-function show(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
-  if (typeof v === 'function') return 'a function';
-  if (v !== null && typeof v === 'object') return 'an object';
-  return String(v);
-}

@@ -3,13 +3,14 @@
 // the position and the value in its error.
 import { ValidationError } from './errors.js';
 
-/** A number as it would be printed in an error: NaN, Infinity, 1e+39, 'text', or a type name. */
+/** A value as an error prints it: NaN, Infinity, 1e+39, 'text', [0.9, 1], or a type name. */
 export function show(v: unknown): string {
   if (typeof v === 'number') return Object.is(v, -0) ? '0' : String(v);
   if (typeof v === 'string') return `'${v}'`;
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
+  if (Array.isArray(v)) return v.length <= 8 ? `[${v.map(show).join(', ')}]` : `an array of ${v.length} values`;
   if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  if (typeof v === 'function') return 'a function';
   return typeof v === 'object' ? 'an object' : String(v);
 }
 

@@ -27,7 +27,7 @@ export interface Progress extends BatchInfo {
 export interface FitOptions {
   /** Maximum passes over the data (default 100). */
   epochs?: number;
-  /** Rows per update: 1 = stochastic, 'full' = batch gradient descent (default 32). */
+  /** Rows per update: 1 = stochastic, 'full' = batch gradient descent (default 32, capped at the row count). */
   batchSize?: number | 'full';
   /** Base step size (default 0.01). */
   learningRate?: number;
@@ -96,7 +96,8 @@ export interface FitAsyncOptions extends FitOptions {
 /** FitOptions with defaults applied and every value checked. */
 export interface ResolvedFitOptions {
   epochs: number;
-  batchSize: number | 'full';
+  /** undefined: the default, 32 capped at the row count. */
+  batchSize: number | 'full' | undefined;
   learningRate: number;
   optimizer: ResolvedOptimizer;
   schedule: ScheduleOptions | undefined;
@@ -159,8 +160,8 @@ function bool(name: string, v: unknown, fallback: boolean): boolean {
 export function resolveFitOptions(options: unknown): ResolvedFitOptions {
   const o = optionsObject('fit options', options) as FitAsyncOptions;
   knownKeys('fit option', o, KEYS);
-  const batchSize = o.batchSize ?? 32;
-  if (batchSize !== 'full') {
+  const batchSize = o.batchSize;
+  if (batchSize !== 'full' && batchSize !== undefined) {
     if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) {
       throw new ValidationError(`batchSize must be a positive integer or 'full', got ${show(batchSize)}`);
     }
@@ -234,8 +235,9 @@ export function resolveFitOptions(options: unknown): ResolvedFitOptions {
   };
 }
 
-/** The batch size in rows; an explicit size larger than the data is an error. */
-export function batchRows(batchSize: number | 'full', rows: number): number {
+/** The batch size in rows: the default is 32 capped at the row count; an explicit size larger than the data is an error. */
+export function batchRows(batchSize: number | 'full' | undefined, rows: number): number {
+  if (batchSize === undefined) return Math.min(32, rows);
   if (batchSize === 'full') return rows;
   if (batchSize > rows) {
     throw new ValidationError(`batchSize ${batchSize} is larger than the number of rows (${rows}); use 'full' for batch gradient descent`);

@@ -3,6 +3,7 @@
 // loop that follows torch.optim's single-tensor code path line by line.
 
 import { ValidationError } from '../errors.js';
+import { show } from '../validate.js';
 
 /** Names of the supported optimizers (torch.optim.SGD, Adam, AdamW, RMSprop, Adagrad). */
 export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
@@ -292,10 +293,3 @@ function decayed(g: number, p: number, weightDecay: number): number {
   return weightDecay === 0 ? g : g + weightDecay * p;
 }
 
-function show(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
-  if (typeof v === 'function') return 'a function';
-  if (v !== null && typeof v === 'object') return 'an object';
-  return String(v);
-}

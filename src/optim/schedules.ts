@@ -4,6 +4,7 @@
 // Only reduce-on-plateau has state, because it depends on the observed losses.
 
 import { ValidationError } from '../errors.js';
+import { show } from '../validate.js';
 
 /** How the learning rate changes over epochs; PyTorch's schedulers with camelCased options, or a function of the 0-based epoch. */
 export type ScheduleOptions =
@@ -295,10 +296,3 @@ function fail(name: string, value: unknown, rule: string, wrongType = typeof val
   throw wrongType ? new TypeError(message) : new ValidationError(message);
 }
 
-function show(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
-  if (typeof v === 'function') return 'a function';
-  if (v !== null && typeof v === 'object') return 'an object';
-  return String(v);
-}
