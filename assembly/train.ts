@@ -168,10 +168,20 @@ let batchGradBias: f32 = 0;
   return batchLoss;
 }
 
+// Scratch for one sub-batch of up to SUB rows: logits, targets and derivatives, four lanes per block.
+const SUB = 64;
+const zBuf = memory.data(SUB * 4, 16);
+const yBuf = memory.data(SUB * 4, 16);
+const dBuf = memory.data(SUB * 4, 16);
+
 /**
- * The same, four rows at a time. A last group of one to three rows repeats its
- * first row in the empty lanes and masks their loss and derivative to zero,
- * so every row goes through the same arithmetic.
+ * The same, four rows at a time, in sub-batches of up to 64 rows and three
+ * phases: all logits, then all losses and derivatives, then the gradient. The
+ * loss phase is a long chain of dependent operations per block (exp, log1p,
+ * two divisions); running it over independent blocks lets the CPU overlap them.
+ * A last group of one to three rows repeats its first row in the empty lanes
+ * and masks their loss and derivative to zero, so every row goes through the
+ * same arithmetic.
  */
 // @ts-ignore: decorator
 @inline function batchSimd(
@@ -182,44 +192,65 @@ let batchGradBias: f32 = 0;
   const bias = f32x4.splat(load<f32>(paramsPtr + rowBytes));
   let lossAcc = f32x4.splat(0);
   let dAcc = f32x4.splat(0);
-  for (let p = start; p < end; p += 4) {
-    const left = end - p;
-    const r0 = rowAt(orderPtr, p);
-    const r1 = left > 1 ? rowAt(orderPtr, p + 1) : r0;
-    const r2 = left > 2 ? rowAt(orderPtr, p + 2) : r0;
-    const r3 = left > 3 ? rowAt(orderPtr, p + 3) : r0;
-    const x0 = xPtr + <usize>r0 * rowBytes;
-    const x1 = xPtr + <usize>r1 * rowBytes;
-    const x2 = xPtr + <usize>r2 * rowBytes;
-    const x3 = xPtr + <usize>r3 * rowBytes;
-    const y = f32x4(
-      load<f32>(yPtr + (<usize>r0 << 2)), load<f32>(yPtr + (<usize>r1 << 2)),
-      load<f32>(yPtr + (<usize>r2 << 2)), load<f32>(yPtr + (<usize>r3 << 2)),
-    );
-    const z = f32x4.add(dot4(paramsPtr, x0, x1, x2, x3, cols), bias);
-    let loss: v128, d: v128;
-    if (lossKind == LOSS_BCE) {
-      const e = bceShared4(z);
-      loss = bceLoss4(z, y, e);
-      d = bceGrad4(z, y, e);
-    } else {
-      const err = f32x4.sub(z, y); // squared error and its derivative 2 (z - y)
-      loss = f32x4.mul(err, err);
-      d = f32x4.add(err, err);
+  for (let sub = start; sub < end; sub += SUB) {
+    const subEnd = min(sub + SUB, end);
+    // Phase 1: logits and targets (and weights folded into y's companion below).
+    for (let p = sub, k: usize = 0; p < subEnd; p += 4, k += 16) {
+      const left = subEnd - p;
+      const r0 = rowAt(orderPtr, p);
+      const r1 = left > 1 ? rowAt(orderPtr, p + 1) : r0;
+      const r2 = left > 2 ? rowAt(orderPtr, p + 2) : r0;
+      const r3 = left > 3 ? rowAt(orderPtr, p + 3) : r0;
+      const z = dot4(paramsPtr, xPtr + <usize>r0 * rowBytes, xPtr + <usize>r1 * rowBytes,
+        xPtr + <usize>r2 * rowBytes, xPtr + <usize>r3 * rowBytes, cols);
+      v128.store(zBuf + k, f32x4.add(z, bias));
+      v128.store(yBuf + k, f32x4(
+        load<f32>(yPtr + (<usize>r0 << 2)), load<f32>(yPtr + (<usize>r1 << 2)),
+        load<f32>(yPtr + (<usize>r2 << 2)), load<f32>(yPtr + (<usize>r3 << 2)),
+      ));
+      if (swPtr) {
+        v128.store(dBuf + k, f32x4(weightAt(swPtr, r0), weightAt(swPtr, r1), weightAt(swPtr, r2), weightAt(swPtr, r3)));
+      }
     }
-    if (swPtr) {
-      const s = f32x4(weightAt(swPtr, r0), weightAt(swPtr, r1), weightAt(swPtr, r2), weightAt(swPtr, r3));
-      loss = f32x4.mul(loss, s);
-      d = f32x4.mul(d, s);
+    // Phase 2: losses and derivatives; dBuf holds the row weights on the way in when weighted.
+    for (let p = sub, k: usize = 0; p < subEnd; p += 4, k += 16) {
+      const z = v128.load(zBuf + k);
+      const y = v128.load(yBuf + k);
+      let loss: v128, d: v128;
+      if (lossKind == LOSS_BCE) {
+        const e = bceShared4(z);
+        loss = bceLoss4(z, y, e);
+        d = bceGrad4(z, y, e);
+      } else {
+        const err = f32x4.sub(z, y); // squared error and its derivative 2 (z - y)
+        loss = f32x4.mul(err, err);
+        d = f32x4.add(err, err);
+      }
+      if (swPtr) {
+        const sw = v128.load(dBuf + k);
+        loss = f32x4.mul(loss, sw);
+        d = f32x4.mul(d, sw);
+      }
+      const left = subEnd - p;
+      if (left < 4) {
+        const mask = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(left));
+        loss = v128.and(loss, mask);
+        d = v128.and(d, mask);
+      }
+      lossAcc = f32x4.add(lossAcc, loss);
+      dAcc = f32x4.add(dAcc, d);
+      v128.store(dBuf + k, d);
     }
-    if (left < 4) {
-      const mask = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(left));
-      loss = v128.and(loss, mask);
-      d = v128.and(d, mask);
+    // Phase 3: the gradient, reading the sub-batch's rows again from L1.
+    for (let p = sub, k: usize = 0; p < subEnd; p += 4, k += 16) {
+      const left = subEnd - p;
+      const r0 = rowAt(orderPtr, p);
+      const r1 = left > 1 ? rowAt(orderPtr, p + 1) : r0;
+      const r2 = left > 2 ? rowAt(orderPtr, p + 2) : r0;
+      const r3 = left > 3 ? rowAt(orderPtr, p + 3) : r0;
+      axpy4(v128.load(dBuf + k), xPtr + <usize>r0 * rowBytes, xPtr + <usize>r1 * rowBytes,
+        xPtr + <usize>r2 * rowBytes, xPtr + <usize>r3 * rowBytes, gradPtr, cols);
     }
-    lossAcc = f32x4.add(lossAcc, loss);
-    dAcc = f32x4.add(dAcc, d);
-    axpy4(d, x0, x1, x2, x3, gradPtr, cols);
   }
   batchGradBias = f32x4.extract_lane(dAcc, 0) + f32x4.extract_lane(dAcc, 1) +
                   f32x4.extract_lane(dAcc, 2) + f32x4.extract_lane(dAcc, 3);

@@ -9,6 +9,17 @@
   let a2 = f32x4.splat(0);
   let a3 = f32x4.splat(0);
   let i = 0;
+  // Unrolled by two: constant load offsets save an address add per load.
+  for (; i + 8 <= n; i += 8) {
+    const off = <usize>i << 2;
+    const w = v128.load(wPtr + off);
+    const v = v128.load(wPtr + off, 16);
+    const p0 = x0 + off, p1 = x1 + off, p2 = x2 + off, p3 = x3 + off;
+    a0 = f32x4.add(a0, f32x4.add(f32x4.mul(w, v128.load(p0)), f32x4.mul(v, v128.load(p0, 16))));
+    a1 = f32x4.add(a1, f32x4.add(f32x4.mul(w, v128.load(p1)), f32x4.mul(v, v128.load(p1, 16))));
+    a2 = f32x4.add(a2, f32x4.add(f32x4.mul(w, v128.load(p2)), f32x4.mul(v, v128.load(p2, 16))));
+    a3 = f32x4.add(a3, f32x4.add(f32x4.mul(w, v128.load(p3)), f32x4.mul(v, v128.load(p3, 16))));
+  }
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
     const w = v128.load(wPtr + off);
@@ -44,6 +55,16 @@
   const d2 = v128.shuffle<f32>(d, d, 2, 2, 2, 2);
   const d3 = v128.shuffle<f32>(d, d, 3, 3, 3, 3);
   let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const off = <usize>i << 2;
+    const p0 = x0 + off, p1 = x1 + off, p2 = x2 + off, p3 = x3 + off, g = gPtr + off;
+    const s01 = f32x4.add(f32x4.mul(d0, v128.load(p0)), f32x4.mul(d1, v128.load(p1)));
+    const s23 = f32x4.add(f32x4.mul(d2, v128.load(p2)), f32x4.mul(d3, v128.load(p3)));
+    const t01 = f32x4.add(f32x4.mul(d0, v128.load(p0, 16)), f32x4.mul(d1, v128.load(p1, 16)));
+    const t23 = f32x4.add(f32x4.mul(d2, v128.load(p2, 16)), f32x4.mul(d3, v128.load(p3, 16)));
+    v128.store(g, f32x4.add(v128.load(g), f32x4.add(s01, s23)));
+    v128.store(g, f32x4.add(v128.load(g, 16), f32x4.add(t01, t23)), 16);
+  }
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
     const s01 = f32x4.add(f32x4.mul(d0, v128.load(x0 + off)), f32x4.mul(d1, v128.load(x1 + off)));

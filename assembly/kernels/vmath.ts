@@ -9,7 +9,11 @@
   const lo = f32x4.splat(-87.33654);
   const under = f32x4.lt(x, lo);
   x = f32x4.max(x, lo);
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  // Round x*log2(e) to an integer n by adding 1.5*2^23: the sum's low mantissa
+  // bits then hold n, which also gives 2^n's exponent bits without a conversion.
+  const magic = f32x4.splat(12582912.0);
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), magic);
+  const n = f32x4.sub(t, magic);
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
   let p = f32x4.splat(1.9875691500e-4);
@@ -20,7 +24,7 @@
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
   p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
   // 2^n from the exponent bits; n >= -126 after the clamp, so the result is normal.
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  const scale = i32x4.shl(i32x4.add(i32x4.sub(t, magic), i32x4.splat(127)), 23);
   return v128.andnot(f32x4.mul(p, scale), under);
 }
 
