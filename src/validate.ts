@@ -9,7 +9,7 @@ export function show(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`;
   if (v === null) return 'null';
   if (Array.isArray(v)) return v.length <= 8 ? `[${v.map(show).join(', ')}]` : `an array of ${v.length} values`;
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  if (ArrayBuffer.isView(v)) return `${/^[AEIOU]/.test(v.constructor.name) ? 'an' : 'a'} ${v.constructor.name}`;
   if (typeof v === 'function') return 'a function';
   return typeof v === 'object' ? 'an object' : String(v);
 }

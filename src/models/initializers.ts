@@ -31,6 +31,7 @@ export function initialParams(init: InitOption | undefined, features: number, rn
     return p;
   }
   if (init === 'xavier' || init === 'he') return initialParams({ type: init }, features, rng);
+  if (typeof init !== 'object' || init === null || Array.isArray(init)) throw badInit(init);
   const o = optionsObject('init', init);
   if ('weights' in o) return explicit(o, features);
   switch (o.type) {
@@ -69,10 +70,14 @@ export function initialParams(init: InitOption | undefined, features: number, rn
       return p;
     }
     default:
-      throw new ValidationError(
-        `init must be 'zeros', 'random', 'xavier', 'he', { type: 'constant' | 'uniform' | 'normal' | 'xavier' | 'he', ... } or { weights, bias }, got ${show(init)}`,
-      );
+      throw badInit(init);
   }
+}
+
+function badInit(init: unknown): ValidationError {
+  return new ValidationError(
+    `init must be 'zeros', 'random', 'xavier', 'he', { type: 'constant' | 'uniform' | 'normal' | 'xavier' | 'he', ... } or { weights, bias }, got ${show(init)}`,
+  );
 }
 
 function explicit(o: Record<string, unknown>, features: number): Float64Array {

@@ -1,12 +1,13 @@
 // What LinearRegression and LogisticRegression share: construction, fitting
 // (fit, fitAsync, partialFit, restarts), parameters, serialization and
 // disposal, written once against the Engine interface.
-import type { Engine, EngineName, EngineOption, Trainer } from '../engines/engine.js';
+import type { Engine, EngineName, EngineOption, Trainer, TrainerState } from '../engines/engine.js';
 import { getEngine } from '../engines/select.js';
-import { DisposedError, ValidationError } from '../errors.js';
+import { DisposedError, DivergenceError, ValidationError } from '../errors.js';
 import { rowLoss, type LossKind } from '../reference/losses.js';
 import { nextU32, seedState, type RngState } from '../reference/random.js';
 import { createSchedule, type Schedule } from '../optim/schedules.js';
+import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { finite, knownKeys, optionsObject, positiveInteger, show, toMatrix, toTargets, type MatrixInput, type TargetInput } from '../validate.js';
 import { batchRows, resolveFitOptions, type FitAsyncOptions, type FitOptions, type Progress, type ResolvedFitOptions } from './fitOptions.js';
 import type { History } from './history.js';
@@ -67,9 +68,11 @@ export abstract class LinearModel {
   private trainer: Trainer | null;
   private rng: RngState;
   private readonly init: InitOption | undefined;
+  /** The optimizer the trainer holds, and its settings as a key (a new key resets its state). */
+  private optimizer: ResolvedOptimizer = resolveOptimizer('sgd');
   private optimizerKey = '';
   /** partialFit's schedule and how many epochs it has run. */
-  private partial: { key: string; schedule: Schedule; epochs: number } | null = null;
+  private partial: { key: string; scheduleOption: unknown; schedule: Schedule; epochs: number } | null = null;
   private readonly lossKind: LossKind;
   /** The class name, used in messages and JSON. */
   protected readonly modelName: string;
@@ -96,14 +99,30 @@ export abstract class LinearModel {
   /** Trains by gradient descent; returns the per-epoch history. */
   fit(X: MatrixInput, y: TargetInput, options: FitOptions = {}): History {
     const p = this.prepare(X, y, options);
-    return this.withRestarts(p, (run) => runSync(run));
+    const snap = this.snapshot();
+    try {
+      const history = this.withRestarts(p, (run) => runSync(run));
+      this.rng = p.rng;
+      return history;
+    } catch (err) {
+      this.settle(err, p, snap);
+      throw err;
+    }
   }
 
   /** fit() that yields to the event loop every yieldEveryMs, reports progress and honours an AbortSignal. */
   async fitAsync(X: MatrixInput, y: TargetInput, options: FitAsyncOptions = {}): Promise<History> {
     const p = this.prepare(X, y, options);
     const { yieldEveryMs, onProgress, signal } = p.opts;
-    return this.restartsAsync(p, (gen) => runAsync(gen, yieldEveryMs, onProgress, signal));
+    const snap = this.snapshot();
+    try {
+      const history = await this.restartsAsync(p, (gen) => runAsync(gen, yieldEveryMs, onProgress, signal));
+      this.rng = p.rng;
+      return history;
+    } catch (err) {
+      this.settle(err, p, snap);
+      throw err;
+    }
   }
 
   /**
@@ -116,14 +135,23 @@ export abstract class LinearModel {
       if (key in o) throw new ValidationError(`partialFit does not take ${key} (it makes one pass; use fit)`);
     }
     const p = this.prepare(X, y, { ...o, epochs: 1 } as FitOptions);
-    const key = JSON.stringify([p.opts.learningRate, p.opts.schedule, p.opts.warmup]);
-    if (!this.partial || this.partial.key !== key || typeof p.opts.schedule === 'function') {
-      this.partial = { key, schedule: createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), epochs: 0 };
+    // The same settings continue the schedule (a function schedule: the same function object).
+    const key = JSON.stringify([p.opts.learningRate, typeof p.opts.schedule === 'function' ? 'fn' : p.opts.schedule, p.opts.warmup]);
+    let partial = this.partial;
+    if (!partial || partial.key !== key || partial.scheduleOption !== p.opts.schedule && typeof p.opts.schedule === 'function') {
+      partial = { key, scheduleOption: p.opts.schedule, schedule: createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), epochs: 0 };
     }
-    const partial = this.partial;
-    const history = this.runOnce(p, partial.schedule, partial.epochs, (gen) => runSync(gen));
-    partial.epochs++;
-    return history;
+    const snap = this.snapshot();
+    try {
+      const history = this.runOnce(p, partial.schedule, partial.epochs, (gen) => runSync(gen));
+      partial.epochs++;
+      this.partial = partial;
+      this.rng = p.rng;
+      return history;
+    } catch (err) {
+      this.settle(err, p, snap);
+      throw err;
+    }
   }
 
   /** A copy of the weights (one per feature). */
@@ -207,48 +235,57 @@ export abstract class LinearModel {
     return { opts, X: Xt, y: yt, sw, rows, batchSize: batchRows(opts.batchSize, rows), val, rng };
   }
 
-  // One run of epochs on prepared data; a failed run (not divergence) leaves the model as it was.
+  // One run of epochs on prepared data. The caller decides what a failure leaves behind (see settle).
   private runOnce<T>(
     p: Prepared, schedule: Schedule, epochOffset: number, drive: (gen: ReturnType<typeof runEpochs>) => T, async = false,
   ): T {
     const trainer = this.live();
-    const before = trainer.saveState();
     const key = JSON.stringify(p.opts.optimizer);
-    if (key !== this.optimizerKey) trainer.setOptimizer(p.opts.optimizer); // same optimizer: warm start keeps its state
-    const data = trainer.loadData(p.X, p.y, p.sw, p.rows, p.opts.shuffle);
-    const commit = () => {
-      this.rng = p.rng;
+    if (key !== this.optimizerKey) {
+      trainer.setOptimizer(p.opts.optimizer); // the same settings: warm start keeps the optimizer state
+      this.optimizer = p.opts.optimizer;
       this.optimizerKey = key;
-    };
-    const rollback = () => {
-      trainer.restoreState(before);
-      if (key !== this.optimizerKey) trainer.setOptimizer(p.opts.optimizer);
-    };
+    }
+    const data = trainer.loadData(p.X, p.y, p.sw, p.rows, p.opts.shuffle);
     const validate = p.val ? this.validator(trainer, p.val) : null;
     const gen = runEpochs({
       trainer, engine: this.engine, data, rows: p.rows, batchSize: p.batchSize, opts: p.opts, schedule,
       epochOffset, rng: p.rng, validate, async,
     });
-    const finish = (err: unknown) => {
-      data.free();
-      if (err === undefined || (err as Error).name === 'DivergenceError' || (err as Error).name === 'AbortError') commit();
-      else rollback();
-    };
     let result: T;
     try {
       result = drive(gen);
     } catch (err) {
-      finish(err);
+      data.free();
       throw err;
     }
     if (result instanceof Promise) {
-      return result.then(
-        (v) => { finish(undefined); return v; },
-        (err) => { finish(err); throw err; },
-      ) as T;
+      return result.finally(() => data.free()) as T;
     }
-    finish(undefined);
+    data.free();
     return result;
+  }
+
+  /** Everything a failed call must put back: parameters, optimizer and its state. */
+  private snapshot(): { state: TrainerState; optimizer: ResolvedOptimizer; key: string } {
+    return { state: this.live().saveState(), optimizer: this.optimizer, key: this.optimizerKey };
+  }
+
+  /**
+   * After a failed call: divergence keeps the last finite epoch's weights and
+   * cancellation the last completed epoch's (the loop has already restored
+   * them); any other error puts the model back as it was before the call.
+   */
+  private settle(err: unknown, p: Prepared, snap: ReturnType<LinearModel['snapshot']>): void {
+    if (err instanceof DivergenceError || p.opts.signal?.aborted) {
+      this.rng = p.rng;
+      return;
+    }
+    const trainer = this.live();
+    trainer.setOptimizer(snap.optimizer);
+    trainer.restoreState(snap.state);
+    this.optimizer = snap.optimizer;
+    this.optimizerKey = snap.key;
   }
 
   private validator(trainer: Trainer, val: NonNullable<Prepared['val']>): () => number {

@@ -56,8 +56,10 @@ export function* runEpochs(run: Run): Generator<Progress, History, void> {
         stats = trainer.trainBatches(data, config, done, last);
         msPerBatch = (performance.now() - tChunk) / (last - done);
         if (stats.diverged >= 0 || !Number.isFinite(stats.lossSum) || !Number.isFinite(stats.gradNorm)) {
+          // The batch is known when a batch's own loss or step went non-finite; an epoch total can overflow later.
+          const where = stats.diverged >= 0 ? `epoch ${epoch}, batch ${stats.diverged + 1}` : `epoch ${epoch}`;
           throw new DivergenceError(
-            `training diverged in epoch ${epoch}, batch ${stats.diverged + 1}: the loss or gradient stopped being finite ` +
+            `training diverged in ${where}: the loss or gradient stopped being finite ` +
               `at learningRate ${config.lrs[Math.max(0, stats.diverged)]}. The model keeps its weights from the end of epoch ${epoch - 1}. ` +
               `Try a smaller learningRate or standardize the features.`,
             epoch,

@@ -36,16 +36,23 @@ export function nextU32(s: RngState): number {
 
 /**
  * Uniform integer in [0, n) for 1 <= n < 2^32, without bias (Lemire's
- * multiply-and-reject: reject while the low word is below (2^32 - n) mod n).
- * r * n < 2^53, so float64 holds the product exactly.
+ * multiply-and-reject: reject while the low word of r * n is below
+ * (2^32 - n) mod n). r * n needs up to 64 bits, so it is formed from two
+ * products of r with n's 16-bit halves, each exact in float64.
  */
 export function below(s: RngState, n: number): number {
   const threshold = (0x100000000 - n) % n;
+  const nHi = Math.floor(n / 0x10000);
+  const nLo = n % 0x10000;
   for (;;) {
-    const m = nextU32(s) * n;
-    const hi = Math.floor(m / 0x100000000);
-    const lo = m - hi * 0x100000000;
-    if (lo >= threshold) return hi;
+    const r = nextU32(s);
+    const a = r * nLo; // < 2^48
+    const b = r * nHi; // < 2^48
+    const bHi = Math.floor(b / 0x10000);
+    const mid = (b - bHi * 0x10000) * 0x10000 + a; // < 2^49
+    const carry = Math.floor(mid / 0x100000000);
+    const lo = mid - carry * 0x100000000;
+    if (lo >= threshold) return bHi + carry;
   }
 }
 

@@ -37,9 +37,11 @@ export function newEpochProgress(nParams: number): EpochProgress {
 
 /** The epoch's statistics from its running totals. */
 export function epochStats(p: EpochProgress): EpochStats {
+  // Average first, then square: the sum of a diverging epoch's gradients can overflow when squared.
+  const rows = Math.max(p.rows, 1);
   let normSq = 0;
-  for (const g of p.gradSum) normSq += g * g;
-  return { lossSum: p.lossSum, gradNorm: Math.sqrt(normSq) / Math.max(p.rows, 1), maxStep: p.maxStep, batches: p.batches, diverged: p.diverged };
+  for (const g of p.gradSum) normSq += (g / rows) ** 2;
+  return { lossSum: p.lossSum, gradNorm: Math.sqrt(normSq), maxStep: p.maxStep, batches: p.batches, diverged: p.diverged };
 }
 
 /** Weight penalties: l2/2 ||w||^2 + l1 ||w||_1 (the bias is not penalized). */
