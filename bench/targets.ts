@@ -1,0 +1,40 @@
+// The performance targets for the train case, judged PASS or MISS.
+// A MISS is reported, never fatal: shared machines are noisy.
+
+/** The configuration the targets are stated for. */
+export const TARGET_CONFIG = { rows: 100_000, features: 64, batch: 64 } as const;
+
+/** Median epoch and bound times (ms) of the target configuration; undefined when not measured. */
+export interface TargetInputs {
+  jsShuffled?: number;
+  simdShuffled?: number;
+  simdInOrder?: number;
+  randomReadBound?: number;
+  sequentialReadBound?: number;
+}
+
+/** One target: what was measured against what it should be, and whether it passed (null: not measured). */
+export interface TargetResult {
+  target: string;
+  measured: number;
+  goal: string;
+  pass: boolean | null;
+}
+
+/** Judges the three targets. */
+export function judgeTargets(t: TargetInputs): TargetResult[] {
+  const ratio = (a?: number, b?: number) => (a !== undefined && b !== undefined ? a / b : NaN);
+  const judge = (target: string, measured: number, goal: string, ok: (x: number) => boolean): TargetResult => ({
+    target, measured, goal, pass: Number.isFinite(measured) ? ok(measured) : null,
+  });
+  return [
+    judge('shuffled: js / wasm-simd', ratio(t.jsShuffled, t.simdShuffled), '>= 8', (x) => x >= 8),
+    judge('shuffled: wasm-simd / random-read bound', ratio(t.simdShuffled, t.randomReadBound), '< 1', (x) => x < 1),
+    judge('unshuffled: wasm-simd / sequential-read bound', ratio(t.simdInOrder, t.sequentialReadBound), '<= 2', (x) => x <= 2),
+  ];
+}
+
+/** PASS, MISS or n/a. */
+export function verdict(pass: boolean | null): string {
+  return pass === null ? 'n/a' : pass ? 'PASS' : 'MISS';
+}

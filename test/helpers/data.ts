@@ -1,0 +1,128 @@
+// Test data: seeded synthetic problems (from the shared PRNG) and the shared CSV data sets.
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { normal, seedState, uniform, type RngState } from '../../src/reference/random.js';
+
+/** A dataset as the models take it: X row-major (rows x features), y one per row. */
+export interface Dataset {
+  X: Float32Array;
+  y: Float32Array;
+  rows: number;
+  features: number;
+}
+
+/** Synthetic data with known generating parameters (every value already a float32). */
+export interface Synthetic extends Dataset {
+  /** The weights and bias that generated y. */
+  w: Float64Array;
+  b: number;
+}
+
+export interface SyntheticOptions {
+  rows: number;
+  features: number;
+  seed: number;
+  /** Standard deviation of the Gaussian noise added to the target (regression) or logit (classification). */
+  noise?: number;
+  /**
+   * Feature distribution: 'normal' is N(0, 1); 'scaled' is uniform(-1, 1) * sqrt(3 / features),
+   * so that E|x|^2 = 1 and |x|^2 <= 3 whatever the feature count (keeps SGD steps stable).
+   */
+  dist?: 'normal' | 'scaled';
+}
+
+function features(rng: RngState, rows: number, cols: number, dist: 'normal' | 'scaled'): Float32Array {
+  const X = new Float32Array(rows * cols);
+  const scale = Math.sqrt(3 / cols);
+  for (let i = 0; i < X.length; i++) X[i] = dist === 'normal' ? normal(rng) : (2 * uniform(rng) - 1) * scale;
+  return X;
+}
+
+function truth(rng: RngState, cols: number): { w: Float64Array; b: number } {
+  const w = new Float64Array(cols);
+  for (let j = 0; j < cols; j++) w[j] = Math.fround(2 * uniform(rng) - 1);
+  return { w, b: Math.fround(2 * uniform(rng) - 1) };
+}
+
+function linear(X: Float32Array, r: number, cols: number, w: Float64Array, b: number): number {
+  let z = b;
+  for (let j = 0; j < cols; j++) z += w[j] * X[r * cols + j];
+  return z;
+}
+
+/** y = w.x + b + noise, with w, b uniform in (-1, 1). */
+export function regression(o: SyntheticOptions): Synthetic {
+  const rng = seedState(o.seed);
+  const X = features(rng, o.rows, o.features, o.dist ?? 'scaled');
+  const { w, b } = truth(rng, o.features);
+  const y = new Float32Array(o.rows);
+  for (let r = 0; r < o.rows; r++) y[r] = linear(X, r, o.features, w, b) + (o.noise ?? 0.1) * normal(rng);
+  return { X, y, rows: o.rows, features: o.features, w, b };
+}
+
+/** Labels 1 where w.x + b + noise >= 0, else 0. */
+export function classification(o: SyntheticOptions): Synthetic {
+  const rng = seedState(o.seed);
+  const X = features(rng, o.rows, o.features, o.dist ?? 'scaled');
+  const { w, b } = truth(rng, o.features);
+  const y = new Float32Array(o.rows);
+  for (let r = 0; r < o.rows; r++) y[r] = linear(X, r, o.features, w, b) + (o.noise ?? 0.1) * normal(rng) >= 0 ? 1 : 0;
+  return { X, y, rows: o.rows, features: o.features, w, b };
+}
+
+/** n float32 values uniform in (-1, 1), seeded. */
+export function uniformF32(n: number, seed: number): Float32Array {
+  const rng = seedState(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = 2 * uniform(rng) - 1;
+  return out;
+}
+
+/** n small integers in [-k, k], seeded: products and short sums of them are exact in float32. */
+export function smallInts(n: number, k: number, seed: number): Float32Array {
+  const rng = seedState(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(uniform(rng) * (2 * k + 1)) - k;
+  return out;
+}
+
+/** A CSV from /work/shared/data: every column but the last is a feature, the last is the target. */
+export interface CsvData {
+  header: string[];
+  /** Features as float64, row-major, exactly as written in the file. */
+  X: Float64Array;
+  y: Float64Array;
+  rows: number;
+  features: number;
+}
+
+/** Loads /work/shared/data/<name> (path relative to this repository: ../shared/data). */
+export function loadCsv(name: string): CsvData {
+  const text = readFileSync(new URL(`../../../shared/data/${name}`, import.meta.url), 'utf8');
+  const records = parse(text, { skip_empty_lines: true }) as string[][];
+  const [header, ...body] = records;
+  const features = header.length - 1;
+  const X = new Float64Array(body.length * features);
+  const y = new Float64Array(body.length);
+  body.forEach((rec, r) => {
+    if (rec.length !== header.length) throw new Error(`${name}: row ${r + 1} has ${rec.length} fields, expected ${header.length}`);
+    for (let c = 0; c < features; c++) X[r * features + c] = Number(rec[c]);
+    y[r] = Number(rec[features]);
+  });
+  return { header, X, y, rows: body.length, features };
+}
+
+/** Standardizes each column to mean 0 and (population) standard deviation 1, in float64. */
+export function standardize(X: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let c = 0; c < cols; c++) {
+    let mean = 0;
+    for (let r = 0; r < rows; r++) mean += X[r * cols + c];
+    mean /= rows;
+    let v = 0;
+    for (let r = 0; r < rows; r++) v += (X[r * cols + c] - mean) ** 2;
+    const sd = Math.sqrt(v / rows) || 1;
+    for (let r = 0; r < rows; r++) out[r * cols + c] = (X[r * cols + c] - mean) / sd;
+  }
+  return out;
+}

@@ -1,0 +1,131 @@
+// The optimizers inside a real fit, on every engine: LinearRegression and LogisticRegression
+// trained with batch gradient descent (shuffle off) follow, epoch by epoch, a trajectory
+// computed here by an independent float64 loop (the full-batch gradient of DESIGN.md's loss
+// and torch.optim's update rules written out in test/helpers/training.ts; src's optimizerStep
+// is not used).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ready, type OptimizerOptions } from '../../src/index.js';
+import {
+  ENGINE_NAMES, SMALL_X, SMALL_Y_CLS, SMALL_Y_REG, close, isWasm, maxDiff, newModel, oracle, params,
+  type EngineUnderTest, type Kind, type OracleOptimizer, type Tol,
+} from '../helpers/training.js';
+
+const EPOCHS = 4;
+
+interface Case {
+  label: string;
+  optimizer: OptimizerOptions;
+  lr: number;
+  /** The case this one must differ from (so that the option is shown to have an effect). */
+  differsFrom?: string;
+}
+
+const CASES: Case[] = [
+  { label: 'sgd', optimizer: { name: 'sgd' }, lr: 0.05 },
+  { label: 'sgd momentum 0.9', optimizer: { name: 'sgd', momentum: 0.9 }, lr: 0.05, differsFrom: 'sgd' },
+  { label: 'sgd nesterov', optimizer: { name: 'sgd', momentum: 0.9, nesterov: true }, lr: 0.05, differsFrom: 'sgd momentum 0.9' },
+  { label: 'sgd dampening 0.5', optimizer: { name: 'sgd', momentum: 0.9, dampening: 0.5 }, lr: 0.05, differsFrom: 'sgd momentum 0.9' },
+  { label: 'sgd weightDecay 1', optimizer: { name: 'sgd', weightDecay: 1 }, lr: 0.05, differsFrom: 'sgd' },
+  { label: 'adam', optimizer: { name: 'adam' }, lr: 0.05 },
+  // betas[1] = 0.5 lets v shrink once the gradient shrinks, which is when amsgrad's max matters.
+  { label: 'adam b2 0.5', optimizer: { name: 'adam', betas: [0.9, 0.5] }, lr: 0.3 },
+  { label: 'adam amsgrad', optimizer: { name: 'adam', betas: [0.9, 0.5], amsgrad: true }, lr: 0.3, differsFrom: 'adam b2 0.5' },
+  { label: 'adam weightDecay 0.5', optimizer: { name: 'adam', weightDecay: 0.5 }, lr: 0.05, differsFrom: 'adam' },
+  { label: 'adamw', optimizer: { name: 'adamw' }, lr: 0.05 },
+  { label: 'adamw weightDecay 2', optimizer: { name: 'adamw', weightDecay: 2 }, lr: 0.05, differsFrom: 'adam' },
+  { label: 'rmsprop', optimizer: { name: 'rmsprop' }, lr: 0.01 },
+  { label: 'rmsprop momentum 0.9', optimizer: { name: 'rmsprop', momentum: 0.9 }, lr: 0.01, differsFrom: 'rmsprop' },
+  { label: 'rmsprop centered', optimizer: { name: 'rmsprop', centered: true }, lr: 0.01, differsFrom: 'rmsprop' },
+  { label: 'adagrad', optimizer: { name: 'adagrad' }, lr: 0.1 },
+  { label: 'adagrad lrDecay 0.5', optimizer: { name: 'adagrad', lrDecay: 0.5 }, lr: 0.1, differsFrom: 'adagrad' },
+  { label: 'adagrad initialAccumulatorValue 0.5', optimizer: { name: 'adagrad', initialAccumulatorValue: 0.5 }, lr: 0.1, differsFrom: 'adagrad' },
+];
+
+const TARGETS: Record<Kind, number[]> = { linear: SMALL_Y_REG, logistic: SMALL_Y_CLS };
+
+// Tolerances. The data are multiples of 1/4 (exact in float32), so the only differences from
+// the float64 oracle are roundings.
+// - js: float64 throughout; each operation rounds at ~1.1e-16 relative and a 4-step run does a
+//   few hundred of them on values of order 1, so 1e-11 is ample (an algorithmic slip moves the
+//   parameters by >= 1e-4 here: see the sensitivity check).
+// - wasm: parameters, gradients and optimizer state are stored as float32 (2^-24 ~ 6e-8 relative
+//   per rounding). One step is ~1e-6 relative (a 12-row gradient sum plus the stores); over 4 steps
+//   the roundings add up to a few 1e-6 and the normalizing optimizers (Adam, RMSprop, Adagrad) do
+//   not amplify them while no gradient component is near 0 (true here: |g| >= 1e-2). Allowed:
+//   2e-5 absolute + 2e-5 relative on parameters of order 0.1..1.
+const tolFor = (engine: EngineUnderTest): Tol => (isWasm(engine) ? { abs: 2e-5, rel: 2e-5 } : { abs: 1e-11, rel: 1e-11 });
+// An option "has an effect" if it moves the oracle trajectory by more than 100x the wasm tolerance.
+const EFFECT = 100 * 2e-5;
+
+function oracleFor(kind: Kind, c: Case, extra: { batchSize?: number; l2?: number } = {}) {
+  return oracle({
+    kind, X: SMALL_X, y: TARGETS[kind], epochs: EPOCHS, lr: c.lr,
+    optimizer: c.optimizer as OracleOptimizer, ...extra,
+  });
+}
+
+/** Trains a fresh model and returns [w..., b] after every epoch, and the history. */
+function train(engine: EngineUnderTest, kind: Kind, c: Case, extra: { batchSize?: number; l2?: number } = {}) {
+  const m = newModel(kind, engine, 3);
+  const perEpoch: number[][] = [];
+  const history = m.fit(SMALL_X, TARGETS[kind], {
+    epochs: EPOCHS, batchSize: extra.batchSize ?? 'full', shuffle: false, learningRate: c.lr, optimizer: c.optimizer,
+    l2: extra.l2, onEpochEnd: () => void perEpoch.push(params(m)),
+  });
+  m.dispose();
+  return { perEpoch, history };
+}
+
+describe('oracle sensitivity (each option changes the trajectory)', () => {
+  for (const kind of ['linear', 'logistic'] as const) {
+    for (const c of CASES.filter((x) => x.differsFrom)) {
+      it(`${kind}: ${c.label} differs from ${c.differsFrom}`, () => {
+        const base = CASES.find((x) => x.label === c.differsFrom)!;
+        const a = oracleFor(kind, c).params[EPOCHS - 1];
+        const b = oracleFor(kind, base).params[EPOCHS - 1];
+        expect(maxDiff(a, b)).toBeGreaterThan(EFFECT);
+      });
+    }
+  }
+});
+
+describe.each(ENGINE_NAMES)('optimizers in fit (%s)', (engine) => {
+  beforeAll(() => ready());
+  const tol = tolFor(engine);
+
+  for (const kind of ['linear', 'logistic'] as const) {
+    describe(kind, () => {
+      for (const c of CASES) {
+        it(`${c.label}: 4 full-batch epochs follow the oracle`, () => {
+          const want = oracleFor(kind, c);
+          const { perEpoch, history } = train(engine, kind, c);
+          expect(history.epochs.length).toBe(EPOCHS);
+          for (let e = 0; e < EPOCHS; e++) close(perEpoch[e], want.params[e], tol, `params after epoch ${e + 1}`);
+          // history.loss: the mean loss at the parameters each batch saw (here: the epoch's
+          // start); history.gradNorm: the norm of the full-batch data gradient there. Both are
+          // sums over 12 rows, float32 in WASM (~1e-6 relative), float64 in js.
+          close(history.loss, want.loss, isWasm(engine) ? { abs: 1e-6, rel: 1e-5 } : { rel: 1e-11 }, 'history.loss');
+          close(history.gradNorm, want.gradNorm, isWasm(engine) ? { abs: 1e-6, rel: 1e-5 } : { rel: 1e-11 }, 'history.gradNorm');
+          // A constant rate is reported as given: exact.
+          close(history.learningRate, want.lastLr, { rel: 0 }, 'history.learningRate');
+        });
+      }
+
+      it('sgd momentum 0.9 with batchSize 5 (batches 5, 5, 2) and l2 = 0.1 follows the oracle', () => {
+        const c: Case = { label: 'sgd momentum batch 5', optimizer: { name: 'sgd', momentum: 0.9 }, lr: 0.05 };
+        const extra = { batchSize: 5, l2: 0.1 };
+        const want = oracleFor(kind, c, extra);
+        // The short last batch and the penalty both matter: without them the trajectory differs.
+        expect(maxDiff(want.params[EPOCHS - 1], oracleFor(kind, c, { batchSize: 5 }).params[EPOCHS - 1])).toBeGreaterThan(EFFECT);
+        expect(maxDiff(want.params[EPOCHS - 1], oracleFor(kind, c, { l2: 0.1 }).params[EPOCHS - 1])).toBeGreaterThan(EFFECT);
+        const { perEpoch, history } = train(engine, kind, c, extra);
+        // 12 steps instead of 4, each with a 5-row (or 2-row) float32 sum: the same per-step
+        // error as above, three times as many steps; 2e-5 still leaves a wide margin.
+        for (let e = 0; e < EPOCHS; e++) close(perEpoch[e], want.params[e], tol, `params after epoch ${e + 1}`);
+        // The loss includes n_batch * (l2/2 |w|^2) for each batch.
+        close(history.loss, want.loss, isWasm(engine) ? { abs: 1e-6, rel: 1e-5 } : { rel: 1e-11 }, 'history.loss');
+        close(history.gradNorm, want.gradNorm, isWasm(engine) ? { abs: 1e-6, rel: 1e-5 } : { rel: 1e-11 }, 'history.gradNorm');
+      });
+    });
+  }
+});
