@@ -35,6 +35,25 @@ export let lastMaxChange: f64 = 0;
 }
 
 /**
+ * b^t for 0 <= b < 1 and a whole number t >= 1, by repeated squaring (within
+ * about log2(t) ULPs of float64; PyTorch's beta ** step is a float pow). Once
+ * b^t < e^-700 it returns 0: 1 - b^t is then exactly 1 in float64, and the
+ * squarings would otherwise reach denormals, which are slow to multiply.
+ */
+function powInt(b: f64, t: f64): f64 {
+  if (t * (1 - b) > 700) return 0; // b^t <= e^(-t (1 - b))
+  let result: f64 = 1;
+  let n = <u64>t;
+  while (true) {
+    if (n & 1) result *= b;
+    n >>= 1;
+    if (!n) return result;
+    b *= b; // b^(2^k) >= b^t here, so never denormal
+  }
+  return result; // unreachable
+}
+
+/**
  * Updates n parameters at paramsPtr from the gradient at gradPtr. slotsPtr holds
  * three state vectors of n f32 each (sgd: momentum buffer; adam/adamw: exp_avg,
  * exp_avg_sq, max_exp_avg_sq; rmsprop: square_avg, momentum_buffer, grad_avg;
@@ -80,8 +99,8 @@ export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
     const b1 = hyper(optPtr, OPT_BETA1);
     const b2 = hyper(optPtr, OPT_BETA2);
     const amsgrad = hyper(optPtr, OPT_AMSGRAD) != 0;
-    const bc1 = 1 - Math.pow(b1, t);
-    const sqrtBc2 = Math.sqrt(1 - Math.pow(b2, t));
+    const bc1 = 1 - powInt(b1, t);
+    const sqrtBc2 = Math.sqrt(1 - powInt(b2, t));
     const stepSize = lr / bc1;
     for (let i = 0; i < n; i++) {
       const off = <usize>i << 2;
@@ -186,7 +205,7 @@ function sgdSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usiz
       g = nesterov ? f32x4.add(g, f32x4.mul(mu, buf)) : buf;
     }
     const q = f32x4.sub(p, f32x4.mul(rate, g));
-    maxChange = f32x4.max(maxChange, f32x4.abs(f32x4.sub(q, p)));
+    maxChange = f32x4.pmax(maxChange, f32x4.abs(f32x4.sub(q, p))); // pmax: one maxps; a NaN update shows in normSq
     v128.store(paramsPtr + off, q);
   }
   finish(normSq, maxChange);
@@ -206,8 +225,8 @@ function adamSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usi
   const c2 = f32x4.splat(<f32>(1 - b2S));
   const eps = f32x4.splat(<f32>hyper(optPtr, OPT_EPS));
   const amsgrad = hyper(optPtr, OPT_AMSGRAD) != 0;
-  const stepSize = f32x4.splat(<f32>(lr / (1 - Math.pow(b1S, t))));
-  const invSqrtBc2 = f32x4.splat(<f32>(1 / Math.sqrt(1 - Math.pow(b2S, t))));
+  const stepSize = f32x4.splat(<f32>(lr / (1 - powInt(b1S, t))));
+  const invSqrtBc2 = f32x4.splat(<f32>(1 / Math.sqrt(1 - powInt(b2S, t))));
   const s1 = slotsPtr + (<usize>n << 2);
   const s2 = slotsPtr + (<usize>n << 3);
   let normSq = f32x4.splat(0);
@@ -227,12 +246,12 @@ function adamSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usi
     v128.store(s1 + off, v);
     let vHat = v;
     if (amsgrad) {
-      vHat = f32x4.max(v128.load(s2 + off), v);
+      vHat = f32x4.pmax(v128.load(s2 + off), v);
       v128.store(s2 + off, vHat);
     }
     const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vHat), invSqrtBc2), eps);
     const q = f32x4.sub(p, f32x4.div(f32x4.mul(stepSize, m), denom));
-    maxChange = f32x4.max(maxChange, f32x4.abs(f32x4.sub(q, p0)));
+    maxChange = f32x4.pmax(maxChange, f32x4.abs(f32x4.sub(q, p0)));
     v128.store(paramsPtr + off, q);
   }
   finish(normSq, maxChange);

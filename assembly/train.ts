@@ -173,6 +173,7 @@ const SUB = 64;
 const zBuf = memory.data(SUB * 4, 16);
 const yBuf = memory.data(SUB * 4, 16);
 const dBuf = memory.data(SUB * 4, 16);
+const rowBuf = memory.data(SUB * 4, 16); // the rows' byte addresses, kept from phase 1 for phase 3
 
 /**
  * The same, four rows at a time, in sub-batches of up to 64 rows and three
@@ -201,8 +202,10 @@ const dBuf = memory.data(SUB * 4, 16);
       const r1 = left > 1 ? rowAt(orderPtr, p + 1) : r0;
       const r2 = left > 2 ? rowAt(orderPtr, p + 2) : r0;
       const r3 = left > 3 ? rowAt(orderPtr, p + 3) : r0;
-      const z = dot4(paramsPtr, xPtr + <usize>r0 * rowBytes, xPtr + <usize>r1 * rowBytes,
-        xPtr + <usize>r2 * rowBytes, xPtr + <usize>r3 * rowBytes, cols);
+      const x0 = xPtr + <usize>r0 * rowBytes, x1 = xPtr + <usize>r1 * rowBytes;
+      const x2 = xPtr + <usize>r2 * rowBytes, x3 = xPtr + <usize>r3 * rowBytes;
+      v128.store(rowBuf + k, i32x4(<i32>x0, <i32>x1, <i32>x2, <i32>x3));
+      const z = dot4(paramsPtr, x0, x1, x2, x3, cols);
       v128.store(zBuf + k, f32x4.add(z, bias));
       v128.store(yBuf + k, f32x4(
         load<f32>(yPtr + (<usize>r0 << 2)), load<f32>(yPtr + (<usize>r1 << 2)),
@@ -243,13 +246,9 @@ const dBuf = memory.data(SUB * 4, 16);
     }
     // Phase 3: the gradient, reading the sub-batch's rows again from L1.
     for (let p = sub, k: usize = 0; p < subEnd; p += 4, k += 16) {
-      const left = subEnd - p;
-      const r0 = rowAt(orderPtr, p);
-      const r1 = left > 1 ? rowAt(orderPtr, p + 1) : r0;
-      const r2 = left > 2 ? rowAt(orderPtr, p + 2) : r0;
-      const r3 = left > 3 ? rowAt(orderPtr, p + 3) : r0;
-      axpy4(v128.load(dBuf + k), xPtr + <usize>r0 * rowBytes, xPtr + <usize>r1 * rowBytes,
-        xPtr + <usize>r2 * rowBytes, xPtr + <usize>r3 * rowBytes, gradPtr, cols);
+      const rows = v128.load(rowBuf + k);
+      axpy4(v128.load(dBuf + k), <usize>i32x4.extract_lane(rows, 0), <usize>i32x4.extract_lane(rows, 1),
+        <usize>i32x4.extract_lane(rows, 2), <usize>i32x4.extract_lane(rows, 3), gradPtr, cols);
     }
   }
   batchGradBias = f32x4.extract_lane(dAcc, 0) + f32x4.extract_lane(dAcc, 1) +

@@ -2,8 +2,11 @@
 // so every run and every engine sees the same bits.
 import { below, normal, seedState, uniform, type RngState } from '../src/reference/random.js';
 
-/** A logistic-regression dataset: X uniform in [-1, 1), labels drawn from a fixed linear model. */
-export function logisticData(rows: number, cols: number, seed: number): { X: Float32Array; y: Float32Array } {
+/**
+ * A logistic-regression dataset: X uniform in [-1, 1), labels drawn from a fixed
+ * linear model, P(y = 1) = sigmoid(w.x) without bias; w is returned too.
+ */
+export function logisticData(rows: number, cols: number, seed: number): { X: Float32Array; y: Float32Array; w: Float64Array } {
   const rng = seedState(seed);
   // Weights scaled so the logits have a standard deviation near 1: labels are learnable but not separable.
   const w = Float64Array.from({ length: cols }, () => (2 * normal(rng)) / Math.sqrt(cols));
@@ -18,7 +21,7 @@ export function logisticData(rows: number, cols: number, seed: number): { X: Flo
     }
     y[r] = uniform(rng) < 1 / (1 + Math.exp(-z)) ? 1 : 0;
   }
-  return { X, y };
+  return { X, y, w };
 }
 
 /** A uniform random permutation of 0..n-1 (Fisher-Yates). */

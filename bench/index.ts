@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [train] [dot] [marshal]`: runs the named cases (all
+// `npm run bench [-- --quick] [train] [optimizers] [converge] [dot] [marshal]`: runs the named cases (all
 // by default), prints their tables, writes bench/results/<case>.json, and exits
 // non-zero if any result was NaN, wrong, or a case crashed. Slow is never a failure.
 import { existsSync } from 'node:fs';
@@ -10,6 +10,8 @@ type Case = (options: BenchOptions) => Promise<void>;
 // Imported lazily so a missing build is reported in words, and `-- dot` loads only what it needs.
 const CASES: Record<string, () => Promise<Case>> = {
   train: async () => (await import('./train.js')).run,
+  optimizers: async () => (await import('./optimizers.js')).run,
+  converge: async () => (await import('./converge.js')).run,
   dot: async () => (await import('./dot.js')).run,
   marshal: async () => (await import('./marshal.js')).run,
 };

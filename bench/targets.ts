@@ -1,4 +1,4 @@
-// The issue's performance targets for the train case, judged PASS or MISS.
+// The issue's performance targets for the train and optimizers cases, judged PASS or MISS.
 // A MISS is reported, never fatal: shared machines are noisy.
 
 /** The configuration the targets are stated for. */
@@ -37,4 +37,18 @@ export function judgeTargets(t: TargetInputs): TargetResult[] {
 /** PASS, MISS or n/a. */
 export function verdict(pass: boolean | null): string {
   return pass === null ? 'n/a' : pass ? 'PASS' : 'MISS';
+}
+
+/** The configuration of the optimizer-overhead target (case `optimizers`, engine wasm-simd). */
+export const ADAM_TARGET = { rows: 100_000, features: 64, batch: 64, maxRatio: 1.1 } as const;
+
+/** Judges "the fused Adam update adds less than 10% to an SGD epoch" from the two interleaved medians (ms). */
+export function judgeAdamOverhead(label: string, sgdMs: number, adamMs: number): TargetResult {
+  const measured = adamMs / sgdMs;
+  return {
+    target: label,
+    measured,
+    goal: `< ${ADAM_TARGET.maxRatio.toFixed(2)}`,
+    pass: Number.isFinite(measured) ? measured < ADAM_TARGET.maxRatio : null,
+  };
 }

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { leastSquares } from '../src/leastSquares.js';
 import { normal, seedState } from '../src/reference/random.js';
-
-// Asserts the error's class and its whole message, word for word.
-function expectThrows(fn: () => unknown, type: new (...args: never[]) => Error, message: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(type);
-  expect((caught as Error).message).toBe(message);
-}
+import { expectThrows } from './helpers/errors.js';
 
 // Cholesky takes square roots, so even integer data can round; with integers of this size
 // the solution is within a few ulps, and 1e-12 absolute leaves ample room.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DivergenceError } from '../src/errors.js';
 import { finiteDifferenceGradient, gradientCheck, minimize, randomSearch } from '../src/minimize.js';
+import { expectThrows } from './helpers/errors.js';
 
 // The secret-number model y = x + theta, loss = mean squared error (no 1/2 factor).
 function secretNumber(xs: number[], ys: number[]) {
@@ -14,19 +15,6 @@ const NOISY = secretNumber([2, 3, 5, 8], [3, 6, 5, 12]);
 // f(x, y) = 4x^2 + y^2.
 const bowl = (p: Float64Array) => 4 * p[0] ** 2 + p[1] ** 2;
 const bowlGrad = (p: Float64Array) => [8 * p[0], 2 * p[1]];
-
-// Asserts the error's class and its whole message, word for word.
-function expectThrows(fn: () => unknown, type: new (...args: never[]) => Error, message: string): unknown {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(type);
-  expect((caught as Error).message).toBe(message);
-  return caught;
-}
 
 // First k >= 0 for which pred(k) holds (for deriving expected stopping iterations from closed forms).
 function firstK(pred: (k: number) => boolean): number {

@@ -8,7 +8,7 @@
 @inline export function expNeg4(x: v128): v128 {
   const lo = f32x4.splat(-87.33654);
   const under = f32x4.lt(x, lo);
-  x = f32x4.max(x, lo);
+  x = f32x4.pmax(x, lo); // one maxps (NaN logits are caught as divergence anyway)
   // Round x*log2(e) to an integer n by adding 1.5*2^23: the sum's low mantissa
   // bits then hold n, which also gives 2^n's exponent bits without a conversion.
   const magic = f32x4.splat(12582912.0);

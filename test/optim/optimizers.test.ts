@@ -5,6 +5,7 @@ import {
   resolveOptimizer,
   type OptimizerOptions,
 } from '../../src/optim/optimizers.js';
+import { expectThrows } from '../helpers/errors.js';
 
 // Problem: f(x) = sum a_i x_i^2, so grad_i = 2 a_i x_i.
 const A = [1, 2, 0.5];
@@ -133,18 +134,6 @@ function expectTrajectory(actual: number[][], expected: number[][]): void {
       if (!(err <= TOL)) throw new Error(`step ${t + 1}, param ${i}: got ${actual[t][i]}, expected ${expected[t][i]}`);
     }
   }
-}
-
-// Asserts the error's class and its whole message, word for word.
-function expectThrows(fn: () => unknown, type: new (...args: never[]) => Error, message: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(type);
-  expect((caught as Error).message).toBe(message);
 }
 
 // Guards that an option is not silently ignored: switching it off must move the

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSchedule, type ScheduleOptions, type WarmupOptions } from '../../src/optim/schedules.js';
+import { expectThrows } from '../helpers/errors.js';
 
 const BASE = 0.1;
 const EPOCHS = 30;
@@ -20,18 +21,6 @@ function expectClose(actual: number[], expected: number[], scale = BASE): void {
   actual.forEach((a, i) => {
     if (!(Math.abs(a - expected[i]) <= TOL * scale)) throw new Error(`epoch ${i}: got ${a}, expected ${expected[i]}`);
   });
-}
-
-// Asserts the error's class and its whole message, word for word.
-function expectThrows(fn: () => unknown, type: new (...args: never[]) => Error, message: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(type);
-  expect((caught as Error).message).toBe(message);
 }
 
 describe('constant', () => {
