@@ -63,10 +63,12 @@ export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
   const kind = <i32>hyper(optPtr, OPT_KIND);
   const t = hyper(optPtr, OPT_STEP) + 1;
   store<f64>(optPtr + (<usize>OPT_STEP << 3), t);
-  // SIMD build: SGD and Adam(W), the common cases, in f32x4 (n is a multiple of 4).
+  // SIMD build: every optimizer in f32x4 (n is a multiple of 4); the loops below are the scalar build's.
   if (ASC_FEATURE_SIMD && (n & 3) == 0) {
     if (kind == SGD) { sgdSimd(optPtr, paramsPtr, gradPtr, slotsPtr, n, lr); return; }
     if (kind == ADAM || kind == ADAMW) { adamSimd(optPtr, paramsPtr, gradPtr, slotsPtr, n, lr, kind == ADAMW); return; }
+    if (kind == RMSPROP) { rmspropSimd(optPtr, paramsPtr, gradPtr, slotsPtr, n, lr); return; }
+    if (kind == ADAGRAD) { adagradSimd(optPtr, paramsPtr, gradPtr, slotsPtr, n, lr, t); return; }
   }
   const wd = hyper(optPtr, OPT_WEIGHT_DECAY);
   const mu = hyper(optPtr, OPT_MOMENTUM);
@@ -252,6 +254,71 @@ function adamSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usi
     const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vHat), invSqrtBc2), eps);
     const q = f32x4.sub(p, f32x4.div(f32x4.mul(stepSize, m), denom));
     maxChange = f32x4.pmax(maxChange, f32x4.abs(f32x4.sub(q, p0)));
+    v128.store(paramsPtr + off, q);
+  }
+  finish(normSq, maxChange);
+}
+
+/** torch.optim.RMSprop in f32x4: square_avg, optional centering (grad_avg) and momentum buffer. */
+function rmspropSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, n: i32, lr: f64): void {
+  const wd = f32x4.splat(<f32>hyper(optPtr, OPT_WEIGHT_DECAY));
+  const alphaS = hyper(optPtr, OPT_ALPHA);
+  const alpha = f32x4.splat(<f32>alphaS);
+  const keep = f32x4.splat(<f32>(1 - alphaS));
+  const eps = f32x4.splat(<f32>hyper(optPtr, OPT_EPS));
+  const muS = hyper(optPtr, OPT_MOMENTUM);
+  const mu = f32x4.splat(<f32>muS);
+  const centered = hyper(optPtr, OPT_CENTERED) != 0;
+  const rate = f32x4.splat(<f32>lr);
+  const s1 = slotsPtr + (<usize>n << 2);
+  const s2 = slotsPtr + (<usize>n << 3);
+  let normSq = f32x4.splat(0);
+  let maxChange = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const off = <usize>i << 2;
+    const p = v128.load(paramsPtr + off);
+    const g0 = v128.load(gradPtr + off);
+    normSq = f32x4.add(normSq, f32x4.mul(g0, g0));
+    const g = f32x4.add(g0, f32x4.mul(wd, p));
+    const sq = f32x4.add(f32x4.mul(alpha, v128.load(slotsPtr + off)), f32x4.mul(keep, f32x4.mul(g, g)));
+    v128.store(slotsPtr + off, sq);
+    let avg: v128;
+    if (centered) {
+      const ga = f32x4.add(f32x4.mul(alpha, v128.load(s2 + off)), f32x4.mul(keep, g));
+      v128.store(s2 + off, ga);
+      avg = f32x4.add(f32x4.sqrt(f32x4.sub(sq, f32x4.mul(ga, ga))), eps);
+    } else {
+      avg = f32x4.add(f32x4.sqrt(sq), eps);
+    }
+    let step = f32x4.div(g, avg);
+    if (muS > 0) {
+      step = f32x4.add(f32x4.mul(mu, v128.load(s1 + off)), step);
+      v128.store(s1 + off, step);
+    }
+    const q = f32x4.sub(p, f32x4.mul(rate, step));
+    maxChange = f32x4.pmax(maxChange, f32x4.abs(f32x4.sub(q, p)));
+    v128.store(paramsPtr + off, q);
+  }
+  finish(normSq, maxChange);
+}
+
+/** torch.optim.Adagrad in f32x4: state_sum of squared gradients, lr decayed per step. */
+function adagradSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, n: i32, lr: f64, t: f64): void {
+  const wd = f32x4.splat(<f32>hyper(optPtr, OPT_WEIGHT_DECAY));
+  const eps = f32x4.splat(<f32>hyper(optPtr, OPT_EPS));
+  const clr = f32x4.splat(<f32>(lr / (1 + (t - 1) * hyper(optPtr, OPT_LR_DECAY))));
+  let normSq = f32x4.splat(0);
+  let maxChange = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const off = <usize>i << 2;
+    const p = v128.load(paramsPtr + off);
+    const g0 = v128.load(gradPtr + off);
+    normSq = f32x4.add(normSq, f32x4.mul(g0, g0));
+    const g = f32x4.add(g0, f32x4.mul(wd, p));
+    const sum = f32x4.add(v128.load(slotsPtr + off), f32x4.mul(g, g));
+    v128.store(slotsPtr + off, sum);
+    const q = f32x4.sub(p, f32x4.div(f32x4.mul(clr, g), f32x4.add(f32x4.sqrt(sum), eps)));
+    maxChange = f32x4.pmax(maxChange, f32x4.abs(f32x4.sub(q, p)));
     v128.store(paramsPtr + off, q);
   }
   finish(normSq, maxChange);
