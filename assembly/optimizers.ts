@@ -17,6 +17,9 @@ export const OPT_ALPHA = 9;
 export const OPT_CENTERED = 10;
 export const OPT_LR_DECAY = 11;
 export const OPT_STEP = 12;       // steps taken so far (PyTorch's state['step'])
+export const OPT_POW_STEP = 13;   // the step that OPT_BETA1_POW and OPT_BETA2_POW belong to (a cache)
+export const OPT_BETA1_POW = 14;  // beta1^step
+export const OPT_BETA2_POW = 15;  // beta2^step
 
 const SGD = 0;
 const ADAM = 1;
@@ -40,6 +43,34 @@ export let lastMaxChange: f64 = 0;
  * b^t < e^-700 it returns 0: 1 - b^t is then exactly 1 in float64, and the
  * squarings would otherwise reach denormals, which are slow to multiply.
  */
+// beta1^t and beta2^t for Adam's bias corrections (set by betaPowers).
+let beta1Pow: f64 = 0;
+let beta2Pow: f64 = 0;
+
+/**
+ * Adam's beta^t: one multiply per step from the previous step's values, kept in
+ * the optimizer block; powInt only when the step does not follow them (a fresh
+ * or restored state). powInt's data-dependent branches cost more than the whole
+ * SIMD update at D = 64. Values below 1e-300 are flushed to 0 (1 - b^t is then
+ * exactly 1) so the products never become slow denormals.
+ */
+function betaPowers(optPtr: usize, t: f64): void {
+  const b1 = hyper(optPtr, OPT_BETA1);
+  const b2 = hyper(optPtr, OPT_BETA2);
+  if (t > 1 && hyper(optPtr, OPT_POW_STEP) == t - 1) {
+    beta1Pow = hyper(optPtr, OPT_BETA1_POW) * b1;
+    beta2Pow = hyper(optPtr, OPT_BETA2_POW) * b2;
+  } else {
+    beta1Pow = powInt(b1, t);
+    beta2Pow = powInt(b2, t);
+  }
+  if (beta1Pow < 1e-300) beta1Pow = 0;
+  if (beta2Pow < 1e-300) beta2Pow = 0;
+  store<f64>(optPtr + (<usize>OPT_POW_STEP << 3), t);
+  store<f64>(optPtr + (<usize>OPT_BETA1_POW << 3), beta1Pow);
+  store<f64>(optPtr + (<usize>OPT_BETA2_POW << 3), beta2Pow);
+}
+
 function powInt(b: f64, t: f64): f64 {
   if (t * (1 - b) > 700) return 0; // b^t <= e^(-t (1 - b))
   let result: f64 = 1;
@@ -101,8 +132,9 @@ export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
     const b1 = hyper(optPtr, OPT_BETA1);
     const b2 = hyper(optPtr, OPT_BETA2);
     const amsgrad = hyper(optPtr, OPT_AMSGRAD) != 0;
-    const bc1 = 1 - powInt(b1, t);
-    const sqrtBc2 = Math.sqrt(1 - powInt(b2, t));
+    betaPowers(optPtr, t);
+    const bc1 = 1 - beta1Pow;
+    const sqrtBc2 = Math.sqrt(1 - beta2Pow);
     const stepSize = lr / bc1;
     for (let i = 0; i < n; i++) {
       const off = <usize>i << 2;
@@ -227,8 +259,9 @@ function adamSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usi
   const c2 = f32x4.splat(<f32>(1 - b2S));
   const eps = f32x4.splat(<f32>hyper(optPtr, OPT_EPS));
   const amsgrad = hyper(optPtr, OPT_AMSGRAD) != 0;
-  const stepSize = f32x4.splat(<f32>(lr / (1 - powInt(b1S, t))));
-  const invSqrtBc2 = f32x4.splat(<f32>(1 / Math.sqrt(1 - powInt(b2S, t))));
+  betaPowers(optPtr, t);
+  const stepSize = f32x4.splat(<f32>(lr / (1 - beta1Pow)));
+  const invSqrtBc2 = f32x4.splat(<f32>(1 / Math.sqrt(1 - beta2Pow)));
   const s1 = slotsPtr + (<usize>n << 2);
   const s2 = slotsPtr + (<usize>n << 3);
   let normSq = f32x4.splat(0);
