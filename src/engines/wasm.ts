@@ -10,7 +10,7 @@ import { beginShuffledEpoch, endShuffledEpoch, type ArrangementOps } from './arr
 import { createOptimizerState, resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
 
-// The optimizer block's f64 fields, as numbered in assembly/optimizers.ts.
+// The optimizer block's f64 fields, as numbered in assembly/optimizers.ts (13-15 are the kernel's own cache of beta^t).
 const OPT = { kind: 0, momentum: 1, dampening: 2, nesterov: 3, weightDecay: 4, beta1: 5, beta2: 6, eps: 7, amsgrad: 8, alpha: 9, centered: 10, lrDecay: 11, step: 12 };
 const OPT_KINDS = { sgd: 0, adam: 1, adamw: 2, rmsprop: 3, adagrad: 4 } as const;
 const OPT_FIELDS = 16;

@@ -77,6 +77,8 @@ export abstract class LinearModel {
   /** The class name, used in messages and JSON. */
   protected readonly modelName: string;
   private readonly binary: boolean;
+  private asyncRunning = false;
+  private disposeRequested = false;
 
   constructor(options: ModelOptions, spec: ModelSpec) {
     this.lossKind = spec.loss;
@@ -115,13 +117,19 @@ export abstract class LinearModel {
     const p = this.prepare(X, y, options);
     const { yieldEveryMs, onProgress, signal } = p.opts;
     const snap = this.snapshot();
+    // Between chunks other code runs: it may read the model, but not train it or free it under us.
+    this.asyncRunning = true;
+    const stopped = () => (this.disposeRequested ? new DisposedError(`this ${this.modelName} was disposed during fitAsync`) : null);
     try {
-      const history = await this.restartsAsync(p, (gen) => runAsync(gen, yieldEveryMs, onProgress, signal));
+      const history = await this.restartsAsync(p, (gen) => runAsync(gen, yieldEveryMs, onProgress, signal, stopped));
       this.rng = p.rng;
       return history;
     } catch (err) {
       this.settle(err, p, snap);
       throw err;
+    } finally {
+      this.asyncRunning = false;
+      if (this.disposeRequested) this.dispose();
     }
   }
 
@@ -179,6 +187,10 @@ export abstract class LinearModel {
 
   /** Frees the model's engine memory. Idempotent; any later use throws. */
   dispose(): void {
+    if (this.asyncRunning) {
+      this.disposeRequested = true; // fitAsync stops at its next chunk and frees the memory then
+      return;
+    }
     this.trainer?.dispose();
     this.trainer = null;
   }
@@ -190,7 +202,7 @@ export abstract class LinearModel {
 
   /** Sets [w, bias] directly (used by closed-form initializers). */
   protected setParams(params: Float64Array): void {
-    this.live().setParams(params);
+    this.idle().setParams(params);
   }
 
   /** Validated logits w.x + b for each row of X. */
@@ -210,7 +222,7 @@ export abstract class LinearModel {
 
   // Validates everything and splits off validation data, touching no engine state.
   private prepare(X: MatrixInput, y: TargetInput, options: FitOptions): Prepared {
-    this.live();
+    this.idle();
     const opts = resolveFitOptions(options);
     createSchedule(opts.schedule, opts.learningRate, opts.warmup); // validates the schedule options
     const m = toMatrix(X, this.features);
@@ -281,7 +293,8 @@ export abstract class LinearModel {
       this.rng = p.rng;
       return;
     }
-    const trainer = this.live();
+    const trainer = this.trainer;
+    if (!trainer) return;
     trainer.setOptimizer(snap.optimizer);
     trainer.restoreState(snap.state);
     this.optimizer = snap.optimizer;
@@ -353,8 +366,17 @@ export abstract class LinearModel {
   }
 
   private live(): Trainer {
-    if (!this.trainer) throw new DisposedError(`this ${this.modelName} was disposed; create a new model`);
+    if (!this.trainer || this.disposeRequested) throw new DisposedError(`this ${this.modelName} was disposed; create a new model`);
     return this.trainer;
+  }
+
+  /** The trainer, for calls that change the model: not while fitAsync is running. */
+  private idle(): Trainer {
+    const trainer = this.live();
+    if (this.asyncRunning) {
+      throw new Error(`this ${this.modelName} is training in fitAsync; await it (or abort it) before changing the model`);
+    }
+    return trainer;
   }
 }
 

@@ -121,15 +121,19 @@ export function runSync(gen: Generator<Progress, History, void>): History {
 
 /**
  * Runs the generator, giving the event loop a turn whenever yieldEveryMs has
- * passed, reporting progress then, and stopping with an AbortError when signal aborts.
+ * passed, reporting progress then, and stopping with an AbortError when signal
+ * aborts (or with the error stopped() returns, e.g. after dispose()).
  */
 export async function runAsync(
   gen: Generator<Progress, History, void>, yieldEveryMs: number,
   onProgress: ((p: Progress) => void) | undefined, signal: AbortSignal | undefined,
+  stopped: () => Error | null = () => null,
 ): Promise<History> {
   let last = performance.now();
   for (;;) {
     if (signal?.aborted) gen.throw(abortError(signal));
+    const stop = stopped();
+    if (stop) gen.throw(stop);
     const r = gen.next();
     if (r.done) return r.value;
     if (performance.now() - last >= yieldEveryMs) {
