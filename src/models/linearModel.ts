@@ -101,15 +101,7 @@ export abstract class LinearModel {
   /** Trains by gradient descent; returns the per-epoch history. */
   fit(X: MatrixInput, y: TargetInput, options: FitOptions = {}): History {
     const p = this.prepare(X, y, options);
-    const snap = this.snapshot();
-    try {
-      const history = this.withRestarts(p, (run) => runSync(run));
-      this.rng = p.rng;
-      return history;
-    } catch (err) {
-      this.settle(err, p, snap);
-      throw err;
-    }
+    return this.guarded(p, () => this.withRestarts(p, (run) => runSync(run)));
   }
 
   /** fit() that yields to the event loop every yieldEveryMs, reports progress and honours an AbortSignal. */
@@ -149,17 +141,12 @@ export abstract class LinearModel {
     if (!partial || partial.key !== key || partial.scheduleOption !== p.opts.schedule && typeof p.opts.schedule === 'function') {
       partial = { key, scheduleOption: p.opts.schedule, schedule: createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), epochs: 0 };
     }
-    const snap = this.snapshot();
-    try {
+    return this.guarded(p, () => {
       const history = this.runOnce(p, partial.schedule, partial.epochs, (gen) => runSync(gen));
       partial.epochs++;
       this.partial = partial;
-      this.rng = p.rng;
       return history;
-    } catch (err) {
-      this.settle(err, p, snap);
-      throw err;
-    }
+    });
   }
 
   /** A copy of the weights (one per feature). */
@@ -276,6 +263,19 @@ export abstract class LinearModel {
     }
     data.free();
     return result;
+  }
+
+  /** Runs a synchronous training call: on success the random stream moves on; on failure see settle. */
+  private guarded(p: Prepared, body: () => History): History {
+    const snap = this.snapshot();
+    try {
+      const history = body();
+      this.rng = p.rng;
+      return history;
+    } catch (err) {
+      this.settle(err, p, snap);
+      throw err;
+    }
   }
 
   /** Everything a failed call must put back: parameters, optimizer and its state. */
