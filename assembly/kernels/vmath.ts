@@ -16,13 +16,14 @@
   const n = f32x4.sub(t, magic);
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+  // The degree-5 polynomial by Estrin's scheme, not Horner's: shorter dependency
+  // chains, so the blocks of a sub-batch overlap better.
+  const r2 = f32x4.mul(r, r);
+  const a = f32x4.add(f32x4.splat(5.0000001201e-1), f32x4.mul(f32x4.splat(1.6666665459e-1), r));
+  const b = f32x4.add(f32x4.splat(4.1665795894e-2), f32x4.mul(f32x4.splat(8.3334519073e-3), r));
+  const c = f32x4.add(f32x4.splat(1.3981999507e-3), f32x4.mul(f32x4.splat(1.9875691500e-4), r));
+  let p = f32x4.add(a, f32x4.mul(r2, f32x4.add(b, f32x4.mul(r2, c))));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1));
   // 2^n from the exponent bits; n >= -126 after the clamp, so the result is normal.
   const scale = i32x4.shl(i32x4.add(i32x4.sub(t, magic), i32x4.splat(127)), 23);
   return v128.andnot(f32x4.mul(p, scale), under);
@@ -33,13 +34,13 @@
 @inline export function log1pUnit4(u: v128): v128 {
   const s = f32x4.div(u, f32x4.add(u, f32x4.splat(2)));
   const s2 = f32x4.mul(s, s);
-  let p = f32x4.splat(<f32>1 / 13);
-  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(<f32>1 / 11));
-  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(<f32>1 / 9));
-  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(<f32>1 / 7));
-  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(<f32>1 / 5));
-  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(<f32>1 / 3));
-  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(1));
+  // 1 + s2/3 + s2^2/5 + ... + s2^6/13 by Estrin's scheme (see expNeg4).
+  const s4 = f32x4.mul(s2, s2);
+  const a = f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.splat(<f32>1 / 3), s2));
+  const b = f32x4.add(f32x4.splat(<f32>1 / 5), f32x4.mul(f32x4.splat(<f32>1 / 7), s2));
+  const c = f32x4.add(f32x4.add(f32x4.splat(<f32>1 / 9), f32x4.mul(f32x4.splat(<f32>1 / 11), s2)),
+    f32x4.mul(f32x4.splat(<f32>1 / 13), s4));
+  const p = f32x4.add(a, f32x4.mul(s4, f32x4.add(b, f32x4.mul(s4, c))));
   return f32x4.mul(f32x4.add(s, s), p);
 }
 
