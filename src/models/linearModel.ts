@@ -14,6 +14,7 @@ import type { History } from './history.js';
 import { initialParams, type InitOption } from './initializers.js';
 import { rowWeights, splitIndices, take, takeRows } from './split.js';
 import { runAsync, runEpochs, runSync } from './trainLoop.js';
+import { Restarts } from './restarts.js';
 
 export type { InitOption };
 
@@ -311,58 +312,35 @@ export abstract class LinearModel {
   }
 
   // Restarts: each run starts from freshly drawn parameters and optimizer state; the best final loss wins.
-  private withRestarts(p: Prepared, drive: (gen: ReturnType<typeof runEpochs>) => History): History {
+  private restarts(p: Prepared): Restarts {
     const trainer = this.live();
-    if (!p.opts.warmStart || p.opts.restarts > 1) this.optimizerKey = '';
-    if (p.opts.restarts === 1) {
-      if (!p.opts.warmStart) trainer.setParams(initialParams(this.init, this.features, p.rng));
-      return this.runOnce(p, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, drive);
-    }
-    const runs: History[] = [];
-    let bestIndex = 0;
-    let bestLoss = Infinity;
-    let bestState = trainer.saveState();
-    for (let k = 0; k < p.opts.restarts; k++) {
-      trainer.setParams(initialParams(this.init, this.features, seedState(nextU32(p.rng))));
-      this.optimizerKey = '';
-      const h = this.runOnce(p, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, drive);
-      runs.push(h);
-      const final = finalLoss(h);
-      if (final < bestLoss) {
-        bestLoss = final;
-        bestIndex = k;
-        bestState = trainer.saveState();
-      }
-    }
-    trainer.restoreState(bestState);
-    return { ...runs[bestIndex], restarts: runs, bestRestart: bestIndex };
-  }
-
-  private async restartsAsync(p: Prepared, drive: (gen: ReturnType<typeof runEpochs>) => Promise<History>): Promise<History> {
-    const runs: History[] = [];
-    const trainer = this.live();
-    if (!p.opts.warmStart || p.opts.restarts > 1) this.optimizerKey = '';
-    if (!p.opts.warmStart && p.opts.restarts === 1) trainer.setParams(initialParams(this.init, this.features, p.rng));
-    let bestIndex = 0;
-    let bestLoss = Infinity;
-    let bestState = trainer.saveState();
-    for (let k = 0; k < p.opts.restarts; k++) {
+    if (!p.opts.warmStart || p.opts.restarts > 1) this.optimizerKey = ''; // the next run resets the optimizer
+    return new Restarts(trainer, p.opts.restarts, (k) => {
       if (p.opts.restarts > 1) {
         trainer.setParams(initialParams(this.init, this.features, seedState(nextU32(p.rng))));
         this.optimizerKey = '';
+      } else if (!p.opts.warmStart && k === 0) {
+        trainer.setParams(initialParams(this.init, this.features, p.rng));
       }
-      const schedule = createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup);
-      const h = await this.runOnce(p, schedule, 0, drive, true);
-      runs.push(h);
-      if (finalLoss(h) < bestLoss) {
-        bestLoss = finalLoss(h);
-        bestIndex = k;
-        bestState = trainer.saveState();
-      }
+    });
+  }
+
+  private withRestarts(p: Prepared, drive: (gen: ReturnType<typeof runEpochs>) => History): History {
+    const runs = this.restarts(p);
+    for (let k = 0; k < runs.count; k++) {
+      runs.begin(k);
+      runs.end(k, this.runOnce(p, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, drive));
     }
-    if (p.opts.restarts === 1) return runs[0];
-    trainer.restoreState(bestState);
-    return { ...runs[bestIndex], restarts: runs, bestRestart: bestIndex };
+    return runs.finish();
+  }
+
+  private async restartsAsync(p: Prepared, drive: (gen: ReturnType<typeof runEpochs>) => Promise<History>): Promise<History> {
+    const runs = this.restarts(p);
+    for (let k = 0; k < runs.count; k++) {
+      runs.begin(k);
+      runs.end(k, await this.runOnce(p, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, drive, true));
+    }
+    return runs.finish();
   }
 
   private live(): Trainer {
@@ -378,12 +356,6 @@ export abstract class LinearModel {
     }
     return trainer;
   }
-}
-
-/** The loss a restart is judged by: validation loss when there is validation data. */
-function finalLoss(h: History): number {
-  const e = h.epochs[h.bestEpoch - 1] ?? h.epochs[h.epochs.length - 1];
-  return e ? (e.valLoss ?? e.loss) : Infinity;
 }
 
 /** Checks a serialized model before fromJSON builds one. */
