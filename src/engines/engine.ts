@@ -62,6 +62,8 @@ export interface Trainer {
   endEpoch(data: TrainingData): void;
   /** The logit w.x + b of each of rows rows. */
   logits(X: Float32Array, rows: number): Float64Array;
+  /** The logit of each row of data already loaded (without shuffle, so in the order given). */
+  dataLogits(data: TrainingData): Float64Array;
   /** Frees engine memory; idempotent. */
   dispose(): void;
 }

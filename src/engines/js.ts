@@ -123,6 +123,11 @@ class JsTrainer implements Trainer {
     return predictLogits(X, rows, this.features, this.params);
   }
 
+  dataLogits(data: TrainingData): Float64Array {
+    const d = data as JsData;
+    return predictLogits(d.cur.X, d.rows, this.features, this.params);
+  }
+
   dispose(): void {}
 }
 

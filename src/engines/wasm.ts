@@ -105,7 +105,6 @@ class WasmTrainer implements Trainer {
   private readonly optPtr: number;
   private readonly statsPtr: number;
   private readonly rngPtr: number;
-  private opt: ResolvedOptimizer = resolveOptimizer('sgd');
 
   constructor(private readonly rt: WasmRuntime, readonly features: number, private readonly loss: LossKind) {
     const n = (this.nParams = (features + 1 + 3) & ~3);
@@ -119,7 +118,7 @@ class WasmTrainer implements Trainer {
     this.statsPtr = this.optPtr + OPT_FIELDS * 8;
     this.rngPtr = this.statsPtr + STATS_FIELDS * 8;
     rt.f32.fill(0, this.base >>> 2, (this.base + bytes) >>> 2);
-    this.setOptimizer(this.opt);
+    this.setOptimizer(resolveOptimizer('sgd'));
   }
 
   getParams(): Float64Array {
@@ -131,7 +130,6 @@ class WasmTrainer implements Trainer {
   }
 
   setOptimizer(opt: ResolvedOptimizer): void {
-    this.opt = opt;
     const f64 = this.rt.f64;
     const o = this.optPtr >>> 3;
     f64.fill(0, o, o + OPT_FIELDS);
@@ -232,14 +230,27 @@ class WasmTrainer implements Trainer {
   logits(X: Float32Array, rows: number): Float64Array {
     const rt = this.rt;
     const xPtr = rt.alloc(align16(rows * this.features * 4));
-    let outPtr = 0;
     try {
-      outPtr = rt.alloc(align16(rows * 4));
       rt.f32.set(X.subarray(0, rows * this.features), xPtr >>> 2);
+      return this.logitsAt(xPtr, rows);
+    } finally {
+      rt.free(xPtr);
+    }
+  }
+
+  dataLogits(data: TrainingData): Float64Array {
+    const d = data as WasmData;
+    return this.logitsAt(d.xPtr, d.rows);
+  }
+
+  // Logits of rows already in WASM memory at xPtr, copied out.
+  private logitsAt(xPtr: number, rows: number): Float64Array {
+    const rt = this.rt;
+    const outPtr = rt.alloc(align16(rows * 4));
+    try {
       rt.exports.predictLogits(xPtr, rows, this.features, this.paramsPtr, outPtr);
       return Float64Array.from(rt.readF32(outPtr, rows));
     } finally {
-      rt.free(xPtr);
       rt.free(outPtr);
     }
   }

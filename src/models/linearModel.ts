@@ -1,7 +1,7 @@
 // What LinearRegression and LogisticRegression share: construction, fitting
 // (fit, fitAsync, partialFit, restarts), parameters, serialization and
 // disposal, written once against the Engine interface.
-import type { Engine, EngineName, EngineOption, Trainer, TrainerState } from '../engines/engine.js';
+import type { Engine, EngineName, EngineOption, Trainer, TrainerState, TrainingData } from '../engines/engine.js';
 import { getEngine } from '../engines/select.js';
 import { DisposedError, DivergenceError, ValidationError } from '../errors.js';
 import { rowLoss, type LossKind } from '../reference/losses.js';
@@ -9,7 +9,7 @@ import { nextU32, seedState, type RngState } from '../reference/random.js';
 import { createSchedule, type Schedule } from '../optim/schedules.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { finite, knownKeys, optionsObject, positiveInteger, show, toMatrix, toTargets, type MatrixInput, type TargetInput } from '../validate.js';
-import { batchRows, resolveFitOptions, type FitAsyncOptions, type FitOptions, type Progress, type ResolvedFitOptions } from './fitOptions.js';
+import { batchRows, resolveFitOptions, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
 import type { History } from './history.js';
 import { initialParams, type InitOption } from './initializers.js';
 import { rowWeights, splitIndices, take, takeRows } from './split.js';
@@ -247,7 +247,19 @@ export abstract class LinearModel {
       this.optimizerKey = key;
     }
     const data = trainer.loadData(p.X, p.y, p.sw, p.rows, p.opts.shuffle);
-    const validate = p.val ? this.validator(trainer, p.val) : null;
+    // Validation data is copied into the engine once per run, not once per epoch.
+    let valData: TrainingData | null = null;
+    try {
+      if (p.val) valData = trainer.loadData(p.val.X, p.val.y, null, p.val.rows, false);
+    } catch (err) {
+      data.free();
+      throw err;
+    }
+    const validate = valData && p.val ? this.validator(trainer, valData, p.val.y) : null;
+    const free = () => {
+      data.free();
+      valData?.free();
+    };
     const gen = runEpochs({
       trainer, engine: this.engine, data, rows: p.rows, batchSize: p.batchSize, opts: p.opts, schedule,
       epochOffset, rng: p.rng, validate, async,
@@ -256,13 +268,13 @@ export abstract class LinearModel {
     try {
       result = drive(gen);
     } catch (err) {
-      data.free();
+      free();
       throw err;
     }
     if (result instanceof Promise) {
-      return result.finally(() => data.free()) as T;
+      return result.finally(free) as T;
     }
-    data.free();
+    free();
     return result;
   }
 
@@ -302,11 +314,11 @@ export abstract class LinearModel {
     this.optimizerKey = snap.key;
   }
 
-  private validator(trainer: Trainer, val: NonNullable<Prepared['val']>): () => number {
+  private validator(trainer: Trainer, val: TrainingData, y: Float32Array): () => number {
     return () => {
-      const z = trainer.logits(val.X, val.rows);
+      const z = trainer.dataLogits(val);
       let sum = 0;
-      for (let i = 0; i < val.rows; i++) sum += rowLoss(this.lossKind, z[i], val.y[i]);
+      for (let i = 0; i < val.rows; i++) sum += rowLoss(this.lossKind, z[i], y[i]);
       return sum / val.rows;
     };
   }
@@ -371,4 +383,3 @@ export function checkJSON(json: unknown, model: string): LinearModelJSON {
   return o as LinearModelJSON;
 }
 
-export type { Progress };
