@@ -22,3 +22,8 @@ export function free(ptr: usize): void {
 
 /** For tests: the last step's squared gradient norm and largest parameter change. */
 export { lastGradNormSq, lastMaxChange } from './optimizers';
+
+/** Test hook: traps, as a bug inside a kernel would (src/wasm/runtime.ts rebuilds the instance). */
+export function forceTrap(): void {
+  unreachable();
+}

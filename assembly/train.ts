@@ -43,7 +43,7 @@ export function trainEpoch(
   const rowBytes = <usize>cols << 2;
   const paramBytes = <usize>nParams << 2;
   if (firstBatch == 0) {
-    memory.fill(gradSumPtr, 0, paramBytes);
+    memory.fill(gradSumPtr, 0, paramBytes << 1); // f64 sums: an epoch's sum of f32 gradients can overflow f32
     memory.fill(statsPtr, 0, 8 * 8);
     store<f64>(statsPtr + (STAT_DIVERGED << 3), -1);
   }
@@ -68,7 +68,7 @@ export function trainEpoch(
         nextBucket++;
       }
     }
-    let batchLoss: f32;
+    let batchLoss: f64;
     if (ASC_FEATURE_SIMD) {
       batchLoss = batchSimd(lossKind, xPtr, yPtr, swPtr, orderPtr, start, end, cols, paramsPtr, gradPtr);
     } else {
@@ -85,20 +85,20 @@ export function trainEpoch(
     for (let i = 0; i < nParams; i++) {
       const off = <usize>i << 2;
       const g = load<f32>(gradPtr + off);
-      store<f32>(gradSumPtr + off, load<f32>(gradSumPtr + off) + g);
+      store<f64>(gradSumPtr + (off << 1), load<f64>(gradSumPtr + (off << 1)) + <f64>g);
       store<f32>(gradPtr + off, g * invN);
     }
     let penalty: f64 = 0;
     if (l1 != 0 || l2 != 0) penalty = addPenalty(paramsPtr, gradPtr, cols, l1, l2);
     step(optPtr, paramsPtr, gradPtr, slotsPtr, nParams, load<f64>(lrsPtr + (<usize>batch << 3)));
-    lossSum += <f64>batchLoss + penalty * n;
+    lossSum += batchLoss + penalty * n;
     if (!isFinite(lastGradNormSq) || !isFinite(lastMaxChange)) { diverged = batch; break; }
     maxStep = max(maxStep, lastMaxChange);
   }
   const seen = load<f64>(statsPtr + (STAT_ROWS << 3)) + <f64>(min(start, rows) - firstBatch * batchSize);
   let normSq: f64 = 0;
   for (let i = 0; i < nParams; i++) {
-    const g = <f64>load<f32>(gradSumPtr + (<usize>i << 2));
+    const g = load<f64>(gradSumPtr + (<usize>i << 3));
     normSq += g * g;
   }
   store<f64>(statsPtr + (STAT_LOSS_SUM << 3), lossSum);
@@ -142,10 +142,10 @@ let batchGradBias: f32 = 0;
 @inline function batchScalar(
   lossKind: i32, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, start: i32, end: i32, cols: i32,
   paramsPtr: usize, gradPtr: usize,
-): f32 {
+): f64 {
   const rowBytes = <usize>cols << 2;
   const bias = load<f32>(paramsPtr + rowBytes);
-  let batchLoss: f32 = 0;
+  let batchLoss: f64 = 0; // f32 row losses summed in f64, as every engine sums them
   let gradBias: f32 = 0;
   for (let p = start; p < end; p++) {
     const r = rowAt(orderPtr, p);
@@ -155,10 +155,10 @@ let batchGradBias: f32 = 0;
     const z = dotKernel(paramsPtr, rowPtr, cols) + bias;
     let d: f32;
     if (lossKind == LOSS_BCE) {
-      batchLoss += s * bceLoss(z, y);
+      batchLoss += <f64>(s * bceLoss(z, y));
       d = s * bceGrad(z, y);
     } else {
-      batchLoss += s * mseLoss(z, y);
+      batchLoss += <f64>(s * mseLoss(z, y));
       d = s * mseGrad(z, y);
     }
     axpyKernel(d, rowPtr, gradPtr, cols);
@@ -188,10 +188,11 @@ const rowBuf = memory.data(SUB * 4, 16); // the rows' byte addresses, kept from 
 @inline function batchSimd(
   lossKind: i32, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, start: i32, end: i32, cols: i32,
   paramsPtr: usize, gradPtr: usize,
-): f32 {
+): f64 {
   const rowBytes = <usize>cols << 2;
   const bias = f32x4.splat(load<f32>(paramsPtr + rowBytes));
-  let lossAcc = f32x4.splat(0);
+  let lossLo = f64x2.splat(0); // f32 row losses summed in f64, as every engine sums them
+  let lossHi = f64x2.splat(0);
   let dAcc = f32x4.splat(0);
   for (let sub = start; sub < end; sub += SUB) {
     const subEnd = min(sub + SUB, end);
@@ -240,7 +241,8 @@ const rowBuf = memory.data(SUB * 4, 16); // the rows' byte addresses, kept from 
         loss = v128.and(loss, mask);
         d = v128.and(d, mask);
       }
-      lossAcc = f32x4.add(lossAcc, loss);
+      lossLo = f64x2.add(lossLo, f64x2.promote_low_f32x4(loss));
+      lossHi = f64x2.add(lossHi, f64x2.promote_low_f32x4(v128.shuffle<f32>(loss, loss, 2, 3, 0, 1)));
       dAcc = f32x4.add(dAcc, d);
       v128.store(dBuf + k, d);
     }
@@ -253,8 +255,8 @@ const rowBuf = memory.data(SUB * 4, 16); // the rows' byte addresses, kept from 
   }
   batchGradBias = f32x4.extract_lane(dAcc, 0) + f32x4.extract_lane(dAcc, 1) +
                   f32x4.extract_lane(dAcc, 2) + f32x4.extract_lane(dAcc, 3);
-  return f32x4.extract_lane(lossAcc, 0) + f32x4.extract_lane(lossAcc, 1) +
-         f32x4.extract_lane(lossAcc, 2) + f32x4.extract_lane(lossAcc, 3);
+  const loss = f64x2.add(lossLo, lossHi);
+  return f64x2.extract_lane(loss, 0) + f64x2.extract_lane(loss, 1);
 }
 
 /** Writes the logit w.x + b of each of rows rows at xPtr to outPtr (f32). */

@@ -17,3 +17,13 @@ export class ValidationError extends RangeError {
 export class DisposedError extends Error {
   override name = 'DisposedError';
 }
+
+/** A WebAssembly engine cannot be used (its build did not load) or failed inside WebAssembly; `cause` holds the original. */
+export class EngineError extends Error {
+  override name = 'EngineError';
+}
+
+/** A call that changes a model was made while the model is training (from its own callback, or during fitAsync). */
+export class BusyError extends Error {
+  override name = 'BusyError';
+}

@@ -14,4 +14,5 @@ export type { EngineName, EngineOption } from './engines/engine.js';
 export type { MatrixInput, TargetInput } from './validate.js';
 export type { OptimizerName, OptimizerOptions } from './optim/optimizers.js';
 export { resolveOptimizer } from './optim/optimizers.js';
-export { DivergenceError, ValidationError, DisposedError } from './errors.js';
+export { DivergenceError, ValidationError, DisposedError, EngineError, BusyError } from './errors.js';
+export type { ReadyOptions, WasmSource } from './wasm/runtime.js';

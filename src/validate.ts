@@ -155,3 +155,9 @@ export function toTargets(y: unknown, rows: number, binaryFor: string | null, na
   }
   return out;
 }
+
+/** The row count X's shape implies, read without touching its values (toMatrix checks everything). */
+export function matrixRows(X: unknown, features: number): number {
+  if (X instanceof Float32Array || X instanceof Float64Array) return Math.floor(X.length / features);
+  return Array.isArray(X) ? X.length : 0;
+}

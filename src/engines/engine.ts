@@ -34,6 +34,13 @@ export interface TrainingData {
   free(): void;
 }
 
+/** The size of a data set an engine is asked to hold. */
+export interface DataSize {
+  rows: number;
+  weighted: boolean;
+  shuffle: boolean;
+}
+
 /** Parameters and optimizer state saved for a later restore (divergence, best weights). */
 export interface TrainerState {
   readonly params: Float64Array;
@@ -52,6 +59,10 @@ export interface Trainer {
   setOptimizer(opt: ResolvedOptimizer): void;
   saveState(): TrainerState;
   restoreState(state: TrainerState): void;
+  /** Records the current state as the one to restore if the engine has to be rebuilt after a fault. */
+  commit(): void;
+  /** Throws a ValidationError naming the limit if data sets of these sizes cannot be held (what: the call, for the message). */
+  checkCapacity(what: string, sets: DataSize[]): void;
   /** Copies X (rows x features, row-major), y and optional per-row weights into the engine. */
   loadData(X: Float32Array, y: Float32Array, sampleWeight: Float32Array | null, rows: number, shuffle: boolean): TrainingData;
   /** Starts an epoch: draws this epoch's visit order when the data was loaded with shuffle. */

@@ -80,6 +80,10 @@ class JsTrainer implements Trainer {
     saved.slots.forEach((s, i) => this.state.slots[i].set(s));
   }
 
+  commit(): void {} // plain JS memory: nothing can fault underneath it
+
+  checkCapacity(): void {} // limited only by JS typed arrays
+
   loadData(X: Float32Array, y: Float32Array, sw: Float32Array | null, rows: number, shuffle: boolean): TrainingData {
     const cur = { X: X.slice(0, rows * this.features), y: y.slice(0, rows), sw: sw ? sw.slice(0, rows) : null };
     return new JsData(rows, this.features, cur, shuffle);

@@ -3,12 +3,13 @@
 // disposal, written once against the Engine interface.
 import type { Engine, EngineName, EngineOption, Trainer, TrainerState, TrainingData } from '../engines/engine.js';
 import { getEngine } from '../engines/select.js';
-import { DisposedError, DivergenceError, ValidationError } from '../errors.js';
+import { BusyError, DisposedError, DivergenceError, ValidationError } from '../errors.js';
 import { rowLoss, type LossKind } from '../reference/losses.js';
 import { nextU32, seedState, type RngState } from '../reference/random.js';
 import { createSchedule, type Schedule } from '../optim/schedules.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
-import { finite, knownKeys, optionsObject, positiveInteger, show, toMatrix, toTargets, type MatrixInput, type TargetInput } from '../validate.js';
+import { FLOAT32_MAX } from '../reference/train.js';
+import { finite, knownKeys, matrixRows, optionsObject, positiveInteger, show, toMatrix, toTargets, type MatrixInput, type TargetInput } from '../validate.js';
 import { batchRows, resolveFitOptions, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
 import type { History } from './history.js';
 import { initialParams, type InitOption } from './initializers.js';
@@ -49,6 +50,10 @@ export interface ModelSpec {
 
 const MODEL_KEYS = ['features', 'engine', 'init', 'seed'] as const;
 
+// A model garbage-collected without dispose() frees its engine memory. The held value is the
+// trainer, which holds no reference back to the model.
+const finalizer = new FinalizationRegistry<Trainer>((trainer) => trainer.dispose());
+
 /** Validated data for one run. */
 interface Prepared {
   opts: ResolvedFitOptions;
@@ -78,7 +83,8 @@ export abstract class LinearModel {
   /** The class name, used in messages and JSON. */
   protected readonly modelName: string;
   private readonly binary: boolean;
-  private asyncRunning = false;
+  /** The training call in progress, if any: calls that change the model wait for it. */
+  private running: 'fit' | 'partialFit' | 'fitAsync' | null = null;
   private disposeRequested = false;
 
   constructor(options: ModelOptions, spec: ModelSpec) {
@@ -97,12 +103,14 @@ export abstract class LinearModel {
     this.engine = engine.name;
     this.trainer = engine.createTrainer(this.features, this.lossKind);
     this.trainer.setParams(params);
+    this.trainer.commit();
+    finalizer.register(this, this.trainer, this);
   }
 
   /** Trains by gradient descent; returns the per-epoch history. */
   fit(X: MatrixInput, y: TargetInput, options: FitOptions = {}): History {
     const p = this.prepare(X, y, options);
-    return this.guarded(p, () => this.withRestarts(p, (run) => runSync(run)));
+    return this.guarded('fit', p, () => this.withRestarts(p, (run) => runSync(run)));
   }
 
   /** fit() that yields to the event loop every yieldEveryMs, reports progress and honours an AbortSignal. */
@@ -111,18 +119,16 @@ export abstract class LinearModel {
     const { yieldEveryMs, onProgress, signal } = p.opts;
     const snap = this.snapshot();
     // Between chunks other code runs: it may read the model, but not train it or free it under us.
-    this.asyncRunning = true;
-    const stopped = () => (this.disposeRequested ? new DisposedError(`this ${this.modelName} was disposed during fitAsync`) : null);
+    this.running = 'fitAsync';
     try {
-      const history = await this.restartsAsync(p, (gen) => runAsync(gen, yieldEveryMs, onProgress, signal, stopped));
+      const history = await this.restartsAsync(p, (gen) => runAsync(gen, yieldEveryMs, onProgress, signal, this.stopped));
       this.rng = p.rng;
       return history;
     } catch (err) {
       this.settle(err, p, snap);
       throw err;
     } finally {
-      this.asyncRunning = false;
-      if (this.disposeRequested) this.dispose();
+      this.finish();
     }
   }
 
@@ -142,7 +148,7 @@ export abstract class LinearModel {
     if (!partial || partial.key !== key || partial.scheduleOption !== p.opts.schedule && typeof p.opts.schedule === 'function') {
       partial = { key, scheduleOption: p.opts.schedule, schedule: createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), epochs: 0 };
     }
-    return this.guarded(p, () => {
+    return this.guarded('partialFit', p, () => {
       const history = this.runOnce(p, partial.schedule, partial.epochs, (gen) => runSync(gen));
       partial.epochs++;
       this.partial = partial;
@@ -173,14 +179,24 @@ export abstract class LinearModel {
     };
   }
 
-  /** Frees the model's engine memory. Idempotent; any later use throws. */
+  /**
+   * Frees the model's engine memory. Idempotent; any later use throws. Called
+   * while the model trains (from its own callback, or during fitAsync), it stops
+   * the run, which then throws DisposedError, and frees the memory after that.
+   */
   dispose(): void {
-    if (this.asyncRunning) {
-      this.disposeRequested = true; // fitAsync stops at its next chunk and frees the memory then
+    if (this.running) {
+      this.disposeRequested = true;
       return;
     }
+    finalizer.unregister(this);
     this.trainer?.dispose();
     this.trainer = null;
+  }
+
+  /** `using model = new LogisticRegression(...)` disposes it at the end of the block. */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /** Whether dispose() has been called. */
@@ -190,14 +206,16 @@ export abstract class LinearModel {
 
   /** Sets [w, bias] directly (used by closed-form initializers). */
   protected setParams(params: Float64Array): void {
-    this.idle().setParams(params);
+    const trainer = this.idle();
+    trainer.setParams(params);
+    trainer.commit();
   }
 
   /** Validated logits w.x + b for each row of X. */
   protected logits(X: MatrixInput): Float64Array {
     const trainer = this.live();
     const { data, rows } = toMatrix(X, this.features);
-    return trainer.logits(data, rows);
+    return checkedLogits(trainer.logits(data, rows));
   }
 
   /** Validated logits and targets for evaluate(). */
@@ -205,13 +223,14 @@ export abstract class LinearModel {
     const trainer = this.live();
     const { data, rows } = toMatrix(X, this.features);
     const t = toTargets(y, rows, this.binary ? this.modelName : null);
-    return { z: trainer.logits(data, rows), t };
+    return { z: checkedLogits(trainer.logits(data, rows)), t };
   }
 
   // Validates everything and splits off validation data, touching no engine state.
   private prepare(X: MatrixInput, y: TargetInput, options: FitOptions): Prepared {
-    this.idle();
+    const trainer = this.idle();
     const opts = resolveFitOptions(options);
+    this.checkCapacity(trainer, X, opts);
     createSchedule(opts.schedule, opts.learningRate, opts.warmup); // validates the schedule options
     const m = toMatrix(X, this.features);
     const t = toTargets(y, m.rows, this.binary ? this.modelName : null);
@@ -256,13 +275,14 @@ export abstract class LinearModel {
       throw err;
     }
     const validate = valData && p.val ? this.validator(trainer, valData, p.val.y) : null;
+    const stopped = this.stopped;
     const free = () => {
       data.free();
       valData?.free();
     };
     const gen = runEpochs({
       trainer, engine: this.engine, data, rows: p.rows, batchSize: p.batchSize, opts: p.opts, schedule,
-      epochOffset, rng: p.rng, validate, async,
+      epochOffset, rng: p.rng, validate, async, stopped,
     });
     let result: T;
     try {
@@ -279,8 +299,9 @@ export abstract class LinearModel {
   }
 
   /** Runs a synchronous training call: on success the random stream moves on; on failure see settle. */
-  private guarded(p: Prepared, body: () => History): History {
+  private guarded(call: 'fit' | 'partialFit', p: Prepared, body: () => History): History {
     const snap = this.snapshot();
+    this.running = call;
     try {
       const history = body();
       this.rng = p.rng;
@@ -288,7 +309,33 @@ export abstract class LinearModel {
     } catch (err) {
       this.settle(err, p, snap);
       throw err;
+    } finally {
+      this.finish();
     }
+  }
+
+  /** After every training call: what the model holds now is what an engine rebuild restores; a dispose() asked for during the call happens now. */
+  private finish(): void {
+    this.running = null;
+    if (this.disposeRequested) {
+      this.disposeRequested = false;
+      this.dispose();
+      return;
+    }
+    this.trainer?.commit();
+  }
+
+  /** Why a run must stop after a callback returns: the model was disposed inside it. */
+  private readonly stopped = (): Error | null =>
+    this.disposeRequested ? new DisposedError(`this ${this.modelName} was disposed during ${this.running}`) : null;
+
+  /** Rejects data the engine cannot hold before anything is copied (a few GB would take seconds to copy first). */
+  private checkCapacity(trainer: Trainer, X: MatrixInput, opts: ResolvedFitOptions): void {
+    const rows = matrixRows(X, this.features);
+    const weighted = opts.sampleWeight !== undefined || opts.classWeight !== undefined;
+    const sets = [{ rows, weighted, shuffle: opts.shuffle }];
+    if (opts.validationData) sets.push({ rows: matrixRows(opts.validationData.X, this.features), weighted: false, shuffle: false });
+    trainer.checkCapacity(this.running ?? 'fit', sets);
   }
 
   /** Everything a failed call must put back: parameters, optimizer and its state. */
@@ -360,14 +407,29 @@ export abstract class LinearModel {
     return this.trainer;
   }
 
-  /** The trainer, for calls that change the model: not while fitAsync is running. */
+  /** The trainer, for calls that change the model: not while it trains. */
   private idle(): Trainer {
     const trainer = this.live();
-    if (this.asyncRunning) {
-      throw new Error(`this ${this.modelName} is training in fitAsync; await it (or abort it) before changing the model`);
+    if (this.running === 'fitAsync') {
+      throw new BusyError(`this ${this.modelName} is training in fitAsync; await it (or abort it) before changing the model`);
+    }
+    if (this.running) {
+      throw new BusyError(`this ${this.modelName} is training (${this.running} is in progress and this call came from its callback); calls that change the model must wait until it returns`);
     }
     return trainer;
   }
+}
+
+/** Logits as predict returns them: a value past the float32 range is an error, never a silent Infinity. */
+function checkedLogits(z: Float64Array): Float64Array {
+  for (let r = 0; r < z.length; r++) {
+    if (!(Math.abs(z[r]) <= FLOAT32_MAX)) {
+      throw new ValidationError(
+        `the model's output for row ${r} is ${show(z[r])}, outside the float32 range: X's values times the weights overflow (standardize X)`,
+      );
+    }
+  }
+  return z;
 }
 
 /** Checks a serialized model before fromJSON builds one. */

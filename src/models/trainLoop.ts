@@ -25,6 +25,8 @@ export interface Run {
   validate: (() => number) | null;
   /** Whether to yield after every chunk so a driver can await (fitAsync). */
   async: boolean;
+  /** The error that ends the run after a callback (e.g. the model was disposed inside it), or null. */
+  stopped: () => Error | null;
 }
 
 /** Yields progress between chunks; returns the run's history. */
@@ -67,9 +69,14 @@ export function* runEpochs(run: Run): Generator<Progress, History, void> {
         }
         done = last;
         const loss = stats.lossSum / Math.min(done * batchSize, rows);
-        if (opts.onBatchEnd && opts.onBatchEnd({ epoch, batch: done, batches: nBatches, loss }) === false) {
-          stop = { rule: 'callback', epoch, message: `onBatchEnd returned false after batch ${done} of epoch ${epoch}` };
-          break;
+        if (opts.onBatchEnd) {
+          const result = opts.onBatchEnd({ epoch, batch: done, batches: nBatches, loss });
+          const stopped = run.stopped();
+          if (stopped) throw stopped;
+          if (result === false) {
+            stop = { rule: 'callback', epoch, message: `onBatchEnd returned false after batch ${done} of epoch ${epoch}` };
+            break;
+          }
         }
         if (run.async) yield { epoch, epochs: opts.epochs, batch: done, batches: nBatches, loss };
       }
@@ -98,8 +105,11 @@ export function* runEpochs(run: Run): Generator<Progress, History, void> {
     records.push(record);
     schedule.observe(at, rules.monitored(record));
     if (rules.observe(record) && opts.restoreBestWeights) best = trainer.saveState();
-    if (!stop && opts.onEpochEnd && opts.onEpochEnd(record) === false) {
-      stop = { rule: 'callback', epoch, message: `onEpochEnd returned false after epoch ${epoch}` };
+    if (!stop && opts.onEpochEnd) {
+      const result = opts.onEpochEnd(record);
+      const stopped = run.stopped();
+      if (stopped) throw stopped;
+      if (result === false) stop = { rule: 'callback', epoch, message: `onEpochEnd returned false after epoch ${epoch}` };
     }
     stop ??= rules.check(record, performance.now() - t0);
   }

@@ -6,6 +6,9 @@ import { rowLoss, rowLossGrad, type LossKind } from './losses.js';
 import { scatterRows, type Rows } from './shuffle.js';
 import { optimizerStep, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
 
+/** The largest finite float32: the WASM engines store parameters, gradients and row losses as float32. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** What one epoch measured; the same fields the WASM stats block holds. */
 export interface EpochStats {
   /** Sum of (weighted) row losses plus penalties, each at the parameters its batch saw. */
@@ -81,7 +84,9 @@ export function trainBatches(
       const r = order ? order[p] : p;
       const s = sw ? sw[r] : 1;
       const z = dot(params, 0, X, r * cols, cols) + params[cols];
-      batchLoss += s * rowLoss(loss, z, y[r]);
+      // A row loss past the float32 range is Infinity in the WASM engines: count it as one here too.
+      const l = s * rowLoss(loss, z, y[r]);
+      batchLoss += Math.abs(l) > FLOAT32_MAX ? Infinity : l;
       const d = s * rowLossGrad(loss, z, y[r]);
       axpy(d, X, r * cols, grad, cols);
       grad[cols] += d;
@@ -92,6 +97,7 @@ export function trainBatches(
       break;
     }
     const n = end - start;
+    const gradOverflow = outOfFloat32(grad); // the WASM engines sum a batch's gradient in float32
     for (let i = 0; i < nParams; i++) {
       progress.gradSum[i] += grad[i];
       grad[i] /= n;
@@ -104,7 +110,8 @@ export function trainBatches(
     }
     const { maxChange, gradNorm } = optimizerStep(opt, state, params, grad, lrs[batch]);
     progress.lossSum += batchLoss + pen * n;
-    if (!Number.isFinite(gradNorm) || !Number.isFinite(maxChange)) {
+    // Divergence as the WASM engines see it: a gradient sum or a parameter past the float32 range is Infinity there.
+    if (!Number.isFinite(gradNorm) || !Number.isFinite(maxChange) || gradOverflow || outOfFloat32(params)) {
       progress.diverged = batch;
       break;
     }
@@ -112,6 +119,11 @@ export function trainBatches(
     progress.rows += n;
   }
   progress.batches = batch;
+}
+
+function outOfFloat32(v: Float64Array): boolean {
+  for (let i = 0; i < v.length; i++) if (!(Math.abs(v[i]) <= FLOAT32_MAX)) return true;
+  return false;
 }
 
 /** Logit w.x + b of each row. */

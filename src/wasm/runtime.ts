@@ -1,7 +1,9 @@
-// Compiles and instantiates the WASM builds once, and hands out typed-array
-// views of their memory that are re-derived whenever the memory has grown
-// (growth detaches every old view). Views never leave src/: callers get copies.
+// Compiles and instantiates the WASM builds once, each independently, and hands
+// out typed-array views of their memory that are re-derived whenever the memory
+// has grown (growth detaches every old view). Views never leave src/: callers get
+// copies. A trap inside WASM rebuilds the instance (see WasmRuntime.fault).
 import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './binaries.js';
+import { EngineError } from '../errors.js';
 
 /** The module's exports (assembly/index.ts). Pointers are byte offsets. */
 export interface WasmExports {
@@ -34,18 +36,60 @@ export interface WasmExports {
   predictLogits(xPtr: number, rows: number, cols: number, paramsPtr: number, outPtr: number): void;
   readSequential(xPtr: number, n: number): number;
   readRows(xPtr: number, orderPtr: number, rows: number, cols: number): number;
+  forceTrap(): void;
   lastGradNormSq: WebAssembly.Global;
   lastMaxChange: WebAssembly.Global;
 }
 
+/** wasm32 linear memory stops at 65,536 pages of 64 KiB. */
+export const MAX_MEMORY_BYTES = 2 ** 32;
+/** AssemblyScript's TLSF allocator refuses a single block of 2^30 - 4 bytes or more; 16 less keeps alignment. */
+export const MAX_BLOCK_BYTES = 2 ** 30 - 16;
+
+/** Something that owns WASM memory and must re-create it after the instance is rebuilt. */
+export interface Reattachable {
+  /** Allocates its blocks in the new instance and writes its last committed state there. */
+  reattach(): void;
+}
+
 /** One instantiated build with its memory views and allocator. */
 export class WasmRuntime {
+  /** Increments whenever the instance is rebuilt: pointers from an older generation are void. */
+  generation = 0;
+  private raw: WasmExports;
+  private guarded: WasmExports;
+  private spare: WebAssembly.Instance | null = null;
+  private broken: EngineError | null = null;
+  private trapPending = false;
+  private readonly sizes = new Map<number, number>();
+  private allocated = 0;
+  private readonly clients = new Set<Reattachable>();
   private buffer: ArrayBuffer | null = null;
   private f32View = new Float32Array(0);
   private f64View = new Float64Array(0);
   private u32View = new Uint32Array(0);
 
-  constructor(readonly exports: WasmExports, readonly simd: boolean) {}
+  constructor(private readonly module: WebAssembly.Module, instance: WebAssembly.Instance, readonly simd: boolean) {
+    this.raw = instance.exports as unknown as WasmExports;
+    this.guarded = this.guard(this.raw);
+    this.refillSpare();
+  }
+
+  /** The engine's name. */
+  get name(): 'wasm-simd' | 'wasm-scalar' {
+    return this.simd ? 'wasm-simd' : 'wasm-scalar';
+  }
+
+  /** The exports; a trap inside any of them rebuilds the instance and throws EngineError. */
+  get exports(): WasmExports {
+    if (this.broken) throw this.broken;
+    return this.guarded;
+  }
+
+  /** The exports without the fault guard, for benchmarks that time single kernel calls. */
+  get unguarded(): WasmExports {
+    return this.raw;
+  }
 
   /** The current memory as f32; re-derived if memory grew since the last call. */
   get f32(): Float32Array {
@@ -65,23 +109,56 @@ export class WasmRuntime {
 
   /** Bytes of linear memory right now. */
   get memoryBytes(): number {
-    return this.exports.memory.buffer.byteLength;
+    return this.raw.memory.buffer.byteLength;
+  }
+
+  /** Bytes in blocks handed out by alloc and not yet freed (this generation). */
+  get allocatedBytes(): number {
+    return this.allocated;
+  }
+
+  /**
+   * Why blocks of these sizes cannot be had, or null if they can: a block over
+   * the allocator's limit, or a total past what wasm32 memory can hold.
+   */
+  shortfall(blocks: readonly number[]): { limit: 'block' | 'memory'; bytes: number; available: number } | null {
+    let total = 0;
+    for (const b of blocks) {
+      if (!Number.isSafeInteger(b) || b > MAX_BLOCK_BYTES) return { limit: 'block', bytes: b, available: MAX_BLOCK_BYTES };
+      total += align16(b) + 16; // the allocator's header and alignment
+    }
+    // Free space inside memory counts, but fragmentation may hide some of it: the estimate errs on the safe side by a page.
+    const available = MAX_MEMORY_BYTES - this.allocated - 65536 - this.staticBytes();
+    return total > available ? { limit: 'memory', bytes: total, available: Math.max(0, available) } : null;
   }
 
   /** Allocates bytes (16-byte aligned) inside WASM memory; may grow it. */
   alloc(bytes: number): number {
+    if (this.broken) throw this.broken;
+    if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > MAX_BLOCK_BYTES) {
+      throw new RangeError(`cannot allocate ${bytes} bytes of WebAssembly memory in one block (the limit is ${MAX_BLOCK_BYTES})`);
+    }
+    const size = Math.max(16, align16(bytes));
     let ptr: number;
     try {
-      ptr = this.exports.alloc(Math.max(16, bytes)) >>> 0;
+      // The allocator traps before changing its state when memory cannot grow, so no rebuild is needed.
+      ptr = this.raw.alloc(size) >>> 0;
     } catch (err) {
-      throw new RangeError(`out of WebAssembly memory allocating ${bytes} bytes`, { cause: err });
+      throw new RangeError(`out of WebAssembly memory allocating ${bytes} bytes (${this.allocated} in use)`, { cause: err });
     }
     if (ptr === 0) throw new RangeError(`out of WebAssembly memory allocating ${bytes} bytes`);
+    this.sizes.set(ptr, size);
+    this.allocated += size;
     return ptr;
   }
 
+  /** Returns a block from alloc; pointers this generation did not hand out are ignored. */
   free(ptr: number): void {
-    if (ptr !== 0) this.exports.free(ptr);
+    const size = this.sizes.get(ptr);
+    if (size === undefined) return;
+    this.sizes.delete(ptr);
+    this.allocated -= size;
+    this.raw.free(ptr);
   }
 
   /** Copies values into f32 memory at ptr (converting from float64 if needed). */
@@ -94,8 +171,99 @@ export class WasmRuntime {
     return this.f32.slice(ptr >>> 2, (ptr >>> 2) + n);
   }
 
+  /** Registers an owner of memory to be restored after a rebuild. */
+  attach(client: Reattachable): void {
+    this.clients.add(client);
+  }
+
+  detach(client: Reattachable): void {
+    this.clients.delete(client);
+  }
+
+  /** Test hook: the next guarded export call traps first (as a kernel bug would). */
+  trapNext(): void {
+    this.trapPending = true;
+  }
+
+  private guard(raw: WasmExports): WasmExports {
+    const out: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(raw)) {
+      if (typeof value !== 'function') {
+        out[name] = value;
+        continue;
+      }
+      const fn = value as (...args: number[]) => unknown;
+      out[name] = (...args: number[]) => {
+        if (this.broken) throw this.broken;
+        try {
+          if (this.trapPending) {
+            this.trapPending = false;
+            raw.forceTrap();
+          }
+          return fn(...args);
+        } catch (err) {
+          throw this.fault(name, err);
+        }
+      };
+    }
+    out.alloc = (size: number) => this.alloc(size);
+    out.free = (ptr: number) => this.free(ptr);
+    return out as unknown as WasmExports;
+  }
+
+  /**
+   * A trap or unexpected error inside WASM: the instance's memory can no longer
+   * be trusted. Switch to a fresh instance of the same compiled module, let every
+   * owner re-create its memory from its last committed state (kept in JS), and
+   * return the error to throw.
+   */
+  private fault(where: string, cause: unknown): EngineError {
+    const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    let instance = this.spare;
+    this.spare = null;
+    if (!instance) {
+      try {
+        instance = new WebAssembly.Instance(this.module, imports);
+      } catch (err) {
+        this.broken = new EngineError(
+          `engine '${this.name}' failed inside WebAssembly (${what} in ${where}) and could not be rebuilt; ` +
+            `use engine 'js' or reload`,
+          { cause: err },
+        );
+        return this.broken;
+      }
+    }
+    this.raw = instance.exports as unknown as WasmExports;
+    this.guarded = this.guard(this.raw);
+    this.generation++;
+    this.sizes.clear();
+    this.allocated = 0;
+    this.buffer = null;
+    for (const client of this.clients) client.reattach();
+    this.refillSpare();
+    return new EngineError(
+      `engine '${this.name}' failed inside WebAssembly (${what} in ${where}); its instance was rebuilt and every ` +
+        `model on it restored to its state before the call`,
+      { cause },
+    );
+  }
+
+  // A spare instance, made ahead of time: browsers refuse to instantiate large modules synchronously on the main thread.
+  private refillSpare(): void {
+    WebAssembly.instantiate(this.module, imports).then(
+      (instance) => {
+        this.spare ??= instance;
+      },
+      () => {},
+    );
+  }
+
+  private staticBytes(): number {
+    return this.raw.memory.buffer.byteLength > 0 ? 65536 : 0;
+  }
+
   private refresh(): void {
-    const buffer = this.exports.memory.buffer;
+    const buffer = this.raw.memory.buffer;
     if (buffer === this.buffer) return;
     this.buffer = buffer;
     this.f32View = new Float32Array(buffer);
@@ -103,6 +271,23 @@ export class WasmRuntime {
     this.u32View = new Uint32Array(buffer);
   }
 }
+
+/** Rounds bytes up to a multiple of 16, in float64 so sizes past 2^31 stay exact. */
+export function align16(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
+}
+
+class WasmAbort extends Error {
+  override name = 'WasmAbort';
+}
+
+const imports = {
+  env: {
+    abort(_msg: number, _file: number, line: number, column: number): never {
+      throw new WasmAbort(`WebAssembly abort at line ${line}, column ${column}`);
+    },
+  },
+};
 
 // The smallest module that uses a SIMD instruction (v128.const; drop): validating it
 // tells whether this runtime supports WebAssembly SIMD without compiling the real module.
@@ -125,51 +310,76 @@ export function detectSupport(): { wasm: boolean; simd: boolean } {
   return { wasm, simd };
 }
 
-let simdRuntime: WasmRuntime | null = null;
-let scalarRuntime: WasmRuntime | null = null;
+/** A build given to ready(): compiled, as bytes, or where to fetch it. */
+export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string;
+
+/** Where ready() takes each build from (default: the copies embedded in the package). */
+export interface ReadyOptions {
+  simd?: WasmSource;
+  scalar?: WasmSource;
+}
+
+const builds: { simd: WasmRuntime | null; scalar: WasmRuntime | null } = { simd: null, scalar: null };
+const failures: { simd: Error | null; scalar: Error | null } = { simd: null, scalar: null };
 let pending: Promise<void> | null = null;
 let loaded = false;
 
 /**
- * Compiles and instantiates the WASM builds this runtime supports (SIMD where it
- * validates, scalar always). Idempotent; everything after it is synchronous.
+ * Compiles and instantiates the WASM builds this runtime supports, each on its
+ * own: one that fails leaves the other usable, and 'auto' falls back to the best
+ * that loaded, then to js (with one warning). Resolves whatever happened; the
+ * first call's options win. Everything after it is synchronous.
  */
-export function ready(): Promise<void> {
-  pending ??= load().catch((err) => {
-    pending = null; // allow a retry after a transient failure
-    throw err;
-  });
+export function ready(options: ReadyOptions = {}): Promise<void> {
+  pending ??= load(options);
   return pending;
 }
 
-async function load(): Promise<void> {
+async function load(options: ReadyOptions): Promise<void> {
   const support = detectSupport();
-  if (!support.wasm) {
-    loaded = true; // only the js engine is available
-    return;
-  }
-  scalarRuntime = await instantiate(SCALAR_WASM_BASE64, false);
-  if (support.simd) simdRuntime = await instantiate(SIMD_WASM_BASE64, true);
+  const noWasm = new Error('this runtime has no WebAssembly');
+  const [scalar, simd] = await Promise.allSettled([
+    support.wasm ? instantiate(options.scalar ?? embedded(SCALAR_WASM_BASE64), false) : Promise.reject(noWasm),
+    !support.wasm ? Promise.reject(noWasm)
+      : support.simd ? instantiate(options.simd ?? embedded(SIMD_WASM_BASE64), true)
+      : Promise.reject(new Error('this runtime has no WebAssembly SIMD')),
+  ]);
+  if (scalar.status === 'fulfilled') builds.scalar = scalar.value;
+  else failures.scalar = asError(scalar.reason);
+  if (simd.status === 'fulfilled') builds.simd = simd.value;
+  else failures.simd = asError(simd.reason);
   loaded = true;
+  if (!builds.simd && !builds.scalar) {
+    const cause = failures.scalar ?? failures.simd;
+    console.warn(
+      `steepest: WebAssembly is unavailable (${describe(cause)}); engine 'auto' trains with the js engine` +
+        (isCspRefusal(cause) ? ". A Content-Security-Policy without 'wasm-unsafe-eval' blocks it" : ''),
+    );
+  }
 }
 
-/** Whether ready() has finished. */
-export function isReady(): boolean {
-  return loaded;
+const EMBEDDED = Symbol('embedded');
+function embedded(base64: string): { [EMBEDDED]: string } {
+  return { [EMBEDDED]: base64 };
 }
 
-async function instantiate(base64: string, simd: boolean): Promise<WasmRuntime> {
-  const bytes = decodeBase64(base64);
-  const imports = {
-    env: {
-      abort(_msg: number, _file: number, line: number, column: number): never {
-        throw new Error(`steepest: WebAssembly abort at line ${line}, column ${column}`);
-      },
-    },
-  };
-  const module = await WebAssembly.compile(bytes as BufferSource);
+async function instantiate(source: WasmSource | { [EMBEDDED]: string }, simd: boolean): Promise<WasmRuntime> {
+  const module = await compile(source);
   const instance = await WebAssembly.instantiate(module, imports);
-  return new WasmRuntime(instance.exports as unknown as WasmExports, simd);
+  const exports = instance.exports as unknown as Partial<WasmExports>;
+  if (typeof exports.trainEpoch !== 'function' || !(exports.memory instanceof WebAssembly.Memory)) {
+    throw new Error('the module is not a steepest build (it lacks trainEpoch or memory)');
+  }
+  return new WasmRuntime(module, instance, simd);
+}
+
+async function compile(source: WasmSource | { [EMBEDDED]: string }): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (typeof source === 'object' && EMBEDDED in source) return WebAssembly.compile(decodeBase64(source[EMBEDDED]) as BufferSource);
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
+  const response = await fetch(source);
+  if (!response.ok) throw new Error(`fetching ${String(source)} gave HTTP ${response.status}`);
+  return WebAssembly.compile(await response.arrayBuffer());
 }
 
 function decodeBase64(s: string): Uint8Array {
@@ -179,7 +389,30 @@ function decodeBase64(s: string): Uint8Array {
   return out;
 }
 
-/** The instantiated build, or null if ready() has not finished or the runtime lacks it. */
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+function describe(e: Error | null): string {
+  return e ? `${e.name}: ${e.message}` : 'unknown cause';
+}
+
+/** Whether an error is a browser refusing WebAssembly under its Content-Security-Policy. */
+export function isCspRefusal(e: Error | null): boolean {
+  return !!e && /content.security.policy|unsafe-eval|\bCSP\b/i.test(e.message);
+}
+
+/** Whether ready() has finished. */
+export function isReady(): boolean {
+  return loaded;
+}
+
+/** The instantiated build, or null if ready() has not finished or the build did not load. */
 export function getRuntime(simd: boolean): WasmRuntime | null {
-  return simd ? simdRuntime : scalarRuntime;
+  return simd ? builds.simd : builds.scalar;
+}
+
+/** Why a build did not load (null if it loaded or ready() has not finished). */
+export function loadFailure(simd: boolean): Error | null {
+  return simd ? failures.simd : failures.scalar;
 }

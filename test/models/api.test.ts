@@ -3,7 +3,6 @@
 // and that the caller's arrays are never touched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DisposedError, LinearRegression, LogisticRegression, availableEngines } from '../../src/index.js';
-import { chooseAuto } from '../../src/engines/select.js';
 import { bceLoss } from '../../src/reference/losses.js';
 import { seedState, uniform } from '../../src/reference/random.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
@@ -40,13 +39,6 @@ describe('engine selection', () => {
     expect(m.fit([[1, 2]], [3], { epochs: 1, batchSize: 'full' }).engine).toBe('wasm-simd');
     m.dispose();
     m2.dispose();
-  });
-
-  it('chooseAuto falls back from SIMD to scalar WASM to js', () => {
-    expect(chooseAuto({ wasm: true, simd: true })).toBe('wasm-simd');
-    expect(chooseAuto({ wasm: true, simd: false })).toBe('wasm-scalar');
-    expect(chooseAuto({ wasm: false, simd: false })).toBe('js');
-    expect(chooseAuto({ wasm: false, simd: true })).toBe('js'); // SIMD without WASM is not a thing: js
   });
 
   it('availableEngines lists all three, fastest first, after ready()', () => {

@@ -1,7 +1,7 @@
 // Before ready(): this file must not call ready() until its last test (ready() is global per
 // module graph, and vitest runs each test file in its own), so the WASM engines are not loaded.
 import { describe, expect, it } from 'vitest';
-import { LinearRegression, LogisticRegression, availableEngines, ready } from '../../src/index.js';
+import { LinearRegression, LogisticRegression, ValidationError, availableEngines, ready } from '../../src/index.js';
 import { isReady } from '../../src/wasm/runtime.js';
 
 const message = (engine: string) => `engine '${engine}' needs WebAssembly: call \`await ready()\` first (or pass engine: 'js')`;
@@ -24,12 +24,12 @@ describe('before ready()', () => {
 
   it.each(['auto', 'wasm-simd', 'wasm-scalar'])("engine '%s' throws, naming the fix", (engine) => {
     for (const Model of [LinearRegression, LogisticRegression]) {
-      expect(() => new Model({ features: 3, engine: engine as 'auto' })).toThrowError(new Error(message(engine)));
+      expect(() => new Model({ features: 3, engine: engine as 'auto' })).toThrowError(new ValidationError(message(engine)));
     }
   });
 
   it("the default engine ('auto') throws the same way", () => {
-    expect(() => new LinearRegression({ features: 3 })).toThrowError(new Error(message('auto')));
+    expect(() => new LinearRegression({ features: 3 })).toThrowError(new ValidationError(message('auto')));
   });
 });
 
