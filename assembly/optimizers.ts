@@ -1,7 +1,9 @@
 // The parameter update: one pass over all parameters that applies the optimizer,
 // and measures the gradient L2 norm and the largest parameter change on the way.
 // PyTorch semantics; src/optim/optimizers.ts is the float64 reference twin.
-// Parameters and state are stored as f32, each update is computed in f64.
+// Parameters and state are stored as f32 in both builds. The scalar build computes each
+// update in f64 and rounds the result to f32; the SIMD build computes it in f32x4 lanes (the
+// gradient's squared norm alone is summed in f64). The js engine computes everything in f64.
 
 // Layout of the optimizer block (f64 values at optPtr), written by src/engines/wasm.ts.
 export const OPT_KIND = 0;        // 0 sgd, 1 adam, 2 adamw, 3 rmsprop, 4 adagrad
@@ -207,10 +209,17 @@ export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
   lastMaxChange = maxChange;
 }
 
+/** acc + the squares of g's four lanes, squared and summed in f64. */
+// @ts-ignore: decorator
+@inline function addSquares(acc: v128, g: v128): v128 {
+  const lo = f64x2.promote_low_f32x4(g);
+  const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(g, g, 2, 3, 0, 1));
+  return f64x2.add(acc, f64x2.add(f64x2.mul(lo, lo), f64x2.mul(hi, hi)));
+}
+
 // @ts-ignore: decorator
 @inline function finish(normSq: v128, maxChange: v128): void {
-  lastGradNormSq = <f64>(f32x4.extract_lane(normSq, 0) + f32x4.extract_lane(normSq, 1) +
-                         f32x4.extract_lane(normSq, 2) + f32x4.extract_lane(normSq, 3));
+  lastGradNormSq = f64x2.extract_lane(normSq, 0) + f64x2.extract_lane(normSq, 1);
   const m01 = max(f32x4.extract_lane(maxChange, 0), f32x4.extract_lane(maxChange, 1));
   const m23 = max(f32x4.extract_lane(maxChange, 2), f32x4.extract_lane(maxChange, 3));
   lastMaxChange = <f64>max(m01, m23);
@@ -225,13 +234,13 @@ function sgdSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usiz
   const keep = f32x4.splat(<f32>(1 - hyper(optPtr, OPT_DAMPENING)));
   const nesterov = hyper(optPtr, OPT_NESTEROV) != 0;
   const rate = f32x4.splat(<f32>lr);
-  let normSq = f32x4.splat(0);
+  let normSq = f64x2.splat(0); // f64: a gradient past 1.8e19 squares past float32's range
   let maxChange = f32x4.splat(0);
   for (let i = 0; i < n; i += 4) {
     const off = <usize>i << 2;
     const p = v128.load(paramsPtr + off);
     const g0 = v128.load(gradPtr + off);
-    normSq = f32x4.add(normSq, f32x4.mul(g0, g0));
+    normSq = addSquares(normSq, g0);
     let g = f32x4.add(g0, f32x4.mul(wd, p));
     if (muS != 0) {
       const buf = t == 1 ? g : f32x4.add(f32x4.mul(mu, v128.load(slotsPtr + off)), f32x4.mul(keep, g));
@@ -264,13 +273,13 @@ function adamSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usi
   const invSqrtBc2 = f32x4.splat(<f32>(1 / Math.sqrt(1 - beta2Pow)));
   const s1 = slotsPtr + (<usize>n << 2);
   const s2 = slotsPtr + (<usize>n << 3);
-  let normSq = f32x4.splat(0);
+  let normSq = f64x2.splat(0); // f64: a gradient past 1.8e19 squares past float32's range
   let maxChange = f32x4.splat(0);
   for (let i = 0; i < n; i += 4) {
     const off = <usize>i << 2;
     const p0 = v128.load(paramsPtr + off);
     const g0 = v128.load(gradPtr + off);
-    normSq = f32x4.add(normSq, f32x4.mul(g0, g0));
+    normSq = addSquares(normSq, g0);
     let p = p0;
     let g = g0;
     if (decoupled) p = f32x4.mul(p, shrink);
@@ -305,13 +314,13 @@ function rmspropSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
   const rate = f32x4.splat(<f32>lr);
   const s1 = slotsPtr + (<usize>n << 2);
   const s2 = slotsPtr + (<usize>n << 3);
-  let normSq = f32x4.splat(0);
+  let normSq = f64x2.splat(0); // f64: a gradient past 1.8e19 squares past float32's range
   let maxChange = f32x4.splat(0);
   for (let i = 0; i < n; i += 4) {
     const off = <usize>i << 2;
     const p = v128.load(paramsPtr + off);
     const g0 = v128.load(gradPtr + off);
-    normSq = f32x4.add(normSq, f32x4.mul(g0, g0));
+    normSq = addSquares(normSq, g0);
     const g = f32x4.add(g0, f32x4.mul(wd, p));
     const sq = f32x4.add(f32x4.mul(alpha, v128.load(slotsPtr + off)), f32x4.mul(keep, f32x4.mul(g, g)));
     v128.store(slotsPtr + off, sq);
@@ -340,13 +349,13 @@ function adagradSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
   const wd = f32x4.splat(<f32>hyper(optPtr, OPT_WEIGHT_DECAY));
   const eps = f32x4.splat(<f32>hyper(optPtr, OPT_EPS));
   const clr = f32x4.splat(<f32>(lr / (1 + (t - 1) * hyper(optPtr, OPT_LR_DECAY))));
-  let normSq = f32x4.splat(0);
+  let normSq = f64x2.splat(0); // f64: a gradient past 1.8e19 squares past float32's range
   let maxChange = f32x4.splat(0);
   for (let i = 0; i < n; i += 4) {
     const off = <usize>i << 2;
     const p = v128.load(paramsPtr + off);
     const g0 = v128.load(gradPtr + off);
-    normSq = f32x4.add(normSq, f32x4.mul(g0, g0));
+    normSq = addSquares(normSq, g0);
     const g = f32x4.add(g0, f32x4.mul(wd, p));
     const sum = f32x4.add(v128.load(slotsPtr + off), f32x4.mul(g, g));
     v128.store(slotsPtr + off, sum);

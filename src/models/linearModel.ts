@@ -425,7 +425,7 @@ function checkedLogits(z: Float64Array): Float64Array {
   for (let r = 0; r < z.length; r++) {
     if (!(Math.abs(z[r]) <= FLOAT32_MAX)) {
       throw new ValidationError(
-        `the model's output for row ${r} is ${show(z[r])}, outside the float32 range: X's values times the weights overflow (standardize X)`,
+        `the model's output for row ${r} is ${show(Math.fround(z[r]))}, outside the float32 range: X's values times the weights overflow (standardize X)`,
       );
     }
   }
