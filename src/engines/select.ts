@@ -24,7 +24,7 @@ export function getEngine(option: unknown = 'auto'): Engine {
   const name = option === 'auto' ? chooseAuto(detectSupport()) : (option as EngineName);
   if (name === 'js') return jsEngine;
   if (!isReady()) {
-    throw new Error(`engine '${option}' needs WebAssembly: call \`await ready()\` first (or pass engine: 'js')`);
+    throw new ValidationError(`engine '${option}' needs WebAssembly: call \`await ready()\` first (or pass engine: 'js')`);
   }
   const rt = getRuntime(name === 'wasm-simd');
   if (!rt) {
