@@ -337,6 +337,17 @@ describe.each(ENGINES)('validation (%s)', (engine) => {
       for (const m of [trained, loaded, explicit]) m.dispose();
     });
 
+    it("partialFit's classWeight may name a class its batch lacks (classes are the model's, 0 and 1)", () => {
+      const weighted = new LogisticRegression({ features: 3, engine });
+      const plain = new LogisticRegression({ features: 3, engine });
+      weighted.partialFit(GOOD_X, [0, 0, 0, 0], { batchSize: 4, learningRate: 0.5, classWeight: { 0: 2, 1: 5 } });
+      plain.partialFit(GOOD_X, [0, 0, 0, 0], { batchSize: 4, learningRate: 0.5 });
+      // Weight 2 on every row doubles the first step from zero weights: dyadic values, exact in float32.
+      expect(weighted.bias).toBe(2 * plain.bias);
+      weighted.dispose();
+      plain.dispose();
+    });
+
     it('validation data may hold one class', () => {
       const m = fresh();
       const h = m.fit(GOOD_X, GOOD_Y.logistic, { ...OPTS, validationData: { X: GOOD_X.subarray(0, 6), y: [1, 1] } });
@@ -350,6 +361,15 @@ describe.each(ENGINES)('validation (%s)', (engine) => {
       expect(m.bias).toBeGreaterThan(0);
       m.dispose();
     });
+  });
+
+  it('fitAsync-only options given as undefined are not an error in fit and partialFit (nothing would be ignored)', () => {
+    const m = makeModel('linear', engine, 3);
+    const absent = { signal: undefined, onProgress: undefined, yieldEveryMs: undefined };
+    m.fit(GOOD_X, GOOD_Y.linear, { epochs: 1, batchSize: 2, ...absent });
+    m.partialFit(GOOD_X, GOOD_Y.linear, { batchSize: 2, ...absent });
+    expect(Number.isFinite(m.bias)).toBe(true);
+    m.dispose();
   });
 
   describe('constructor', () => {
