@@ -7,7 +7,7 @@ import { show, toTargets } from '../validate.js';
  * Row indices of a seeded split: stratified by label when labels is given.
  * Each label's rows (ascending) get a Fisher-Yates shuffle and the first
  * round(count * fraction) go to validation; both index lists come out ascending.
- * O(rows) in typed arrays, with no per-row JS arrays (2,000,000 rows take milliseconds).
+ * O(rows) in typed arrays, no per-row JS arrays: 2,000,000 rows take about 0.1 s, mostly random draws.
  */
 export function splitIndices(
   rows: number, fraction: number, rng: RngState, labels: Float32Array | null,
