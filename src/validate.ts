@@ -9,9 +9,34 @@ export function show(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`;
   if (v === null) return 'null';
   if (Array.isArray(v)) return v.length <= 8 ? `[${v.map(show).join(', ')}]` : `an array of ${v.length} values`;
-  if (ArrayBuffer.isView(v)) return `${/^[AEIOU]/.test(v.constructor.name) ? 'an' : 'a'} ${v.constructor.name}`;
+  if (ArrayBuffer.isView(v)) return `${article(v.constructor.name)} ${v.constructor.name}`;
   if (typeof v === 'function') return 'a function';
   return typeof v === 'object' ? 'an object' : String(v);
+}
+
+// 'a' or 'an' by sound: an Int32Array, a Uint8Array ("you-int"), a Float32Array.
+function article(word: string): string {
+  return /^[AEIO]/.test(word) ? 'an' : 'a';
+}
+
+// Whether a typed array's buffer has been detached (transferred by postMessage, structuredClone or transfer()).
+function isDetached(v: ArrayBufferView): boolean {
+  const buffer = v.buffer as ArrayBuffer & { detached?: boolean };
+  if (typeof buffer.detached === 'boolean') return buffer.detached; // Node 22+, current browsers
+  if (buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buffer); // throws only for a detached buffer
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+// Throws if v is a typed array whose buffer was transferred away (it then reads as empty).
+function notDetached(name: string, v: unknown): void {
+  if (ArrayBuffer.isView(v) && isDetached(v)) {
+    throw new ValidationError(`${name} is a detached ${v.constructor.name} (its buffer was transferred)`);
+  }
 }
 
 /** Throws unless v is an integer >= 1. */
@@ -92,6 +117,7 @@ function matrixValueError(name: string, v: unknown, row: number, col: number, wh
 /** Validates X against the feature count and returns a float32 copy. */
 export function toMatrix(X: unknown, features: number, name = 'X'): Matrix {
   if (X instanceof Float32Array || X instanceof Float64Array) {
+    notDetached(name, X);
     if (X.length === 0) throw new ValidationError(`${name} is empty`);
     if (X.length % features !== 0) {
       throw new ValidationError(`${name} has length ${X.length}, which is not a multiple of features (${features})`);
@@ -111,6 +137,7 @@ export function toMatrix(X: unknown, features: number, name = 'X'): Matrix {
       if (!Array.isArray(row) && !(row instanceof Float32Array) && !(row instanceof Float64Array)) {
         throw new ValidationError(`${name} row ${r} must be an array of ${features} numbers, got ${show(row)}`);
       }
+      notDetached(`${name} row ${r}`, row);
       const cells = row as ArrayLike<unknown>;
       if (cells.length !== features) {
         throw new ValidationError(`${name} row ${r} has ${cells.length} columns, expected ${features}`);
@@ -135,6 +162,7 @@ export function toTargets(y: unknown, rows: number, binaryFor: string | null, na
       `${name} must be a Float32Array, Float64Array, Int32Array, Uint8Array or number[], got ${show(y)}`,
     );
   }
+  notDetached(name, y);
   const values = y as ArrayLike<unknown>;
   if (values.length !== rows) {
     throw new ValidationError(`${name} has ${values.length} values but X has ${rows} rows`);

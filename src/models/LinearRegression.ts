@@ -1,6 +1,7 @@
 // Least-squares linear regression trained by gradient descent on the mean squared error.
 import { LOSS_MSE } from '../reference/losses.js';
-import { toMatrix, toTargets, type MatrixInput, type TargetInput } from '../validate.js';
+import { ValidationError } from '../errors.js';
+import { finite, knownKeys, optionsObject, show, toMatrix, toTargets, type MatrixInput, type TargetInput } from '../validate.js';
 import { leastSquares } from '../leastSquares.js';
 import { LinearModel, checkJSON, type ModelOptions } from './linearModel.js';
 import type { EngineOption } from '../engines/engine.js';
@@ -26,9 +27,13 @@ export class LinearRegression extends LinearModel {
    * gradient descent approaches, as a reference or a starting point.
    */
   fitLeastSquares(X: MatrixInput, y: TargetInput, options: { l2?: number } = {}): this {
+    const o = optionsObject('fitLeastSquares options', options);
+    knownKeys('fitLeastSquares option', o, ['l2']);
+    const l2 = finite('l2', o.l2 ?? 0);
+    if (l2 < 0) throw new ValidationError(`l2 must be a finite number >= 0, got ${show(l2)}`);
     const { data, rows } = toMatrix(X, this.features);
     const t = toTargets(y, rows, null);
-    const { weights, bias } = leastSquares(data, rows, this.features, t, { l2: options.l2 ?? 0 });
+    const { weights, bias } = leastSquares(data, rows, this.features, t, { l2 });
     const params = new Float64Array(this.features + 1);
     params.set(weights);
     params[this.features] = bias;

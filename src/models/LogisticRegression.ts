@@ -13,7 +13,10 @@ export interface ClassificationMetrics {
   accuracy: number;
 }
 
-/** P(y = 1 | x) = sigmoid(w.x + b), labels 0 and 1. */
+/**
+ * P(y = 1 | x) = sigmoid(w.x + b), labels 0 and 1. fit needs both labels in y unless it
+ * continues from trained weights (warm start); partialFit accepts batches of one label.
+ */
 export class LogisticRegression extends LinearModel {
   constructor(options: ModelOptions) {
     super(options, { loss: LOSS_BCE, name: 'LogisticRegression', binary: true });

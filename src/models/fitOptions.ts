@@ -156,6 +156,15 @@ function bool(name: string, v: unknown, fallback: boolean): boolean {
   return v;
 }
 
+const ASYNC_ONLY = ['yieldEveryMs', 'onProgress', 'signal'] as const;
+
+/** Throws if options for a synchronous call (fit, partialFit) hold fitAsync's options, which it would ignore. */
+export function rejectAsyncOnly(options: Record<string, unknown>, method: string): void {
+  for (const key of ASYNC_ONLY) {
+    if (options[key] !== undefined) throw new ValidationError(`${key} applies to fitAsync only; ${method} runs synchronously`);
+  }
+}
+
 /** Applies defaults and validates every option. */
 export function resolveFitOptions(options: unknown): ResolvedFitOptions {
   const o = optionsObject('fit options', options) as FitAsyncOptions;
@@ -182,8 +191,17 @@ export function resolveFitOptions(options: unknown): ResolvedFitOptions {
     l2 = alpha * (1 - ratio);
   }
   if (o.classWeight !== undefined && o.classWeight !== 'balanced') {
-    const cw = optionsObject('classWeight', o.classWeight);
-    for (const [label, w] of Object.entries(cw)) nonNegative(`classWeight[${label}]`, w);
+    const cw: unknown = o.classWeight;
+    if (cw === null || typeof cw !== 'object' || Array.isArray(cw) || ArrayBuffer.isView(cw)) {
+      throw new ValidationError(`classWeight must be 'balanced' or an object of weights per class label, got ${show(cw)}`);
+    }
+    for (const [label, w] of Object.entries(cw)) {
+      // A label is a number, and classWeight[label] finds only keys written as JavaScript writes numbers ({ 0: 1, 1: 5 }).
+      if (String(Number(label)) !== label) {
+        throw new ValidationError(`classWeight key ${show(label)} is not a class label (keys are labels written as numbers, e.g. { 0: 1, 1: 5 })`);
+      }
+      nonNegative(`classWeight[${label}]`, w);
+    }
   }
   const fraction = optional(o.validationFraction, (v) => {
     const f = finite('validationFraction', v);

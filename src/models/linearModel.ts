@@ -10,10 +10,10 @@ import { createSchedule, type Schedule } from '../optim/schedules.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { FLOAT32_MAX } from '../reference/train.js';
 import { finite, knownKeys, matrixRows, optionsObject, positiveInteger, show, toMatrix, toTargets, type MatrixInput, type TargetInput } from '../validate.js';
-import { batchRows, resolveFitOptions, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
+import { batchRows, rejectAsyncOnly, resolveFitOptions, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
 import type { History } from './history.js';
 import { initialParams, type InitOption } from './initializers.js';
-import { rowWeights, splitIndices, take, takeRows } from './split.js';
+import { requireBothClasses, rowWeights, splitIndices, sum, take, takeRows } from './split.js';
 import { runAsync, runEpochs, runSync } from './trainLoop.js';
 import { Restarts } from './restarts.js';
 
@@ -86,6 +86,8 @@ export abstract class LinearModel {
   /** The training call in progress, if any: calls that change the model wait for it. */
   private running: 'fit' | 'partialFit' | 'fitAsync' | null = null;
   private disposeRequested = false;
+  /** Whether a fit, fitAsync or partialFit call has completed (a later fit may then continue on one class). */
+  private trained = false;
 
   constructor(options: ModelOptions, spec: ModelSpec) {
     this.lossKind = spec.loss;
@@ -109,13 +111,13 @@ export abstract class LinearModel {
 
   /** Trains by gradient descent; returns the per-epoch history. */
   fit(X: MatrixInput, y: TargetInput, options: FitOptions = {}): History {
-    const p = this.prepare(X, y, options);
+    const p = this.prepare(X, y, options, 'fit');
     return this.guarded('fit', p, () => this.withRestarts(p, (run) => runSync(run)));
   }
 
   /** fit() that yields to the event loop every yieldEveryMs, reports progress and honours an AbortSignal. */
   async fitAsync(X: MatrixInput, y: TargetInput, options: FitAsyncOptions = {}): Promise<History> {
-    const p = this.prepare(X, y, options);
+    const p = this.prepare(X, y, options, 'fitAsync');
     const { yieldEveryMs, onProgress, signal } = p.opts;
     const snap = this.snapshot();
     // Between chunks other code runs: it may read the model, but not train it or free it under us.
@@ -123,6 +125,7 @@ export abstract class LinearModel {
     try {
       const history = await this.restartsAsync(p, (gen) => runAsync(gen, yieldEveryMs, onProgress, signal, this.stopped));
       this.rng = p.rng;
+      this.trained = true;
       return history;
     } catch (err) {
       this.settle(err, p, snap);
@@ -141,7 +144,7 @@ export abstract class LinearModel {
     for (const key of ['epochs', 'restarts', 'validationFraction', 'validationData', 'earlyStopping', 'warmStart']) {
       if (key in o) throw new ValidationError(`partialFit does not take ${key} (it makes one pass; use fit)`);
     }
-    const p = this.prepare(X, y, { ...o, epochs: 1 } as FitOptions);
+    const p = this.prepare(X, y, { ...o, epochs: 1 } as FitOptions, 'partialFit');
     // The same settings continue the schedule (a function schedule: the same function object).
     const key = JSON.stringify([p.opts.learningRate, typeof p.opts.schedule === 'function' ? 'fn' : p.opts.schedule, p.opts.warmup]);
     let partial = this.partial;
@@ -227,14 +230,23 @@ export abstract class LinearModel {
   }
 
   // Validates everything and splits off validation data, touching no engine state.
-  private prepare(X: MatrixInput, y: TargetInput, options: FitOptions): Prepared {
+  private prepare(X: MatrixInput, y: TargetInput, options: FitOptions, method: 'fit' | 'fitAsync' | 'partialFit'): Prepared {
     const trainer = this.idle();
+    if (method !== 'fitAsync') rejectAsyncOnly(optionsObject('fit options', options), method);
     const opts = resolveFitOptions(options);
     this.checkCapacity(trainer, X, opts);
     createSchedule(opts.schedule, opts.learningRate, opts.warmup); // validates the schedule options
     const m = toMatrix(X, this.features);
     const t = toTargets(y, m.rows, this.binary ? this.modelName : null);
-    let sw = rowWeights(opts.sampleWeight, opts.classWeight, t, this.modelName, this.binary);
+    // One class, as in scikit-learn: an error for a model trained from its initializer, but data that
+    // arrives in pieces (partialFit) may hold one, and so may a fit that continues from trained weights
+    // (an earlier completed call, or explicit init weights as fromJSON gives) with warmStart and one restart.
+    const continuing = this.trained || (typeof this.init === 'object' && this.init !== null && 'weights' in this.init);
+    const needsBoth = this.binary && method !== 'partialFit' && !(continuing && opts.warmStart && opts.restarts === 1);
+    if (needsBoth) {
+      requireBothClasses(t, this.modelName, 'y contains', 'partialFit, and fit continuing an already-trained model, accept one class');
+    }
+    let sw = rowWeights(opts.sampleWeight, opts.classWeight, t, this.modelName, this.binary ? [0, 1] : null);
     const rng = opts.seed === undefined ? this.rng.slice() : seedState(opts.seed);
     let Xt = m.data;
     let yt = t;
@@ -250,6 +262,11 @@ export abstract class LinearModel {
       yt = take(yt, split.train);
       if (sw) sw = take(sw, split.train);
       rows = split.train.length;
+      const left = `the training rows left by validationFraction ${opts.validationFraction}`;
+      if (needsBoth) requireBothClasses(yt, this.modelName, `${left} contain`, 'use a smaller validationFraction or more rows of the rarer class');
+      if (sw && sum(sw) === 0) {
+        throw new ValidationError(`${left} all have weight 0; at least one needs a weight > 0 (use a smaller validationFraction or other weights)`);
+      }
     }
     return { opts, X: Xt, y: yt, sw, rows, batchSize: batchRows(opts.batchSize, rows), val, rng };
   }
@@ -305,6 +322,7 @@ export abstract class LinearModel {
     try {
       const history = body();
       this.rng = p.rng;
+      this.trained = true;
       return history;
     } catch (err) {
       this.settle(err, p, snap);
@@ -349,7 +367,9 @@ export abstract class LinearModel {
    * them); any other error puts the model back as it was before the call.
    */
   private settle(err: unknown, p: Prepared, snap: ReturnType<LinearModel['snapshot']>): void {
-    if (err instanceof DivergenceError || p.opts.signal?.aborted) {
+    // A cancellation only if err is the abort itself (runAsync throws the signal's reason or an AbortError), not a callback's error.
+    const aborted = p.opts.signal?.aborted && (err === p.opts.signal.reason || (err instanceof DOMException && err.name === 'AbortError'));
+    if (err instanceof DivergenceError || aborted) {
       this.rng = p.rng;
       return;
     }

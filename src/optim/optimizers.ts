@@ -71,16 +71,16 @@ const ALL_KEYS: readonly Key[] = [
   'amsgrad', 'alpha', 'centered', 'lrDecay', 'initialAccumulatorValue',
 ];
 
-/** Fills in PyTorch's defaults and validates every option; throws RangeError/TypeError naming the option and value. */
+/** Fills in PyTorch's defaults and validates every option; throws a ValidationError naming the option and value. */
 export function resolveOptimizer(opt: OptimizerName | OptimizerOptions | undefined): ResolvedOptimizer {
   if (opt === undefined) opt = 'sgd';
   if (typeof opt === 'string') opt = { name: opt };
   if (opt === null || typeof opt !== 'object' || Array.isArray(opt)) {
-    throw new TypeError(`optimizer must be an optimizer name or an options object, got ${show(opt)}`);
+    throw new ValidationError(`optimizer must be an optimizer name or an options object, got ${show(opt)}`);
   }
   const name = opt.name;
   if (!NAMES.includes(name)) {
-    if (name === undefined) throw new TypeError(`optimizer.name is required (one of ${NAMES.join(', ')})`);
+    if (typeof name !== 'string') throw new ValidationError(`optimizer.name must be one of ${NAMES.join(', ')}, got ${show(name)}`);
     throw new ValidationError(`unknown optimizer ${show(name)} (expected one of ${NAMES.join(', ')})`);
   }
   const defaults = DEFAULTS[name];
@@ -99,14 +99,13 @@ export function resolveOptimizer(opt: OptimizerName | OptimizerOptions | undefin
   const num = (key: Key, check: (v: number) => boolean, rule: string): number => {
     if (!applies(key)) return 0;
     const v = pick(key);
-    if (typeof v !== 'number') throw new TypeError(`optimizer.${key} must be ${rule}, got ${show(v)}`);
-    if (!check(v)) throw new ValidationError(`optimizer.${key} must be ${rule}, got ${show(v)}`);
+    if (typeof v !== 'number' || !check(v)) throw new ValidationError(`optimizer.${key} must be ${rule}, got ${show(v)}`);
     return v;
   };
   const bool = (key: Key): boolean => {
     if (!applies(key)) return false;
     const v = pick(key);
-    if (typeof v !== 'boolean') throw new TypeError(`optimizer.${key} must be a boolean, got ${show(v)}`);
+    if (typeof v !== 'boolean') throw new ValidationError(`optimizer.${key} must be a boolean, got ${show(v)}`);
     return v;
   };
   const nonNegative = (v: number) => Number.isFinite(v) && v >= 0;
@@ -122,13 +121,12 @@ export function resolveOptimizer(opt: OptimizerName | OptimizerOptions | undefin
   if (applies('betas')) {
     const b = pick('betas');
     if (!Array.isArray(b) || b.length !== 2) {
-      throw new TypeError(`optimizer.betas must be an array of two numbers, got ${show(b)}`);
+      throw new ValidationError(`optimizer.betas must be an array of two numbers, got ${show(b)}`);
     }
-    b.forEach((v: unknown, i: number) => {
-      const rule = `optimizer.betas[${i}] must be in [0, 1), got ${show(v)}`;
-      if (typeof v !== 'number') throw new TypeError(rule);
-      if (!(v >= 0 && v < 1)) throw new ValidationError(rule);
-    });
+    for (let i = 0; i < 2; i++) { // not forEach: it skips the holes of a sparse array
+      const v: unknown = b[i];
+      if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ValidationError(`optimizer.betas[${i}] must be in [0, 1), got ${show(v)}`);
+    }
     betas = [b[0], b[1]];
   }
   return {

@@ -74,7 +74,7 @@ function createInner(opts: ScheduleOptions, base: number): Schedule {
     throw new ValidationError(`unknown schedule '${opts}' (expected 'constant', an options object or a function)`);
   }
   if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-    throw new TypeError(`schedule must be 'constant', an options object or a function, got ${show(opts)}`);
+    throw new ValidationError(`schedule must be 'constant', an options object or a function, got ${show(opts)}`);
   }
   const type = (opts as { type: unknown }).type;
   if (!TYPES.includes(type as never)) {
@@ -130,7 +130,7 @@ function cosine(o: Record<string, unknown>, base: number): Schedule {
     checkKeys(ro, ['tMult'], 'schedule.restarts');
     tMult = integer(ro, 'tMult', 1, 1, 'schedule.restarts');
   } else if (r !== true) {
-    throw new TypeError(`schedule.restarts must be a boolean or { tMult }, got ${show(r)}`);
+    throw new ValidationError(`schedule.restarts must be a boolean or { tMult }, got ${show(r)}`);
   }
   return {
     perStep: true,
@@ -158,9 +158,9 @@ function plateau(o: Record<string, unknown>, base: number): Schedule {
   const threshold = inRange(o, 'threshold', 1e-4, (v) => Number.isFinite(v) && v >= 0, 'a finite number >= 0');
   const thresholdMode = o.thresholdMode ?? 'rel';
   if (thresholdMode !== 'rel' && thresholdMode !== 'abs') {
-    fail('schedule.thresholdMode', thresholdMode, "'rel' or 'abs'", typeof thresholdMode !== 'string');
+    fail('schedule.thresholdMode', thresholdMode, "'rel' or 'abs'");
   }
-  if ((o.mode ?? 'min') !== 'min') fail('schedule.mode', o.mode, "'min'", typeof o.mode !== 'string');
+  if ((o.mode ?? 'min') !== 'min') fail('schedule.mode', o.mode, "'min'");
   const cooldown = integer(o, 'cooldown', 0, 0);
   const minLr = inRange(o, 'minLr', 0, (v) => Number.isFinite(v) && v >= 0, 'a finite number >= 0');
 
@@ -208,8 +208,7 @@ function userFunction(fn: (epoch: number) => number): Schedule {
       checkPosition(epoch, step, stepsPerEpoch);
       const lr = fn(epoch);
       if (typeof lr !== 'number' || !(Number.isFinite(lr) && lr > 0)) {
-        const message = `schedule function returned ${show(lr)} at epoch ${epoch}; it must return a finite number > 0`;
-        throw typeof lr === 'number' ? new ValidationError(message) : new TypeError(message);
+        throw new ValidationError(`schedule function returned ${show(lr)} at epoch ${epoch}; it must return a finite number > 0`);
       }
       return lr;
     },
@@ -220,7 +219,7 @@ function userFunction(fn: (epoch: number) => number): Schedule {
 
 function withWarmup(inner: Schedule, warmup: WarmupOptions): Schedule {
   if (warmup === null || typeof warmup !== 'object' || Array.isArray(warmup)) {
-    throw new TypeError(`warmup must be an options object { epochs, startFactor }, got ${show(warmup)}`);
+    throw new ValidationError(`warmup must be an options object { epochs, startFactor }, got ${show(warmup)}`);
   }
   const w = warmup as unknown as Record<string, unknown>;
   checkKeys(w, ['epochs', 'startFactor'], 'warmup');
@@ -290,9 +289,8 @@ function inRange(
   return v;
 }
 
-// A value of the wrong type is a TypeError; a value of the right type out of range a RangeError.
-function fail(name: string, value: unknown, rule: string, wrongType = typeof value !== 'number'): never {
-  const message = `${name} must be ${rule}, got ${show(value)}`;
-  throw wrongType ? new TypeError(message) : new ValidationError(message);
+// Bad input of any kind (wrong type or out of range) is one error class, ValidationError.
+function fail(name: string, value: unknown, rule: string): never {
+  throw new ValidationError(`${name} must be ${rule}, got ${show(value)}`);
 }
 

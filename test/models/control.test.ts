@@ -145,6 +145,56 @@ describe.each(ENGINE_NAMES)('fitAsync (%s)', (engine) => {
     expect(params(m)).toEqual(seen[2]);
     m.dispose();
   });
+
+  it('aborting with a reason that is not an Error rejects with an AbortError and keeps the last completed epoch', async () => {
+    const m = model();
+    const ac = new AbortController();
+    const seen: number[][] = [];
+    const err = await rejected(m.fitAsync(LX, LY, {
+      ...LONG, ...COARSE, epochs: 100, yieldEveryMs: 0.001, signal: ac.signal,
+      onEpochEnd: (r) => {
+        seen.push(params(m));
+        if (r.epoch === 2) ac.abort('user cancelled');
+      },
+    }));
+    expect(err.name).toBe('AbortError');
+    expect(seen.length).toBe(2);
+    expect(params(m)).toEqual(seen[1]);
+    m.dispose();
+  });
+
+  // Only the abort itself is a cancellation: a callback that aborts and then throws its own
+  // error is a failed call, and a failed call puts the model back as it was before it.
+  it('a callback that aborts the signal and then throws rolls the model back to before the call', async () => {
+    const opts: FitOptions = { ...COARSE, learningRate: 0.05, optimizer: { name: 'sgd', momentum: 0.9 }, epochs: 2, seed: 3 };
+    const m = model();
+    await m.fitAsync(LX, LY, opts);
+    const before = params(m);
+    const ac = new AbortController();
+    let epochs = 0;
+    const err = await rejected(m.fitAsync(LX, LY, {
+      ...opts, epochs: 5, signal: ac.signal,
+      onEpochEnd: (r) => {
+        epochs = r.epoch;
+        if (r.epoch === 2) {
+          ac.abort();
+          throw new Error('boom');
+        }
+      },
+    }));
+    expect(err.message).toBe('boom');
+    expect(epochs).toBe(2); // two epochs ran and changed the weights before the throw
+    expect(params(m)).toEqual(before);
+    // The optimizer's momentum was rolled back too: the next fit equals a twin's that never saw the failed call.
+    const twin = model();
+    await twin.fitAsync(LX, LY, opts);
+    const next = { ...opts, seed: 4 };
+    m.fit(LX, LY, next);
+    twin.fit(LX, LY, next);
+    expect(params(m)).toEqual(params(twin));
+    m.dispose();
+    twin.dispose();
+  });
 });
 
 describe.each(ENGINE_NAMES)('warm start (%s)', (engine) => {

@@ -1,7 +1,8 @@
 // LinearRegression.fitLeastSquares: the closed-form optimum as a reference and a
 // starting point, on every engine.
 import { describe, expect, it } from 'vitest';
-import { LinearRegression, leastSquares } from '../../src/index.js';
+import { LinearRegression, ValidationError, leastSquares } from '../../src/index.js';
+import { expectThrows } from '../helpers/errors.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
 
 useReady();
@@ -43,5 +44,20 @@ describe.each(ENGINES)('fitLeastSquares (%s)', (engine) => {
     // Shrinkage: the penalized weights are smaller in norm than the unpenalized ones.
     const plain = leastSquares(X, rows, 2, y);
     expect(Math.hypot(...ref.weights)).toBeLessThan(Math.hypot(...plain.weights));
+  });
+
+  // Bad options are ValidationErrors (a null options object used to be a raw TypeError, a typo was ignored)
+  // and leave the weights as they were.
+  it.each([
+    [null, 'fitLeastSquares options must be an options object, got null'],
+    [{ lambda: 5 }, "unknown fitLeastSquares option 'lambda' (expected one of l2)"],
+    [{ l2: '5' }, "l2 must be a finite number, got '5'"],
+    [{ l2: NaN }, 'l2 must be a finite number, got NaN'],
+    [{ l2: -1 }, 'l2 must be a finite number >= 0, got -1'],
+  ])('options %o: %s', (options, message) => {
+    const m = new LinearRegression({ features: 2, engine, init: { weights: [1, 2], bias: 3 } });
+    expectThrows(() => m.fitLeastSquares(X, y, options as never), ValidationError, message);
+    expect([...m.weights, m.bias]).toEqual([1, 2, 3]);
+    m.dispose();
   });
 });

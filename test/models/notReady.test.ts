@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { LinearRegression, LogisticRegression, ValidationError, availableEngines, ready } from '../../src/index.js';
 import { isReady } from '../../src/wasm/runtime.js';
+import { expectThrows } from '../helpers/errors.js';
 
 const message = (engine: string) => `engine '${engine}' needs WebAssembly: call \`await ready()\` first (or pass engine: 'js')`;
 
@@ -22,14 +23,15 @@ describe('before ready()', () => {
     expect(m.evaluate([[1]], [2]).mse).toBe(0);
   });
 
-  it.each(['auto', 'wasm-simd', 'wasm-scalar'])("engine '%s' throws, naming the fix", (engine) => {
+  // A ValidationError like every other error a caller's arguments cause: it is the engine option that fails.
+  it.each(['auto', 'wasm-simd', 'wasm-scalar'])("engine '%s' throws a ValidationError, naming the fix", (engine) => {
     for (const Model of [LinearRegression, LogisticRegression]) {
-      expect(() => new Model({ features: 3, engine: engine as 'auto' })).toThrowError(new ValidationError(message(engine)));
+      expectThrows(() => new Model({ features: 3, engine: engine as 'auto' }), ValidationError, message(engine));
     }
   });
 
   it("the default engine ('auto') throws the same way", () => {
-    expect(() => new LinearRegression({ features: 3 })).toThrowError(new ValidationError(message('auto')));
+    expectThrows(() => new LinearRegression({ features: 3 }), ValidationError, message('auto'));
   });
 });
 

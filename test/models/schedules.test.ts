@@ -4,7 +4,7 @@
 // batch by batch. Reduce-on-plateau is driven by the validation loss; a user function that
 // returns NaN throws and leaves the model as it was.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ready, LinearRegression, type FitOptions, type ScheduleOptions, type WarmupOptions } from '../../src/index.js';
+import { ready, LinearRegression, ValidationError, type FitOptions, type ScheduleOptions, type WarmupOptions } from '../../src/index.js';
 import {
   ENGINE_NAMES, SMALL_X, SMALL_Y_REG, close, isWasm, maxDiff, oracle, params, thrown,
   type EngineUnderTest, type Tol,
@@ -202,12 +202,12 @@ describe.each(ENGINE_NAMES)('schedules in fit (%s)', (engine) => {
       b.dispose();
     });
 
-    it('a non-number return is a TypeError', () => {
+    it('a non-number return is a ValidationError', () => {
       const m = trained();
       const before = params(m);
       const err = thrown(() => m.fit(SMALL_X, SMALL_Y_REG, { ...FIT, schedule: (() => 'fast') as unknown as (e: number) => number }));
-      expect(err).toBeInstanceOf(TypeError);
-      expect(err.message).toMatch(/schedule function returned 'fast' at epoch 0/);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect(err.message).toBe("schedule function returned 'fast' at epoch 0; it must return a finite number > 0");
       expect(params(m)).toEqual(before);
       m.dispose();
     });

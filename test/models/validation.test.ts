@@ -6,6 +6,8 @@ import { LinearRegression, LogisticRegression, ValidationError } from '../../src
 import { ENGINES, useReady } from '../helpers/engines.js';
 import { makeModel, paramsOf, type AnyModel, type ModelKind } from '../helpers/models.js';
 import { expectSame } from '../helpers/tolerance.js';
+import { splitIndices } from '../../src/models/split.js';
+import { seedState } from '../../src/reference/random.js';
 
 useReady();
 
@@ -29,6 +31,11 @@ function expectValidation(fn: () => unknown, message: string): void {
 // Good data: 4 rows, 3 features.
 const GOOD_X = Float32Array.from([1, 2, 0, 0, 1, -1, 2, 0, 1, -1, 1, 1]);
 const GOOD_Y: Record<ModelKind, number[]> = { linear: [1, -0.5, 2, 0.25], logistic: [1, 0, 1, 0] };
+/** a, after its buffer has been transferred away (as postMessage(x, [x.buffer]) does). */
+const detached = <T extends ArrayBufferView>(a: T): T => {
+  structuredClone(a.buffer, { transfer: [a.buffer as ArrayBuffer] });
+  return a;
+};
 const rowsOf = (X: ArrayLike<number>) => Array.from({ length: X.length / 3 }, (_, r) => Array.from(X).slice(r * 3, r * 3 + 3));
 const withValue = <T extends Float32Array | Float64Array>(T: { from(a: ArrayLike<number>): T }, i: number, v: number) => {
   const X = T.from(GOOD_X);
@@ -109,6 +116,85 @@ const FIT_CASES: FitCase[] = [
   { name: 'seed not an integer', call: (m, k) => fit(GOOD_X, GOOD_Y[k], { seed: 1.5 })(m), message: 'seed must be an integer, got 1.5' },
   { name: 'fit options not an object', call: (m, k) => m.fit(GOOD_X, GOOD_Y[k], 5 as never), message: 'fit options must be an options object, got 5' },
   { name: 'unknown optimizer', call: (m, k) => fit(GOOD_X, GOOD_Y[k], { optimizer: 'lbfgs' })(m), message: "unknown optimizer 'lbfgs' (expected one of sgd, adam, adamw, rmsprop, adagrad)" },
+  // fitAsync-only options: fit and partialFit run synchronously and would ignore them
+  ...([
+    ['signal', () => new AbortController().signal],
+    ['signal', () => AbortSignal.abort()], // an aborted one too: it neither stops sync fit nor changes what a failure rolls back
+    ['onProgress', () => () => {}],
+    ['yieldEveryMs', () => 5],
+  ] as const).flatMap(([key, value]) => [
+    { name: `fit with ${key}`, call: (m: AnyModel, k: ModelKind) => fit(GOOD_X, GOOD_Y[k], { [key]: value() })(m), message: `${key} applies to fitAsync only; fit runs synchronously` },
+    {
+      name: `partialFit with ${key}`, call: (m: AnyModel, k: ModelKind) => m.partialFit(GOOD_X, GOOD_Y[k], { batchSize: 2, [key]: value() }),
+      message: `${key} applies to fitAsync only; partialFit runs synchronously`,
+    },
+  ]),
+  // A detached buffer (transferred to a worker or by structuredClone) reads as empty; say what happened instead.
+  { name: 'detached flat X', call: (m, k) => fit(detached(Float32Array.from(GOOD_X)), GOOD_Y[k])(m), message: 'X is a detached Float32Array (its buffer was transferred)' },
+  { name: 'detached Float64Array X', call: (m, k) => fit(detached(Float64Array.from(GOOD_X)), GOOD_Y[k])(m), message: 'X is a detached Float64Array (its buffer was transferred)' },
+  {
+    name: 'detached row of X', call: (m, k) => fit(rowsOf(GOOD_X).map((r, i) => (i === 1 ? detached(Float64Array.from(r)) : r)), GOOD_Y[k])(m),
+    message: 'X row 1 is a detached Float64Array (its buffer was transferred)',
+  },
+  { name: 'detached y', call: (m, k) => fit(GOOD_X, detached(Int32Array.from(GOOD_Y[k].map(Math.round))))(m), message: 'y is a detached Int32Array (its buffer was transferred)' },
+  { name: 'detached sampleWeight', call: (m, k) => fit(GOOD_X, GOOD_Y[k], { sampleWeight: detached(new Float32Array(4).fill(1)) })(m), message: 'sampleWeight is a detached Float32Array (its buffer was transferred)' },
+  {
+    name: 'detached validationData.X', call: (m, k) => fit(GOOD_X, GOOD_Y[k], { validationData: { X: detached(Float32Array.from(GOOD_X)), y: GOOD_Y[k] } })(m),
+    message: 'validationData.X is a detached Float32Array (its buffer was transferred)',
+  },
+  {
+    name: 'detached validationData.y', call: (m, k) => fit(GOOD_X, GOOD_Y[k], { validationData: { X: GOOD_X, y: detached(Uint8Array.from([1, 0, 1, 0])) } })(m),
+    message: 'validationData.y is a detached Uint8Array (its buffer was transferred)',
+  },
+  { name: 'predict: detached X', call: (m) => m.predict(detached(Float32Array.from(GOOD_X))), message: 'X is a detached Float32Array (its buffer was transferred)' },
+  { name: 'evaluate: detached y', call: (m) => m.evaluate(GOOD_X, detached(new Float64Array(4))), message: 'y is a detached Float64Array (its buffer was transferred)' },
+  // "a" or "an" by sound
+  { name: 'X as a Uint8Array', call: (m, k) => fit(new Uint8Array(12), GOOD_Y[k])(m), message: 'X must be a Float32Array, Float64Array or number[][], got a Uint8Array' },
+  { name: 'X as an Int32Array', call: (m, k) => fit(new Int32Array(12), GOOD_Y[k])(m), message: 'X must be a Float32Array, Float64Array or number[][], got an Int32Array' },
+  // Row weights: a weight for a class the model does not have, keys that are not labels, nothing left to fit
+  {
+    name: 'classWeight for a label that is not a class', kinds: ['logistic'], call: (m, k) => fit(GOOD_X, GOOD_Y[k], { classWeight: { 0: 1, 2: 3 } })(m),
+    message: 'classWeight key 2 is not a class of LogisticRegression (its classes are 0, 1)',
+  },
+  {
+    name: 'classWeight for label -1', kinds: ['logistic'], call: (m, k) => fit(GOOD_X, GOOD_Y[k], { classWeight: { [-1]: 3 } })(m),
+    message: 'classWeight key -1 is not a class of LogisticRegression (its classes are 0, 1)',
+  },
+  ...(['pos', '1.0', '', ' 1'] as const).map((key) => ({
+    name: `classWeight key '${key}'`, kinds: ['logistic'] as ModelKind[], call: (m: AnyModel, k: ModelKind) => fit(GOOD_X, GOOD_Y[k], { classWeight: { [key]: 2 } })(m),
+    message: `classWeight key '${key}' is not a class label (keys are labels written as numbers, e.g. { 0: 1, 1: 5 })`,
+  })),
+  {
+    name: "classWeight 'Balanced'", kinds: ['logistic'], call: (m, k) => fit(GOOD_X, GOOD_Y[k], { classWeight: 'Balanced' })(m),
+    message: "classWeight must be 'balanced' or an object of weights per class label, got 'Balanced'",
+  },
+  { name: 'classWeight for regression', kinds: ['linear'], call: (m, k) => fit(GOOD_X, GOOD_Y[k], { classWeight: { 0: 1 } })(m), message: 'classWeight applies to classifiers, not LinearRegression' },
+  { name: 'sampleWeight all zeros', call: (m, k) => fit(GOOD_X, GOOD_Y[k], { sampleWeight: [0, 0, 0, 0] })(m), message: 'sampleWeight is 0 for all 4 rows; at least one row needs a weight > 0' },
+  { name: 'sampleWeight all -0', call: (m, k) => fit(GOOD_X, GOOD_Y[k], { sampleWeight: new Float64Array(4).fill(-0) })(m), message: 'sampleWeight is 0 for all 4 rows; at least one row needs a weight > 0' },
+  {
+    name: 'classWeight all zeros', kinds: ['logistic'], call: (m, k) => fit(GOOD_X, GOOD_Y[k], { classWeight: { 0: 0, 1: 0 } })(m),
+    message: 'classWeight is 0 for all 4 rows; at least one row needs a weight > 0',
+  },
+  {
+    name: 'sampleWeight times classWeight all zeros', kinds: ['logistic'],
+    call: (m, k) => fit(GOOD_X, GOOD_Y[k], { sampleWeight: [0, 1, 0, 1], classWeight: { 0: 0 } })(m), // y = 1, 0, 1, 0
+    message: 'sampleWeight times classWeight is 0 for all 4 rows; at least one row needs a weight > 0',
+  },
+  {
+    name: 'sampleWeight 0 on every row the split leaves for training',
+    call: (m, k) => {
+      const { val } = splitIndices(4, 0.5, seedState(11), k === 'logistic' ? Float32Array.from(GOOD_Y[k]) : null);
+      const sampleWeight = [0, 1, 2, 3].map((i) => (val.includes(i) ? 1 : 0));
+      return fit(GOOD_X, GOOD_Y[k], { seed: 11, validationFraction: 0.5, batchSize: 1, sampleWeight })(m);
+    },
+    message: 'the training rows left by validationFraction 0.5 all have weight 0; at least one needs a weight > 0 (use a smaller validationFraction or other weights)',
+  },
+  // One class: an error for fit unless it continues a trained model (prepared() is trained, so these re-initialize)
+  ...([{ warmStart: false }, { restarts: 2 }] as const).map((extra) => ({
+    name: `one class with ${JSON.stringify(extra)}`, kinds: ['logistic'] as ModelKind[], call: (m: AnyModel) => fit(GOOD_X, [1, 1, 1, 1], extra)(m),
+    message: 'y contains only one class (all 4 rows are 1); LogisticRegression needs both 0 and 1 to fit a new model ' +
+      '(partialFit, and fit continuing an already-trained model, accept one class)',
+  })),
   // predict and evaluate validate the same way
   { name: 'predict: NaN in X', call: (m) => m.predict(withValue(Float32Array, 4, NaN)), message: 'X contains NaN at row 1, column 1' },
   { name: 'predict: wrong feature count', call: (m) => m.predict([[1, 2]]), message: 'X row 0 has 2 columns, expected 3' },
@@ -173,6 +259,117 @@ describe.each(ENGINES)('validation (%s)', (engine) => {
       m.dispose();
       twin.dispose();
     });
+  });
+
+  // One class (scikit-learn's LogisticRegression.fit refuses it): fit rejects y with one class for a
+  // model that would start from its initializer, and accepts it when it continues from trained
+  // weights (an earlier fit, fitAsync or partialFit, or explicit init weights as fromJSON gives,
+  // with warmStart and one restart). partialFit always accepts it (data arriving in pieces may hold
+  // one class; scikit-learn's partial_fit allows it too). Validation data may hold one class.
+  describe('LogisticRegression with one class', () => {
+    const ONE_CLASS = (v: number) =>
+      `y contains only one class (all 4 rows are ${v}); LogisticRegression needs both 0 and 1 to fit a new model ` +
+      '(partialFit, and fit continuing an already-trained model, accept one class)';
+    const OPTS = { epochs: 2, batchSize: 2, learningRate: 0.5 };
+    const fresh = () => new LogisticRegression({ features: 3, engine, init: 'random', seed: 5 });
+
+    it.each([0, 1])('fit on a fresh model rejects y that is all %d, and leaves it as it was', (v) => {
+      const m = fresh();
+      const before = paramsOf(m);
+      expectValidation(() => m.fit(GOOD_X, [v, v, v, v], OPTS), ONE_CLASS(v));
+      expectSame(paramsOf(m), before, 'params after the failed call');
+      // A fit that fails part-way is rolled back, so it does not count as training either.
+      const boom = () => {
+        throw new Error('boom');
+      };
+      expect(() => m.fit(GOOD_X, GOOD_Y.logistic, { ...OPTS, onEpochEnd: boom })).toThrowError('boom');
+      expectValidation(() => m.fit(GOOD_X, [v, v, v, v], OPTS), ONE_CLASS(v));
+      m.dispose();
+    });
+
+    it('fit with validationFraction rejects a split that leaves one class for training', () => {
+      // Class 1 has one row and round(0.5 * 1) = 1 goes to validation; the 3 zeros give 2 to validation.
+      const m = fresh();
+      expectValidation(
+        () => m.fit(GOOD_X, [0, 0, 1, 0], { ...OPTS, batchSize: 1, validationFraction: 0.5 }),
+        'the training rows left by validationFraction 0.5 contain only one class (its only row is 0); ' +
+          'LogisticRegression needs both 0 and 1 to fit a new model (use a smaller validationFraction or more rows of the rarer class)',
+      );
+      m.dispose();
+    });
+
+    it('partialFit accepts one class, on a fresh model too, and moves the prediction towards it', () => {
+      const m = new LogisticRegression({ features: 3, engine });
+      m.partialFit(GOOD_X, [1, 1, 1, 1], { batchSize: 2, learningRate: 0.5 });
+      // From zero weights every gradient step on label 1 raises the bias (dL/db = sigmoid(z) - 1 < 0).
+      const afterOnes = m.bias;
+      expect(afterOnes).toBeGreaterThan(0);
+      m.partialFit(GOOD_X, [0, 0, 0, 0], { batchSize: 2, learningRate: 0.5 });
+      expect(m.bias).toBeLessThan(afterOnes); // and label-0 steps lower it
+      m.dispose();
+    });
+
+    it('fit continuing a model trained by fit, partialFit or fitAsync accepts one class', async () => {
+      const byFit = fresh();
+      byFit.fit(GOOD_X, GOOD_Y.logistic, OPTS);
+      const byPartial = fresh();
+      byPartial.partialFit(GOOD_X, [1, 1, 1, 1], { batchSize: 2 });
+      const byAsync = fresh();
+      await byAsync.fitAsync(GOOD_X, GOOD_Y.logistic, OPTS);
+      for (const m of [byFit, byPartial, byAsync]) {
+        const before = m.bias;
+        m.fit(GOOD_X, [1, 1, 1, 1], OPTS);
+        expect(m.bias).toBeGreaterThan(before); // it trained: label-1 steps raise the bias
+        m.dispose();
+      }
+    });
+
+    it('explicit init weights (as fromJSON gives) count as trained; warmStart: false and restarts do not continue', () => {
+      const trained = new LogisticRegression({ features: 3, engine });
+      trained.fit(GOOD_X, GOOD_Y.logistic, OPTS);
+      const loaded = LogisticRegression.fromJSON(trained.toJSON(), { engine });
+      loaded.fit(GOOD_X, [0, 0, 0, 0], OPTS);
+      const explicit = new LogisticRegression({ features: 3, engine, init: { weights: [0.5, -0.5, 0.25], bias: 0.1 } });
+      explicit.fit(GOOD_X, [0, 0, 0, 0], OPTS);
+      expect(explicit.bias).toBeLessThan(0.1); // label-0 steps lower the bias
+      expectValidation(() => loaded.fit(GOOD_X, [0, 0, 0, 0], { ...OPTS, warmStart: false }), ONE_CLASS(0));
+      expectValidation(() => loaded.fit(GOOD_X, [0, 0, 0, 0], { ...OPTS, restarts: 2 }), ONE_CLASS(0));
+      for (const m of [trained, loaded, explicit]) m.dispose();
+    });
+
+    it("partialFit's classWeight may name a class its batch lacks (classes are the model's, 0 and 1)", () => {
+      const weighted = new LogisticRegression({ features: 3, engine });
+      const plain = new LogisticRegression({ features: 3, engine });
+      weighted.partialFit(GOOD_X, [0, 0, 0, 0], { batchSize: 4, learningRate: 0.5, classWeight: { 0: 2, 1: 5 } });
+      plain.partialFit(GOOD_X, [0, 0, 0, 0], { batchSize: 4, learningRate: 0.5 });
+      // Weight 2 on every row doubles the first step from zero weights: dyadic values, exact in float32.
+      expect(weighted.bias).toBe(2 * plain.bias);
+      weighted.dispose();
+      plain.dispose();
+    });
+
+    it('validation data may hold one class', () => {
+      const m = fresh();
+      const h = m.fit(GOOD_X, GOOD_Y.logistic, { ...OPTS, validationData: { X: GOOD_X.subarray(0, 6), y: [1, 1] } });
+      expect(h.epochs.every((e) => Number.isFinite(e.valLoss))).toBe(true);
+      m.dispose();
+    });
+
+    it('LinearRegression has no such rule: a constant y is fine', () => {
+      const m = new LinearRegression({ features: 3, engine });
+      m.fit(GOOD_X, [2, 2, 2, 2], OPTS);
+      expect(m.bias).toBeGreaterThan(0);
+      m.dispose();
+    });
+  });
+
+  it('fitAsync-only options given as undefined are not an error in fit and partialFit (nothing would be ignored)', () => {
+    const m = makeModel('linear', engine, 3);
+    const absent = { signal: undefined, onProgress: undefined, yieldEveryMs: undefined };
+    m.fit(GOOD_X, GOOD_Y.linear, { epochs: 1, batchSize: 2, ...absent });
+    m.partialFit(GOOD_X, GOOD_Y.linear, { batchSize: 2, ...absent });
+    expect(Number.isFinite(m.bias)).toBe(true);
+    m.dispose();
   });
 
   describe('constructor', () => {

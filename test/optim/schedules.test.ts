@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSchedule, type ScheduleOptions, type WarmupOptions } from '../../src/optim/schedules.js';
+import { ValidationError } from '../../src/errors.js';
 import { expectThrows } from '../helpers/errors.js';
 
 const BASE = 0.1;
@@ -261,45 +262,51 @@ describe('user function', () => {
     expectThrows(() => s.lrAt(5, 0, 1), RangeError, 'schedule function returned NaN at epoch 5; it must return a finite number > 0');
     expectThrows(() => s.lrAt(6, 0, 1), RangeError, 'schedule function returned -1 at epoch 6; it must return a finite number > 0');
     const t = createSchedule(() => '0.1' as unknown as number, BASE);
-    expectThrows(() => t.lrAt(0, 0, 1), TypeError, "schedule function returned '0.1' at epoch 0; it must return a finite number > 0");
+    expectThrows(() => t.lrAt(0, 0, 1), ValidationError, "schedule function returned '0.1' at epoch 0; it must return a finite number > 0");
   });
 });
 
 describe('validation', () => {
-  const cases: [unknown, WarmupOptions | undefined, number, ErrorConstructor, string][] = [
-    [{ type: 'step', stepSize: 2, gamma: 0 }, undefined, BASE, RangeError, 'schedule.gamma must be a finite number > 0, got 0'],
-    [{ type: 'exponential', gamma: Infinity }, undefined, BASE, RangeError, 'schedule.gamma must be a finite number > 0, got Infinity'],
-    [{ type: 'exponential' }, undefined, BASE, TypeError, 'schedule.gamma must be a finite number > 0, got undefined'],
-    [{ type: 'step', stepSize: 0 }, undefined, BASE, RangeError, 'schedule.stepSize must be an integer >= 1, got 0'],
-    [{ type: 'step', stepSize: 1.5 }, undefined, BASE, RangeError, 'schedule.stepSize must be an integer >= 1, got 1.5'],
-    [{ type: 'step' }, undefined, BASE, TypeError, 'schedule.stepSize must be an integer >= 1, got undefined'],
-    [{ type: 'step', stepsize: 2 }, undefined, BASE, RangeError, 'unknown option schedule.stepsize'],
-    [{ type: 'cos', tMax: 10 }, undefined, BASE, RangeError,
+  const cases: [unknown, WarmupOptions | undefined, number, typeof ValidationError, string][] = [
+    // Every malformed option, wrong type or out of range, is a ValidationError (bad input: one error class).
+    [{ type: 'step', stepSize: 2, gamma: 0 }, undefined, BASE, ValidationError, 'schedule.gamma must be a finite number > 0, got 0'],
+    [{ type: 'exponential', gamma: Infinity }, undefined, BASE, ValidationError, 'schedule.gamma must be a finite number > 0, got Infinity'],
+    [{ type: 'exponential' }, undefined, BASE, ValidationError, 'schedule.gamma must be a finite number > 0, got undefined'],
+    [{ type: 'step', stepSize: 0 }, undefined, BASE, ValidationError, 'schedule.stepSize must be an integer >= 1, got 0'],
+    [{ type: 'step', stepSize: 1.5 }, undefined, BASE, ValidationError, 'schedule.stepSize must be an integer >= 1, got 1.5'],
+    [{ type: 'step' }, undefined, BASE, ValidationError, 'schedule.stepSize must be an integer >= 1, got undefined'],
+    [{ type: 'step', stepsize: 2 }, undefined, BASE, ValidationError, 'unknown option schedule.stepsize'],
+    [{ type: 'cos', tMax: 10 }, undefined, BASE, ValidationError,
       "unknown schedule type 'cos' (expected one of constant, step, exponential, linear, cosine, plateau)"],
-    ['cosine', undefined, BASE, RangeError, "unknown schedule 'cosine' (expected 'constant', an options object or a function)"],
-    [7, undefined, BASE, TypeError, "schedule must be 'constant', an options object or a function, got 7"],
-    [{ type: 'linear', startFactor: 0 }, undefined, BASE, RangeError, 'schedule.startFactor must be in (0, 1], got 0'],
-    [{ type: 'linear', endFactor: 1.5 }, undefined, BASE, RangeError, 'schedule.endFactor must be in [0, 1], got 1.5'],
-    [{ type: 'linear', totalIters: 0 }, undefined, BASE, RangeError, 'schedule.totalIters must be an integer >= 1, got 0'],
-    [{ type: 'cosine', tMax: 0 }, undefined, BASE, RangeError, 'schedule.tMax must be an integer >= 1, got 0'],
-    [{ type: 'cosine', tMax: 10, etaMin: -1 }, undefined, BASE, RangeError, 'schedule.etaMin must be a finite number >= 0, got -1'],
-    [{ type: 'cosine', tMax: 10, restarts: { tMult: 1.5 } }, undefined, BASE, RangeError,
+    ['cosine', undefined, BASE, ValidationError, "unknown schedule 'cosine' (expected 'constant', an options object or a function)"],
+    [7, undefined, BASE, ValidationError, "schedule must be 'constant', an options object or a function, got 7"],
+    [{}, undefined, BASE, ValidationError, 'unknown schedule type undefined (expected one of constant, step, exponential, linear, cosine, plateau)'],
+    [{ type: 'plateau', thresholdMode: 1 }, undefined, BASE, ValidationError, "schedule.thresholdMode must be 'rel' or 'abs', got 1"],
+    ['constant', null as never, BASE, ValidationError, 'warmup must be an options object { epochs, startFactor }, got null'],
+    ['constant', [2] as never, BASE, ValidationError, 'warmup must be an options object { epochs, startFactor }, got [2]'],
+    ['constant', {} as never, BASE, ValidationError, 'warmup.epochs must be an integer >= 0, got undefined'],
+    [{ type: 'linear', startFactor: 0 }, undefined, BASE, ValidationError, 'schedule.startFactor must be in (0, 1], got 0'],
+    [{ type: 'linear', endFactor: 1.5 }, undefined, BASE, ValidationError, 'schedule.endFactor must be in [0, 1], got 1.5'],
+    [{ type: 'linear', totalIters: 0 }, undefined, BASE, ValidationError, 'schedule.totalIters must be an integer >= 1, got 0'],
+    [{ type: 'cosine', tMax: 0 }, undefined, BASE, ValidationError, 'schedule.tMax must be an integer >= 1, got 0'],
+    [{ type: 'cosine', tMax: 10, etaMin: -1 }, undefined, BASE, ValidationError, 'schedule.etaMin must be a finite number >= 0, got -1'],
+    [{ type: 'cosine', tMax: 10, restarts: { tMult: 1.5 } }, undefined, BASE, ValidationError,
       'schedule.restarts.tMult must be an integer >= 1, got 1.5'],
-    [{ type: 'cosine', tMax: 10, restarts: { tmult: 2 } }, undefined, BASE, RangeError, 'unknown option schedule.restarts.tmult'],
-    [{ type: 'cosine', tMax: 10, restarts: 2 }, undefined, BASE, TypeError, 'schedule.restarts must be a boolean or { tMult }, got 2'],
-    [{ type: 'plateau', factor: 1 }, undefined, BASE, RangeError, 'schedule.factor must be in (0, 1), got 1'],
-    [{ type: 'plateau', patience: -1 }, undefined, BASE, RangeError, 'schedule.patience must be an integer >= 0, got -1'],
-    [{ type: 'plateau', threshold: -1 }, undefined, BASE, RangeError, 'schedule.threshold must be a finite number >= 0, got -1'],
-    [{ type: 'plateau', thresholdMode: 'relative' }, undefined, BASE, RangeError,
+    [{ type: 'cosine', tMax: 10, restarts: { tmult: 2 } }, undefined, BASE, ValidationError, 'unknown option schedule.restarts.tmult'],
+    [{ type: 'cosine', tMax: 10, restarts: 2 }, undefined, BASE, ValidationError, 'schedule.restarts must be a boolean or { tMult }, got 2'],
+    [{ type: 'plateau', factor: 1 }, undefined, BASE, ValidationError, 'schedule.factor must be in (0, 1), got 1'],
+    [{ type: 'plateau', patience: -1 }, undefined, BASE, ValidationError, 'schedule.patience must be an integer >= 0, got -1'],
+    [{ type: 'plateau', threshold: -1 }, undefined, BASE, ValidationError, 'schedule.threshold must be a finite number >= 0, got -1'],
+    [{ type: 'plateau', thresholdMode: 'relative' }, undefined, BASE, ValidationError,
       "schedule.thresholdMode must be 'rel' or 'abs', got 'relative'"],
-    [{ type: 'plateau', mode: 'max' }, undefined, BASE, RangeError, "schedule.mode must be 'min', got 'max'"],
-    [{ type: 'plateau', cooldown: 0.5 }, undefined, BASE, RangeError, 'schedule.cooldown must be an integer >= 0, got 0.5'],
-    [{ type: 'plateau', minLr: -1 }, undefined, BASE, RangeError, 'schedule.minLr must be a finite number >= 0, got -1'],
-    ['constant', undefined, 0, RangeError, 'learningRate must be a finite number > 0, got 0'],
-    ['constant', undefined, NaN, RangeError, 'learningRate must be a finite number > 0, got NaN'],
-    ['constant', { epochs: -1 }, BASE, RangeError, 'warmup.epochs must be an integer >= 0, got -1'],
-    ['constant', { epochs: 2, startFactor: 0 }, BASE, RangeError, 'warmup.startFactor must be in (0, 1], got 0'],
-    ['constant', { epochs: 2, start: 0.1 } as WarmupOptions, BASE, RangeError, 'unknown option warmup.start'],
+    [{ type: 'plateau', mode: 'max' }, undefined, BASE, ValidationError, "schedule.mode must be 'min', got 'max'"],
+    [{ type: 'plateau', cooldown: 0.5 }, undefined, BASE, ValidationError, 'schedule.cooldown must be an integer >= 0, got 0.5'],
+    [{ type: 'plateau', minLr: -1 }, undefined, BASE, ValidationError, 'schedule.minLr must be a finite number >= 0, got -1'],
+    ['constant', undefined, 0, ValidationError, 'learningRate must be a finite number > 0, got 0'],
+    ['constant', undefined, NaN, ValidationError, 'learningRate must be a finite number > 0, got NaN'],
+    ['constant', { epochs: -1 }, BASE, ValidationError, 'warmup.epochs must be an integer >= 0, got -1'],
+    ['constant', { epochs: 2, startFactor: 0 }, BASE, ValidationError, 'warmup.startFactor must be in (0, 1], got 0'],
+    ['constant', { epochs: 2, start: 0.1 } as WarmupOptions, BASE, ValidationError, 'unknown option warmup.start'],
   ];
   it.each(cases.map(([opts, warmup, base, type, message]) => ({ opts, warmup, base, type, message })))(
     '$message',
