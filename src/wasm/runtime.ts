@@ -34,6 +34,15 @@ export interface WasmExports {
   predictLogits(xPtr: number, rows: number, cols: number, paramsPtr: number, outPtr: number): void;
   readSequential(xPtr: number, n: number): number;
   readRows(xPtr: number, orderPtr: number, rows: number, cols: number): number;
+  denseForward(xPtr: number, rows: number, inputs: number, wPtr: number, bPtr: number, outputs: number, outPtr: number): void;
+  denseBackwardInput(deltaPtr: number, rows: number, outputs: number, wPtr: number, inputs: number, outPtr: number): void;
+  denseBackwardWeights(
+    xPtr: number, deltaPtr: number, rows: number, inputs: number, outputs: number, gradWPtr: number, gradBPtr: number,
+  ): void;
+  activationForward(kind: number, ptr: number, n: number): void;
+  activationBackward(kind: number, aPtr: number, deltaPtr: number, n: number): void;
+  softmaxCrossEntropy(zPtr: number, rows: number, classes: number, labelsPtr: number, swPtr: number, gradPtr: number): number;
+  lossRows(kind: number, zPtr: number, yPtr: number, swPtr: number, rows: number, outputs: number, deltaPtr: number): number;
   lastGradNormSq: WebAssembly.Global;
   lastMaxChange: WebAssembly.Global;
 }
