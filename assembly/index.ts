@@ -13,6 +13,7 @@ export { denseForward, denseBackwardInput, denseBackwardWeights } from './kernel
 export { activationForward, activationBackward } from './kernels/activations';
 export { softmaxCrossEntropy } from './kernels/softmax';
 export { lossRows } from './kernels/losses';
+export { trainNetworkEpoch, networkGradient, predictNetwork } from './network';
 
 /** Allocates size bytes (16-byte aligned) from the module's heap; may grow memory. */
 export function alloc(size: usize): usize {
