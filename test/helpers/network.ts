@@ -50,10 +50,15 @@ export function initParams(shape: NetworkShape, seed: number): Float64Array {
   return p;
 }
 
-/** Seeded data for a shape: X uniform(-1, 1); targets from the head (values, 0/1 labels per output, or classes). */
+/**
+ * Seeded data for a shape: X uniform(-1, 1) * sqrt(3 / inputs), so |x|^2 <= 3 whatever the
+ * width (as data.ts's 'scaled' features: SGD steps stay stable); targets from the head
+ * (values in (-1, 1), 0/1 per output, or class labels); row weights in [0.25, 1.75).
+ */
 export function makeData(shape: NetworkShape, rows: number, seed: number, weighted = false): NetData {
   const r = lcg(seed);
-  const X = Float32Array.from({ length: rows * shape.inputs }, () => 2 * r() - 1);
+  const scale = Math.sqrt(3 / shape.inputs);
+  const X = Float32Array.from({ length: rows * shape.inputs }, () => (2 * r() - 1) * scale);
   const outputs = shape.layers[shape.layers.length - 1].units;
   const width = targetWidth(shape);
   const y = new Float32Array(rows * width);

@@ -65,6 +65,11 @@ describe.each(BUILDS)('softmaxCrossEntropy ($build build)', ({ simd }) => {
     });
   });
 
+  it('returns 0 for 0 rows and writes nothing', () => {
+    place();
+    expect(run([], 0, 5, [], null).loss).toBe(0); // run checks the guards around the (empty) gradient
+  });
+
   it.each([2, 4, 8, 16])('equal logits give p = 1/%i exactly and the loss log(classes)', (classes) => {
     place();
     // e_j = exp(0) = 1 exactly, sum = classes (a power of two): p = 1/classes exactly.
