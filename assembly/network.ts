@@ -108,7 +108,7 @@ function chunkGradient(descPtr: usize, xPtr: usize, yPtr: usize, swPtr: usize, n
   return loss;
 }
 
-/** Copies n bytes (a multiple of 4) from src to dst; rows are short, so a loop beats a bulk-memory call. */
+/** Copies n bytes (a multiple of 4) from src to dst: one gathered row or its targets. */
 // @ts-ignore: decorator
 @inline function copyRow(dst: usize, src: usize, n: usize): void {
   let i: usize = 0;

@@ -118,7 +118,7 @@ export class WasmNet {
     this.ptrs.push(this.block.base);
   }
 
-  /** Copies n bytes' worth of values in (f32, or i32 when ints) and returns the address. */
+  /** Copies values into fresh memory (as f32, or as i32 when ints) and returns their address. */
   place(values: ArrayLike<number>, ints = false): number {
     const ptr = this.rt.alloc(Math.max(16, values.length * 4));
     this.ptrs.push(ptr);
