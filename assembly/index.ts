@@ -9,6 +9,11 @@ export { step } from './optimizers';
 export { trainEpoch, predictLogits } from './train';
 export { readSequential, readRows } from './bounds';
 export { expNegLanes, log1pUnitLanes } from './kernels/vmath';
+export { denseForward, denseBackwardInput, denseBackwardWeights } from './kernels/dense';
+export { activationForward, activationBackward } from './kernels/activations';
+export { softmaxCrossEntropy } from './kernels/softmax';
+export { lossRows } from './kernels/losses';
+export { trainNetworkEpoch, networkGradient, predictNetwork } from './network';
 
 /** Allocates size bytes (16-byte aligned) from the module's heap; may grow memory. */
 export function alloc(size: usize): usize {

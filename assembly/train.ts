@@ -42,11 +42,7 @@ export function trainEpoch(
 ): void {
   const rowBytes = <usize>cols << 2;
   const paramBytes = <usize>nParams << 2;
-  if (firstBatch == 0) {
-    memory.fill(gradSumPtr, 0, paramBytes << 1); // f64 sums: an epoch's sum of f32 gradients can overflow f32
-    memory.fill(statsPtr, 0, 8 * 8);
-    store<f64>(statsPtr + (STAT_DIVERGED << 3), -1);
-  }
+  if (firstBatch == 0) startEpoch(statsPtr, gradSumPtr, nParams);
   let lossSum = load<f64>(statsPtr + (STAT_LOSS_SUM << 3));
   let maxStep = load<f64>(statsPtr + (STAT_MAX_STEP << 3));
   let diverged = -1;
@@ -79,15 +75,8 @@ export function trainEpoch(
       scatterKernel(xPtr, yPtr, swPtr, orderPtr, idsPtr, cursorsPtr, nextXPtr, nextYPtr, nextSwPtr, start, end, cols);
     }
     if (!isFinite(batchLoss)) { diverged = batch; break; }
-    // Keep the epoch's running gradient sum, make this batch's gradient a mean, add the penalties.
     const n = end - start;
-    const invN = <f32>1 / <f32>n;
-    for (let i = 0; i < nParams; i++) {
-      const off = <usize>i << 2;
-      const g = load<f32>(gradPtr + off);
-      store<f64>(gradSumPtr + (off << 1), load<f64>(gradSumPtr + (off << 1)) + <f64>g);
-      store<f32>(gradPtr + off, g * invN);
-    }
+    averageBatch(gradPtr, gradSumPtr, nParams, n);
     let penalty: f64 = 0;
     if (l1 != 0 || l2 != 0) penalty = addPenalty(paramsPtr, gradPtr, cols, l1, l2);
     step(optPtr, paramsPtr, gradPtr, slotsPtr, nParams, load<f64>(lrsPtr + (<usize>batch << 3)));
@@ -95,7 +84,51 @@ export function trainEpoch(
     if (!isFinite(lastGradNormSq) || !isFinite(lastMaxChange)) { diverged = batch; break; }
     maxStep = max(maxStep, lastMaxChange);
   }
-  const seen = load<f64>(statsPtr + (STAT_ROWS << 3)) + <f64>(min(start, rows) - firstBatch * batchSize);
+  finishEpoch(statsPtr, gradSumPtr, nParams, lossSum, maxStep, batch, min(start, rows) - firstBatch * batchSize, diverged);
+}
+
+// The bookkeeping of an epoch, shared with the network epoch (network.ts).
+
+/** Zeroes the epoch's gradient sum (nParams f64: a sum of f32 gradients can overflow f32) and its stats block; called by the chunk with firstBatch = 0. */
+export function startEpoch(statsPtr: usize, gradSumPtr: usize, nParams: i32): void {
+  memory.fill(gradSumPtr, 0, <usize>nParams << 3);
+  memory.fill(statsPtr, 0, 8 * 8);
+  store<f64>(statsPtr + (STAT_DIVERGED << 3), -1);
+}
+
+/** Adds a batch's summed gradient to the epoch's running sum (f64), then divides it by the batch's n rows (the mean). */
+export function averageBatch(gradPtr: usize, gradSumPtr: usize, nParams: i32, n: i32): void {
+  const invN = <f32>1 / <f32>n;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Element by element, so the lanes round exactly as the scalar loop does.
+    const inv = f32x4.splat(invN);
+    for (; i + 4 <= nParams; i += 4) {
+      const off = <usize>i << 2;
+      const g = v128.load(gradPtr + off);
+      const sum = gradSumPtr + (off << 1);
+      v128.store(sum, f64x2.add(v128.load(sum), f64x2.promote_low_f32x4(g)));
+      v128.store(sum + 16, f64x2.add(v128.load(sum + 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(g, g, 2, 3, 0, 1))));
+      v128.store(gradPtr + off, f32x4.mul(g, inv));
+    }
+  }
+  for (; i < nParams; i++) {
+    const off = <usize>i << 2;
+    const g = load<f32>(gradPtr + off);
+    store<f64>(gradSumPtr + (off << 1), load<f64>(gradSumPtr + (off << 1)) + <f64>g);
+    store<f32>(gradPtr + off, g * invN);
+  }
+}
+
+/**
+ * Writes a chunk's totals to the stats block: lossSum and maxStep so far, the next
+ * batch index, rowsDone more rows seen, the diverged batch (or -1), and the norm of
+ * the epoch's average gradient from the running sum.
+ */
+export function finishEpoch(
+  statsPtr: usize, gradSumPtr: usize, nParams: i32, lossSum: f64, maxStep: f64, batch: i32, rowsDone: i32, diverged: i32,
+): void {
+  const seen = load<f64>(statsPtr + (STAT_ROWS << 3)) + <f64>rowsDone;
   let normSq: f64 = 0;
   for (let i = 0; i < nParams; i++) {
     const g = load<f64>(gradSumPtr + (<usize>i << 3));
@@ -109,8 +142,8 @@ export function trainEpoch(
   if (diverged >= 0) store<f64>(statsPtr + (STAT_DIVERGED << 3), diverged);
 }
 
-/** Adds l2 * w + l1 * sign(w) to the weights' gradient; returns l2/2 ||w||^2 + l1 ||w||_1. */
-function addPenalty(paramsPtr: usize, gradPtr: usize, cols: i32, l1: f64, l2: f64): f64 {
+/** Adds l2 * w + l1 * sign(w) to the gradient of cols weights; returns l2/2 ||w||^2 + l1 ||w||_1. */
+export function addPenalty(paramsPtr: usize, gradPtr: usize, cols: i32, l1: f64, l2: f64): f64 {
   let sq: f64 = 0;
   let abs1: f64 = 0;
   for (let i = 0; i < cols; i++) {

@@ -1,6 +1,14 @@
 // Four rows at a time (SIMD build): the four dot products share each load of w,
 // and the gradient update reads and writes each gradient chunk once per four rows.
 
+/** Transpose-and-add: lane k of the result is the sum of the four lanes of ak. */
+// @ts-ignore: decorator
+@inline export function sumLanes4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+  const s01 = f32x4.add(v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), v128.shuffle<f32>(a0, a1, 2, 6, 3, 7));
+  const s23 = f32x4.add(v128.shuffle<f32>(a2, a3, 0, 4, 1, 5), v128.shuffle<f32>(a2, a3, 2, 6, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(s01, s23, 0, 1, 4, 5), v128.shuffle<f32>(s01, s23, 2, 3, 6, 7));
+}
+
 /** The four logits w.x_k (k < 4) of rows at x0..x3, as one f32x4. */
 // @ts-ignore: decorator
 @inline export function dot4(wPtr: usize, x0: usize, x1: usize, x2: usize, x3: usize, n: i32): v128 {
@@ -28,10 +36,7 @@
     a2 = f32x4.add(a2, f32x4.mul(w, v128.load(x2 + off)));
     a3 = f32x4.add(a3, f32x4.mul(w, v128.load(x3 + off)));
   }
-  // Transpose-and-add: lane k of the result is the sum of accumulator k's lanes.
-  const s01 = f32x4.add(v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), v128.shuffle<f32>(a0, a1, 2, 6, 3, 7));
-  const s23 = f32x4.add(v128.shuffle<f32>(a2, a3, 0, 4, 1, 5), v128.shuffle<f32>(a2, a3, 2, 6, 3, 7));
-  let z = f32x4.add(v128.shuffle<f32>(s01, s23, 0, 1, 4, 5), v128.shuffle<f32>(s01, s23, 2, 3, 6, 7));
+  let z = sumLanes4(a0, a1, a2, a3);
   if (i < n) {
     let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0;
     for (; i < n; i++) {

@@ -36,3 +36,22 @@ export function rowLoss(kind: LossKind, z: number, y: number): number {
 export function rowLossGrad(kind: LossKind, z: number, y: number): number {
   return kind === LOSS_BCE ? bceGrad(z, y) : mseGrad(z, y);
 }
+
+/**
+ * Weighted loss sum of rows x outputs logits against targets of the same shape
+ * (each output its own loss; sw null = all weights 1), with s dLoss/dz in delta.
+ */
+export function lossRows(
+  kind: LossKind, z: ArrayLike<number>, y: ArrayLike<number>, sw: ArrayLike<number> | null,
+  rows: number, outputs: number, delta: Float64Array,
+): number {
+  let sum = 0;
+  for (let r = 0; r < rows; r++) {
+    const s = sw ? sw[r] : 1;
+    for (let k = r * outputs; k < (r + 1) * outputs; k++) {
+      sum += s * rowLoss(kind, z[k], y[k]);
+      delta[k] = s * rowLossGrad(kind, z[k], y[k]);
+    }
+  }
+  return sum;
+}

@@ -121,7 +121,8 @@ export function trainBatches(
   progress.batches = batch;
 }
 
-function outOfFloat32(v: Float64Array): boolean {
+/** Whether any value is past the float32 range (or NaN). */
+export function outOfFloat32(v: Float64Array): boolean {
   for (let i = 0; i < v.length; i++) if (!(Math.abs(v[i]) <= FLOAT32_MAX)) return true;
   return false;
 }

@@ -37,6 +37,25 @@ export interface WasmExports {
   readSequential(xPtr: number, n: number): number;
   readRows(xPtr: number, orderPtr: number, rows: number, cols: number): number;
   forceTrap(): void;
+  denseForward(xPtr: number, rows: number, inputs: number, wPtr: number, bPtr: number, outputs: number, outPtr: number): void;
+  denseBackwardInput(deltaPtr: number, rows: number, outputs: number, wPtr: number, inputs: number, outPtr: number): void;
+  denseBackwardWeights(
+    xPtr: number, deltaPtr: number, rows: number, inputs: number, outputs: number, gradWPtr: number, gradBPtr: number,
+  ): void;
+  activationForward(kind: number, ptr: number, n: number): void;
+  activationBackward(kind: number, aPtr: number, deltaPtr: number, n: number): void;
+  softmaxCrossEntropy(zPtr: number, rows: number, classes: number, labelsPtr: number, swPtr: number, gradPtr: number): number;
+  lossRows(kind: number, zPtr: number, yPtr: number, swPtr: number, rows: number, outputs: number, deltaPtr: number): number;
+  trainNetworkEpoch(
+    descPtr: number, xPtr: number, yPtr: number, swPtr: number, orderPtr: number, rows: number,
+    batchSize: number, firstBatch: number, lastBatch: number,
+    paramsPtr: number, gradPtr: number, gradSumPtr: number, slotsPtr: number, optPtr: number,
+    lrsPtr: number, l1: number, l2: number, statsPtr: number,
+  ): void;
+  networkGradient(
+    descPtr: number, xPtr: number, yPtr: number, swPtr: number, rows: number, paramsPtr: number, gradPtr: number,
+  ): number;
+  predictNetwork(descPtr: number, xPtr: number, rows: number, paramsPtr: number, outPtr: number): void;
   lastGradNormSq: WebAssembly.Global;
   lastMaxChange: WebAssembly.Global;
 }

@@ -1,12 +1,14 @@
 // WASM rowLoss / rowLossGrad (both builds) against the float64 reference twins in
 // src/reference/losses.ts, and finite losses at extreme logits through the whole model.
-import { describe, expect, it } from 'vitest';
-import { LOSS_BCE, LOSS_MSE, bceLoss, rowLoss, rowLossGrad } from '../../src/reference/losses.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LOSS_BCE, LOSS_MSE, bceLoss, lossRows, rowLoss, rowLossGrad } from '../../src/reference/losses.js';
 import { sigmoid } from '../../src/reference/sigmoid.js';
 import { BUILDS, ENGINES, runtime, useReady } from '../helpers/engines.js';
-import { expectClose, ulpDistance, ulpOf } from '../helpers/tolerance.js';
+import { expectClose, expectSame, U32, ulpDistance, ulpOf } from '../helpers/tolerance.js';
 import { makeModel } from '../helpers/models.js';
-import { LOGITS } from './sizes.js';
+import { Scratch } from '../helpers/wasm.js';
+import { uniformF32 } from '../helpers/data.js';
+import { LOGITS, MISALIGN, SIZES } from './sizes.js';
 
 useReady();
 
@@ -117,5 +119,49 @@ describe.each(ENGINES)('extreme logits through the model (%s)', (engine) => {
     expectClose(h.loss[0], (2e4 + 2e8) / 4, tol, 'history loss');
     expectClose(h.gradNorm[0], (2e4 + 2e8) / 2, tol, 'history gradNorm');
     m.dispose();
+  });
+});
+
+// lossRows: the batched form the network epoch uses, rows x outputs logits, each output its
+// own loss, each row weighted.
+describe.each(BUILDS)('lossRows ($build build)', ({ simd }) => {
+  let mem: Scratch;
+  afterEach(() => mem?.free());
+  const SENTINEL = 12345;
+
+  describe.each(MISALIGN)('start offsets %i bytes', (misalign) => {
+    it.each(SIZES)('matches the reference for both kinds, with and without row weights, rows = %i', (rows) => {
+      mem = new Scratch(runtime(simd));
+      for (const outputs of [1, 2, 3, 5]) {
+        const n = rows * outputs;
+        const z = uniformF32(n, rows + 10 * outputs).map((v) => 12 * v);
+        const yBce = uniformF32(n, rows + 10 * outputs + 1).map((v) => (v < 0 ? 0 : v > 0.5 ? 1 : v));
+        const yMse = uniformF32(n, rows + 10 * outputs + 2);
+        const sw = uniformF32(rows, rows + 3).map((v) => 1.2 + v);
+        for (const kind of [LOSS_MSE, LOSS_BCE] as const) {
+          for (const weights of [null, sw]) {
+            const y = kind === LOSS_BCE ? yBce : yMse;
+            const deltaPtr = mem.f32(new Float32Array(n), misalign, SENTINEL);
+            const loss = mem.rt.exports.lossRows(kind, mem.f32(z, misalign), mem.f32(y, 4 - misalign),
+              weights ? mem.f32(weights, misalign) : 0, rows, outputs, deltaPtr);
+            const delta = mem.readF32(deltaPtr, n);
+            expectSame(mem.guards(deltaPtr, n), new Float32Array(16).fill(SENTINEL), 'guards around delta');
+            const want = new Float64Array(n);
+            const wantLoss = lossRows(kind, z, y, weights, rows, outputs, want);
+            const what = `kind ${kind} rows=${rows} outputs=${outputs} weighted=${weights !== null}`;
+            // Per value: the loss within a few ULPs (MSE 2; BCE: the four-lane exp 2 and log1p 3 ULP
+            // in the SIMD build, so 8 ULPs), times the weight (one more rounding); every term is
+            // >= 0, so the f64 sum keeps that relative error: 9 * 2^-23 relative.
+            expectClose(loss, wantLoss, { rel: 9 * 2 * U32 }, `loss sum ${what}`);
+            for (let k = 0; k < n; k++) {
+              // MSE: 2 (z - y) rounds once; BCE: sigmoid(z) - y within 4 ULP of sigmoid (<= 4 * 2^-24,
+              // since sigmoid <= 1) plus one rounding; then the weight's rounding: 2^-21 (|s| + |delta|).
+              const s = weights ? weights[Math.floor(k / outputs)] : 1;
+              expectClose(delta[k], want[k], { abs: 2 ** -21 * (Math.abs(s) + Math.abs(want[k])) }, `delta ${k} ${what}`);
+            }
+          }
+        }
+      }
+    });
   });
 });

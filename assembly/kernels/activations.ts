@@ -1,0 +1,112 @@
+// Hidden-layer activations, applied in place over n values, and their derivatives
+// applied to a delta. The derivative is taken from the activation's output a
+// (sigmoid' = a (1 - a), tanh' = 1 - a^2, relu' = [a > 0]), which is all that
+// backpropagation keeps of the forward pass. src/reference/activations.ts is the twin.
+//
+// Accuracy against float64 (measured in test/kernels/activations.test.ts over
+// [-90, 90]): SIMD build sigmoid within 2 ULP (expNeg4, then an add, a divide and
+// for z < 0 a multiply; flushed to 0 below z = -87.3, an absolute error < 2^-126),
+// tanh within 1 ULP; scalar build (Mathf.exp, Mathf.tanh) both within 2 ULP. relu
+// and the derivatives are exact operations followed by float32 rounding.
+// In the SIMD build the scalar tail runs the same four-lane code on a splat, so every
+// element of a vector gets the same value whatever its position.
+import { sigmoidKernel } from './sigmoid';
+import { expNeg4 } from './vmath';
+
+export const ACT_IDENTITY: i32 = 0;
+export const ACT_SIGMOID: i32 = 1;
+export const ACT_TANH: i32 = 2;
+export const ACT_RELU: i32 = 3;
+
+/** 1 / (1 + exp(-z)) on four lanes: with e = exp(-|z|), 1/(1+e) for z >= 0 and e/(1+e) below. */
+// @ts-ignore: decorator
+@inline export function sigmoid4(z: v128): v128 {
+  const e = expNeg4(f32x4.neg(f32x4.abs(z)));
+  const r = f32x4.div(f32x4.splat(1), f32x4.add(e, f32x4.splat(1)));
+  return v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(z, f32x4.splat(0)));
+}
+
+/**
+ * tanh on four lanes, after Cephes tanhf: z + z^3 P(z^2) for |z| < 0.625, where
+ * (1 - e)/(1 + e) with e = exp(-2|z|) would cancel; (1 - e)/(1 + e) with z's sign above.
+ */
+// @ts-ignore: decorator
+@inline export function tanh4(z: v128): v128 {
+  const a = f32x4.abs(z);
+  const z2 = f32x4.mul(z, z);
+  let p = f32x4.add(f32x4.mul(f32x4.splat(-5.70498872745e-3), z2), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z2), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z2), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z2), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z2), z), z);
+  const e = expNeg4(f32x4.mul(a, f32x4.splat(-2)));
+  const big = f32x4.div(f32x4.sub(f32x4.splat(1), e), f32x4.add(f32x4.splat(1), e));
+  const signed = v128.or(big, v128.and(z, f32x4.splat(-0.0))); // big >= 0: or-ing in z's sign bit negates it
+  return v128.bitselect(small, signed, f32x4.lt(a, f32x4.splat(0.625)));
+}
+
+// @ts-ignore: decorator
+@inline function act4(kind: i32, z: v128): v128 {
+  if (kind == ACT_SIGMOID) return sigmoid4(z);
+  if (kind == ACT_TANH) return tanh4(z);
+  return f32x4.max(z, f32x4.splat(0)); // max, not pmax: relu(-0) = +0 and NaN stays NaN, as in the scalar build
+}
+
+// @ts-ignore: decorator
+@inline function act1(kind: i32, z: f32): f32 {
+  if (kind == ACT_SIGMOID) return sigmoidKernel(z);
+  if (kind == ACT_TANH) return Mathf.tanh(z);
+  return max(z, <f32>0);
+}
+
+/** Applies activation kind (ACT_*) in place to n f32 values at ptr; identity leaves them. */
+export function activationForward(kind: i32, ptr: usize, n: i32): void {
+  if (kind == ACT_IDENTITY) return;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) {
+      const at = ptr + (<usize>i << 2);
+      v128.store(at, act4(kind, v128.load(at)));
+    }
+    for (; i < n; i++) {
+      const at = ptr + (<usize>i << 2);
+      store<f32>(at, f32x4.extract_lane(act4(kind, f32x4.splat(load<f32>(at))), 0));
+    }
+    return;
+  }
+  for (; i < n; i++) {
+    const at = ptr + (<usize>i << 2);
+    store<f32>(at, act1(kind, load<f32>(at)));
+  }
+}
+
+/** delta[i] *= f'(z_i) for n values, from the activation outputs a[i] = f(z_i). */
+export function activationBackward(kind: i32, aPtr: usize, deltaPtr: usize, n: i32): void {
+  if (kind == ACT_IDENTITY) return;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const one = f32x4.splat(1);
+    const zero = f32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      const a = v128.load(aPtr + off);
+      const d = v128.load(deltaPtr + off);
+      let r: v128;
+      if (kind == ACT_SIGMOID) r = f32x4.mul(d, f32x4.mul(a, f32x4.sub(one, a)));
+      else if (kind == ACT_TANH) r = f32x4.mul(d, f32x4.sub(one, f32x4.mul(a, a)));
+      else r = v128.and(d, f32x4.gt(a, zero));
+      v128.store(deltaPtr + off, r);
+    }
+  }
+  // The same operations one value at a time: identical results to the lanes above.
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const a = load<f32>(aPtr + off);
+    const d = load<f32>(deltaPtr + off);
+    let r: f32;
+    if (kind == ACT_SIGMOID) r = d * (a * (<f32>1 - a));
+    else if (kind == ACT_TANH) r = d * (<f32>1 - a * a);
+    else r = a > 0 ? d : 0;
+    store<f32>(deltaPtr + off, r);
+  }
+}

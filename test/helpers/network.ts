@@ -1,0 +1,179 @@
+// Runs the fused network epoch (assembly/network.ts) and its float64 reference
+// (src/reference/network.ts) on the same data, initial parameters, batches and
+// visiting orders, for the network tests.
+import type { WasmRuntime } from '../../src/wasm/runtime.js';
+import { allocNetworkBlock, type NetworkBlock } from '../../src/wasm/networkBlock.js';
+import { writeOptimizerBlock } from '../../src/wasm/optimizerBlock.js';
+import {
+  networkLayout, targetWidth, trainNetworkBatches, type NetworkShape,
+} from '../../src/reference/network.js';
+import { epochStats, newEpochProgress, type EpochStats } from '../../src/reference/train.js';
+import { createOptimizerState, resolveOptimizer, type OptimizerOptions, type OptimizerName } from '../../src/optim/optimizers.js';
+import { lcg } from './training.js';
+
+/** A training problem: rows x inputs X, targets (f32 values, or class labels for softmax), optional row weights. */
+export interface NetData {
+  X: Float32Array;
+  y: Float32Array;
+  sw: Float32Array | null;
+  rows: number;
+}
+
+export interface RunOptions {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer: OptimizerName | OptimizerOptions;
+  l1?: number;
+  l2?: number;
+  /** Visit rows in a fresh seeded permutation each epoch (the same for both runs). */
+  shuffle?: boolean;
+  /** Rows per chunk of the WASM scratch. */
+  capacity?: number;
+}
+
+export interface RunResult {
+  params: Float64Array;
+  stats: EpochStats[];
+}
+
+/** Seeded initial parameters, each a float32 value: uniform(-s, s) with s = sqrt(6 / (inputs + units)) per layer (Xavier), biases 0.1 u. */
+export function initParams(shape: NetworkShape, seed: number): Float64Array {
+  const { layers, count } = networkLayout(shape);
+  const r = lcg(seed);
+  const p = new Float64Array(count);
+  for (const l of layers) {
+    const s = Math.sqrt(6 / (l.inputs + l.units));
+    for (let i = 0; i < l.units * l.inputs; i++) p[l.weights + i] = Math.fround(s * (2 * r() - 1));
+    for (let i = 0; i < l.units; i++) p[l.bias + i] = Math.fround(0.1 * (2 * r() - 1));
+  }
+  return p;
+}
+
+/**
+ * Seeded data for a shape: X uniform(-1, 1) * sqrt(3 / inputs), so |x|^2 <= 3 whatever the
+ * width (as data.ts's 'scaled' features: SGD steps stay stable); targets from the head
+ * (values in (-1, 1), 0/1 per output, or class labels); row weights in [0.25, 1.75).
+ */
+export function makeData(shape: NetworkShape, rows: number, seed: number, weighted = false): NetData {
+  const r = lcg(seed);
+  const scale = Math.sqrt(3 / shape.inputs);
+  const X = Float32Array.from({ length: rows * shape.inputs }, () => (2 * r() - 1) * scale);
+  const outputs = shape.layers[shape.layers.length - 1].units;
+  const width = targetWidth(shape);
+  const y = new Float32Array(rows * width);
+  for (let i = 0; i < y.length; i++) {
+    if (shape.head === 'softmax') y[i] = Math.floor(r() * outputs);
+    else if (shape.head === 'sigmoid') y[i] = r() < 0.5 ? 0 : 1;
+    else y[i] = 2 * r() - 1;
+  }
+  const sw = weighted ? Float32Array.from({ length: rows }, () => 0.25 + 1.5 * r()) : null;
+  return { X, y, sw, rows };
+}
+
+/** The per-epoch visiting orders of a run (null for storage order). */
+export function orders(rows: number, epochs: number, seed: number, shuffle: boolean): (Uint32Array | null)[] {
+  const r = lcg(seed);
+  return Array.from({ length: epochs }, () => {
+    if (!shuffle) return null;
+    const o = Uint32Array.from({ length: rows }, (_, i) => i);
+    for (let i = rows - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [o[i], o[j]] = [o[j], o[i]];
+    }
+    return o;
+  });
+}
+
+const batchesOf = (rows: number, batchSize: number) => Math.ceil(rows / batchSize);
+
+/** Trains the reference network for opts.epochs epochs, one trainNetworkBatches call per epoch. */
+export function runReference(shape: NetworkShape, data: NetData, init: Float64Array, opts: RunOptions): RunResult {
+  const opt = resolveOptimizer(opts.optimizer);
+  const params = Float64Array.from(init);
+  const state = createOptimizerState(opt, params.length);
+  const batches = batchesOf(data.rows, opts.batchSize);
+  const lrs = new Float64Array(batches).fill(opts.lr);
+  const stats: EpochStats[] = [];
+  const visit = orders(data.rows, opts.epochs, 77, opts.shuffle ?? false);
+  for (let e = 0; e < opts.epochs; e++) {
+    const progress = newEpochProgress(params.length);
+    trainNetworkBatches(shape, { X: data.X, y: data.y, sw: data.sw }, visit[e], data.rows, opts.batchSize, 0, batches,
+      params, opt, state, lrs, { l1: opts.l1 ?? 0, l2: opts.l2 ?? 0 }, progress);
+    stats.push(epochStats(progress));
+  }
+  return { params, stats };
+}
+
+/** The network's pieces in one runtime's memory: its block, the data and the per-batch learning rates. */
+export class WasmNet {
+  readonly block: NetworkBlock;
+  private readonly ptrs: number[] = [];
+  xPtr = 0;
+  yPtr = 0;
+  swPtr = 0;
+
+  constructor(readonly rt: WasmRuntime, readonly shape: NetworkShape, capacity: number) {
+    this.block = allocNetworkBlock(rt, shape, capacity);
+    this.ptrs.push(this.block.base);
+  }
+
+  /** Copies values into fresh memory (as f32, or as i32 when ints) and returns their address. */
+  place(values: ArrayLike<number>, ints = false): number {
+    const ptr = this.rt.alloc(Math.max(16, values.length * 4));
+    this.ptrs.push(ptr);
+    if (ints) new Int32Array(this.rt.exports.memory.buffer, ptr, values.length).set(values);
+    else this.rt.f32.set(values, ptr >>> 2);
+    return ptr;
+  }
+
+  load(data: NetData): void {
+    this.xPtr = this.place(data.X);
+    this.yPtr = this.place(data.y, this.shape.head === 'softmax');
+    this.swPtr = data.sw ? this.place(data.sw) : 0;
+  }
+
+  setParams(p: ArrayLike<number>): void {
+    this.rt.f32.set(p, this.block.paramsPtr >>> 2);
+  }
+
+  params(): Float64Array {
+    return Float64Array.from(this.rt.readF32(this.block.paramsPtr, this.block.count));
+  }
+
+  stats(): EpochStats & { rows: number } {
+    const f64 = this.rt.f64;
+    const s = this.block.statsPtr >>> 3;
+    return { lossSum: f64[s], gradNorm: f64[s + 1], maxStep: f64[s + 2], batches: f64[s + 3], diverged: f64[s + 4], rows: f64[s + 5] };
+  }
+
+  free(): void {
+    for (const p of this.ptrs.splice(0)) this.rt.free(p);
+  }
+}
+
+/** Trains the WASM network for opts.epochs epochs, one trainNetworkEpoch call per epoch. */
+export function runWasm(rt: WasmRuntime, shape: NetworkShape, data: NetData, init: Float64Array, opts: RunOptions): RunResult {
+  const net = new WasmNet(rt, shape, opts.capacity ?? 64);
+  try {
+    const b = net.block;
+    net.load(data);
+    net.setParams(init);
+    writeOptimizerBlock(rt, b.optPtr, b.slotsPtr, b.nParams, b.count, resolveOptimizer(opts.optimizer));
+    const batches = batchesOf(data.rows, opts.batchSize);
+    const lrsPtr = net.place(new Float32Array(batches * 2)); // room for batches f64
+    rt.f64.fill(opts.lr, lrsPtr >>> 3, (lrsPtr >>> 3) + batches);
+    const visit = orders(data.rows, opts.epochs, 77, opts.shuffle ?? false);
+    const orderPtrs = visit.map((o) => (o ? net.place(o, true) : 0));
+    const stats: EpochStats[] = [];
+    for (let e = 0; e < opts.epochs; e++) {
+      rt.exports.trainNetworkEpoch(b.descPtr, net.xPtr, net.yPtr, net.swPtr, orderPtrs[e], data.rows, opts.batchSize,
+        0, batches, b.paramsPtr, b.gradPtr, b.gradSumPtr, b.slotsPtr, b.optPtr, lrsPtr, opts.l1 ?? 0, opts.l2 ?? 0,
+        b.statsPtr);
+      stats.push(net.stats());
+    }
+    return { params: net.params(), stats };
+  } finally {
+    net.free();
+  }
+}
