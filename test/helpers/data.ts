@@ -86,19 +86,22 @@ export function smallInts(n: number, k: number, seed: number): Float32Array {
   return out;
 }
 
-/** A CSV from /work/shared/data: every column but the last is a feature, the last is the target. */
+/** A CSV from the repository's data/: every column but the last is a feature, the last is the target. */
 export interface CsvData {
   header: string[];
   /** Features as float64, row-major, exactly as written in the file. */
   X: Float64Array;
+  /** The target as a number (NaN where it is not one, e.g. iris's species). */
   y: Float64Array;
+  /** The target as written. */
+  labels: string[];
   rows: number;
   features: number;
 }
 
-/** Loads /work/shared/data/<name> (path relative to this repository: ../shared/data). */
+/** Loads data/<name> from this repository. */
 export function loadCsv(name: string): CsvData {
-  const text = readFileSync(new URL(`../../../shared/data/${name}`, import.meta.url), 'utf8');
+  const text = readFileSync(new URL(`../../data/${name}`, import.meta.url), 'utf8');
   const records = parse(text, { skip_empty_lines: true }) as string[][];
   const [header, ...body] = records;
   const features = header.length - 1;
@@ -109,7 +112,7 @@ export function loadCsv(name: string): CsvData {
     for (let c = 0; c < features; c++) X[r * features + c] = Number(rec[c]);
     y[r] = Number(rec[features]);
   });
-  return { header, X, y, rows: body.length, features };
+  return { header, X, y, labels: body.map((rec) => rec[features]), rows: body.length, features };
 }
 
 /** Standardizes each column to mean 0 and (population) standard deviation 1, in float64. */
