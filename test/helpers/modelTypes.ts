@@ -6,8 +6,8 @@ import {
 import type { TestEngine } from './engines.js';
 import { lcg } from './training.js';
 
-/** Any model: the core's methods plus evaluate, which every model class has. */
-export type TestModel = Model & { evaluate(X: MatrixInput, y: Float32Array | readonly string[]): { loss: number } };
+/** Any model: the core's methods plus evaluate, which every model class has (string labels: classifiers only). */
+export type TestModel = Model & { evaluate(X: MatrixInput, y: Float32Array): { loss: number } };
 
 /** A model type under test. */
 export interface ModelType {

@@ -167,8 +167,8 @@ describe.each(CASES)('$label', ({ type: t, engine }) => {
 
     if (t.classes > 0) {
       it('classWeight is sampleWeight by label (a weight per class, and balanced)', () => {
-        const cw = t.classes === 2 ? { 0: 2, 1: 0.5 } : { 0: 2, 1: 0.5, 2: 1.5 };
-        const byLabel = d.y.map((k) => cw[k as 0 | 1]);
+        const cw: Record<number, number> = t.classes === 2 ? { 0: 2, 1: 0.5 } : { 0: 2, 1: 0.5, 2: 1.5 };
+        const byLabel = d.y.map((k) => cw[k]);
         const counts = Array.from({ length: t.classes }, (_, k) => d.y.filter((v) => v === k).length);
         const balanced = d.y.map((k) => ROWS / (t.classes * counts[k]));
         for (const [classWeight, sampleWeight] of [[cw, byLabel], ['balanced', balanced]] as const) {
