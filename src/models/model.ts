@@ -23,6 +23,9 @@ import { Restarts } from './restarts.js';
 
 export type { InitOption };
 
+/** Targets any model accepts: numbers (one per row, or rows x outputs as number[][] or flat), or string labels. */
+export type Targets = TargetInput | readonly string[] | readonly (readonly number[])[];
+
 /** Constructor options every model takes. */
 export interface CommonOptions {
   /** 'auto' (default) picks the fastest engine this runtime supports. */
@@ -125,13 +128,13 @@ export abstract class Model {
   }
 
   /** Trains by gradient descent; returns the per-epoch history. */
-  fit(X: MatrixInput, y: TargetInput, options: FitOptions = {}): History {
+  fit(X: MatrixInput, y: Targets, options: FitOptions = {}): History {
     const p = this.prepare(X, y, options, 'fit');
     return this.guarded('fit', p, () => this.withRestarts(p, (run) => runSync(run)));
   }
 
   /** fit() that yields to the event loop every yieldEveryMs, reports progress and honours an AbortSignal. */
-  async fitAsync(X: MatrixInput, y: TargetInput, options: FitAsyncOptions = {}): Promise<History> {
+  async fitAsync(X: MatrixInput, y: Targets, options: FitAsyncOptions = {}): Promise<History> {
     const p = this.prepare(X, y, options, 'fitAsync');
     const { yieldEveryMs, onProgress, signal } = p.opts;
     const snap = this.snapshot();
@@ -153,7 +156,7 @@ export abstract class Model {
    * One pass over (X, y) that keeps the optimizer state and the schedule's
    * position from earlier partialFit calls: training on data that arrives in pieces.
    */
-  partialFit(X: MatrixInput, y: TargetInput, options: FitOptions = {}): History {
+  partialFit(X: MatrixInput, y: Targets, options: FitOptions = {}): History {
     const o = optionsObject('fit options', options);
     for (const key of ['epochs', 'restarts', 'validationFraction', 'validationData', 'earlyStopping', 'warmStart']) {
       if (key in o) throw new ValidationError(`partialFit does not take ${key} (it makes one pass; use fit)`);
@@ -250,7 +253,7 @@ export abstract class Model {
   }
 
   /** Outputs and encoded targets for evaluate(). */
-  protected outputsAndTargets(X: MatrixInput, y: TargetInput | readonly string[]): { z: Float64Array; t: Float32Array; rows: number } {
+  protected outputsAndTargets(X: MatrixInput, y: Targets): { z: Float64Array; t: Float32Array; rows: number } {
     const trainer = this.live();
     const { data, rows } = toMatrix(X, this.features);
     const t = encodeTargets(y, rows, this.targets, this.classNames, this.modelName).y;
@@ -268,7 +271,7 @@ export abstract class Model {
    * gradient at the current parameters, and the float64 reference loss as a function
    * of the parameters on the same (float32) data.
    */
-  gradientProbe(X: MatrixInput, y: TargetInput | readonly string[]): {
+  gradientProbe(X: MatrixInput, y: Targets): {
     loss: number; grad: Float64Array; params: Float64Array; lossAt: (params: Float64Array) => number;
   } {
     const trainer = this.live();
@@ -280,7 +283,7 @@ export abstract class Model {
   }
 
   // Validates everything and splits off validation data, touching no engine state.
-  private prepare(X: MatrixInput, y: TargetInput, options: FitOptions, method: 'fit' | 'fitAsync' | 'partialFit'): Prepared {
+  private prepare(X: MatrixInput, y: Targets, options: FitOptions, method: 'fit' | 'fitAsync' | 'partialFit'): Prepared {
     const trainer = this.idle();
     if (method !== 'fitAsync') rejectAsyncOnly(optionsObject('fit options', options), method);
     const opts = resolveFitOptions(options);
