@@ -3,7 +3,7 @@ export { ready } from './wasm/runtime.js';
 export { availableEngines } from './engines/select.js';
 export { LinearRegression, type RegressionMetrics } from './models/LinearRegression.js';
 export { LogisticRegression, type ClassificationMetrics } from './models/LogisticRegression.js';
-export type { ModelOptions, InitOption, LinearModelJSON } from './models/linearModel.js';
+export type { ModelOptions, InitOption, LinearModelJSON, FromJSONOptions } from './models/linearModel.js';
 export type { FitOptions, FitAsyncOptions, BatchInfo, Progress } from './models/fitOptions.js';
 export type { History, EpochRecord, StopReason, StopRule } from './models/history.js';
 export { minimize, randomSearch, gradientCheck, finiteDifferenceGradient } from './minimize.js';

@@ -2,8 +2,7 @@
 import { LOSS_MSE } from '../reference/losses.js';
 import { toMatrix, toTargets, type MatrixInput, type TargetInput } from '../validate.js';
 import { leastSquares } from '../leastSquares.js';
-import { LinearModel, checkJSON, type ModelOptions } from './linearModel.js';
-import type { EngineOption } from '../engines/engine.js';
+import { LinearModel, checkJSON, type FromJSONOptions, type ModelOptions } from './linearModel.js';
 
 /** evaluate() of a regression model. */
 export interface RegressionMetrics {
@@ -59,9 +58,9 @@ export class LinearRegression extends LinearModel {
     return { loss: mse, mse, r2 };
   }
 
-  /** Rebuilds a model from toJSON() output. */
-  static fromJSON(json: unknown, options: { engine?: EngineOption } = {}): LinearRegression {
-    const j = checkJSON(json, 'LinearRegression');
-    return new LinearRegression({ features: j.features, engine: options.engine, init: { weights: j.weights, bias: j.bias } });
+  /** Rebuilds a model from toJSON() output or its JSON text; a bad file or option throws ValidationError. */
+  static fromJSON(json: unknown, options: FromJSONOptions = {}): LinearRegression {
+    const { file, engine } = checkJSON(json, 'LinearRegression', options);
+    return new LinearRegression({ features: file.features, engine, init: { weights: file.weights, bias: file.bias } });
   }
 }

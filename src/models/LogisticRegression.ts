@@ -2,8 +2,7 @@
 import { LOSS_BCE, bceLoss } from '../reference/losses.js';
 import { sigmoid } from '../reference/sigmoid.js';
 import type { MatrixInput, TargetInput } from '../validate.js';
-import { LinearModel, checkJSON, type ModelOptions } from './linearModel.js';
-import type { EngineOption } from '../engines/engine.js';
+import { LinearModel, checkJSON, type FromJSONOptions, type ModelOptions } from './linearModel.js';
 
 /** evaluate() of a classifier. */
 export interface ClassificationMetrics {
@@ -41,9 +40,9 @@ export class LogisticRegression extends LinearModel {
     return { loss: loss / t.length, accuracy: correct / t.length };
   }
 
-  /** Rebuilds a model from toJSON() output. */
-  static fromJSON(json: unknown, options: { engine?: EngineOption } = {}): LogisticRegression {
-    const j = checkJSON(json, 'LogisticRegression');
-    return new LogisticRegression({ features: j.features, engine: options.engine, init: { weights: j.weights, bias: j.bias } });
+  /** Rebuilds a model from toJSON() output or its JSON text; a bad file or option throws ValidationError. */
+  static fromJSON(json: unknown, options: FromJSONOptions = {}): LogisticRegression {
+    const { file, engine } = checkJSON(json, 'LogisticRegression', options);
+    return new LogisticRegression({ features: file.features, engine, init: { weights: file.weights, bias: file.bias } });
   }
 }

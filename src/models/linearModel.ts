@@ -8,7 +8,7 @@ import { rowLoss, type LossKind } from '../reference/losses.js';
 import { nextU32, seedState, type RngState } from '../reference/random.js';
 import { createSchedule, type Schedule } from '../optim/schedules.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
-import { finite, knownKeys, optionsObject, positiveInteger, show, toMatrix, toTargets, type MatrixInput, type TargetInput } from '../validate.js';
+import { knownKeys, optionsObject, positiveInteger, show, toMatrix, toTargets, type MatrixInput, type TargetInput } from '../validate.js';
 import { batchRows, resolveFitOptions, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
 import type { History } from './history.js';
 import { initialParams, type InitOption } from './initializers.js';
@@ -370,16 +370,60 @@ export abstract class LinearModel {
   }
 }
 
-/** Checks a serialized model before fromJSON builds one. */
-export function checkJSON(json: unknown, model: string): LinearModelJSON {
-  const o = optionsObject('json', json) as Partial<LinearModelJSON>;
-  if (o.format !== 'steepest' || o.version !== 1) {
-    throw new ValidationError(`json is not a steepest model (format ${show(o.format)}, version ${show(o.version)})`);
-  }
-  if (o.model !== model) throw new ValidationError(`json holds a ${String(o.model)}, not a ${model}`);
-  positiveInteger('json.features', o.features);
-  if (!Array.isArray(o.weights)) throw new ValidationError(`json.weights must be an array, got ${show(o.weights)}`);
-  finite('json.bias', o.bias);
-  return o as LinearModelJSON;
+/** Options of fromJSON. */
+export interface FromJSONOptions {
+  /** The engine of the new model (default 'auto'). */
+  engine?: EngineOption;
 }
 
+const JSON_FIELDS = ['format', 'version', 'model', 'features', 'weights', 'bias'] as const;
+const FROM_JSON_KEYS = ['engine'] as const;
+const F32_MAX = 'largest magnitude is 3.4028234663852886e+38';
+
+// A number that the model stores (float32 in the WASM engines, so the same file loads into every engine).
+function storable(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValidationError(`${name} must be a finite number, got ${show(v)}`);
+  if (!Number.isFinite(Math.fround(v))) throw new ValidationError(`${name} value ${show(v)} is too large for float32 (${F32_MAX})`);
+  return v;
+}
+
+/**
+ * Checks fromJSON's arguments before any model exists: the file (toJSON()
+ * output, or its JSON text) field by field, naming the field as the file
+ * spells it, and the options. Returns the file and the engine to load it into.
+ */
+export function checkJSON(json: unknown, model: string, options: unknown): { file: LinearModelJSON; engine: EngineOption | undefined } {
+  const opts = optionsObject('fromJSON options', options);
+  knownKeys('fromJSON option', opts, FROM_JSON_KEYS);
+  if (typeof json === 'string') {
+    try {
+      json = JSON.parse(json);
+    } catch (err) {
+      throw new ValidationError(`json is not valid JSON: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || ArrayBuffer.isView(json)) {
+    throw new ValidationError(`json must be toJSON() output (an object) or its JSON text, got ${show(json)}`);
+  }
+  const o = json as Record<string, unknown>;
+  if (o.format !== 'steepest') {
+    throw new ValidationError(`json is not a steepest model (format ${show(o.format)}, version ${show(o.version)})`);
+  }
+  if (o.version !== 1) throw new ValidationError(`json has file format version ${show(o.version)}; this version of steepest reads version 1`);
+  if (typeof o.model !== 'string') throw new ValidationError(`model must be a string, got ${show(o.model)}`);
+  if (o.model !== model) throw new ValidationError(`json holds a ${o.model}, not a ${model}`);
+  knownKeys('json field', o, JSON_FIELDS);
+  const features = positiveInteger('features', o.features);
+  const w = o.weights;
+  if (!Array.isArray(w) && !(w instanceof Float32Array) && !(w instanceof Float64Array)) {
+    throw new ValidationError(`weights must be an array of ${features} numbers, got ${show(w)}`);
+  }
+  if (w.length !== features) throw new ValidationError(`weights has ${w.length} values but features is ${features}`);
+  const weights: number[] = [];
+  for (let i = 0; i < features; i++) weights.push(storable(`weights[${i}]`, w[i]));
+  const bias = storable('bias', o.bias);
+  return {
+    file: { format: 'steepest', version: 1, model, features, weights, bias },
+    engine: opts.engine as EngineOption | undefined,
+  };
+}
