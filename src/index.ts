@@ -12,6 +12,10 @@ export type { ModelJSON } from './models/serialize.js';
 export type { FromJSONOptions } from './models/fromJSONOptions.js';
 export type { NetworkShape, LayerShape, ActivationName, HeadName } from './reference/network.js';
 export { version } from './version.js';
+export { StandardScaler, type StandardScalerJSON } from './preprocess/StandardScaler.js';
+export {
+  Preprocessor, parseNumber, type PreprocessorColumn, type PreprocessorJSON, type PreprocessorFitOptions, type RawRows, type RawValue,
+} from './preprocess/Preprocessor.js';
 export type { FitOptions, FitAsyncOptions, BatchInfo, Progress } from './models/fitOptions.js';
 export type { History, EpochRecord, StopReason, StopRule } from './models/history.js';
 export { minimize, randomSearch, finiteDifferenceGradient } from './minimize.js';

@@ -116,6 +116,17 @@ function matrixValueError(name: string, v: unknown, row: number, col: number, wh
 
 /** Validates X against the feature count and returns a float32 copy. */
 export function toMatrix(X: unknown, features: number, name = 'X'): Matrix {
+  return readMatrix(X, features, name, Float32Array);
+}
+
+/** toMatrix's checks, keeping the values in float64 (for statistics computed before any rounding). */
+export function toMatrix64(X: unknown, features: number, name = 'X'): { data: Float64Array; rows: number } {
+  return readMatrix(X, features, name, Float64Array);
+}
+
+function readMatrix<T extends Float32Array | Float64Array>(
+  X: unknown, features: number, name: string, Out: { new (n: number): T; from(v: ArrayLike<number>): T },
+): { data: T; rows: number } {
   if (X instanceof Float32Array || X instanceof Float64Array) {
     notDetached(name, X);
     if (X.length === 0) throw new ValidationError(`${name} is empty`);
@@ -127,11 +138,11 @@ export function toMatrix(X: unknown, features: number, name = 'X'): Matrix {
       const why = badValue(X[i]);
       if (why) throw matrixValueError(name, X[i], Math.floor(i / features), i % features, why);
     }
-    return { data: Float32Array.from(X), rows };
+    return { data: Out.from(X), rows };
   }
   if (Array.isArray(X)) {
     if (X.length === 0) throw new ValidationError(`${name} is empty`);
-    const data = new Float32Array(X.length * features);
+    const data = new Out(X.length * features);
     for (let r = 0; r < X.length; r++) {
       const row: unknown = X[r];
       if (!Array.isArray(row) && !(row instanceof Float32Array) && !(row instanceof Float64Array)) {

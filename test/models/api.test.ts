@@ -174,7 +174,7 @@ describe.each(ENGINES)('model API (%s)', (engine) => {
       const m = trained();
       const json = m.toJSON();
       expect(json).toEqual({
-        format: 'steepest', version: 2, library: version, model: kind === 'linear' ? 'LinearRegression' : 'LogisticRegression',
+        format: 'steepest', version: 3, library: version, model: kind === 'linear' ? 'LinearRegression' : 'LogisticRegression',
         shape: { inputs: F, layers: [{ units: 1, activation: 'identity' }], head: kind === 'linear' ? 'mse' : 'sigmoid' },
         layers: [{ weights: Array.from(m.weights), bias: [m.bias] }],
         training: json.training, // the options of the last fit (checked in serialize.test.ts)
@@ -202,7 +202,7 @@ describe.each(ENGINES)('model API (%s)', (engine) => {
       const json = m.toJSON();
       const [other, Other] = kind === 'linear' ? ['LogisticRegression', LogisticRegression] as const : ['LinearRegression', LinearRegression] as const;
       expect(() => Other.fromJSON(json)).toThrow(`json holds a ${json.model}, not a ${other} (load it with ${json.model}.fromJSON or loadModel)`);
-      expect(() => Other.fromJSON({ ...json, format: 'x' })).toThrow("json is not a steepest model (format 'x', version 2)");
+      expect(() => Other.fromJSON({ ...json, format: 'x' })).toThrow("json is not a steepest model (format 'x', version 3)");
       m.dispose();
     });
 
