@@ -16,6 +16,7 @@ export { StandardScaler, type StandardScalerJSON } from './preprocess/StandardSc
 export {
   Preprocessor, parseNumber, type PreprocessorColumn, type PreprocessorJSON, type PreprocessorFitOptions, type RawRows, type RawValue,
 } from './preprocess/Preprocessor.js';
+export { trainTestSplit, type TrainTestSplit, type TrainTestSplitOptions, type SplitFeatures, type SplitTargets } from './preprocess/split.js';
 export type { FitOptions, FitAsyncOptions, BatchInfo, Progress } from './models/fitOptions.js';
 export type { History, EpochRecord, StopReason, StopRule } from './models/history.js';
 export { minimize, randomSearch, finiteDifferenceGradient } from './minimize.js';
