@@ -4,7 +4,7 @@
 import { ValidationError } from '../errors.js';
 import { clipPolyline } from './clip.js';
 import { formatNumber, linearScale } from './scale.js';
-import { axis, el, esc, frame, legend, open, points, px } from './svg.js';
+import { axis, el, esc, frame, legend, open, points, px, type Corner, type Frame } from './svg.js';
 
 /** One parameter point: [theta0 (the bias), theta1 (the weight)], e.g. `[model.bias, model.weights[0]]`. */
 export type ParameterPoint = readonly [number, number];
@@ -143,11 +143,19 @@ export function plotPath(x: ArrayLike<number>, y: ArrayLike<number>, path: reado
       { label: 'start', color: '#2ca02c', marker: true },
       { label: `end (${formatNumber(endT0)}, ${formatNumber(endT1)})`, color: '#d62728', marker: true },
       { label: `minimum (${formatNumber(J.theta0)}, ${formatNumber(J.theta1)})`, color: 'black', marker: true },
-    ]),
+    ], emptiestCorner(f, [...path.map(toPx), star, star, star])),
     el('text', { class: 'caption', x: f.left + 4, y: f.top - 6, fill: '#555' },
       esc(`J = mean((θ0 + θ1·x − y)²) over ${x.length} rows; J min = ${formatNumber(J.jMin)}, J at end = ${formatNumber(J.cost(endT0, endT1))}`)),
   ];
   return `${parts.join('')}</svg>\n`;
+}
+
+// The corner of the plot area with the fewest of the given points near it (the legend goes there).
+function emptiestCorner(f: Frame, pts: readonly (readonly [number, number])[]): Corner {
+  const corners: [Corner, number, number][] = [['top-right', f.right, f.top], ['top-left', f.left, f.top], ['bottom-right', f.right, f.bottom], ['bottom-left', f.left, f.bottom]];
+  const near = ([, cx, cy]: [Corner, number, number]) =>
+    pts.filter(([x, y]) => Math.abs(x - cx) < (f.right - f.left) / 2 && Math.abs(y - cy) < (f.bottom - f.top) / 2).length;
+  return corners.reduce((a, b) => (near(b) < near(a) ? b : a))[0];
 }
 
 // An x-shaped marker centred on (cx, cy).

@@ -92,12 +92,16 @@ export interface LegendEntry {
   marker?: boolean;
 }
 
-/** The legend box in the frame's top-right corner. */
-export function legend(f: Frame, entries: readonly LegendEntry[]): string {
+/** A corner of the plot area. */
+export type Corner = 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left';
+
+/** The legend box in a corner of the frame (default top right). */
+export function legend(f: Frame, entries: readonly LegendEntry[], corner: Corner = 'top-right'): string {
   const rowH = 18;
   const w = 24 + 7 * Math.max(...entries.map((e) => e.label.length)) + 24;
-  const x = f.right - w - 8;
-  const y = f.top + 8;
+  const h = entries.length * rowH + 6;
+  const x = corner.endsWith('right') ? f.right - w - 8 : f.left + 8;
+  const y = corner.startsWith('top') ? f.top + 8 : f.bottom - h - 8;
   const rows = entries.map((e, i) => {
     const cy = y + 12 + i * rowH;
     const sample = e.marker
@@ -105,6 +109,6 @@ export function legend(f: Frame, entries: readonly LegendEntry[]): string {
       : el('line', { x1: x + 8, y1: cy, x2: x + 28, y2: cy, stroke: e.color, 'stroke-width': 2, 'stroke-dasharray': e.dash });
     return el('g', { class: 'legend-entry' }, sample, el('text', { x: x + 34, y: cy + 4 }, esc(e.label)));
   });
-  const box = el('rect', { x, y, width: w, height: entries.length * rowH + 6, fill: 'white', 'fill-opacity': 0.85, stroke: '#ccc' });
+  const box = el('rect', { x, y, width: w, height: h, fill: 'white', 'fill-opacity': 0.85, stroke: '#ccc' });
   return el('g', { class: 'legend' }, box, ...rows);
 }
