@@ -16,6 +16,11 @@ export { StandardScaler, type StandardScalerJSON } from './preprocess/StandardSc
 export {
   Preprocessor, parseNumber, type PreprocessorColumn, type PreprocessorJSON, type PreprocessorFitOptions, type RawRows, type RawValue,
 } from './preprocess/Preprocessor.js';
+export { accuracy } from './metrics/accuracy.js';
+export { confusionMatrix, type ConfusionMatrix } from './metrics/confusionMatrix.js';
+export { precisionRecall, type PrecisionRecall } from './metrics/precisionRecall.js';
+export { mae, mse, r2, type ValueInput } from './metrics/regression.js';
+export type { Label, LabelInput } from './metrics/labels.js';
 export { trainTestSplit, type TrainTestSplit, type TrainTestSplitOptions, type SplitFeatures, type SplitTargets } from './preprocess/split.js';
 export type { FitOptions, FitAsyncOptions, BatchInfo, Progress } from './models/fitOptions.js';
 export type { History, EpochRecord, StopReason, StopRule } from './models/history.js';

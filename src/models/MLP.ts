@@ -109,7 +109,7 @@ export class MLP extends Model {
     return this.labelsOf(this.predict(X));
   }
 
-  /** { loss, mse, r2 } for the 'mse' head; { loss, accuracy } for the others. */
+  /** { loss, mse, mae, r2 } for the 'mse' head; { loss, accuracy } for the others. */
   evaluate(X: MatrixInput | RawRows, y: TargetInput | readonly string[] | readonly (readonly number[])[]): RegressionMetrics | ClassificationMetrics {
     const { z, t, rows } = this.outputsAndTargets(X, y as TargetInput);
     if (this.head === 'mse') return regressionMetrics(this.shape, z, t, rows, this.outputs);
