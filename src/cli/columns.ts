@@ -3,7 +3,7 @@
 // number, or the row is reported by its line (or skipped with --drop-invalid).
 import { parseNumber, type RawValue } from '../preprocess/Preprocessor.js';
 import { CliError, UsageError } from './errors.js';
-import type { Table } from './table.js';
+import { columnIndex, type CsvTable } from '../datasets/csv.js';
 
 /** The columns a model reads, in table order, and each column's position. */
 export interface ColumnPlan {
@@ -23,34 +23,27 @@ export interface CleanRows {
   firstProblem: string | null;
 }
 
-/** The position of a named column, or a CliError listing the columns there are. */
-export function columnIndex(table: Table, name: string, what: string): number {
-  const i = table.columns.indexOf(name);
-  if (i < 0) throw new CliError(`${table.source} has no ${what} '${name}'; its columns are: ${table.columns.join(', ')}`);
-  return i;
-}
-
 /** Features: every column but the target, or exactly `inputs` (a saved model's columns) when given. */
-export function planColumns(table: Table, target: string | null, categorical: readonly string[], inputs?: readonly string[]): ColumnPlan {
-  const targetIndex = target === null ? null : columnIndex(table, target, 'target column');
+export function planColumns(table: CsvTable, target: string | null, categorical: readonly string[], inputs?: readonly string[]): ColumnPlan {
+  const targetIndex = target === null ? null : columnIndex(table, target);
   for (const c of categorical) {
     if (c === target) throw new UsageError(`--categorical names the target column '${c}'; the target's classes are found on their own`);
-    columnIndex(table, c, 'column');
+    columnIndex(table, c);
   }
   if (inputs) {
-    const missing = inputs.filter((c) => !table.columns.includes(c));
+    const missing = inputs.filter((c) => !table.header.includes(c));
     if (missing.length > 0) {
-      throw new CliError(`${table.source} does not have the model's column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')}; the model reads ${inputs.join(', ')}, the data has ${table.columns.join(', ')}`);
+      throw new CliError(`${table.source} does not have the model's column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')}; the model reads ${inputs.join(', ')}, the data has ${table.header.join(', ')}`);
     }
-    return { features: [...inputs], featureIndex: inputs.map((c) => table.columns.indexOf(c)), categorical: [...categorical], targetIndex };
+    return { features: [...inputs], featureIndex: inputs.map((c) => table.header.indexOf(c)), categorical: [...categorical], targetIndex };
   }
-  const featureIndex = table.columns.flatMap((_, i) => (i === targetIndex ? [] : [i]));
+  const featureIndex = table.header.flatMap((_, i) => (i === targetIndex ? [] : [i]));
   if (featureIndex.length === 0) throw new CliError(`${table.source} has no column besides the target '${target}'`);
-  return { features: featureIndex.map((i) => table.columns[i]), featureIndex, categorical: [...categorical], targetIndex };
+  return { features: featureIndex.map((i) => table.header[i]), featureIndex, categorical: [...categorical], targetIndex };
 }
 
 /** Checks every row: the target present, numeric features numbers. drop skips bad rows, else the first is a CliError. */
-export function cleanRows(table: Table, plan: ColumnPlan, drop: boolean): CleanRows {
+export function cleanRows(table: CsvTable, plan: ColumnPlan, drop: boolean): CleanRows {
   const numeric = plan.features.map((c) => !plan.categorical.includes(c));
   const out: CleanRows = { features: [], target: [], lines: [], dropped: 0, firstProblem: null };
   table.rows.forEach((row, r) => {
@@ -69,9 +62,9 @@ export function cleanRows(table: Table, plan: ColumnPlan, drop: boolean): CleanR
   return out;
 }
 
-function rowProblem(table: Table, plan: ColumnPlan, numeric: boolean[], row: RawValue[], line: number): string | null {
+function rowProblem(table: CsvTable, plan: ColumnPlan, numeric: boolean[], row: RawValue[], line: number): string | null {
   const at = `${table.source} line ${line}`;
-  if (plan.targetIndex !== null && String(row[plan.targetIndex]).trim() === '') return `${at}: the target column '${table.columns[plan.targetIndex]}' is empty`;
+  if (plan.targetIndex !== null && String(row[plan.targetIndex]).trim() === '') return `${at}: the target column '${table.header[plan.targetIndex]}' is empty`;
   for (let k = 0; k < plan.features.length; k++) {
     const v = row[plan.featureIndex[k]];
     if (String(v).trim() === '') return `${at}: column '${plan.features[k]}' is empty`;
@@ -84,7 +77,7 @@ function rowProblem(table: Table, plan: ColumnPlan, numeric: boolean[], row: Raw
 }
 
 // A column most of whose values are text is probably categorical.
-function looksCategorical(table: Table, c: number): boolean {
+function looksCategorical(table: CsvTable, c: number): boolean {
   const sample = table.rows.slice(0, 200);
   return sample.filter((row) => parseNumber(row[c]) === null).length > sample.length / 2;
 }

@@ -3,10 +3,10 @@
 import type { Preprocessor, RawValue } from '../preprocess/Preprocessor.js';
 import { cleanRows, planColumns, type CleanRows } from './columns.js';
 import { CliError } from './errors.js';
-import type { Table } from './table.js';
+import type { CsvTable } from '../datasets/csv.js';
 
 /** The rows a saved model can take from table, and the target column's values when target is given. */
-export function modelRows(table: Table, prep: Preprocessor, target: string | null, drop: boolean): CleanRows {
+export function modelRows(table: CsvTable, prep: Preprocessor, target: string | null, drop: boolean): CleanRows {
   const cols = prep.columns;
   const categorical = cols.flatMap((c) => (c.kind === 'categorical' ? [c.name] : []));
   const plan = planColumns(table, target, categorical, prep.inputs);

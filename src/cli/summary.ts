@@ -20,13 +20,14 @@ export function trainSummary(r: TrainResult, quiet: boolean): string {
   const model = r.model.type === 'mlp' ? `MLP (hidden ${r.model.hidden!.join(',')}, ${r.model.activation})` : MODEL_NAMES[r.model.type];
   const lines = [
     '',
-    `${model} on ${d.source}: ${d.rows} rows${d.validationRows ? ` (${d.trainRows} train, ${d.validationRows} validation)` : ''}, ` +
-      `${d.features} features from ${d.columns} columns${d.categorical.length ? ` (one-hot: ${d.categorical.join(', ')})` : ''}, ${r.model.parameters} parameters`,
+    `${model} on ${d.source}: ${count(d.rows, 'row')}${d.validationRows ? ` (${d.trainRows} train, ${d.validationRows} validation)` : ''}, ` +
+      `${count(d.features, 'feature')}${d.features !== d.columns ? ` from ${count(d.columns, 'column')}` : ''}${d.categorical.length ? ` (one-hot: ${d.categorical.join(', ')})` : ''}, ${count(r.model.parameters, 'parameter')}`,
     row('engine', r.engine),
     row('stopped', `epoch ${r.stopReason.epoch}: ${r.stopReason.message}${r.bestEpoch !== r.stopReason.epoch ? ` (kept the weights of epoch ${r.bestEpoch})` : ''}`),
     row('time', `${duration(r.timeMs)} for ${r.epochs} epochs, ${formatNumber(r.msPerEpoch, 3)} ms per epoch (median)`),
     row('metrics', metricsLine('train', r.metrics.train)),
     ...(r.metrics.validation ? [row('', metricsLine('validation', r.metrics.validation))] : []),
+    ...(r.data.dropped ? [row('skipped', `${count(r.data.dropped, 'row')} with an empty or non-numeric value`)] : []),
     row('wrote', wrote.length ? wrote.join(', ') : 'nothing (--out FILE saves the model)'),
     '',
   ];
@@ -36,6 +37,11 @@ export function trainSummary(r: TrainResult, quiet: boolean): string {
   if (r.history.valLoss.length) series.push({ label: 'validation loss', values: r.history.valLoss, mark: 'o' });
   lines.push('loss', ...terminalPlot(series, { log }), '');
   return lines.join('\n');
+}
+
+// 1 row, 2 rows.
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function row(label: string, text: string): string {

@@ -1,7 +1,8 @@
 // steepest train: reads the data, standardizes and one-hot encodes the features,
 // picks (or takes) the model type, trains with progress, prints a summary, and
 // writes the model (with its preprocessing) and the plots.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import {
   ready, LinearRegression, LogisticRegression, SoftmaxRegression, MLP, Preprocessor,
   type AnyModel, type EpochRecord, type FitAsyncOptions, type History, type OptimizerName, type ScheduleOptions, type EngineOption,
@@ -100,14 +101,17 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   const data = await readData(dataArg, io.stdin);
   const targetName = o.target ?? data.target;
   if (targetName === null) {
-    throw new UsageError(`steepest train needs --target: name the column to predict (${data.table.source} has columns ${data.table.columns.join(', ')})`);
+    throw new UsageError(`steepest train needs --target: name the column to predict (${data.table.source} has columns ${data.table.header.join(', ')})`);
   }
   const plan = planColumns(data.table, targetName, o.categorical);
   const rows = cleanRows(data.table, plan, o.dropInvalid);
   if (rows.dropped > 0) say(io.stderr, `skipped ${rows.dropped} of ${data.table.rows.length} rows with an empty or non-numeric value (first: ${rows.firstProblem})`);
   const target = targetColumn(targetName, rows.target);
   const auto = o.model === undefined;
-  const picked = auto ? chooseModel(target) : { kind: o.model!, reason: `--model ${o.model}` };
+  // A bundled regression set says so itself (secret_number's 4 integer targets are values, not classes).
+  const regressionSet = data.regression === true && targetName === data.target && target.numeric;
+  const picked = !auto ? { kind: o.model!, reason: `--model ${o.model}` }
+    : regressionSet ? { kind: 'linear' as const, reason: `${data.name} is a regression data set` } : chooseModel(target);
   const kind: ModelKind = picked.kind;
   const tplan = planTarget(target, kind);
   if (o.hidden && kind !== 'mlp') throw new UsageError(`--hidden applies to --model mlp only (the model is ${kind})`);
@@ -288,6 +292,7 @@ function pathRecorder(model: AnyModel, path: ParameterPoint[], epochs: number, b
 
 async function write(file: string, text: string): Promise<string> {
   try {
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(file, text);
   } catch (err) {
     throw new CliError(`cannot write '${file}': ${(err as Error).message}`);
