@@ -120,7 +120,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   const prep = new Preprocessor().fit(rows.features, plan.features, { categorical: plan.categorical, target: targetName });
   const X = prep.transform(rows.features);
   if (o.plotPath && !(kind === 'linear' && prep.features === 1)) {
-    throw new UsageError(`--plot-path draws linear regression on one feature; this is ${kind} regression on ${prep.features} features`);
+    throw new UsageError(`--plot-path draws linear regression on one feature; this is ${describe(kind)} on ${prep.features} feature${prep.features === 1 ? '' : 's'}`);
   }
   info(`model: ${describe(kind)}${auto ? ` (auto: ${picked.reason}; --model to choose)` : ''}`);
 
