@@ -37,6 +37,8 @@ export interface WasmExports {
   readSequential(xPtr: number, n: number): number;
   readRows(xPtr: number, orderPtr: number, rows: number, cols: number): number;
   forceTrap(): void;
+  findNonFinite(ptr: number, n: number): number;
+  gatherRows(srcPtr: number, idsPtr: number, n: number, cols: number, dstPtr: number): void;
   denseForward(xPtr: number, rows: number, inputs: number, wPtr: number, bPtr: number, outputs: number, outPtr: number): void;
   denseBackwardInput(deltaPtr: number, rows: number, outputs: number, wPtr: number, inputs: number, outPtr: number): void;
   denseBackwardWeights(
