@@ -75,10 +75,11 @@ export interface Trainer {
    * softmax head) and optional row weights. With split, the rows split.val become
    * validation data and split.train the training data (both increasing). The
    * engine keeps the blocks for the next call on data of the same or smaller size.
+   * batches: how many batches an epoch has (room for their learning rates is made with the data).
    */
   loadData(
     X: MatrixSource, y: Float32Array, sampleWeight: Float32Array | null, shuffle: boolean,
-    split: { train: Uint32Array; val: Uint32Array } | null,
+    split: { train: Uint32Array; val: Uint32Array } | null, batches: number,
   ): { train: TrainingData; val: TrainingData | null };
   /** Copies validation data in (as loadData, without shuffle or split), into its own kept blocks. */
   loadValidation(X: MatrixSource, y: Float32Array): TrainingData;

@@ -248,16 +248,27 @@ class WasmTrainer implements Trainer, Reattachable {
 
   loadData(
     src: MatrixSource, y: Float32Array, sw: Float32Array | null, shuffle: boolean,
-    split: { train: Uint32Array; val: Uint32Array } | null,
+    split: { train: Uint32Array; val: Uint32Array } | null, batches: number,
   ): { train: TrainingData; val: TrainingData | null } {
     const N = src.rows;
     const F = this.inputs;
     const rt = this.rt;
     const trainRows = split ? split.train.length : N;
     const buckets = shuffleBuckets(this.shape, trainRows);
-    this.checkCapacity('this data set', [{ rows: N, weighted: sw !== null, shuffle }]);
+    const maxBuckets = shuffle ? Math.max(buckets, shuffleBuckets(this.shape, N)) : 1;
+    const size = { rows: N, weighted: sw !== null, shuffle };
+    this.checkCapacity('this data set', [size]);
+    if (!this.kept.train?.fits(N, F, this.width, sw !== null, shuffle, maxBuckets)) {
+      // One growth of memory for everything this call allocates: the allocator grows by at least its
+      // current size whenever a request does not fit, so block by block it would double memory.
+      this.kept.train?.destroy();
+      this.kept.train = null;
+      const bytes = dataBlocks(size, F, this.width, maxBuckets).reduce((a, b) => a + b + 16, 0);
+      rt.reserve(bytes + batches * 8 + (split ? split.val.length * (F + this.width) * 4 + N * 4 : 0));
+    }
     // All N rows go into the training block (then the validation rows move out), so X is read once, in order.
-    const train = this.dataBlock('train', N, sw !== null, shuffle, shuffle ? Math.max(buckets, shuffleBuckets(this.shape, N)) : 1);
+    const train = this.dataBlock('train', N, sw !== null, shuffle, maxBuckets);
+    train.lrs(batches);
     let val: WasmData | null = null;
     try {
       this.copyIn(src, train.xPtr);

@@ -352,7 +352,7 @@ export abstract class Model {
   /** Copies the call's data into the engine once, however many runs (restarts) use it. */
   private loadData(p: Prepared): Loaded {
     const trainer = this.live();
-    const { train, val } = trainer.loadData(p.X, p.y, p.sw, p.opts.shuffle, p.split);
+    const { train, val } = trainer.loadData(p.X, p.y, p.sw, p.opts.shuffle, p.split, Math.ceil(p.rows / p.batchSize));
     if (!p.valSource) return { train, val };
     return { train, val: trainer.loadValidation(p.valSource.X, p.valSource.y) };
   }

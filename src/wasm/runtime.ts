@@ -173,6 +173,19 @@ export class WasmRuntime {
     return ptr;
   }
 
+  /**
+   * Makes room for bytes of allocations to come with at most one growth of memory: allocates
+   * them as one block and frees it (the allocator then carves the next requests from it).
+   */
+  reserve(bytes: number): void {
+    if (!Number.isSafeInteger(bytes) || bytes <= 0 || bytes > MAX_BLOCK_BYTES) return; // larger: block by block
+    try {
+      this.raw.free(this.raw.alloc(bytes));
+    } catch {
+      // Out of memory now: the allocations that follow report it with their sizes.
+    }
+  }
+
   /** Returns a block from alloc; pointers this generation did not hand out are ignored. */
   free(ptr: number): void {
     const size = this.sizes.get(ptr);
