@@ -21,7 +21,7 @@ describe.each(ENGINES)('README data and preprocessing example (%s)', (engine) =>
     expect(e.accuracy).toBeGreaterThanOrEqual(0.97);
     model.preprocessing = Preprocessor.fromScaler(scaler, features);
     const saved = loadModel(JSON.stringify(model), { engine });
-    expect(saved.evaluate(XTest, yTest)).toEqual(e);
+    expect((saved as LogisticRegression).evaluate(XTest, yTest)).toEqual(e);
     const cm = confusionMatrix(yTest, saved.predict(XTest));
     expect(cm.labels).toEqual([0, 1]);
     expect(cm.matrix[0][0] + cm.matrix[1][1]).toBe(Math.round(e.accuracy * 142));
