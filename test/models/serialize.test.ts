@@ -1,0 +1,255 @@
+// Save and load (src/models/serialize.ts, loadModel.ts, each class's fromJSON), on every engine:
+// round trips of every model type through JSON text, version-1 files, hand-written version-2
+// files, every corrupt-file error word for word (and no WASM memory left behind by a failed
+// load), and a seeded fuzz of mutated and truncated files.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  LinearRegression, LogisticRegression, MLP, SoftmaxRegression, ValidationError, loadModel, type FitOptions, type ModelJSON,
+} from '../../src/index.js';
+import { ENGINES, runtimeOf, useReady, type TestEngine } from '../helpers/engines.js';
+import { uniformF32 } from '../helpers/data.js';
+import { expectThrows } from '../helpers/errors.js';
+import { expectClose, expectSame } from '../helpers/tolerance.js';
+
+useReady();
+
+const PACKAGE_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+
+type Loaded = LinearRegression | LogisticRegression | SoftmaxRegression | MLP;
+type ModelClass = { fromJSON(json: unknown, options?: unknown): Loaded };
+const CLASSES: Record<string, ModelClass> = { LinearRegression, LogisticRegression, SoftmaxRegression, MLP } as never;
+
+// ---------------------------------------------------------------------------
+// Round trips
+
+const ROWS = 24;
+const F = 3;
+const X = uniformF32(ROWS * F, 71);
+const pick = <T>(labels: readonly T[], seed: number): T[] => {
+  const u = uniformF32(ROWS, seed);
+  return Array.from(u, (v) => labels[Math.min(labels.length - 1, Math.floor(((v + 1) / 2) * labels.length))]);
+};
+const VALUES = uniformF32(ROWS, 72);
+const VALUES2 = Array.from({ length: ROWS }, (_, r) => [VALUES[r], -2 * VALUES[r] + 0.5]);
+const BITS = pick([0, 1], 73);
+const BITS2 = Array.from({ length: ROWS }, (_, r) => [BITS[r], 1 - BITS[(r + 5) % ROWS]]);
+const NAMES2 = pick(['yes', 'no'], 73); // sorted classes: ['no', 'yes']
+const CLASS3 = pick([0, 1, 2], 74);
+const NAMES3 = pick(['cat', 'ant', 'bee'], 74); // sorted classes: ['ant', 'bee', 'cat']
+
+/** The options every round-trip model is trained with, and what the file must record for them. */
+const FIT: FitOptions = { epochs: 3, batchSize: 8, learningRate: 0.05, optimizer: 'adam', seed: 5, l2: 0.001 };
+const TRAINING = {
+  epochs: 3, batchSize: 8, learningRate: 0.05,
+  // PyTorch's Adam defaults (torch.optim.Adam): betas (0.9, 0.999), eps 1e-8, no weight decay, no AMSGrad.
+  optimizer: expect.objectContaining({ name: 'adam', betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false }),
+  schedule: 'constant', warmup: null, shuffle: true, seed: 5, l1: 0, l2: 0.001,
+};
+
+interface Case {
+  name: string;
+  Cls: ModelClass;
+  make: (engine: TestEngine) => Loaded;
+  y: unknown;
+  /** The class names the file must keep (null: numeric labels or no labels). */
+  classes: string[] | null;
+  proba: boolean;
+  labels: boolean;
+}
+
+const mlp = (o: Omit<ConstructorParameters<typeof MLP>[0], 'inputs'>) => (engine: TestEngine) => new MLP({ inputs: F, engine, seed: 3, ...o });
+
+const CASES: Case[] = [
+  { name: 'LinearRegression', Cls: LinearRegression, make: (engine) => new LinearRegression({ features: F, engine }), y: VALUES, classes: null, proba: false, labels: false },
+  { name: 'LogisticRegression', Cls: LogisticRegression, make: (engine) => new LogisticRegression({ features: F, engine }), y: BITS, classes: null, proba: true, labels: true },
+  { name: 'LogisticRegression, string labels', Cls: LogisticRegression, make: (engine) => new LogisticRegression({ features: F, engine }), y: NAMES2, classes: ['no', 'yes'], proba: true, labels: true },
+  { name: 'SoftmaxRegression', Cls: SoftmaxRegression, make: (engine) => new SoftmaxRegression({ features: F, classes: 3, engine }), y: CLASS3, classes: null, proba: true, labels: true },
+  { name: 'SoftmaxRegression, string labels', Cls: SoftmaxRegression, make: (engine) => new SoftmaxRegression({ features: F, classes: 3, engine }), y: NAMES3, classes: ['ant', 'bee', 'cat'], proba: true, labels: true },
+  ...(['sigmoid', 'tanh', 'relu'] as const).flatMap((activation) => [
+    { name: `MLP ${activation}, mse head, 2 outputs`, Cls: MLP, make: mlp({ hidden: [4], outputs: 2, activation, head: 'mse' }), y: VALUES2, classes: null, proba: false, labels: false },
+    { name: `MLP ${activation}, sigmoid head, 1 output`, Cls: MLP, make: mlp({ hidden: [4], outputs: 1, activation, head: 'sigmoid' }), y: BITS, classes: null, proba: true, labels: true },
+    { name: `MLP ${activation}, softmax head`, Cls: MLP, make: mlp({ hidden: [5], outputs: 3, activation, head: 'softmax' }), y: CLASS3, classes: null, proba: true, labels: true },
+  ]),
+  { name: 'MLP sigmoid head, 2 outputs (multi-label)', Cls: MLP, make: mlp({ hidden: [4], outputs: 2, head: 'sigmoid' }), y: BITS2, classes: null, proba: true, labels: false },
+  { name: 'MLP [tanh, relu], sigmoid head, string labels', Cls: MLP, make: mlp({ hidden: [4, 3], outputs: 1, activation: ['tanh', 'relu'] }), y: NAMES2, classes: ['no', 'yes'], proba: true, labels: true },
+  { name: 'MLP [relu, sigmoid], softmax head, string labels', Cls: MLP, make: mlp({ hidden: [5, 4], outputs: 3, activation: ['relu', 'sigmoid'] }), y: NAMES3, classes: ['ant', 'bee', 'cat'], proba: true, labels: true },
+];
+
+/** Every prediction a model offers on X, for bit-for-bit comparison. */
+function predictions(m: Loaded, c: Case): { predict: Float32Array; proba: Float32Array | null; labels: (string | number)[] | null } {
+  const any = m as MLP; // every class has predict; predictProba and predictLabels where c says so
+  return { predict: any.predict(X), proba: c.proba ? any.predictProba(X) : null, labels: c.labels ? any.predictLabels(X) : null };
+}
+
+function expectSamePredictions(back: Loaded, m: Loaded, c: Case, how: string): void {
+  const a = predictions(back, c);
+  const b = predictions(m, c);
+  expectSame(a.predict, b.predict, `${how}: predict`);
+  if (b.proba) expectSame(a.proba!, b.proba, `${how}: predictProba`);
+  if (b.labels) expect(a.labels, `${how}: predictLabels`).toEqual(b.labels);
+}
+
+describe.each(ENGINES)('round trips (%s)', (engine) => {
+  it.each(CASES)('$name: toJSON -> JSON text -> fromJSON and loadModel predict bit for bit the same', (c) => {
+    const m = c.make(engine);
+    m.fit(X, c.y as Float32Array, FIT);
+    const json = m.toJSON();
+    expect(json.format).toBe('steepest');
+    expect(json.version).toBe(2);
+    expect(json.library).toBe(PACKAGE_VERSION);
+    expect(json.model).toBe(m.constructor.name);
+    expect(json.training).toEqual(TRAINING);
+    if (c.classes) expect(json.classes).toEqual(c.classes);
+    else expect('classes' in json).toBe(false);
+    const text = JSON.stringify(json);
+    const loaded: [string, Loaded][] = [
+      ['fromJSON(text)', c.Cls.fromJSON(text, { engine })],
+      ['fromJSON(object)', c.Cls.fromJSON(JSON.parse(text), { engine })],
+      ['loadModel(text)', loadModel(text, { engine })],
+      ['loadModel(object)', loadModel(JSON.parse(text), { engine })],
+    ];
+    for (const [how, back] of loaded) {
+      expect(back, how).toBeInstanceOf(c.Cls as never);
+      expect(back.engine, how).toBe(engine);
+      expect(back.shape, how).toEqual(m.shape);
+      expect(back.classes, how).toEqual(c.classes);
+      m.layers.forEach((l, i) => {
+        expectSame(back.layers[i].weights, l.weights, `${how}: layers[${i}].weights`);
+        expectSame(back.layers[i].bias, l.bias, `${how}: layers[${i}].bias`);
+      });
+      expectSamePredictions(back, m, c, how);
+      // Saving the loaded model writes the same file: class names and training options survive.
+      expect(JSON.stringify(back.toJSON()), how).toBe(text);
+      back.dispose();
+    }
+    m.dispose();
+  });
+
+  it('a model that was never trained has no training field; the next fit records its own options', () => {
+    const m = new LogisticRegression({ features: F, engine });
+    expect('training' in m.toJSON()).toBe(false);
+    m.fit(X, BITS, FIT);
+    m.fit(X, BITS, { epochs: 2, batchSize: 'full', learningRate: 0.5, shuffle: false });
+    expect(m.toJSON().training).toEqual({
+      epochs: 2, batchSize: 'full', learningRate: 0.5,
+      optimizer: expect.objectContaining({ name: 'sgd', momentum: 0, nesterov: false, weightDecay: 0 }),
+      schedule: 'constant', warmup: null, shuffle: false, seed: null, l1: 0, l2: 0,
+    });
+    m.dispose();
+  });
+
+  it('a function schedule is recorded as the string "function" (JSON cannot hold it)', () => {
+    const m = new LinearRegression({ features: F, engine });
+    m.fit(X, VALUES, { epochs: 2, schedule: (epoch: number) => 0.1 / (1 + epoch) } as FitOptions);
+    const text = JSON.stringify(m.toJSON());
+    expect(JSON.parse(text).training.schedule).toBe('function');
+    const back = LinearRegression.fromJSON(text, { engine });
+    expect(back.toJSON().training).toEqual(m.toJSON().training);
+    back.dispose();
+    m.dispose();
+  });
+
+  it('toJSON writes the shape and each layer as the file format documents (weights units x inputs, row-major)', () => {
+    // Dyadic values: exact in float32, so every engine writes them unchanged.
+    const layers = [
+      { weights: [0.5, -0.25, 1, 0.75, -1, 0.125], bias: [0.25, -0.5] },
+      { weights: [2, -0.75], bias: [0.0625] },
+    ];
+    const m = new MLP({ inputs: 3, hidden: [2], outputs: 1, activation: 'relu', head: 'mse', engine, init: { layers } });
+    expect(m.toJSON()).toEqual({
+      format: 'steepest', version: 2, library: PACKAGE_VERSION, model: 'MLP',
+      shape: { inputs: 3, layers: [{ units: 2, activation: 'relu' }, { units: 1, activation: 'identity' }], head: 'mse' },
+      layers,
+    });
+    m.dispose();
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Files written by hand
+
+/** Rows [1, 2], [-3, 0.5], [4, -1]: with w = [0.5, -2], b = 0.25 the outputs are dyadic, exact in float32. */
+const X3 = [[1, 2], [-3, 0.5], [4, -1]];
+const Z3 = [0.5 * 1 - 2 * 2 + 0.25, 0.5 * -3 - 2 * 0.5 + 0.25, 0.5 * 4 - 2 * -1 + 0.25]; // -3.25, -2.25, 4.25
+const V1 = { format: 'steepest', version: 1, model: 'LinearRegression', features: 2, weights: [0.5, -2], bias: 0.25 };
+
+describe.each(ENGINES)('version-1 files (%s)', (engine) => {
+  it('load into LinearRegression (fromJSON and loadModel) with the predictions the weights imply', () => {
+    for (const m of [LinearRegression.fromJSON(V1, { engine }), loadModel(JSON.stringify(V1), { engine }) as LinearRegression]) {
+      expect(m).toBeInstanceOf(LinearRegression);
+      expect(m.engine).toBe(engine);
+      expect(Array.from(m.weights)).toEqual([0.5, -2]);
+      expect(m.bias).toBe(0.25);
+      expectSame(m.predict(X3), Z3, 'predict'); // exact: dyadic products and sums
+      // Saving upgrades the file to version 2.
+      expect(m.toJSON()).toEqual({
+        format: 'steepest', version: 2, library: PACKAGE_VERSION, model: 'LinearRegression',
+        shape: { inputs: 2, layers: [{ units: 1, activation: 'identity' }], head: 'mse' },
+        layers: [{ weights: [0.5, -2], bias: [0.25] }],
+      });
+      m.dispose();
+    }
+  });
+
+  it('load into LogisticRegression (fromJSON and loadModel): labels and sigmoid of the same logits', () => {
+    const file = { ...V1, model: 'LogisticRegression' };
+    for (const m of [LogisticRegression.fromJSON(JSON.stringify(file), { engine }), loadModel(file, { engine }) as LogisticRegression]) {
+      expect(m).toBeInstanceOf(LogisticRegression);
+      expectSame(m.predict(X3), [0, 0, 1], 'predict: 1 where the logit is >= 0');
+      // sigmoid in float64 of an exact logit, rounded once to float32: within one float32 ulp (2^-23 relative).
+      expectClose(m.predictProba(X3), Z3.map((z) => 1 / (1 + Math.exp(-z))), { rel: 2 ** -23 }, 'predictProba');
+      expect(m.predictLabels(X3)).toEqual([0, 0, 1]);
+      expect(m.classes).toBe(null);
+      m.dispose();
+    }
+  });
+});
+
+/**
+ * A version-2 file written by hand: 2 inputs, 3 tanh units, 2 softmax classes named 'no' and 'yes'.
+ * Every value is dyadic (exact in float32), so the file means the same on every engine.
+ */
+const V2: ModelJSON = {
+  format: 'steepest', version: 2, library: '0.0.1', model: 'MLP',
+  shape: { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 2, activation: 'identity' }], head: 'softmax' },
+  layers: [
+    { weights: [0.5, -0.25, 1, 0.75, -1, 0.125], bias: [0.125, -0.25, 0.375] },
+    { weights: [1, -1, 0.5, -0.5, 0.25, 2], bias: [0, 0.5] },
+  ],
+  classes: ['no', 'yes'],
+  training: { epochs: 7 },
+};
+
+/** V2's class probabilities for a row, computed here in float64 from the equations. */
+function v2Proba(x: readonly number[]): number[] {
+  const [W1, W2] = V2.layers;
+  const h = [0, 1, 2].map((u) => Math.tanh(W1.weights[2 * u] * x[0] + W1.weights[2 * u + 1] * x[1] + W1.bias[u]));
+  const z = [0, 1].map((k) => W2.weights[3 * k] * h[0] + W2.weights[3 * k + 1] * h[1] + W2.weights[3 * k + 2] * h[2] + W2.bias[k]);
+  const m = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - m));
+  return e.map((v) => v / (e[0] + e[1]));
+}
+
+describe.each(ENGINES)('a hand-written version-2 file (%s)', (engine) => {
+  it('loads with the class names, training options and predictions its weights imply', () => {
+    for (const m of [MLP.fromJSON(V2, { engine }), loadModel(JSON.stringify(V2), { engine }) as MLP]) {
+      expect(m.hidden).toEqual([3]);
+      expect(m.activation).toEqual(['tanh']);
+      expect(m.head).toBe('softmax');
+      expect(m.classes).toEqual(['no', 'yes']);
+      const want = X3.flatMap(v2Proba);
+      // float32 forward pass of 2 + 3 terms with float32 tanh and softmax (each within a few 2^-24
+      // relative): 1e-6 absolute on probabilities in (0, 1) leaves about 10x room.
+      expectClose(m.predictProba(X3), want, { abs: 1e-6 }, 'predictProba');
+      const argmax = X3.map((x) => (v2Proba(x)[1] > v2Proba(x)[0] ? 1 : 0));
+      expect(argmax).toContain(0); // the rows name both classes, so predictLabels is a real test
+      expect(argmax).toContain(1);
+      expect(m.predictLabels(X3)).toEqual(argmax.map((k) => V2.classes![k]));
+      // The library version of the file that was read is not kept: saving writes this library's.
+      expect(m.toJSON()).toEqual({ ...V2, library: PACKAGE_VERSION });
+      m.dispose();
+    }
+  });
+});
