@@ -17,7 +17,7 @@ import type { History } from './history.js';
 import { initialParams, type InitOption } from './initializers.js';
 import { requireBothClasses, rowWeights, splitIndices, sum, takeRows } from './split.js';
 import { classCount, encodeTargets, targetColumns, type TargetKind } from './targets.js';
-import { readModelJSON, writeModelJSON, type ModelJSON, type ReadJSON } from './serialize.js';
+import { jsonCopy, readModelJSON, writeModelJSON, type ModelJSON, type ReadJSON } from './serialize.js';
 import { runAsync, runEpochs, runSync } from './trainLoop.js';
 import { Restarts } from './restarts.js';
 
@@ -523,14 +523,21 @@ function freezeShape(shape: NetworkShape): NetworkShape {
   });
 }
 
-/** The JSON-safe part of a call's options, stored in the model file as the training options used. */
+/**
+ * The call's settings, stored in the model file as the training options used (an unset option is null).
+ * Data (sampleWeight, validationData) and callbacks are not settings and are not recorded.
+ */
 function trainingRecord(o: ResolvedFitOptions): Record<string, unknown> {
   const { name, ...settings } = o.optimizer;
-  return {
+  // A copy as the file holds it: the caller's schedule, warmup and classWeight objects may change later.
+  return jsonCopy('training', {
     epochs: o.epochs, batchSize: o.batchSize ?? null, learningRate: o.learningRate, optimizer: { name, ...settings },
     schedule: typeof o.schedule === 'function' ? 'function' : (o.schedule ?? 'constant'), warmup: o.warmup ?? null,
-    shuffle: o.shuffle, seed: o.seed ?? null, l1: o.l1, l2: o.l2,
-  };
+    shuffle: o.shuffle, seed: o.seed ?? null, l1: o.l1, l2: o.l2, classWeight: o.classWeight ?? null,
+    gradTol: o.gradTol ?? null, tol: o.tol ?? null, nIterNoChange: o.nIterNoChange, paramTol: o.paramTol ?? null,
+    timeLimitMs: o.timeLimitMs ?? null, targetLoss: o.targetLoss ?? null, validationFraction: o.validationFraction ?? null,
+    earlyStopping: o.earlyStopping, restoreBestWeights: o.restoreBestWeights, warmStart: o.warmStart, restarts: o.restarts,
+  }) as Record<string, unknown>;
 }
 
 export { readModelJSON };

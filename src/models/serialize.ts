@@ -24,7 +24,7 @@ export interface ModelJSON {
   layers: { weights: number[]; bias: number[] }[];
   /** Class names of a model trained on string labels (index = class). */
   classes?: string[];
-  /** The options of the last training call (JSON-safe: a function schedule is recorded as 'function'). */
+  /** The settings of the last training call (JSON-safe: a function schedule is recorded as 'function'; no data or callbacks). */
   training?: Record<string, unknown>;
 }
 
@@ -54,8 +54,17 @@ export function writeModelJSON(
     })),
   };
   if (classes) json.classes = [...classes];
-  if (training) json.training = training;
+  if (training) json.training = jsonCopy('training', training) as Record<string, unknown>; // the caller may change the file
   return json;
+}
+
+/** A deep copy of JSON data, as JSON text would carry it (a value JSON cannot hold is a ValidationError naming it). */
+export function jsonCopy(name: string, v: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(v));
+  } catch (err) {
+    throw new ValidationError(`${name} must be JSON data (${(err as Error).message})`);
+  }
 }
 
 const MODELS = ['LinearRegression', 'LogisticRegression', 'SoftmaxRegression', 'MLP'];
@@ -101,7 +110,9 @@ export function readModelJSON(json: unknown, expected: string | null): ReadJSON 
   if (o.training !== undefined && (o.training === null || typeof o.training !== 'object' || Array.isArray(o.training))) {
     throw new ValidationError(`training must be an object, got ${show(o.training)}`);
   }
-  return { model, shape, params, classes, training: (o.training as Record<string, unknown>) ?? null };
+  // A copy: the caller may change the object it loaded from.
+  const training = o.training === undefined ? null : (jsonCopy('training', o.training) as Record<string, unknown>);
+  return { model, shape, params, classes, training };
 }
 
 // Version 1: { format, version: 1, model, features, weights, bias } for the two one-layer models.

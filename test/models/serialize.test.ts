@@ -39,13 +39,19 @@ const NAMES2 = pick(['yes', 'no'], 73); // sorted classes: ['no', 'yes']
 const CLASS3 = pick([0, 1, 2], 74);
 const NAMES3 = pick(['cat', 'ant', 'bee'], 74); // sorted classes: ['ant', 'bee', 'cat']
 
+/** How the file records the options a fit did not set: unset is null; nIterNoChange 5, restarts 1, warmStart true are fit's defaults. */
+const UNSET = {
+  classWeight: null, gradTol: null, tol: null, nIterNoChange: 5, paramTol: null, timeLimitMs: null, targetLoss: null,
+  validationFraction: null, earlyStopping: false, restoreBestWeights: false, warmStart: true, restarts: 1,
+};
+
 /** The options every round-trip model is trained with, and what the file must record for them. */
 const FIT: FitOptions = { epochs: 3, batchSize: 8, learningRate: 0.05, optimizer: 'adam', seed: 5, l2: 0.001 };
 const TRAINING = {
   epochs: 3, batchSize: 8, learningRate: 0.05,
   // PyTorch's Adam defaults (torch.optim.Adam): betas (0.9, 0.999), eps 1e-8, no weight decay, no AMSGrad.
   optimizer: expect.objectContaining({ name: 'adam', betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false }),
-  schedule: 'constant', warmup: null, shuffle: true, seed: 5, l1: 0, l2: 0.001,
+  schedule: 'constant', warmup: null, shuffle: true, seed: 5, l1: 0, l2: 0.001, ...UNSET,
 };
 
 interface Case {
@@ -135,8 +141,59 @@ describe.each(ENGINES)('round trips (%s)', (engine) => {
     expect(m.toJSON().training).toEqual({
       epochs: 2, batchSize: 'full', learningRate: 0.5,
       optimizer: expect.objectContaining({ name: 'sgd', momentum: 0, nesterov: false, weightDecay: 0 }),
-      schedule: 'constant', warmup: null, shuffle: false, seed: null, l1: 0, l2: 0,
+      schedule: 'constant', warmup: null, shuffle: false, seed: null, l1: 0, l2: 0, ...UNSET,
     });
+    m.dispose();
+  });
+
+  it('the options that change what training does are all recorded: stopping rules, validation, class weights, restarts', () => {
+    const m = new LogisticRegression({ features: F, engine });
+    m.fit(X, BITS, {
+      epochs: 4, learningRate: 0.1, optimizer: { name: 'sgd', momentum: 0.9 }, schedule: { type: 'step', stepSize: 2, gamma: 0.5 },
+      warmup: { epochs: 1 }, elasticNet: { alpha: 0.01, l1Ratio: 0.25 }, classWeight: { 0: 1, 1: 2 },
+      gradTol: 1e-9, tol: 1e-7, nIterNoChange: 3, paramTol: 1e-12, timeLimitMs: 60_000, targetLoss: -1,
+      validationFraction: 0.25, restoreBestWeights: false, warmStart: false, restarts: 2,
+    });
+    expect(m.toJSON().training).toEqual({
+      epochs: 4, batchSize: null, learningRate: 0.1,
+      optimizer: expect.objectContaining({ name: 'sgd', momentum: 0.9, dampening: 0, nesterov: false }),
+      schedule: { type: 'step', stepSize: 2, gamma: 0.5 }, warmup: { epochs: 1 }, shuffle: true, seed: null,
+      l1: 0.01 * 0.25, l2: 0.01 * 0.75, // elasticNet as the penalties it stands for
+      classWeight: { 0: 1, 1: 2 }, gradTol: 1e-9, tol: 1e-7, nIterNoChange: 3, paramTol: 1e-12, timeLimitMs: 60_000,
+      targetLoss: -1, validationFraction: 0.25, earlyStopping: false, restoreBestWeights: false, warmStart: false, restarts: 2,
+    });
+    m.dispose();
+  });
+
+  it('earlyStopping is recorded with what it implies: tol 0, a 10% validation split, the best epoch restored', () => {
+    const m = new LinearRegression({ features: F, engine });
+    m.fit(X, VALUES, { epochs: 2, earlyStopping: true });
+    expect(m.toJSON().training).toEqual({
+      epochs: 2, batchSize: null, learningRate: 0.01, optimizer: expect.objectContaining({ name: 'sgd' }),
+      schedule: 'constant', warmup: null, shuffle: true, seed: null, l1: 0, l2: 0,
+      ...UNSET, tol: 0, validationFraction: 0.1, earlyStopping: true, restoreBestWeights: true,
+    });
+    m.dispose();
+  });
+
+  it("the recorded options are the model's own: changing toJSON's result, the fit options or a loaded file changes nothing", () => {
+    const schedule = { type: 'step' as const, stepSize: 2, gamma: 0.5 };
+    const classWeight = { 0: 1, 1: 2 };
+    const m = new LogisticRegression({ features: F, engine });
+    m.fit(X, BITS, { epochs: 2, schedule, classWeight });
+    const saved = JSON.stringify(m.toJSON());
+    schedule.gamma = 9;
+    classWeight[1] = 9;
+    const json = m.toJSON();
+    json.training!.epochs = 99;
+    (json.training!.schedule as { stepSize: number }).stepSize = 99;
+    expect(JSON.stringify(m.toJSON())).toBe(saved);
+    const file = JSON.parse(saved);
+    const back = LogisticRegression.fromJSON(file, { engine });
+    file.training.epochs = 99;
+    file.training.classWeight[0] = 99;
+    expect(JSON.stringify(back.toJSON())).toBe(saved);
+    back.dispose();
     m.dispose();
   });
 
