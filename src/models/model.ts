@@ -11,7 +11,7 @@ import { nextU32, seedState, type RngState } from '../reference/random.js';
 import { createSchedule, type Schedule } from '../optim/schedules.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { FLOAT32_MAX } from '../reference/train.js';
-import { knownKeys, matrixRows, optionsObject, show, toMatrix, type MatrixInput, type TargetInput } from '../validate.js';
+import { article, knownKeys, matrixRows, optionsObject, show, toMatrix, type MatrixInput, type TargetInput } from '../validate.js';
 import { batchRows, rejectAsyncOnly, resolveFitOptions, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
 import type { History } from './history.js';
 import { initialParams, type InitOption } from './initializers.js';
@@ -233,7 +233,7 @@ export abstract class Model {
   protected load(j: ReadJSON): this {
     if (JSON.stringify(j.shape) !== JSON.stringify(this.shape)) {
       this.dispose();
-      throw new ValidationError(`the model file's shape ${JSON.stringify(j.shape)} is not a ${this.modelName}'s (${JSON.stringify(this.shape)})`);
+      throw new ValidationError(`the model file's shape ${JSON.stringify(j.shape)} is not ${article(this.modelName)} ${this.modelName}'s (${JSON.stringify(this.shape)})`);
     }
     this.setParams(j.params);
     this.classNames = j.classes;

@@ -5,7 +5,7 @@
 // as the file spells it (weights[3], layers[1].bias, shape.layers[0].units).
 import { ValidationError } from '../errors.js';
 import { ACTIVATIONS, HEADS, networkLayout, type ActivationName, type HeadName, type NetworkShape } from '../reference/network.js';
-import { show } from '../validate.js';
+import { article, show } from '../validate.js';
 import { version } from '../version.js';
 
 /** The current file format version. */
@@ -97,14 +97,14 @@ export function readModelJSON(json: unknown, expected: string | null): ReadJSON 
   const fileLayers = o.layers;
   if (!Array.isArray(fileLayers)) throw new ValidationError(`layers must be an array of ${layout.layers.length} layers, got ${show(fileLayers)}`);
   if (fileLayers.length !== layout.layers.length) {
-    throw new ValidationError(`layers has ${fileLayers.length} entries but shape.layers has ${layout.layers.length}`);
+    throw new ValidationError(`layers has ${count(fileLayers.length, 'entry', 'entries')} but shape.layers has ${layout.layers.length}`);
   }
   const params = new Float64Array(layout.count);
   layout.layers.forEach((l, i) => {
     const layer = object(`layers[${i}]`, fileLayers[i]);
     known(layer, ['weights', 'bias'], `layers[${i}].`);
-    values(`layers[${i}].weights`, layer.weights, l.units * l.inputs, params, l.weights, `${l.units} x ${l.inputs}`);
-    values(`layers[${i}].bias`, layer.bias, l.units, params, l.bias, `${l.units}`);
+    values(`layers[${i}].weights`, layer.weights, l.units * l.inputs, params, l.weights, `${l.units} units x ${l.inputs} inputs`);
+    values(`layers[${i}].bias`, layer.bias, l.units, params, l.bias, 'one per unit');
   });
   const classes = o.classes === undefined ? null : readClasses(o.classes, shape);
   if (o.training !== undefined && (o.training === null || typeof o.training !== 'object' || Array.isArray(o.training))) {
@@ -124,7 +124,7 @@ function readV1(o: Record<string, unknown>, expected: string | null): ReadJSON {
   }
   const features = positive('features', o.features);
   const params = new Float64Array(features + 1);
-  values('weights', o.weights, features, params, 0, `${features} (features)`);
+  values('weights', o.weights, features, params, 0, 'one per feature');
   params[features] = number('bias', o.bias);
   const head = model === 'LinearRegression' ? 'mse' : 'sigmoid';
   return { model, shape: { inputs: features, layers: [{ units: 1, activation: 'identity' }], head }, params, classes: null, training: null };
@@ -132,7 +132,9 @@ function readV1(o: Record<string, unknown>, expected: string | null): ReadJSON {
 
 function modelName(v: unknown, expected: string | null): string {
   if (typeof v !== 'string' || !MODELS.includes(v)) throw new ValidationError(`model must be one of ${MODELS.join(', ')}, got ${show(v)}`);
-  if (expected && v !== expected) throw new ValidationError(`the model file holds a ${v}, not a ${expected}; load it with ${v}.fromJSON or loadModel`);
+  if (expected && v !== expected) {
+    throw new ValidationError(`the model file holds ${article(v)} ${v}, not ${article(expected)} ${expected}; load it with ${v}.fromJSON or loadModel`);
+  }
   return v;
 }
 
@@ -155,15 +157,23 @@ function readShape(v: unknown): NetworkShape {
   if (typeof s.head !== 'string' || !(s.head in HEADS)) {
     throw new ValidationError(`shape.head must be one of ${Object.keys(HEADS).join(', ')}, got ${show(s.head)}`);
   }
+  const last = layers.length - 1;
+  if (s.head === 'softmax' && layers[last].units < 2) {
+    throw new ValidationError(`shape.layers[${last}].units must be at least 2 for the softmax head (one per class), got ${layers[last].units}`);
+  }
   return { inputs, layers, head: s.head as HeadName };
 }
 
 function readClasses(v: unknown, shape: NetworkShape): string[] {
   const outputs = shape.layers[shape.layers.length - 1].units;
-  const count = shape.head === 'softmax' ? outputs : 2;
-  if (!Array.isArray(v) || v.length !== count || shape.head === 'mse' || (shape.head === 'sigmoid' && outputs !== 1)) {
-    throw new ValidationError(`classes must be ${count} distinct strings for this model's head, got ${show(v)}`);
+  if (shape.head === 'mse') throw new ValidationError(`classes must be absent for a model whose head is 'mse' (it predicts values, not classes), got ${show(v)}`);
+  if (shape.head === 'sigmoid' && outputs !== 1) {
+    throw new ValidationError(
+      `classes must be absent for a model whose head is 'sigmoid' with ${outputs} outputs (it predicts 0 or 1 per output, not classes), got ${show(v)}`,
+    );
   }
+  const n = shape.head === 'softmax' ? outputs : 2;
+  if (!Array.isArray(v) || v.length !== n) throw new ValidationError(`classes must be ${n} distinct strings for this model's head, got ${show(v)}`);
   v.forEach((c, i) => {
     if (typeof c !== 'string') throw new ValidationError(`classes[${i}] must be a string, got ${show(c)}`);
   });
@@ -196,6 +206,10 @@ function number(name: string, v: unknown): number {
 
 function values(name: string, v: unknown, n: number, out: Float64Array, at: number, what: string): void {
   if (!Array.isArray(v)) throw new ValidationError(`${name} must be an array of ${n} numbers, got ${show(v)}`);
-  if (v.length !== n) throw new ValidationError(`${name} has ${v.length} values but the shape needs ${n} (${what})`);
+  if (v.length !== n) throw new ValidationError(`${name} has ${count(v.length, 'value', 'values')} but the shape needs ${n} (${what})`);
   for (let i = 0; i < n; i++) out[at + i] = number(`${name}[${i}]`, v[i]);
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

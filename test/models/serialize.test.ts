@@ -310,3 +310,164 @@ describe.each(ENGINES)('a hand-written version-2 file (%s)', (engine) => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------
+// Corrupt files: every error is a ValidationError whose message names the field, and a failed
+// load leaves no WASM memory behind (some loads build the model before its shape is compared).
+
+/** Both WASM runtimes' allocated bytes: a js model must not touch them either. */
+const allocated = () => [runtimeOf('wasm-simd').allocatedBytes, runtimeOf('wasm-scalar').allocatedBytes];
+
+/** Runs a load that must fail with exactly this message, and checks no WASM memory stays allocated. */
+function expectLoadError(load: () => unknown, message: string): void {
+  const before = allocated();
+  expectThrows(load, ValidationError, message);
+  expect(allocated(), `allocated bytes after: ${message}`).toEqual(before);
+}
+
+/** V2 (or another file) with one change: set the value at path (undefined deletes the field). */
+function changed(path: (string | number)[], value: unknown, file: object = V2): Record<string, unknown> {
+  const copy = structuredClone(file) as Record<string, unknown>;
+  let at: Record<string | number, unknown> = copy;
+  for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
+  const last = path[path.length - 1];
+  if (value === undefined) delete at[last];
+  else at[last] = value;
+  return copy;
+}
+
+/** The platform's own message for text that is not JSON (its wording differs between Node versions). */
+function parseMessage(text: string): string {
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error(`${text} parsed`);
+}
+
+const V2_TEXT = JSON.stringify(V2);
+const NOT_JSON = (text: string) => `the model file is not valid JSON (${parseMessage(text)}); it may be truncated`;
+const FLOAT32 = 'must be a finite number within float32 range, got';
+
+/** [what, file, message]: files that no loader accepts (loadModel and the file's own class give the same error). */
+const CORRUPT: [string, unknown, string][] = [
+  ['truncated text', V2_TEXT.slice(0, 60), NOT_JSON(V2_TEXT.slice(0, 60))],
+  ['truncated text, cut inside a number', V2_TEXT.slice(0, V2_TEXT.indexOf('0.125') + 3), NOT_JSON(V2_TEXT.slice(0, V2_TEXT.indexOf('0.125') + 3))],
+  ['empty text', '', NOT_JSON('')],
+  ['text with a trailing comma', V2_TEXT.replace('"training"', '"training":1,"x"').replace(/}$/, ',}'), NOT_JSON(V2_TEXT.replace('"training"', '"training":1,"x"').replace(/}$/, ',}'))],
+  ['null', null, 'the model file must be an object, got null'],
+  ["the text 'null'", 'null', 'the model file must be an object, got null'],
+  ['an array', [V2], 'the model file must be an object, got [an object]'],
+  ['a number', 2, 'the model file must be an object, got 2'],
+  ['another format', changed(['format'], 'onnx'), "the model file's format must be 'steepest', got 'onnx'"],
+  ['no format', changed(['format'], undefined), "the model file's format must be 'steepest', got undefined"],
+  ['a newer version', changed(['version'], 3), "the model file is version 3, newer than this library reads (2); it was written by steepest '0.0.1': upgrade steepest"],
+  ['version 0', changed(['version'], 0), "the model file's version must be 1 or 2, got 0"],
+  ['version 2.5', changed(['version'], 2.5), "the model file's version must be 1 or 2, got 2.5"],
+  ["version '2'", changed(['version'], '2'), "the model file's version must be 1 or 2, got '2'"],
+  ['no version', changed(['version'], undefined), "the model file's version must be 1 or 2, got undefined"],
+  ['an unknown field', changed(['weights'], [1, 2]), 'the model file has an unknown field weights (expected format, version, library, model, shape, layers, classes, training)'],
+  ['an unknown model type', changed(['model'], 'RandomForest'), "model must be one of LinearRegression, LogisticRegression, SoftmaxRegression, MLP, got 'RandomForest'"],
+  ['no shape', changed(['shape'], undefined), 'shape must be an object, got undefined'],
+  ['an unknown shape field', changed(['shape', 'dropout'], 0.5), 'the model file has an unknown field shape.dropout (expected shape.inputs, shape.layers, shape.head)'],
+  ['inputs 0', changed(['shape', 'inputs'], 0), 'shape.inputs must be a positive integer, got 0'],
+  ['inputs 2.5', changed(['shape', 'inputs'], 2.5), 'shape.inputs must be a positive integer, got 2.5'],
+  ['no layers in the shape', changed(['shape', 'layers'], []), 'shape.layers must be a non-empty array of { units, activation }, got []'],
+  ['units 0', changed(['shape', 'layers', 0, 'units'], 0), 'shape.layers[0].units must be a positive integer, got 0'],
+  ['an unknown activation', changed(['shape', 'layers', 0, 'activation'], 'swish'), "shape.layers[0].activation must be one of identity, sigmoid, tanh, relu, got 'swish'"],
+  ['an unknown layer field', changed(['shape', 'layers', 1, 'dropout'], 0), 'the model file has an unknown field shape.layers[1].dropout (expected shape.layers[1].units, shape.layers[1].activation)'],
+  ['an unknown head', changed(['shape', 'head'], 'hinge'), "shape.head must be one of mse, sigmoid, softmax, got 'hinge'"],
+  ['a softmax head on one output', changed(['shape', 'layers', 1, 'units'], 1), "shape.layers[1].units must be at least 2 for the softmax head (one per class), got 1"],
+  ['no layers', changed(['layers'], undefined), 'layers must be an array of 2 layers, got undefined'],
+  ['fewer layers than the shape', changed(['layers'], [V2.layers[0]]), 'layers has 1 entry but shape.layers has 2'],
+  ['a layer that is not an object', changed(['layers', 1], null), 'layers[1] must be an object, got null'],
+  ['an unknown field in a layer', changed(['layers', 0, 'scale'], 2), 'the model file has an unknown field layers[0].scale (expected layers[0].weights, layers[0].bias)'],
+  ['missing weights', changed(['layers', 0, 'weights'], undefined), 'layers[0].weights must be an array of 6 numbers, got undefined'],
+  ['missing bias', changed(['layers', 1, 'bias'], undefined), 'layers[1].bias must be an array of 2 numbers, got undefined'],
+  ['weights as an object', changed(['layers', 0, 'weights'], { 0: 1 }), 'layers[0].weights must be an array of 6 numbers, got an object'],
+  ['too few weights', changed(['layers', 0, 'weights'], [1, 2, 3, 4, 5]), 'layers[0].weights has 5 values but the shape needs 6 (3 units x 2 inputs)'],
+  ['too many weights', changed(['layers', 1, 'weights'], [1, 2, 3, 4, 5, 6, 7]), 'layers[1].weights has 7 values but the shape needs 6 (2 units x 3 inputs)'],
+  ['a bias of the wrong length', changed(['layers', 1, 'bias'], [0]), 'layers[1].bias has 1 value but the shape needs 2 (one per unit)'],
+  ['a NaN weight (an object can hold one)', changed(['layers', 0, 'weights', 3], NaN), `layers[0].weights[3] ${FLOAT32} NaN`],
+  ['an infinite weight', changed(['layers', 1, 'weights', 5], -Infinity), `layers[1].weights[5] ${FLOAT32} -Infinity`],
+  ['a weight beyond float32 (1e39)', changed(['layers', 0, 'weights', 0], 1e39), `layers[0].weights[0] ${FLOAT32} 1e+39`],
+  ['a bias beyond float32 (-3.5e38)', changed(['layers', 1, 'bias', 1], -3.5e38), `layers[1].bias[1] ${FLOAT32} -3.5e+38`],
+  ['a weight as a string', changed(['layers', 0, 'weights', 2], '1'), `layers[0].weights[2] ${FLOAT32} '1'`],
+  ['a null weight (what JSON.stringify writes for NaN)', JSON.stringify(changed(['layers', 0, 'weights', 1], NaN)), `layers[0].weights[1] ${FLOAT32} null`],
+  ['too few classes', changed(['classes'], ['no']), "classes must be 2 distinct strings for this model's head, got ['no']"],
+  ['too many classes', changed(['classes'], ['no', 'yes', 'maybe']), "classes must be 2 distinct strings for this model's head, got ['no', 'yes', 'maybe']"],
+  ['classes that are not strings', changed(['classes'], [0, 1]), 'classes[0] must be a string, got 0'],
+  ['classes that repeat', changed(['classes'], ['no', 'no']), "classes must be distinct, got ['no', 'no']"],
+  ['classes as one string', changed(['classes'], 'no,yes'), "classes must be 2 distinct strings for this model's head, got 'no,yes'"],
+  ['training that is not an object', changed(['training'], 5), 'training must be an object, got 5'],
+  ['training that is not JSON data (an object can hold a BigInt)', changed(['training'], { seed: 5n }), 'training must be JSON data (Do not know how to serialize a BigInt)'],
+];
+
+/** A linear regression file (version 2). */
+const LINEAR = {
+  format: 'steepest', version: 2, library: '0.1.0', model: 'LinearRegression',
+  shape: { inputs: 2, layers: [{ units: 1, activation: 'identity' }], head: 'mse' }, layers: [{ weights: [0.5, -2], bias: [0.25] }],
+};
+/** An MLP regression file with 2 outputs. */
+const MLP_MSE = {
+  format: 'steepest', version: 2, library: '0.1.0', model: 'MLP',
+  shape: { inputs: 1, layers: [{ units: 1, activation: 'relu' }, { units: 2, activation: 'identity' }], head: 'mse' },
+  layers: [{ weights: [1], bias: [0] }, { weights: [1, -1], bias: [0, 0] }],
+};
+const shapeText = (s: object) => JSON.stringify(s);
+
+/** [what, load, message]: files one loader rejects, and loader options. */
+const REJECTED: [string, (engine: TestEngine) => unknown, string][] = [
+  ['an MLP file into LinearRegression', (engine) => LinearRegression.fromJSON(V2, { engine }), 'the model file holds an MLP, not a LinearRegression; load it with MLP.fromJSON or loadModel'],
+  ['a LinearRegression file into an MLP', (engine) => MLP.fromJSON(LINEAR, { engine }), 'the model file holds a LinearRegression, not an MLP; load it with LinearRegression.fromJSON or loadModel'],
+  ['a version-1 LogisticRegression file into SoftmaxRegression', (engine) => SoftmaxRegression.fromJSON({ ...V1, model: 'LogisticRegression' }, { engine }), 'the model file holds a LogisticRegression, not a SoftmaxRegression; load it with LogisticRegression.fromJSON or loadModel'],
+  // The file names the class but its shape is another's: these build the model before comparing (see the memory check).
+  ...(['fromJSON', 'loadModel'] as const).flatMap((how): [string, (engine: TestEngine) => unknown, string][] => [
+    [`${how}: a LinearRegression file with a sigmoid head`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)(changed(['shape', 'head'], 'sigmoid', LINEAR), { engine }),
+      `the model file's shape ${shapeText({ ...LINEAR.shape, head: 'sigmoid' })} is not a LinearRegression's (${shapeText(LINEAR.shape)})`],
+    [`${how}: a LogisticRegression file with a tanh layer`, (engine) => (how === 'fromJSON' ? LogisticRegression.fromJSON : loadModel)({ ...changed(['shape', 'layers', 0, 'activation'], 'tanh', LINEAR), model: 'LogisticRegression', shape: { ...LINEAR.shape, layers: [{ units: 1, activation: 'tanh' }], head: 'sigmoid' } }, { engine }),
+      `the model file's shape ${shapeText({ inputs: 2, layers: [{ units: 1, activation: 'tanh' }], head: 'sigmoid' })} is not a LogisticRegression's (${shapeText({ inputs: 2, layers: [{ units: 1, activation: 'identity' }], head: 'sigmoid' })})`],
+    [`${how}: a SoftmaxRegression file with two layers`, (engine) => (how === 'fromJSON' ? SoftmaxRegression.fromJSON : loadModel)({ ...V2, model: 'SoftmaxRegression' }, { engine }),
+      'shape must be one dense layer of at least 2 units with a softmax head for a SoftmaxRegression'],
+    [`${how}: a SoftmaxRegression file with a relu layer`, (engine) => (how === 'fromJSON' ? SoftmaxRegression.fromJSON : loadModel)({
+      ...V2, model: 'SoftmaxRegression', shape: { inputs: 3, layers: [{ units: 2, activation: 'relu' }], head: 'softmax' }, layers: [V2.layers[1]],
+    }, { engine }), `the model file's shape ${shapeText({ inputs: 3, layers: [{ units: 2, activation: 'relu' }], head: 'softmax' })} is not a SoftmaxRegression's (${shapeText({ inputs: 3, layers: [{ units: 2, activation: 'identity' }], head: 'softmax' })})`],
+    [`${how}: an MLP file whose output layer has an activation`, (engine) => (how === 'fromJSON' ? MLP.fromJSON : loadModel)(changed(['shape', 'layers', 1, 'activation'], 'tanh'), { engine }),
+      "shape.layers must be hidden layers with sigmoid, tanh or relu, then an output layer with 'identity', for an MLP"],
+    [`${how}: an MLP file with an identity hidden layer`, (engine) => (how === 'fromJSON' ? MLP.fromJSON : loadModel)(changed(['shape', 'layers', 0, 'activation'], 'identity'), { engine }),
+      "shape.layers must be hidden layers with sigmoid, tanh or relu, then an output layer with 'identity', for an MLP"],
+    [`${how}: class names on an mse model`, (engine) => (how === 'fromJSON' ? MLP.fromJSON : loadModel)({ ...MLP_MSE, classes: ['a', 'b'] }, { engine }),
+      "classes must be absent for a model whose head is 'mse' (it predicts values, not classes), got ['a', 'b']"],
+    [`${how}: class names on a sigmoid head with 2 outputs`, (engine) => (how === 'fromJSON' ? MLP.fromJSON : loadModel)({ ...MLP_MSE, shape: { ...MLP_MSE.shape, head: 'sigmoid' }, classes: ['a', 'b'] }, { engine }),
+      "classes must be absent for a model whose head is 'sigmoid' with 2 outputs (it predicts 0 or 1 per output, not classes), got ['a', 'b']"],
+    [`${how}: a version-1 file of a model version 1 did not have`, (engine) => (how === 'fromJSON' ? SoftmaxRegression.fromJSON : loadModel)({ ...V1, model: 'SoftmaxRegression' }, { engine }),
+      "model must be LinearRegression or LogisticRegression in a version 1 file, got 'SoftmaxRegression'"],
+    [`${how}: a version-1 file with a version-2 field`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, library: '0.1.0' }, { engine }),
+      'the model file has an unknown field library (expected format, version, model, features, weights, bias)'],
+    [`${how}: a version-1 file with features 0`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, features: 0 }, { engine }), 'features must be a positive integer, got 0'],
+    [`${how}: a version-1 file with too few weights`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, weights: [1] }, { engine }),
+      'weights has 1 value but the shape needs 2 (one per feature)'],
+    [`${how}: a version-1 file with a NaN weight`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, weights: [1, NaN] }, { engine }), `weights[1] ${FLOAT32} NaN`],
+    [`${how}: a version-1 file without a bias`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, bias: undefined }, { engine }), `bias ${FLOAT32} undefined`],
+    [`${how}: a version-1 file with a bias beyond float32`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)(JSON.stringify({ ...V1, bias: 1e39 }), { engine }), `bias ${FLOAT32} 1e+39`],
+    [`${how}: an options typo`, (engine) => (how === 'fromJSON' ? MLP.fromJSON : loadModel)(V2, { engin: engine } as never), "unknown fromJSON option 'engin' (expected one of engine)"],
+    [`${how}: options that are not an object`, () => (how === 'fromJSON' ? MLP.fromJSON : loadModel)(V2, null as never), 'fromJSON options must be an options object, got null'],
+    [`${how}: an unknown engine`, () => (how === 'fromJSON' ? MLP.fromJSON : loadModel)(V2, { engine: 'gpu' } as never), "engine must be one of auto, wasm-simd, wasm-scalar, js, got 'gpu'"],
+  ]),
+];
+
+describe.each(ENGINES)('corrupt files (%s)', (engine) => {
+  it.each(CORRUPT)('%s', (_, file, message) => {
+    expectLoadError(() => loadModel(file, { engine }), message);
+    expectLoadError(() => MLP.fromJSON(file, { engine }), message);
+  });
+
+  it.each(REJECTED)('%s', (_, load, message) => {
+    expectLoadError(() => load(engine), message);
+  });
+
+  it('the files the corrupt ones were made from load (so each error above is the one change it names)', () => {
+    for (const file of [V2, LINEAR, MLP_MSE, V1, { ...V1, model: 'LogisticRegression' }]) loadModel(file, { engine }).dispose();
+  });
+});
