@@ -99,12 +99,20 @@ export function readModelJSON(json: unknown, expected: string | null): ReadJSON 
   if (fileLayers.length !== layout.layers.length) {
     throw new ValidationError(`layers has ${count(fileLayers.length, 'entry', 'entries')} but shape.layers has ${layout.layers.length}`);
   }
-  const params = new Float64Array(layout.count);
-  layout.layers.forEach((l, i) => {
+  // Every array checked against the shape before the parameter vector is allocated: a corrupt
+  // shape may claim more parameters than memory holds, while the file's arrays are what it holds.
+  const checked = layout.layers.map((l, i) => {
     const layer = object(`layers[${i}]`, fileLayers[i]);
     known(layer, ['weights', 'bias'], `layers[${i}].`);
-    values(`layers[${i}].weights`, layer.weights, l.units * l.inputs, params, l.weights, `${l.units} units x ${l.inputs} inputs`);
-    values(`layers[${i}].bias`, layer.bias, l.units, params, l.bias, 'one per unit');
+    return {
+      weights: values(`layers[${i}].weights`, layer.weights, l.units * l.inputs, `${l.units} units x ${l.inputs} inputs`),
+      bias: values(`layers[${i}].bias`, layer.bias, l.units, 'one per unit'),
+    };
+  });
+  const params = new Float64Array(layout.count);
+  layout.layers.forEach((l, i) => {
+    params.set(checked[i].weights, l.weights);
+    params.set(checked[i].bias, l.bias);
   });
   const classes = o.classes === undefined ? null : readClasses(o.classes, shape);
   if (o.training !== undefined && (o.training === null || typeof o.training !== 'object' || Array.isArray(o.training))) {
@@ -123,8 +131,9 @@ function readV1(o: Record<string, unknown>, expected: string | null): ReadJSON {
     throw new ValidationError(`model must be LinearRegression or LogisticRegression in a version 1 file, got ${show(o.model)}`);
   }
   const features = positive('features', o.features);
+  const weights = values('weights', o.weights, features, 'one per feature');
   const params = new Float64Array(features + 1);
-  values('weights', o.weights, features, params, 0, 'one per feature');
+  params.set(weights);
   params[features] = number('bias', o.bias);
   const head = model === 'LinearRegression' ? 'mse' : 'sigmoid';
   return { model, shape: { inputs: features, layers: [{ units: 1, activation: 'identity' }], head }, params, classes: null, training: null };
@@ -145,7 +154,8 @@ function readShape(v: unknown): NetworkShape {
   if (!Array.isArray(s.layers) || s.layers.length === 0) {
     throw new ValidationError(`shape.layers must be a non-empty array of { units, activation }, got ${show(s.layers)}`);
   }
-  const layers = s.layers.map((l: unknown, i: number) => {
+  // Array.from, not map: map skips the holes of a sparse array (an object, not JSON text, can hold one).
+  const layers = Array.from(s.layers as unknown[], (l, i) => {
     const layer = object(`shape.layers[${i}]`, l);
     known(layer, ['units', 'activation'], `shape.layers[${i}].`);
     const units = positive(`shape.layers[${i}].units`, layer.units);
@@ -174,9 +184,9 @@ function readClasses(v: unknown, shape: NetworkShape): string[] {
   }
   const n = shape.head === 'softmax' ? outputs : 2;
   if (!Array.isArray(v) || v.length !== n) throw new ValidationError(`classes must be ${n} distinct strings for this model's head, got ${show(v)}`);
-  v.forEach((c, i) => {
-    if (typeof c !== 'string') throw new ValidationError(`classes[${i}] must be a string, got ${show(c)}`);
-  });
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== 'string') throw new ValidationError(`classes[${i}] must be a string, got ${show(v[i])}`); // holes too
+  }
   if (new Set(v).size !== v.length) throw new ValidationError(`classes must be distinct, got ${show(v)}`);
   return [...v] as string[];
 }
@@ -204,10 +214,11 @@ function number(name: string, v: unknown): number {
   return v;
 }
 
-function values(name: string, v: unknown, n: number, out: Float64Array, at: number, what: string): void {
+/** The n numbers of v, checked (a hole in a sparse array is undefined, not skipped). */
+function values(name: string, v: unknown, n: number, what: string): number[] {
   if (!Array.isArray(v)) throw new ValidationError(`${name} must be an array of ${n} numbers, got ${show(v)}`);
   if (v.length !== n) throw new ValidationError(`${name} has ${count(v.length, 'value', 'values')} but the shape needs ${n} (${what})`);
-  for (let i = 0; i < n; i++) out[at + i] = number(`${name}[${i}]`, v[i]);
+  return Array.from({ length: n }, (_, i) => number(`${name}[${i}]`, v[i]));
 }
 
 function count(n: number, one: string, many: string): string {

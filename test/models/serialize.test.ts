@@ -374,11 +374,16 @@ const CORRUPT: [string, unknown, string][] = [
   ['inputs 0', changed(['shape', 'inputs'], 0), 'shape.inputs must be a positive integer, got 0'],
   ['inputs 2.5', changed(['shape', 'inputs'], 2.5), 'shape.inputs must be a positive integer, got 2.5'],
   ['no layers in the shape', changed(['shape', 'layers'], []), 'shape.layers must be a non-empty array of { units, activation }, got []'],
+  // eslint-disable-next-line no-sparse-arrays
+  ['a hole in shape.layers (an object can hold one)', changed(['shape', 'layers'], [, V2.shape.layers[1]]), 'shape.layers[0] must be an object, got undefined'],
   ['units 0', changed(['shape', 'layers', 0, 'units'], 0), 'shape.layers[0].units must be a positive integer, got 0'],
+  ['a shape of 2^40 inputs (more parameters than memory holds)', changed(['shape', 'inputs'], 2 ** 40),
+    'layers[0].weights has 6 values but the shape needs 3298534883328 (3 units x 1099511627776 inputs)'],
   ['an unknown activation', changed(['shape', 'layers', 0, 'activation'], 'swish'), "shape.layers[0].activation must be one of identity, sigmoid, tanh, relu, got 'swish'"],
   ['an unknown layer field', changed(['shape', 'layers', 1, 'dropout'], 0), 'the model file has an unknown field shape.layers[1].dropout (expected shape.layers[1].units, shape.layers[1].activation)'],
   ['an unknown head', changed(['shape', 'head'], 'hinge'), "shape.head must be one of mse, sigmoid, softmax, got 'hinge'"],
-  ['a softmax head on one output', changed(['shape', 'layers', 1, 'units'], 1), "shape.layers[1].units must be at least 2 for the softmax head (one per class), got 1"],
+  ['a softmax head on one output', { ...changed(['shape', 'layers', 1, 'units'], 1), layers: [V2.layers[0], { weights: [1, -1, 0.5], bias: [0] }], classes: undefined },
+    'shape.layers[1].units must be at least 2 for the softmax head (one per class), got 1'],
   ['no layers', changed(['layers'], undefined), 'layers must be an array of 2 layers, got undefined'],
   ['fewer layers than the shape', changed(['layers'], [V2.layers[0]]), 'layers has 1 entry but shape.layers has 2'],
   ['a layer that is not an object', changed(['layers', 1], null), 'layers[1] must be an object, got null'],
@@ -398,6 +403,8 @@ const CORRUPT: [string, unknown, string][] = [
   ['too few classes', changed(['classes'], ['no']), "classes must be 2 distinct strings for this model's head, got ['no']"],
   ['too many classes', changed(['classes'], ['no', 'yes', 'maybe']), "classes must be 2 distinct strings for this model's head, got ['no', 'yes', 'maybe']"],
   ['classes that are not strings', changed(['classes'], [0, 1]), 'classes[0] must be a string, got 0'],
+  // eslint-disable-next-line no-sparse-arrays
+  ['classes with a hole (an object can hold one)', changed(['classes'], [, 'yes']), 'classes[0] must be a string, got undefined'],
   ['classes that repeat', changed(['classes'], ['no', 'no']), "classes must be distinct, got ['no', 'no']"],
   ['classes as one string', changed(['classes'], 'no,yes'), "classes must be 2 distinct strings for this model's head, got 'no,yes'"],
   ['training that is not an object', changed(['training'], 5), 'training must be an object, got 5'],
@@ -448,6 +455,8 @@ const REJECTED: [string, (engine: TestEngine) => unknown, string][] = [
     [`${how}: a version-1 file with features 0`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, features: 0 }, { engine }), 'features must be a positive integer, got 0'],
     [`${how}: a version-1 file with too few weights`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, weights: [1] }, { engine }),
       'weights has 1 value but the shape needs 2 (one per feature)'],
+    [`${how}: a version-1 file of 2^53 features (more than memory holds)`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, features: 2 ** 53 }, { engine }),
+      'weights has 2 values but the shape needs 9007199254740992 (one per feature)'],
     [`${how}: a version-1 file with a NaN weight`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, weights: [1, NaN] }, { engine }), `weights[1] ${FLOAT32} NaN`],
     [`${how}: a version-1 file without a bias`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, bias: undefined }, { engine }), `bias ${FLOAT32} undefined`],
     [`${how}: a version-1 file with a bias beyond float32`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)(JSON.stringify({ ...V1, bias: 1e39 }), { engine }), `bias ${FLOAT32} 1e+39`],
@@ -469,5 +478,150 @@ describe.each(ENGINES)('corrupt files (%s)', (engine) => {
 
   it('the files the corrupt ones were made from load (so each error above is the one change it names)', () => {
     for (const file of [V2, LINEAR, MLP_MSE, V1, { ...V1, model: 'LogisticRegression' }]) loadModel(file, { engine }).dispose();
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Fuzz: files mutated at random (a value replaced by junk, a field deleted or added, the text
+// truncated or a character changed) load or fail with a ValidationError, never another error;
+// a file that loads predicts finite values (or names an output beyond float32 as a
+// ValidationError) on every engine; no load leaves WASM memory behind.
+
+const FUZZ_SEED = Number(process.env.FC_SEED ?? 20261207);
+
+/** Valid files of every model type: trained models' files (written by the js engine), the hand-written ones and version 1. */
+function validFiles(): object[] {
+  const files: object[] = [V2, LINEAR, MLP_MSE, V1, { ...V1, model: 'LogisticRegression' }];
+  for (const c of CASES) {
+    const m = c.make('js');
+    m.fit(X, c.y as Float32Array, { epochs: 1, seed: 1 });
+    files.push(m.toJSON());
+    m.dispose();
+  }
+  return files;
+}
+
+/** Every path in a JSON value: the root's fields, array elements, nested fields. */
+function paths(v: unknown, at: (string | number)[] = []): (string | number)[][] {
+  if (v === null || typeof v !== 'object') return [];
+  const keys: (string | number)[] = Array.isArray(v) ? v.map((_, i) => i) : Object.keys(v);
+  return keys.flatMap((k) => [[...at, k], ...paths((v as Record<string | number, unknown>)[k], [...at, k])]);
+}
+
+const junk = fc.oneof(
+  fc.constantFrom<unknown>(
+    NaN, Infinity, -Infinity, 1e39, -1e39, 3.4e38, -3.4e38, -0, 0, 1, 2, 3, -1, 0.5, 1e-45, 2 ** 31, 2 ** 53, null, true, false,
+    undefined, '', '2', 'MLP', 'LinearRegression', 'LogisticRegression', 'SoftmaxRegression', 'softmax', 'sigmoid', 'mse', 'relu',
+    'tanh', 'identity', 'steepest', [], {}, [1], ['a', 'b'], ['a', 'b', 'c'], 5n,
+  ),
+  fc.double(),
+  fc.integer({ min: -3, max: 12 }),
+  fc.string({ maxLength: 4 }),
+  fc.array(fc.double({ min: -4, max: 4, noNaN: true }), { maxLength: 12 }),
+);
+
+type Mutation =
+  | { kind: 'set'; path: number; value: unknown }
+  | { kind: 'delete'; path: number }
+  | { kind: 'add'; path: number; key: string; value: unknown }
+  | { kind: 'truncate'; at: number }
+  | { kind: 'char'; at: number; char: string };
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  { arbitrary: fc.record({ kind: fc.constant('set' as const), path: fc.nat(), value: junk }), weight: 4 },
+  fc.record({ kind: fc.constant('delete' as const), path: fc.nat() }),
+  fc.record({ kind: fc.constant('add' as const), path: fc.nat(), key: fc.constantFrom('x', 'units', 'weights', 'bias', 'classes', 'training', 'library'), value: junk }),
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
+  fc.record({ kind: fc.constant('char' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), char: fc.constantFrom('"', ',', '}', ']', '[', '0', '-', 'e', ' ', 'x') }),
+);
+
+/** Applies mutations to a copy of file: object mutations first, then (if any) text ones, which make it text. */
+function mutate(file: object, ms: Mutation[], asText: boolean): unknown {
+  const o = structuredClone(file) as Record<string | number, unknown>;
+  for (const m of ms) {
+    if (m.kind === 'truncate' || m.kind === 'char') continue;
+    const all = m.kind === 'add' ? [[], ...paths(o)].filter((p) => { const v = p.reduce<unknown>((a, k) => (a as Record<string | number, unknown>)[k], o); return v !== null && typeof v === 'object' && !Array.isArray(v); }) : paths(o);
+    if (all.length === 0) continue;
+    const path = all[m.path % all.length];
+    const parent = path.slice(0, -1).reduce<unknown>((a, k) => (a as Record<string | number, unknown>)[k], o) as Record<string | number, unknown>;
+    if (m.kind === 'add') (path.reduce<unknown>((a, k) => (a as Record<string | number, unknown>)[k], o) as Record<string, unknown>)[m.key] = m.value;
+    else if (m.kind === 'delete') delete parent[path[path.length - 1]];
+    else parent[path[path.length - 1]] = m.value;
+  }
+  const textual = ms.filter((m) => m.kind === 'truncate' || m.kind === 'char');
+  if (!asText && textual.length === 0) return o;
+  let text: string;
+  try {
+    text = JSON.stringify(o);
+  } catch {
+    return o; // a BigInt: objects only
+  }
+  for (const m of textual) {
+    const at = Math.floor(m.at * text.length);
+    text = m.kind === 'truncate' ? text.slice(0, at) : text.slice(0, at) + m.char + text.slice(at + 1);
+  }
+  return text;
+}
+
+/** Checks every prediction the loaded model offers is finite, or a ValidationError about an output beyond float32. */
+function expectFinitePredictions(m: Loaded): void {
+  const Xr = uniformF32(4 * m.features, 99);
+  const outputs = m.shape.layers[m.shape.layers.length - 1].units;
+  const head = m.shape.head;
+  const calls: (() => ArrayLike<number> | (string | number)[])[] = [() => m.predict(Xr)];
+  if (head !== 'mse') calls.push(() => (m as MLP).predictProba(Xr));
+  if (head === 'softmax' || (head === 'sigmoid' && outputs === 1)) calls.push(() => (m as MLP).predictLabels(Xr));
+  for (const call of calls) {
+    let out: ArrayLike<number> | (string | number)[];
+    try {
+      out = call();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as Error).message).toMatch(/^the model's output for row \d+ is .+, outside the float32 range/);
+      continue;
+    }
+    for (let i = 0; i < out.length; i++) {
+      const v = out[i];
+      if (typeof v === 'number') expect(Number.isFinite(v), `prediction ${i} is ${v}`).toBe(true);
+      else expect(m.classes).toContain(v);
+    }
+  }
+}
+
+describe('fuzz: mutated and truncated files', () => {
+  it('give a loaded model with finite predictions or a ValidationError, never another error, and leave no WASM memory', () => {
+    const files = validFiles();
+    let loads = 0;
+    fc.assert(
+      fc.property(
+        fc.nat(files.length - 1), fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), fc.constantFrom(...ENGINES),
+        fc.constantFrom('loadModel', 'own class', 'LinearRegression', 'MLP'),
+        (f, ms, asText, engine, loader) => {
+          const file = mutate(files[f], ms, asText);
+          const own = (files[f] as { model: string }).model;
+          const load = () => (loader === 'loadModel' ? loadModel(file, { engine }) : CLASSES[loader === 'own class' ? own : loader].fromJSON(file, { engine }));
+          const before = allocated();
+          let m: Loaded;
+          try {
+            m = load();
+          } catch (err) {
+            if (!(err instanceof ValidationError)) throw err;
+            expect(allocated()).toEqual(before);
+            return;
+          }
+          loads++;
+          try {
+            expectFinitePredictions(m);
+          } finally {
+            m.dispose();
+          }
+          expect(allocated()).toEqual(before);
+        },
+      ),
+      { seed: FUZZ_SEED, numRuns: 400 },
+    );
+    // Some mutations keep a file loadable (a weight changed to another float32 number, a training field added...):
+    // without them the predictions above would never be checked.
+    expect(loads).toBeGreaterThan(20);
   });
 });
