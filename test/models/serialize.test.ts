@@ -595,7 +595,7 @@ describe('fuzz: mutated and truncated files', () => {
     fc.assert(
       fc.property(
         fc.nat(files.length - 1), fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), fc.constantFrom(...ENGINES),
-        fc.constantFrom('loadModel', 'own class', 'LinearRegression', 'MLP'),
+        fc.constantFrom('loadModel', 'own class', 'LinearRegression', 'LogisticRegression', 'SoftmaxRegression', 'MLP'),
         (f, ms, asText, engine, loader) => {
           const file = mutate(files[f], ms, asText);
           const own = (files[f] as { model: string }).model;
