@@ -135,3 +135,213 @@ describe.each(ENGINES)('gradientCheck(model, X, y) passes at its default toleran
     m.dispose();
   });
 });
+
+// ---------------------------------------------------------------------------
+// Closed forms: the mean-loss gradients of the one-layer models, computed here from their formulas.
+
+describe.each(ENGINES)('the engine gradient equals the closed form (%s)', (engine) => {
+  const rows = 12;
+  const features = 4;
+  const X = uniformF32(rows * features, 51);
+  // js: the same float64 arithmetic in another order, so 1e-12 of the largest term's size.
+  // WASM: about 20 float32 roundings (2^-24 each) per component: 1e-5 of the largest term's size.
+  const rel = engine === 'js' ? 1e-12 : 1e-5;
+
+  /** [w..., b] gradient of (1/n) sum_i loss(z_i), given dloss/dz per row, and the size of its largest term. */
+  function closedForm(dz: (z: number, i: number) => number, w: Float64Array, b: number): { grad: Float64Array; scale: number } {
+    const grad = new Float64Array(features + 1);
+    let scale = 0;
+    for (let i = 0; i < rows; i++) {
+      let z = b;
+      for (let j = 0; j < features; j++) z += w[j] * X[i * features + j];
+      const r = dz(z, i);
+      for (let j = 0; j < features; j++) {
+        grad[j] += (r * X[i * features + j]) / rows;
+        scale = Math.max(scale, Math.abs(r * X[i * features + j]));
+      }
+      grad[features] += r / rows;
+      scale = Math.max(scale, Math.abs(r));
+    }
+    return { grad, scale };
+  }
+
+  it('LinearRegression: 2/n X^T (Xw + b - y), and 2/n sum of the residuals for b', () => {
+    const y = uniformF32(rows, 52);
+    const m = new LinearRegression({ features, engine, init: 'random', seed: 5 });
+    const { grad, scale } = closedForm((z, i) => 2 * (z - y[i]), m.weights, m.bias);
+    expect(maxAbs(grad)).toBeGreaterThan(0.1); // a real gradient, not one near 0
+    const c = gradientCheck(m, X, y);
+    expectClose(c.analytic, grad, { abs: rel * scale }, 'engine gradient');
+    // The differences of the reference loss agree too, to their own error (~1e-10 at h = 1e-5).
+    expectClose(c.numeric, grad, { abs: 1e-8 }, 'central differences');
+    m.dispose();
+  });
+
+  it('LogisticRegression: 1/n X^T (sigmoid(Xw + b) - y), and 1/n sum of the differences for b', () => {
+    const y = Array.from(uniformF32(rows, 53), (v) => (v > 0 ? 1 : 0));
+    const m = new LogisticRegression({ features, engine, init: { type: 'uniform', low: -2, high: 2 }, seed: 6 });
+    const { grad, scale } = closedForm((z, i) => 1 / (1 + Math.exp(-z)) - y[i], m.weights, m.bias);
+    expect(maxAbs(grad)).toBeGreaterThan(0.05);
+    const c = gradientCheck(m, X, y);
+    expectClose(c.analytic, grad, { abs: rel * scale }, 'engine gradient');
+    expectClose(c.numeric, grad, { abs: 1e-8 }, 'central differences');
+    m.dispose();
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Negative controls: a model whose backward pass is wrong (its gradientProbe replaced) must fail,
+// and layers must point at the wrong layer. The wrong gradient is the engine's own plus the
+// difference between a tampered and the true float64 backward pass, so every layer the tampering
+// does not reach keeps exactly the engine's gradient.
+
+describe.each(ENGINES)('negative controls (%s)', (engine) => {
+  // tanh then sigmoid hidden layers of 4 (so the middle W is square), 2 sigmoid outputs.
+  const shape: NetworkShape = {
+    inputs: 3, layers: [{ units: 4, activation: 'tanh' }, { units: 4, activation: 'sigmoid' }, { units: 2, activation: 'identity' }], head: 'sigmoid',
+  };
+  const data = makeData(shape, 10, 61);
+  const tolerance = GRADIENT_TOLERANCE[engine];
+
+  /** The model, wrapped so that its backward pass is the true one changed by tamper (null: unchanged). */
+  function wrapped(tamper: ((params: Float64Array, grad: Float64Array) => void) | null): { fake: Model; m: MLP } {
+    const m = mlpOf(shape, engine, initParams(shape, 62));
+    const fake = Object.create(m) as MLP;
+    fake.gradientProbe = (X, y) => {
+      const probe = m.gradientProbe(X, y);
+      if (tamper) tamper(probe.params, probe.grad);
+      return probe;
+    };
+    return { fake, m };
+  }
+
+  /** The float64 backward pass at params, told the shape backShape and the weights backParams; mean over rows. */
+  function reference(params: Float64Array, backShape: NetworkShape, backParams: Float64Array): Float64Array {
+    const acts = forwardNetwork(shape, params, data.X, data.rows);
+    const out = acts[acts.length - 1];
+    const delta = new Float64Array(out.length);
+    headLoss(shape, out, data.y, null, data.rows, delta);
+    const grad = new Float64Array(params.length);
+    backwardNetwork(backShape, backParams, data.X, acts, delta, data.rows, grad);
+    return grad.map((g) => g / data.rows);
+  }
+
+  /** Adds (wrong - right) to the engine's gradient. */
+  const shifted = (wrong: (params: Float64Array) => Float64Array) => (params: Float64Array, grad: Float64Array) => {
+    const right = reference(params, shape, params);
+    const bad = wrong(params);
+    for (let i = 0; i < grad.length; i++) grad[i] += bad[i] - right[i];
+  };
+
+  /** The index of the last (closest to the output) layer whose error is above the tolerance. */
+  const lastFailing = (layers: { weights: number; bias: number }[]) => {
+    let last = -1;
+    layers.forEach((l, i) => {
+      if (Math.max(l.weights, l.bias) > tolerance) last = i;
+    });
+    return last;
+  };
+
+  it('the wrapper itself changes nothing: the true backward pass passes', () => {
+    const { fake, m } = wrapped(null);
+    const c = gradientCheck(fake, data.X, data.y);
+    expect(c.ok).toBe(true);
+    expect(lastFailing(c.layers)).toBe(-1);
+    m.dispose();
+  });
+
+  it("the wrong activation derivative (tanh's for the sigmoid layer) fails, and layers point at layer 1", () => {
+    const told = { ...shape, layers: [shape.layers[0], { units: 4, activation: 'tanh' as const }, shape.layers[2]] };
+    const { fake, m } = wrapped(shifted((params) => reference(params, told, params)));
+    const c = gradientCheck(fake, data.X, data.y);
+    expect(c.ok).toBe(false);
+    expect(lastFailing(c.layers)).toBe(1); // the output layer's gradient is untouched
+    // sigmoid' = a (1 - a) against tanh's 1 - a^2 for a in (0, 1): off by far more than any tolerance.
+    expect(c.layers[1].weights).toBeGreaterThan(0.1);
+    expect(c.layers[0].weights).toBeGreaterThan(0.1); // the wrong delta flows on to the first layer
+    m.dispose();
+  });
+
+  it('backpropagating through W instead of W^T (the square middle layer) fails, and layers point at layer 0', () => {
+    const w = networkLayout(shape).layers[1].weights;
+    const { fake, m } = wrapped(shifted((params) => {
+      const transposed = Float64Array.from(params);
+      for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) transposed[w + r * 4 + c] = params[w + c * 4 + r];
+      return reference(params, shape, transposed);
+    }));
+    const c = gradientCheck(fake, data.X, data.y);
+    expect(c.ok).toBe(false);
+    // Layer 1's own gradient uses its input and delta, not its W: only the delta sent to layer 0 is wrong.
+    expect(lastFailing(c.layers)).toBe(0);
+    expect(c.layers[0].weights).toBeGreaterThan(0.1);
+    m.dispose();
+  });
+
+  it("the last layer's weight gradient scaled by 1.5 fails with relative error 1/3 there, and only there", () => {
+    const last = networkLayout(shape).layers[2];
+    const { fake, m } = wrapped((_, grad) => {
+      for (let i = last.weights; i < last.weights + last.units * last.inputs; i++) grad[i] *= 1.5;
+    });
+    const c = gradientCheck(fake, data.X, data.y);
+    expect(c.ok).toBe(false);
+    expect(lastFailing(c.layers)).toBe(2);
+    // |1.5 g - g| / (1.5 |g|) = 1/3 on every component well above the 1e-6 floor, to the engine's error.
+    expectClose(c.layers[2].weights, 1 / 3, { abs: 3 * tolerance }, 'layers[2].weights');
+    expect(c.layers[2].bias).toBeLessThanOrEqual(tolerance);
+    for (const l of c.layers.slice(0, 2)) expect(Math.max(l.weights, l.bias)).toBeLessThanOrEqual(tolerance);
+    m.dispose();
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Softmax at extreme logits, through the model classes: log-sum-exp keeps loss and gradient finite.
+
+describe.each(ENGINES)('softmax at logits of +-100 and +-1e4 (%s)', (engine) => {
+  // Two rows whose logits are [s, -s, 0] and [0, s, -s] (SoftmaxRegression) or [s, -s, 0] and
+  // [-s, s, 0] (MLP), each labelled with a class of logit -s: every row's loss is 2s (up to e^-s
+  // terms), and the gradient is exact arithmetic on softmax = one-hot of the largest logit.
+  it.each([100, 1e4])('SoftmaxRegression, s = %s', (s) => {
+    const m = new SoftmaxRegression({ features: 2, classes: 3, engine, init: { layers: [{ weights: [s, 0, -s, s, 0, -s], bias: [0, 0, 0] }] } });
+    const X = [[1, 0], [0, 1]];
+    const y = [1, 2];
+    // Logits are exact in float32 and the loss is computed in float64 from them: 2s to rounding.
+    expectClose(m.evaluate(X, y).loss, 2 * s, { rel: 1e-12 }, 'loss');
+    const c = gradientCheck(m, X, y);
+    // delta = softmax - onehot: row 0 [1, -1, 0], row 1 [0, 1, -1]; dW = mean of delta x^T, db = mean delta.
+    const want = [0.5, 0, -0.5, 0.5, 0, -0.5, 0.5, 0, -0.5];
+    expectClose(c.analytic, want, { abs: 1e-6 }, 'gradient'); // exact but for e^-s terms and float32 rounding
+    expect(c.numeric.every(Number.isFinite)).toBe(true);
+    expect(c.ok).toBe(true);
+    m.dispose();
+  });
+
+  it.each([100, 1e4])('MLP with a relu layer and a softmax head, s = %s', (s) => {
+    // Hidden: relu(x + 1) = x + 1 (pre-activations 1 and 2, far from the kink); output W2 h with
+    // W2 = [[s, -s], [-s, s], [0, 0]]: logits [s, -s, 0] and [-s, s, 0] for h = [2, 1] and [1, 2].
+    const m = new MLP({
+      inputs: 2, hidden: [2], outputs: 3, activation: 'relu', head: 'softmax', engine,
+      init: { layers: [{ weights: [1, 0, 0, 1], bias: [1, 1] }, { weights: [s, -s, -s, s, 0, 0], bias: [0, 0, 0] }] },
+    });
+    const X = [[1, 0], [0, 1]];
+    const y = [1, 0];
+    expectClose(m.evaluate(X, y).loss, 2 * s, { rel: 1e-12 }, 'loss');
+    const c = gradientCheck(m, X, y);
+    // Output deltas [1, -1, 0] and [-1, 1, 0]; dW2 = mean delta h^T, db2 = 0; hidden deltas W2^T delta =
+    // [2s, -2s] and [-2s, 2s] (relu' = 1); dW1 = mean of those times x^T, db1 = 0.
+    const want = [s, -s, -s, s, 0, 0, 0.5, -0.5, -0.5, 0.5, 0, 0, 0, 0, 0];
+    expectClose(c.analytic, want, { abs: 1e-6 * s }, 'gradient'); // float32 rounding of values up to 2s
+    expect(c.numeric.every(Number.isFinite)).toBe(true);
+    expect(c.ok).toBe(true);
+    m.dispose();
+  });
+});
+
+// ---------------------------------------------------------------------------
+
+describe('the function form', () => {
+  it('gradientCheck(f, grad, x) still compares any function with its gradient (test/minimize.test.ts has the rest)', () => {
+    const f = (x: Float64Array) => x[0] ** 2 + 3 * x[1];
+    expect(gradientCheck(f, (x) => [2 * x[0], 3], [1.5, -2]).ok).toBe(true);
+    expect(gradientCheck(f, (x) => [x[0], 3], [1.5, -2]).ok).toBe(false);
+  });
+});
