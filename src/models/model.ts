@@ -73,6 +73,8 @@ interface Prepared {
   rng: RngState;
   /** Class names the call's string labels defined (kept only if the call succeeds). */
   classes: string[] | null;
+  /** The call's settings as the model file records them (kept only if the call succeeds). */
+  training: Record<string, unknown>;
 }
 
 export abstract class Model {
@@ -324,7 +326,9 @@ export abstract class Model {
         throw new ValidationError(`${left} all have weight 0; at least one needs a weight > 0 (use a smaller validationFraction or other weights)`);
       }
     }
-    return { opts, X: Xt, y: yt, sw, rows, batchSize: batchRows(opts.batchSize, rows), val, rng, classes: encoded.classes };
+    return {
+      opts, X: Xt, y: yt, sw, rows, batchSize: batchRows(opts.batchSize, rows), val, rng, classes: encoded.classes, training: trainingRecord(opts),
+    };
   }
 
   // One run of epochs on prepared data. The caller decides what a failure leaves behind (see settle).
@@ -392,7 +396,7 @@ export abstract class Model {
     this.rng = p.rng;
     this.trained = true;
     if (p.classes) this.classNames = p.classes;
-    this.training = trainingRecord(p.opts);
+    this.training = p.training;
   }
 
   /** After every training call: what the model holds now is what an engine rebuild restores; a dispose() asked for during the call happens now. */
@@ -529,7 +533,7 @@ function freezeShape(shape: NetworkShape): NetworkShape {
  */
 function trainingRecord(o: ResolvedFitOptions): Record<string, unknown> {
   const { name, ...settings } = o.optimizer;
-  // A copy as the file holds it: the caller's schedule, warmup and classWeight objects may change later.
+  // A copy as the file holds it, taken before training: the caller's schedule, warmup and classWeight objects may change later.
   return jsonCopy('training', {
     epochs: o.epochs, batchSize: o.batchSize ?? null, learningRate: o.learningRate, optimizer: { name, ...settings },
     schedule: typeof o.schedule === 'function' ? 'function' : (o.schedule ?? 'constant'), warmup: o.warmup ?? null,

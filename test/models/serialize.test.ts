@@ -180,7 +180,9 @@ describe.each(ENGINES)('round trips (%s)', (engine) => {
     const schedule = { type: 'step' as const, stepSize: 2, gamma: 0.5 };
     const classWeight = { 0: 1, 1: 2 };
     const m = new LogisticRegression({ features: F, engine });
-    m.fit(X, BITS, { epochs: 2, schedule, classWeight });
+    // A callback that changes the options during the call: the file records them as the call began.
+    m.fit(X, BITS, { epochs: 2, schedule, classWeight, onEpochEnd: () => void (schedule.stepSize = 7) });
+    expect((m.toJSON().training!.schedule as { stepSize: number }).stepSize).toBe(2);
     const saved = JSON.stringify(m.toJSON());
     schedule.gamma = 9;
     classWeight[1] = 9;
