@@ -348,6 +348,16 @@ function parseMessage(text: string): string {
   throw new Error(`${text} parsed`);
 }
 
+/** The platform's own message for a value JSON.stringify refuses. */
+function stringifyMessage(v: unknown): string {
+  try {
+    JSON.stringify(v);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('stringified');
+}
+
 const V2_TEXT = JSON.stringify(V2);
 const NOT_JSON = (text: string) => `the model file is not valid JSON (${parseMessage(text)}); it may be truncated`;
 const FLOAT32 = 'must be a finite number within float32 range, got';
@@ -357,7 +367,7 @@ const CORRUPT: [string, unknown, string][] = [
   ['truncated text', V2_TEXT.slice(0, 60), NOT_JSON(V2_TEXT.slice(0, 60))],
   ['truncated text, cut inside a number', V2_TEXT.slice(0, V2_TEXT.indexOf('0.125') + 3), NOT_JSON(V2_TEXT.slice(0, V2_TEXT.indexOf('0.125') + 3))],
   ['empty text', '', NOT_JSON('')],
-  ['text with a trailing comma', V2_TEXT.replace('"training"', '"training":1,"x"').replace(/}$/, ',}'), NOT_JSON(V2_TEXT.replace('"training"', '"training":1,"x"').replace(/}$/, ',}'))],
+  ['text with a trailing comma', V2_TEXT.replace(/}$/, ',}'), NOT_JSON(V2_TEXT.replace(/}$/, ',}'))],
   ['null', null, 'the model file must be an object, got null'],
   ["the text 'null'", 'null', 'the model file must be an object, got null'],
   ['an array', [V2], 'the model file must be an object, got [an object]'],
@@ -410,7 +420,7 @@ const CORRUPT: [string, unknown, string][] = [
   ['classes that repeat', changed(['classes'], ['no', 'no']), "classes must be distinct, got ['no', 'no']"],
   ['classes as one string', changed(['classes'], 'no,yes'), "classes must be 2 distinct strings for this model's head, got 'no,yes'"],
   ['training that is not an object', changed(['training'], 5), 'training must be an object, got 5'],
-  ['training that is not JSON data (an object can hold a BigInt)', changed(['training'], { seed: 5n }), 'training must be JSON data (Do not know how to serialize a BigInt)'],
+  ['training that is not JSON data (an object can hold a BigInt)', changed(['training'], { seed: 5n }), `training must be JSON data (${stringifyMessage(5n)})`],
 ];
 
 /** A linear regression file (version 2). */
@@ -426,6 +436,10 @@ const MLP_MSE = {
 };
 const shapeText = (s: object) => JSON.stringify(s);
 
+/** Cls.fromJSON, or loadModel. */
+const by = (how: 'fromJSON' | 'loadModel', Cls: ModelClass) => (file: unknown, options?: unknown) =>
+  how === 'fromJSON' ? Cls.fromJSON(file, options) : loadModel(file, options as never);
+
 /** [what, load, message]: files one loader rejects, and loader options. */
 const REJECTED: [string, (engine: TestEngine) => unknown, string][] = [
   ['an MLP file into LinearRegression', (engine) => LinearRegression.fromJSON(V2, { engine }), 'the model file holds an MLP, not a LinearRegression; load it with MLP.fromJSON or loadModel'],
@@ -433,38 +447,38 @@ const REJECTED: [string, (engine: TestEngine) => unknown, string][] = [
   ['a version-1 LogisticRegression file into SoftmaxRegression', (engine) => SoftmaxRegression.fromJSON({ ...V1, model: 'LogisticRegression' }, { engine }), 'the model file holds a LogisticRegression, not a SoftmaxRegression; load it with LogisticRegression.fromJSON or loadModel'],
   // The file names the class but its shape is another's: these build the model before comparing (see the memory check).
   ...(['fromJSON', 'loadModel'] as const).flatMap((how): [string, (engine: TestEngine) => unknown, string][] => [
-    [`${how}: a LinearRegression file with a sigmoid head`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)(changed(['shape', 'head'], 'sigmoid', LINEAR), { engine }),
+    [`${how}: a LinearRegression file with a sigmoid head`, (engine) => by(how, LinearRegression)(changed(['shape', 'head'], 'sigmoid', LINEAR), { engine }),
       `the model file's shape ${shapeText({ ...LINEAR.shape, head: 'sigmoid' })} is not a LinearRegression's (${shapeText(LINEAR.shape)})`],
-    [`${how}: a LogisticRegression file with a tanh layer`, (engine) => (how === 'fromJSON' ? LogisticRegression.fromJSON : loadModel)({ ...changed(['shape', 'layers', 0, 'activation'], 'tanh', LINEAR), model: 'LogisticRegression', shape: { ...LINEAR.shape, layers: [{ units: 1, activation: 'tanh' }], head: 'sigmoid' } }, { engine }),
+    [`${how}: a LogisticRegression file with a tanh layer`, (engine) => by(how, LogisticRegression)({ ...LINEAR, model: 'LogisticRegression', shape: { inputs: 2, layers: [{ units: 1, activation: 'tanh' }], head: 'sigmoid' } }, { engine }),
       `the model file's shape ${shapeText({ inputs: 2, layers: [{ units: 1, activation: 'tanh' }], head: 'sigmoid' })} is not a LogisticRegression's (${shapeText({ inputs: 2, layers: [{ units: 1, activation: 'identity' }], head: 'sigmoid' })})`],
-    [`${how}: a SoftmaxRegression file with two layers`, (engine) => (how === 'fromJSON' ? SoftmaxRegression.fromJSON : loadModel)({ ...V2, model: 'SoftmaxRegression' }, { engine }),
+    [`${how}: a SoftmaxRegression file with two layers`, (engine) => by(how, SoftmaxRegression)({ ...V2, model: 'SoftmaxRegression' }, { engine }),
       'shape must be one dense layer of at least 2 units with a softmax head for a SoftmaxRegression'],
-    [`${how}: a SoftmaxRegression file with a relu layer`, (engine) => (how === 'fromJSON' ? SoftmaxRegression.fromJSON : loadModel)({
+    [`${how}: a SoftmaxRegression file with a relu layer`, (engine) => by(how, SoftmaxRegression)({
       ...V2, model: 'SoftmaxRegression', shape: { inputs: 3, layers: [{ units: 2, activation: 'relu' }], head: 'softmax' }, layers: [V2.layers[1]],
     }, { engine }), `the model file's shape ${shapeText({ inputs: 3, layers: [{ units: 2, activation: 'relu' }], head: 'softmax' })} is not a SoftmaxRegression's (${shapeText({ inputs: 3, layers: [{ units: 2, activation: 'identity' }], head: 'softmax' })})`],
-    [`${how}: an MLP file whose output layer has an activation`, (engine) => (how === 'fromJSON' ? MLP.fromJSON : loadModel)(changed(['shape', 'layers', 1, 'activation'], 'tanh'), { engine }),
+    [`${how}: an MLP file whose output layer has an activation`, (engine) => by(how, MLP)(changed(['shape', 'layers', 1, 'activation'], 'tanh'), { engine }),
       "shape.layers must be hidden layers with sigmoid, tanh or relu, then an output layer with 'identity', for an MLP"],
-    [`${how}: an MLP file with an identity hidden layer`, (engine) => (how === 'fromJSON' ? MLP.fromJSON : loadModel)(changed(['shape', 'layers', 0, 'activation'], 'identity'), { engine }),
+    [`${how}: an MLP file with an identity hidden layer`, (engine) => by(how, MLP)(changed(['shape', 'layers', 0, 'activation'], 'identity'), { engine }),
       "shape.layers must be hidden layers with sigmoid, tanh or relu, then an output layer with 'identity', for an MLP"],
-    [`${how}: class names on an mse model`, (engine) => (how === 'fromJSON' ? MLP.fromJSON : loadModel)({ ...MLP_MSE, classes: ['a', 'b'] }, { engine }),
+    [`${how}: class names on an mse model`, (engine) => by(how, MLP)({ ...MLP_MSE, classes: ['a', 'b'] }, { engine }),
       "classes must be absent for a model whose head is 'mse' (it predicts values, not classes), got ['a', 'b']"],
-    [`${how}: class names on a sigmoid head with 2 outputs`, (engine) => (how === 'fromJSON' ? MLP.fromJSON : loadModel)({ ...MLP_MSE, shape: { ...MLP_MSE.shape, head: 'sigmoid' }, classes: ['a', 'b'] }, { engine }),
+    [`${how}: class names on a sigmoid head with 2 outputs`, (engine) => by(how, MLP)({ ...MLP_MSE, shape: { ...MLP_MSE.shape, head: 'sigmoid' }, classes: ['a', 'b'] }, { engine }),
       "classes must be absent for a model whose head is 'sigmoid' with 2 outputs (it predicts 0 or 1 per output, not classes), got ['a', 'b']"],
-    [`${how}: a version-1 file of a model version 1 did not have`, (engine) => (how === 'fromJSON' ? SoftmaxRegression.fromJSON : loadModel)({ ...V1, model: 'SoftmaxRegression' }, { engine }),
+    [`${how}: a version-1 file of a model version 1 did not have`, (engine) => by(how, SoftmaxRegression)({ ...V1, model: 'SoftmaxRegression' }, { engine }),
       "model must be LinearRegression or LogisticRegression in a version 1 file, got 'SoftmaxRegression'"],
-    [`${how}: a version-1 file with a version-2 field`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, library: '0.1.0' }, { engine }),
+    [`${how}: a version-1 file with a version-2 field`, (engine) => by(how, LinearRegression)({ ...V1, library: '0.1.0' }, { engine }),
       'the model file has an unknown field library (expected format, version, model, features, weights, bias)'],
-    [`${how}: a version-1 file with features 0`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, features: 0 }, { engine }), 'features must be a positive integer, got 0'],
-    [`${how}: a version-1 file with too few weights`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, weights: [1] }, { engine }),
+    [`${how}: a version-1 file with features 0`, (engine) => by(how, LinearRegression)({ ...V1, features: 0 }, { engine }), 'features must be a positive integer, got 0'],
+    [`${how}: a version-1 file with too few weights`, (engine) => by(how, LinearRegression)({ ...V1, weights: [1] }, { engine }),
       'weights has 1 value but the shape needs 2 (one per feature)'],
-    [`${how}: a version-1 file of 2^53 features (more than memory holds)`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, features: 2 ** 53 }, { engine }),
+    [`${how}: a version-1 file of 2^53 features (more than memory holds)`, (engine) => by(how, LinearRegression)({ ...V1, features: 2 ** 53 }, { engine }),
       'weights has 2 values but the shape needs 9007199254740992 (one per feature)'],
-    [`${how}: a version-1 file with a NaN weight`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, weights: [1, NaN] }, { engine }), `weights[1] ${FLOAT32} NaN`],
-    [`${how}: a version-1 file without a bias`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)({ ...V1, bias: undefined }, { engine }), `bias ${FLOAT32} undefined`],
-    [`${how}: a version-1 file with a bias beyond float32`, (engine) => (how === 'fromJSON' ? LinearRegression.fromJSON : loadModel)(JSON.stringify({ ...V1, bias: 1e39 }), { engine }), `bias ${FLOAT32} 1e+39`],
-    [`${how}: an options typo`, (engine) => (how === 'fromJSON' ? MLP.fromJSON : loadModel)(V2, { engin: engine } as never), "unknown fromJSON option 'engin' (expected one of engine)"],
-    [`${how}: options that are not an object`, () => (how === 'fromJSON' ? MLP.fromJSON : loadModel)(V2, null as never), 'fromJSON options must be an options object, got null'],
-    [`${how}: an unknown engine`, () => (how === 'fromJSON' ? MLP.fromJSON : loadModel)(V2, { engine: 'gpu' } as never), "engine must be one of auto, wasm-simd, wasm-scalar, js, got 'gpu'"],
+    [`${how}: a version-1 file with a NaN weight`, (engine) => by(how, LinearRegression)({ ...V1, weights: [1, NaN] }, { engine }), `weights[1] ${FLOAT32} NaN`],
+    [`${how}: a version-1 file without a bias`, (engine) => by(how, LinearRegression)({ ...V1, bias: undefined }, { engine }), `bias ${FLOAT32} undefined`],
+    [`${how}: a version-1 file with a bias beyond float32`, (engine) => by(how, LinearRegression)(JSON.stringify({ ...V1, bias: 1e39 }), { engine }), `bias ${FLOAT32} 1e+39`],
+    [`${how}: an options typo`, (engine) => by(how, MLP)(V2, { engin: engine } as never), "unknown fromJSON option 'engin' (expected one of engine)"],
+    [`${how}: options that are not an object`, () => by(how, MLP)(V2, null as never), 'fromJSON options must be an options object, got null'],
+    [`${how}: an unknown engine`, () => by(how, MLP)(V2, { engine: 'gpu' } as never), "engine must be one of auto, wasm-simd, wasm-scalar, js, got 'gpu'"],
   ]),
 ];
 
