@@ -7,12 +7,10 @@ import {
   backwardNetwork, forwardNetwork, headLoss, networkGradient, networkLayout, networkLoss, predictNetwork,
   type ActivationName, type HeadName, type NetworkShape,
 } from '../src/reference/network.js';
-import { denseForward } from '../src/reference/dense.js';
-import { ACT_IDENTITY, activationForward } from '../src/reference/activations.js';
 import { BUILDS, runtime, useReady } from './helpers/engines.js';
 import { expectClose, expectSame, maxAbs } from './helpers/tolerance.js';
 import {
-  initParams, makeData, orders, runReference, runWasm, WasmNet, type NetData, type RunOptions,
+  initParams, makeData, minAbsPreActivation, orders, runReference, runWasm, WasmNet, type NetData, type RunOptions,
 } from './helpers/network.js';
 import type { WasmRuntime } from '../src/wasm/runtime.js';
 import { writeOptimizerBlock } from '../src/wasm/optimizerBlock.js';
@@ -177,20 +175,6 @@ function gradientCheck(shape: NetworkShape, params: Float64Array, data: NetData,
     if (ratio > worst.ratio) worst = { ratio, at: i };
   }
   return worst;
-}
-
-/** The smallest |pre-activation| of any hidden unit on any row: relu's kink must be further than h away. */
-function minAbsPreActivation(shape: NetworkShape, params: Float64Array, data: NetData): number {
-  let input: ArrayLike<number> = data.X;
-  let least = Infinity;
-  for (const l of networkLayout(shape).layers) {
-    const z = new Float64Array(data.rows * l.units);
-    denseForward(input, data.rows, l.inputs, params, l.weights, params, l.bias, l.units, z);
-    if (l.activation !== ACT_IDENTITY) for (const v of z) least = Math.min(least, Math.abs(v));
-    activationForward(l.activation, z, z.length);
-    input = z;
-  }
-  return least;
 }
 
 const ACTIVATIONS: ActivationName[] = ['sigmoid', 'tanh', 'relu'];
