@@ -4,13 +4,13 @@
 // width, 1 to 3 hidden layers, every activation and head, several batch sizes and optimizers.
 import { describe, expect, it } from 'vitest';
 import {
-  backwardNetwork, forwardNetwork, headLoss, networkGradient, networkLayout, networkLoss, predictNetwork,
+  forwardNetwork, networkGradient, networkLayout, networkLoss, predictNetwork,
   type ActivationName, type HeadName, type NetworkShape,
 } from '../src/reference/network.js';
 import { BUILDS, runtime, useReady } from './helpers/engines.js';
 import { expectClose, expectSame, maxAbs } from './helpers/tolerance.js';
 import {
-  initParams, makeData, minAbsPreActivation, orders, runReference, runWasm, WasmNet, type NetData, type RunOptions,
+  backwardWith, initParams, makeData, minAbsPreActivation, orders, runReference, runWasm, WasmNet, type NetData, type RunOptions,
 } from './helpers/network.js';
 import type { WasmRuntime } from '../src/wasm/runtime.js';
 import { writeOptimizerBlock } from '../src/wasm/optimizerBlock.js';
@@ -210,16 +210,7 @@ describe('reference gradient against central differences of the loss', () => {
   const data = makeData(shape, 6, 5, true);
   const params = initParams(shape, 6);
 
-  /** The backward pass with its inputs tampered with: the shape it is told, or the weights it uses. */
-  function tamperedGradient(backShape: NetworkShape, backParams: Float64Array): Float64Array {
-    const acts = forwardNetwork(shape, params, data.X, data.rows);
-    const out = acts[acts.length - 1];
-    const delta = new Float64Array(out.length);
-    headLoss(shape, out, data.y, data.sw, data.rows, delta);
-    const grad = new Float64Array(params.length);
-    backwardNetwork(backShape, backParams, data.X, acts, delta, data.rows, grad);
-    return grad;
-  }
+  const tamperedGradient = (backShape: NetworkShape, backParams: Float64Array) => backwardWith(shape, params, data, backShape, backParams);
 
   it('negative control: the untampered backward pass passes', () => {
     expect(gradientCheck(shape, params, data, tamperedGradient(shape, params)).ratio).toBeLessThanOrEqual(1);

@@ -5,7 +5,7 @@ import type { WasmRuntime } from '../../src/wasm/runtime.js';
 import { allocNetworkBlock, type NetworkBlock } from '../../src/wasm/networkBlock.js';
 import { writeOptimizerBlock } from '../../src/wasm/optimizerBlock.js';
 import {
-  networkLayout, targetWidth, trainNetworkBatches, type NetworkShape,
+  backwardNetwork, forwardNetwork, headLoss, networkLayout, targetWidth, trainNetworkBatches, type NetworkShape,
 } from '../../src/reference/network.js';
 import { epochStats, newEpochProgress, type EpochStats } from '../../src/reference/train.js';
 import { denseForward } from '../../src/reference/dense.js';
@@ -192,4 +192,20 @@ export function minAbsPreActivation(shape: NetworkShape, params: Float64Array, d
     input = z;
   }
   return least;
+}
+
+/**
+ * The float64 gradient of shape at params on data (summed over rows), with the backward pass told
+ * backShape and backParams instead: a tampered pass, for negative controls, when they differ.
+ */
+export function backwardWith(
+  shape: NetworkShape, params: Float64Array, data: NetData, backShape: NetworkShape, backParams: Float64Array,
+): Float64Array {
+  const acts = forwardNetwork(shape, params, data.X, data.rows);
+  const out = acts[acts.length - 1];
+  const delta = new Float64Array(out.length);
+  headLoss(shape, out, data.y, data.sw, data.rows, delta);
+  const grad = new Float64Array(params.length);
+  backwardNetwork(backShape, backParams, data.X, acts, delta, data.rows, grad);
+  return grad;
 }

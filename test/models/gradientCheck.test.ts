@@ -18,9 +18,9 @@ import { describe, expect, it } from 'vitest';
 import {
   GRADIENT_TOLERANCE, LinearRegression, LogisticRegression, MLP, SoftmaxRegression, gradientCheck, type HiddenActivation, type Model,
 } from '../../src/index.js';
-import { backwardNetwork, forwardNetwork, headLoss, networkLayout, type HeadName, type NetworkShape } from '../../src/reference/network.js';
+import { networkLayout, type HeadName, type NetworkShape } from '../../src/reference/network.js';
 import { ENGINES, useReady, type TestEngine } from '../helpers/engines.js';
-import { initParams, makeData, minAbsPreActivation } from '../helpers/network.js';
+import { backwardWith, initParams, makeData, minAbsPreActivation } from '../helpers/network.js';
 import { uniformF32 } from '../helpers/data.js';
 import { expectClose, maxAbs } from '../helpers/tolerance.js';
 
@@ -199,15 +199,8 @@ describe.each(ENGINES)('negative controls (%s)', (engine) => {
   }
 
   /** The float64 backward pass at params, told the shape backShape and the weights backParams; mean over rows. */
-  function reference(params: Float64Array, backShape: NetworkShape, backParams: Float64Array): Float64Array {
-    const acts = forwardNetwork(shape, params, data.X, data.rows);
-    const out = acts[acts.length - 1];
-    const delta = new Float64Array(out.length);
-    headLoss(shape, out, data.y, null, data.rows, delta);
-    const grad = new Float64Array(params.length);
-    backwardNetwork(backShape, backParams, data.X, acts, delta, data.rows, grad);
-    return grad.map((g) => g / data.rows);
-  }
+  const reference = (params: Float64Array, backShape: NetworkShape, backParams: Float64Array) =>
+    backwardWith(shape, params, data, backShape, backParams).map((g) => g / data.rows);
 
   /** Adds (wrong - right) to the engine's gradient. */
   const shifted = (wrong: (params: Float64Array) => Float64Array) => (params: Float64Array, grad: Float64Array) => {
