@@ -16,13 +16,15 @@
 // it was 1e-5 with h = 1e-6, which the wider networks failed at 2e-5 to 6e-5: see its comment).
 import { describe, expect, it } from 'vitest';
 import {
-  GRADIENT_TOLERANCE, LinearRegression, LogisticRegression, MLP, SoftmaxRegression, gradientCheck, type HiddenActivation, type Model,
+  GRADIENT_TOLERANCE, LinearRegression, LogisticRegression, MLP, SoftmaxRegression, ValidationError, gradientCheck, type HiddenActivation,
+  type Model,
 } from '../../src/index.js';
 import { networkLayout, type HeadName, type NetworkShape } from '../../src/reference/network.js';
 import { ENGINES, useReady, type TestEngine } from '../helpers/engines.js';
 import { backwardWith, initParams, makeData, minAbsPreActivation } from '../helpers/network.js';
 import { uniformF32 } from '../helpers/data.js';
 import { expectClose, maxAbs } from '../helpers/tolerance.js';
+import { expectThrows } from '../helpers/errors.js';
 
 useReady();
 
@@ -313,6 +315,24 @@ describe.each(ENGINES)('softmax at logits of +-100 and +-1e4 (%s)', (engine) => 
 });
 
 // ---------------------------------------------------------------------------
+
+describe.each(ENGINES)('options (%s)', (engine) => {
+  it('tolerance and h are used as given; a typo or a bad value is a ValidationError naming it', () => {
+    const m = new LogisticRegression({ features: 2, engine, init: 'random', seed: 1 });
+    const X = [[1, 2], [-1, 0.5], [0.25, -2]];
+    const y = [1, 0, 1];
+    const c = gradientCheck(m, X, y, { tolerance: 1e-30 });
+    expect(c.tolerance).toBe(1e-30);
+    expect(c.maxRelError).toBeGreaterThan(1e-30); // rounding alone is more than that
+    expect(c.ok).toBe(false); // held to the given tolerance, not the engine's default
+    // A step of 0.5 (scaled by max(1, |p|)) is far from the derivative: the check must see it.
+    expect(gradientCheck(m, X, y, { h: 0.5 }).maxRelError).toBeGreaterThan(GRADIENT_TOLERANCE[engine]);
+    expectThrows(() => gradientCheck(m, X, y, { tol: 1 } as never), ValidationError, "unknown gradientCheck option 'tol' (expected one of tolerance, h)");
+    expectThrows(() => gradientCheck(m, X, y, { tolerance: 0 }), ValidationError, 'tolerance must be a finite number > 0, got 0');
+    expectThrows(() => gradientCheck(m, X, y, { h: -1 }), ValidationError, 'h must be a finite number > 0, got -1');
+    m.dispose();
+  });
+});
 
 describe('the function form', () => {
   it('gradientCheck(f, grad, x) still compares any function with its gradient (test/minimize.test.ts has the rest)', () => {
