@@ -14,9 +14,9 @@ export function show(v: unknown): string {
   return typeof v === 'object' ? 'an object' : String(v);
 }
 
-// 'a' or 'an' by sound: an Int32Array, a Uint8Array ("you-int"), a Float32Array.
-function article(word: string): string {
-  return /^[AEIO]/.test(word) ? 'an' : 'a';
+/** 'a' or 'an' by sound: an Int32Array, a Uint8Array ("you-int"), a Float32Array, an MLP (initials read as letters: "em"). */
+export function article(word: string): string {
+  return /^[AEIO]|^[FHLMNRSX][A-Z]/.test(word) ? 'an' : 'a';
 }
 
 // Whether a typed array's buffer has been detached (transferred by postMessage, structuredClone or transfer()).

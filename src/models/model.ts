@@ -11,13 +11,13 @@ import { nextU32, seedState, type RngState } from '../reference/random.js';
 import { createSchedule, type Schedule } from '../optim/schedules.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { FLOAT32_MAX } from '../reference/train.js';
-import { matrixRows, matrixSource, show, toMatrix, optionsObject, type MatrixInput, type MatrixSource, type TargetInput } from '../validate.js';
+import { article, matrixRows, matrixSource, show, toMatrix, optionsObject, type MatrixInput, type MatrixSource, type TargetInput } from '../validate.js';
 import { batchRows, rejectAsyncOnly, resolveFitOptions, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
 import type { History } from './history.js';
 import { initialParams, type InitOption } from './initializers.js';
 import { requireBothClasses, rowWeights, splitIndices, sum, takeRows } from './split.js';
 import { classCount, encodeTargets, targetColumns, type TargetKind } from './targets.js';
-import { readModelJSON, writeModelJSON, type ModelJSON, type ReadJSON } from './serialize.js';
+import { jsonCopy, readModelJSON, writeModelJSON, type ModelJSON, type ReadJSON } from './serialize.js';
 import { runAsync, runEpochs, runSync } from './trainLoop.js';
 import { Restarts } from './restarts.js';
 import { modelPreprocessing, type Preprocessor, type RawRows } from '../preprocess/Preprocessor.js';
@@ -87,6 +87,8 @@ interface Prepared {
   rng: RngState;
   /** Class names the call's string labels defined (kept only if the call succeeds). */
   classes: string[] | null;
+  /** The call's settings as the model file records them (kept only if the call succeeds). */
+  training: Record<string, unknown>;
 }
 
 /** A call's data in the engine. */
@@ -275,7 +277,7 @@ export abstract class Model {
   protected load(j: ReadJSON): this {
     if (JSON.stringify(j.shape) !== JSON.stringify(this.shape)) {
       this.dispose();
-      throw new ValidationError(`the model file's shape ${JSON.stringify(j.shape)} is not a ${this.modelName}'s (${JSON.stringify(this.shape)})`);
+      throw new ValidationError(`json's shape ${JSON.stringify(j.shape)} is not ${article(this.modelName)} ${this.modelName}'s (${JSON.stringify(this.shape)})`);
     }
     this.setParams(j.params);
     this.classNames = j.classes;
@@ -369,7 +371,10 @@ export abstract class Model {
         throw new ValidationError(`${left} all have weight 0; at least one needs a weight > 0 (use a smaller validationFraction or other weights)`);
       }
     }
-    return { opts, X: m, y: t, sw, split, rows, batchSize: batchRows(opts.batchSize, rows), valSource, valY, rng, classes: encoded.classes };
+    return {
+      opts, X: m, y: t, sw, split, rows, batchSize: batchRows(opts.batchSize, rows), valSource, valY, rng, classes: encoded.classes,
+      training: trainingRecord(opts),
+    };
   }
 
   /** Copies the call's data into the engine once, however many runs (restarts) use it. */
@@ -420,7 +425,7 @@ export abstract class Model {
     this.rng = p.rng;
     this.trained = true;
     if (p.classes) this.classNames = p.classes;
-    this.training = trainingRecord(p.opts);
+    this.training = p.training;
   }
 
   /** After every training call: what the model holds now is what an engine rebuild restores; a dispose() asked for during the call happens now. */
@@ -562,14 +567,21 @@ function freezeShape(shape: NetworkShape): NetworkShape {
   });
 }
 
-/** The JSON-safe part of a call's options, stored in the model file as the training options used. */
+/**
+ * The call's settings, stored in the model file as the training options used (an unset option is null).
+ * Data (sampleWeight, validationData) and callbacks are not settings and are not recorded.
+ */
 function trainingRecord(o: ResolvedFitOptions): Record<string, unknown> {
   const { name, ...settings } = o.optimizer;
-  return {
+  // A copy as the file holds it, taken before training: the caller's schedule, warmup and classWeight objects may change later.
+  return jsonCopy('training', {
     epochs: o.epochs, batchSize: o.batchSize ?? null, learningRate: o.learningRate, optimizer: { name, ...settings },
     schedule: typeof o.schedule === 'function' ? 'function' : (o.schedule ?? 'constant'), warmup: o.warmup ?? null,
-    shuffle: o.shuffle, seed: o.seed ?? null, l1: o.l1, l2: o.l2,
-  };
+    shuffle: o.shuffle, seed: o.seed ?? null, l1: o.l1, l2: o.l2, classWeight: o.classWeight ?? null,
+    gradTol: o.gradTol ?? null, tol: o.tol ?? null, nIterNoChange: o.nIterNoChange, paramTol: o.paramTol ?? null,
+    timeLimitMs: o.timeLimitMs ?? null, targetLoss: o.targetLoss ?? null, validationFraction: o.validationFraction ?? null,
+    earlyStopping: o.earlyStopping, restoreBestWeights: o.restoreBestWeights, warmStart: o.warmStart, restarts: o.restarts,
+  }) as Record<string, unknown>;
 }
 
 export { readModelJSON };
