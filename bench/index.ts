@@ -1,7 +1,7 @@
-// `npm run bench [-- --quick] [train] [optimizers] [converge] [dot] [marshal]`: runs the named cases (all
-// by default), prints their tables, writes bench/results/<case>.json, and exits
+// `npm run bench [-- --quick] [--full] [fit] [train] [optimizers] [converge] [dot] [marshal]`: runs the named
+// cases (all by default), prints their tables, writes bench/results/<case>.json, and exits
 // non-zero if any result was NaN, wrong, or a case crashed. Slow is never a failure.
-// The cases that ship in the package (`steepest bench`) live in src/bench/; the dev-only ones here.
+// The cases that ship in the package (`steepest bench`: fit, train) live in src/bench/; the dev-only ones here.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from '../src/bench/harness.js';
@@ -16,10 +16,10 @@ const CASES: Record<string, () => Promise<BenchCase>> = {
   marshal: async () => (await import('./marshal.js')).run,
 };
 
-const { quick, cases, unknownFlags } = parseArgs(process.argv.slice(2));
+const { quick, full, cases, unknownFlags } = parseArgs(process.argv.slice(2));
 const unknown = [...unknownFlags, ...cases.filter((c) => !(c in CASES))];
 if (unknown.length > 0) {
-  console.error(`unknown argument ${unknown.join(', ')}; usage: npm run bench -- [--quick] [${Object.keys(CASES).join('] [')}]`);
+  console.error(`unknown argument ${unknown.join(', ')}; usage: npm run bench -- [--quick] [--full] [${Object.keys(CASES).join('] [')}]`);
   process.exit(2);
 }
 if (!existsSync(fileURLToPath(new URL('../src/wasm/binaries.ts', import.meta.url)))) {
@@ -28,5 +28,5 @@ if (!existsSync(fileURLToPath(new URL('../src/wasm/binaries.ts', import.meta.url
 }
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
-const found = await runBench(CASES, cases.length > 0 ? cases : Object.keys(CASES), { quick, resultsDir });
+const found = await runBench(CASES, cases.length > 0 ? cases : Object.keys(CASES), { quick, full, resultsDir });
 if (found.length > 0) process.exitCode = 1;

@@ -8,6 +8,8 @@ import { join, relative } from 'node:path';
 export interface BenchOptions {
   /** Smaller sizes and fewer repetitions: a smoke run for CI, numbers only indicative. */
   quick: boolean;
+  /** Larger sizes too (case fit: N = 10^7). */
+  full?: boolean;
   /** Where writeResult puts <case>.json; undefined writes nothing (`steepest bench` prints only). */
   resultsDir?: string;
   /** Rows of the synthetic data, instead of each case's own N (a smaller N is a smoke run, not a measurement). */
@@ -15,12 +17,13 @@ export interface BenchOptions {
 }
 
 /** Splits the command line into flags and case names (`--quick train dot`). */
-export function parseArgs(argv: readonly string[]): { quick: boolean; cases: string[]; unknownFlags: string[] } {
+export function parseArgs(argv: readonly string[]): { quick: boolean; full: boolean; cases: string[]; unknownFlags: string[] } {
   const flags = argv.filter((a) => a.startsWith('-'));
   return {
     quick: flags.includes('--quick'),
+    full: flags.includes('--full'),
     cases: argv.filter((a) => !a.startsWith('-')),
-    unknownFlags: flags.filter((f) => f !== '--quick'),
+    unknownFlags: flags.filter((f) => f !== '--quick' && f !== '--full'),
   };
 }
 

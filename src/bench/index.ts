@@ -7,6 +7,7 @@ export type BenchCase = (options: BenchOptions) => Promise<void>;
 
 /** Cases that ship in the package, in the order `steepest bench` runs them; imported lazily. */
 export const SHIPPED_CASES: Record<string, () => Promise<BenchCase>> = {
+  fit: async () => (await import('./fit.js')).run,
   train: async () => (await import('./train.js')).run,
 };
 

@@ -3,7 +3,7 @@
 // encoded over its categories, sorted), turning rows as a CSV reader gives them
 // (strings and numbers) into the model's float32 feature matrix.
 import { ValidationError } from '../errors.js';
-import { show } from '../validate.js';
+import { knownKeys, optionsObject, show } from '../validate.js';
 import { jsonObject, jsonRoot, knownFields } from '../jsonFields.js';
 import { standardize, standardStats, StandardScaler } from './StandardScaler.js';
 
@@ -300,15 +300,8 @@ function columnNames(columns: unknown): string[] {
 }
 
 function fitOptions(options: unknown, names: readonly string[]): { categorical: string[]; target: string | null; standardize: boolean } {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValidationError(`fit options must be an options object, got ${show(options)}`);
-  }
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!['categorical', 'target', 'standardize'].includes(key)) {
-      throw new ValidationError(`unknown fit option '${key}' (expected one of categorical, target, standardize)`);
-    }
-  }
+  const o = optionsObject('fit options', options);
+  knownKeys('fit option', o, ['categorical', 'target', 'standardize']);
   const categorical = o.categorical ?? [];
   if (!Array.isArray(categorical)) throw new ValidationError(`categorical must be an array of column names, got ${show(categorical)}`);
   categorical.forEach((v: unknown) => {

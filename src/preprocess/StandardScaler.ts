@@ -3,7 +3,7 @@
 // Gradient descent needs it on features of very different sizes (breast_cancer spans
 // 0.001 to 4000): one learning rate cannot suit them all.
 import { ValidationError } from '../errors.js';
-import { show, toMatrix64, type MatrixInput } from '../validate.js';
+import { positiveInteger, show, toMatrix64, type MatrixInput } from '../validate.js';
 import { jsonRoot, knownFields } from '../jsonFields.js';
 
 /** StandardScaler's file form: the mean and scale of each column. */
@@ -107,12 +107,7 @@ export class StandardScaler {
 
 /** The column count of X: features for a flat typed array (required), else the first row's length (or features when given). */
 function columnCount(X: unknown, features: unknown): number {
-  if (features !== undefined) {
-    if (typeof features !== 'number' || !Number.isInteger(features) || features < 1) {
-      throw new ValidationError(`features must be a positive integer, got ${show(features)}`);
-    }
-    return features;
-  }
+  if (features !== undefined) return positiveInteger('features', features);
   if (X instanceof Float32Array || X instanceof Float64Array) {
     throw new ValidationError(`features (the column count) is required when X is flat (${show(X)}): fit(X, features)`);
   }
