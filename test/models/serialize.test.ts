@@ -270,7 +270,7 @@ describe.each(ENGINES)('version-1 files (%s)', (engine) => {
  * A version-2 file written by hand: 2 inputs, 3 tanh units, 2 softmax classes named 'no' and 'yes'.
  * Every value is dyadic (exact in float32), so the file means the same on every engine.
  */
-const V2: ModelJSON = {
+const V2: Omit<ModelJSON, 'version'> & { version: 2 } = {
   format: 'steepest', version: 2, library: '0.0.1', model: 'MLP',
   shape: { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 2, activation: 'identity' }], head: 'softmax' },
   layers: [
