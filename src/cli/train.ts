@@ -38,7 +38,7 @@ export const spec: CommandSpec = {
     optimizer: { type: 'string', value: 'NAME', default: 'adam', help: 'sgd, adam, adamw, rmsprop or adagrad' },
     lr: { type: 'string', value: 'RATE', default: '0.01', help: 'learning rate' },
     epochs: { type: 'string', value: 'N', default: '50', help: 'maximum passes over the data' },
-    batch: { type: 'string', value: 'N|full', default: '32', help: 'rows per update; 1 is stochastic, full is batch gradient descent' },
+    batch: { type: 'string', value: 'N|full', default: '32, at most the row count', help: 'rows per update; 1 is stochastic, full is batch gradient descent' },
     schedule: { type: 'string', value: 'NAME', default: 'constant', help: 'constant, cosine (to 0 over the epochs), step (x0.1 every third of the epochs), exponential (x0.95 per epoch) or plateau (x0.1 after 10 epochs without progress)' },
     l2: { type: 'string', value: 'A', default: '0', help: 'L2 penalty A/2 |w|^2 on the weights' },
     val: { type: 'string', value: 'FRACTION', default: '0, or 0.1 with --early-stopping', help: 'hold out this fraction of rows as validation data (stratified for classifiers)' },

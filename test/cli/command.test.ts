@@ -68,7 +68,7 @@ function writeFiles(): void {
 describe('the packed package', () => {
   it('ships the command, the entry points, LICENSE and README, and no source maps or sources', () => {
     const list = execFileSync('tar', ['tzf', pkg.tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'data/README.md', 'dist/cli/main.js', 'dist/index.js', 'dist/plot/index.js', 'dist/datasets/index.js', 'dist/bench/train.js']) {
+    for (const f of ['LICENSE', 'README.md', 'package.json', 'data/README.md', 'dist/cli/main.js', 'dist/index.js', 'dist/plot/index.js', 'dist/datasets/index.js', 'dist/bench/fit.js', 'dist/bench/fitChild.js', 'dist/bench/train.js']) {
       expect(list, f).toContain(f);
     }
     expect(list.filter((f) => f.endsWith('.map'))).toEqual([]);
@@ -150,11 +150,15 @@ describe('help, version, info, bench', () => {
     expect(text.stdout).toContain('auto picks   wasm-simd');
   });
 
-  it('bench runs the compiled benchmark from the installed package (a smoke run at 2048 rows)', async () => {
+  it('bench runs the compiled benchmark from the installed package, fit then train (a smoke run at 2048 rows)', async () => {
     const r = await steepest(['bench', '--quick', '--rows', '2048']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('train: logistic regression, N = 2,048 rows');
+    // the whole-fit table first (its cold runs start the compiled child process), then per-epoch train
+    const fit = r.stdout.indexOf('fit: logistic regression, wasm-simd, 10 epochs');
+    expect(fit).toBeGreaterThan(0);
+    expect(r.stdout.indexOf('train: logistic regression, N = 2,048 rows')).toBeGreaterThan(fit);
+    expect(r.stdout).toMatch(/^2048 {2}16 {7}on /m);
     for (const engine of ['js', 'wasm-scalar', 'wasm-simd']) expect(r.stdout).toContain(engine);
   });
 });
