@@ -22,7 +22,7 @@ export const form = {
   batch: $<HTMLSelectElement>('batch'),
   engine: $<HTMLSelectElement>('engine'),
   shuffle: $<HTMLInputElement>('shuffle'),
-  animate: $<HTMLInputElement>('animate'),
+  pace: $<HTMLSelectElement>('pace'),
   train: $<HTMLButtonElement>('train'),
   stop: $<HTMLButtonElement>('stop'),
   bench: $<HTMLButtonElement>('bench'),
@@ -82,7 +82,8 @@ export interface RunSettings {
   fit: TrainSettings;
   validation: number;
   standardize: boolean;
-  animate: boolean;
+  /** Slow motion: spread the run over about this many milliseconds (0: full speed). */
+  paceMs: number;
 }
 
 export function readSettings(data: Dataset): RunSettings {
@@ -106,7 +107,7 @@ export function readSettings(data: Dataset): RunSettings {
     },
     validation,
     standardize: form.standardize.checked,
-    animate: form.animate.checked,
+    paceMs: Number(form.pace.value),
   };
 }
 

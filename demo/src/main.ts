@@ -72,6 +72,11 @@ const demo = {
   val: null as Metrics | null,
   bench: null as BenchResult[] | null,
   engines: [] as EngineName[],
+  /** (bias, weight) after each recorded step of a two-parameter model: [t0, t1, t0, t1, ...]. */
+  path: [] as number[],
+  /** Progress messages received and frames drawn during the current run (the live part). */
+  messages: 0,
+  framesWhileTraining: 0,
 };
 (window as unknown as { demo: typeof demo }).demo = demo;
 
@@ -177,6 +182,7 @@ function preview(): void {
 function draw(): void {
   dirty = false;
   if (!run) return;
+  if (run.state === 'training') demo.framesWhileTraining++;
   const { plan } = run;
   drawLossCurve(ui.loss, run.loss, run.valLoss, plan.settings.fit.epochs);
   const v = plan.view;
@@ -244,15 +250,17 @@ function startTraining(): void {
     id, plan, engine: null, loss: [], valLoss: [], lr: settings.fit.learningRate, msPerEpoch: 0,
     path: [], outputs: null, state: 'training',
   };
-  Object.assign(demo, { loss: run.loss, valLoss: run.valLoss, stop: null, error: null, train: null, val: null });
+  Object.assign(demo, {
+    loss: run.loss, valLoss: run.valLoss, path: run.path, stop: null, error: null, train: null, val: null, messages: 0, framesWhileTraining: 0,
+  });
   ui.status.classList.remove('error');
   ui.metrics.textContent = '';
   ui.confusion.replaceChildren();
   const watch: Watch = {
     grid: view.kind === 'table' ? null : view.inputs.slice(),
     pathStepsPerEpoch: plan.space ? 20 : 0,
-    // Slow motion spreads the run over about 4 s, at most 60 ms per epoch.
-    paceMs: settings.animate ? Math.min(60, 4000 / settings.fit.epochs) : 0,
+    // Slow motion spreads the run over the chosen time, at most 60 ms per epoch.
+    paceMs: Math.min(60, settings.paceMs / settings.fit.epochs),
   };
   setState('training');
   send({ type: 'train', id, model: settings.model, fit: settings.fit, train: prepared.train, val: prepared.val, watch });
@@ -301,6 +309,7 @@ function receive(msg: FromWorker): void {
       run.path.push(...msg.path);
       break;
     case 'progress':
+      demo.messages++;
       for (const e of msg.epochs) {
         run.loss.push(e.loss);
         if (e.valLoss !== undefined) run.valLoss.push(e.valLoss);
