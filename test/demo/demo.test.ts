@@ -46,10 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (server) {
-    server.httpServer.closeAllConnections?.();
-    await new Promise((resolve) => server.httpServer.close(resolve));
-  }
+  await server?.close();
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
