@@ -17,7 +17,12 @@ export default defineConfig({
   // Relative asset URLs, so the built folder works from any path.
   base: './',
   // The library from source: edits to src/ show up in the page at once.
-  resolve: { alias: [{ find: /^steepest$/, replacement: here('../src/index.ts') }] },
+  resolve: {
+    alias: [
+      { find: /^steepest$/, replacement: here('../src/index.ts') },
+      { find: /^steepest\/datasets$/, replacement: here('../src/datasets/index.ts') },
+    ],
+  },
   worker: { format: 'es' },
   server: { headers: isolation, fs: { allow: [here('..')] } },
   preview: { headers: isolation },

@@ -1,8 +1,8 @@
-// The demo's data sets: the three bundled CSVs (fetched on demand) and small toy
-// sets generated here from a seeded stream, so the same seed draws the same points.
-import breastCancerUrl from '../../data/breast_cancer.csv?url';
-import digitsUrl from '../../data/digits.csv?url';
-import irisUrl from '../../data/iris.csv?url';
+// The demo's data sets: the ones steepest bundles (steepest/datasets, loaded on
+// first use as a chunk of its own) and 2-D toy sets generated here from a seeded
+// stream, so the same seed draws the same points.
+
+import type { Dataset as BundledSet } from 'steepest/datasets';
 
 /** What the targets are: values, two classes, or several. */
 export type Task = 'regression' | 'binary' | 'multiclass';
@@ -48,69 +48,42 @@ export const DATASETS: readonly { id: DatasetId; label: string }[] = [
   { id: 'digits', label: 'Digits (1797 x 64, 10 classes)' },
 ];
 
-const CSV_URLS: Partial<Record<DatasetId, string>> = {
-  breast_cancer: breastCancerUrl,
-  iris: irisUrl,
-  digits: digitsUrl,
+/** The demo's names for the sets steepest/datasets bundles, and the first settings that train well on each. */
+const BUNDLED: Partial<Record<DatasetId, { name: string; title: string; learningRate: number; epochs: number; standardize: boolean; validation: number }>> = {
+  breast_cancer: { name: 'breast_cancer', title: 'Breast cancer (Wisconsin diagnostic)', learningRate: 0.05, epochs: 50, standardize: true, validation: 0.2 },
+  iris: { name: 'iris', title: 'Iris', learningRate: 0.05, epochs: 100, standardize: true, validation: 0.2 },
+  digits: { name: 'digits', title: 'Handwritten digits (8x8)', learningRate: 0.01, epochs: 30, standardize: true, validation: 0.2 },
+  speeding: { name: 'speeding_tickets', title: 'Speeding tickets', learningRate: 0.5, epochs: 200, standardize: true, validation: 0 },
+  // Raw x keeps (theta0, theta1) readable as intercept and slope of y = theta0 + theta1 x.
+  secret: { name: 'secret_number', title: 'Secret number (exact)', learningRate: 0.02, epochs: 100, standardize: false, validation: 0 },
+  'secret-noisy': { name: 'secret_number_noisy', title: 'Secret number (noisy)', learningRate: 0.02, epochs: 100, standardize: false, validation: 0 },
 };
 
 /** Points per toy set. */
 const TOY_ROWS = 200;
 
-/** Loads or generates a data set; toy sets use `seed`. */
+/** Loads a bundled set or generates a toy one (toy sets use `seed`). */
 export async function loadDataset(id: DatasetId, seed: number): Promise<Dataset> {
-  const url = CSV_URLS[id];
-  if (url) return fromCsv(id, await fetchText(url));
+  const info = BUNDLED[id];
+  if (info) return fromBundled(id, info, (await import('steepest/datasets')).load(info.name));
   const rand = mulberry32(seed);
   switch (id) {
     case 'blobs': return toy(id, 'Two Gaussian blobs', blobs(rand), 0.1, 100);
     case 'xor': return toy(id, 'XOR', xor(rand), 0.03, 200);
     case 'circles': return toy(id, 'Circles', circles(rand), 0.03, 150);
     case 'spiral': return toy(id, 'Spiral', spiral(rand), 0.01, 600);
-    case 'speeding': return speeding();
-    case 'secret': return secret(id, [4, 5, 7, 10]);
-    case 'secret-noisy': return secret(id, [3, 6, 5, 12]);
   }
   throw new Error(`unknown data set ${id}`);
 }
 
-async function fetchText(url: string): Promise<string> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`could not load ${url}: HTTP ${res.status}`);
-  return res.text();
-}
-
-const CSV_INFO: Record<string, { title: string; learningRate: number; epochs: number }> = {
-  breast_cancer: { title: 'Breast cancer (Wisconsin diagnostic)', learningRate: 0.05, epochs: 50 },
-  iris: { title: 'Iris', learningRate: 0.05, epochs: 100 },
-  digits: { title: 'Handwritten digits (8x8)', learningRate: 0.01, epochs: 30 },
-};
-
-/** Parses a CSV of numbers with a header row; the last column is the target (numbers or names). */
-export function fromCsv(id: DatasetId, text: string): Dataset {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = lines[0].split(',');
-  const features = header.length - 1;
-  const rows = lines.length - 1;
-  const X = new Float64Array(rows * features);
-  const labels: string[] = [];
-  for (let r = 0; r < rows; r++) {
-    const cells = lines[r + 1].split(',');
-    if (cells.length !== header.length) throw new Error(`${id}: row ${r + 1} has ${cells.length} cells, the header ${header.length}`);
-    for (let c = 0; c < features; c++) X[r * features + c] = Number(cells[c]);
-    labels.push(cells[features].trim());
-  }
-  // Numeric labels keep their values as class indices; names map to classes in sorted order.
-  const numeric = labels.every((l) => /^\d+$/.test(l));
-  const classNames = numeric
-    ? Array.from({ length: Math.max(...labels.map(Number)) + 1 }, (_, i) => String(i))
-    : [...new Set(labels)].sort();
-  const y = Float64Array.from(labels, (l) => (numeric ? Number(l) : classNames.indexOf(l)));
-  const info = CSV_INFO[id];
+/** A bundled set in the demo's form: targets as class indices (string labels by their place in classes) or values. */
+function fromBundled(id: DatasetId, info: NonNullable<(typeof BUNDLED)[DatasetId]>, d: BundledSet): Dataset {
+  const classes = d.classes ?? [];
+  const y = Float64Array.from(d.y as ArrayLike<number | string>, (v) => (typeof v === 'string' ? classes.indexOf(v) : v));
   return {
-    id, title: info.title, task: classNames.length > 2 ? 'multiclass' : 'binary', rows, features, X, y,
-    featureNames: header.slice(0, features), classNames: id === 'breast_cancer' ? ['malignant', 'benign'] : classNames,
-    standardize: true, learningRate: info.learningRate, epochs: info.epochs, validation: 0.2,
+    id, title: info.title, task: d.classes === null ? 'regression' : classes.length > 2 ? 'multiclass' : 'binary',
+    rows: d.rows, features: d.features.length, X: Float64Array.from(d.X), y, featureNames: d.features, classNames: classes,
+    standardize: info.standardize, learningRate: info.learningRate, epochs: info.epochs, validation: info.validation,
   };
 }
 
@@ -177,26 +150,6 @@ function spiral(rand: () => number): Points {
     }
   }
   return { X, y };
-}
-
-/** Speeds 30, 33, 35 got no ticket, 37 and 39 got one. */
-function speeding(): Dataset {
-  return {
-    id: 'speeding', title: 'Speeding tickets', task: 'binary', rows: 5, features: 1,
-    X: Float64Array.of(30, 33, 35, 37, 39), y: Float64Array.of(0, 0, 0, 1, 1),
-    featureNames: ['speed'], classNames: ['no ticket', 'ticket'], standardize: true,
-    learningRate: 0.5, epochs: 200, validation: 0,
-  };
-}
-
-/** y = x + theta at x = 2, 3, 5, 8: exact (theta = 2) or noisy (residuals 1, 3, 0, 4; mean 2). */
-function secret(id: DatasetId, ys: number[]): Dataset {
-  return {
-    id, title: id === 'secret' ? 'Secret number (exact)' : 'Secret number (noisy)', task: 'regression', rows: 4, features: 1,
-    X: Float64Array.of(2, 3, 5, 8), y: Float64Array.from(ys), featureNames: ['x'], classNames: [],
-    // Raw x keeps (theta0, theta1) readable as intercept and slope of y = theta0 + theta1 x.
-    standardize: false, learningRate: 0.02, epochs: 100, validation: 0,
-  };
 }
 
 /** Mulberry32: a small seeded generator of uniform numbers in [0, 1). */

@@ -180,7 +180,7 @@ describe('demo page (static build)', () => {
     await page.close();
   });
 
-  it('loads a bundled CSV (digits), trains softmax regression and fills the confusion matrix', async () => {
+  it('loads a bundled data set (digits, from steepest/datasets), trains softmax regression and fills the confusion matrix', async () => {
     const { page, problems } = await open('digits');
     await page.fill('#epochs', '15');
     await page.selectOption('#pace', '0');
