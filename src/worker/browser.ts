@@ -10,8 +10,13 @@ import { trainWith, type Spawn, type TrainInWorkerOptions } from './trainInWorke
 export { WorkerError, type WorkerProgress } from './protocol.js';
 export type { TrainInWorkerOptions } from './trainInWorker.js';
 
+/** @internal Tests set this to start another script (one that dies, say) in place of ./browserWorker.js. */
+export const workerScript: { url: URL | null } = { url: null };
+
 const spawnWebWorker: Spawn = (on) => {
-  const worker = new Worker(new URL('./browserWorker.js', import.meta.url), { type: 'module' });
+  const worker = workerScript.url
+    ? new Worker(workerScript.url, { type: 'module' })
+    : new Worker(new URL('./browserWorker.js', import.meta.url), { type: 'module' });
   worker.onmessage = (e) => on.message(e.data);
   worker.onerror = (e) => {
     e.preventDefault(); // reported through the promise, not as an uncaught error

@@ -10,11 +10,11 @@ import { trainWith, type Spawn, type TrainInWorkerOptions } from './trainInWorke
 export { WorkerError, type WorkerProgress } from './protocol.js';
 export type { TrainInWorkerOptions } from './trainInWorker.js';
 
-/** @internal Tests that run from the TypeScript sources point this at nodeWorker.ts (with a loader in execArgv). */
-export const nodeWorkerScript: { url: URL; execArgv?: string[] } = { url: new URL('./nodeWorker.js', import.meta.url) };
+/** @internal The worker's script: tests that run from the TypeScript sources point it at a loader for nodeWorker.ts. */
+export const workerScript: { url: URL } = { url: new URL('./nodeWorker.js', import.meta.url) };
 
 const spawnThread: Spawn = (on) => {
-  const worker = new ThreadWorker(nodeWorkerScript.url, nodeWorkerScript.execArgv ? { execArgv: nodeWorkerScript.execArgv } : {});
+  const worker = new ThreadWorker(workerScript.url);
   worker.on('message', on.message);
   worker.on('error', (err) => on.died(new WorkerError(`the training worker failed (${err.name}: ${err.message})`, { cause: err })));
   worker.on('messageerror', (err) => on.died(new WorkerError(`a message from the training worker could not be read (${err.message})`, { cause: err })));
