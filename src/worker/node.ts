@@ -14,7 +14,7 @@ export type { TrainInWorkerOptions } from './trainInWorker.js';
 export const workerScript: { url: URL } = { url: new URL('./nodeWorker.js', import.meta.url) };
 
 const spawnThread: Spawn = (on) => {
-  const worker = new ThreadWorker(workerScript.url);
+  const worker = new ThreadWorker(workerScript.url, { execArgv: threadArgv(process.execArgv) });
   worker.on('message', on.message);
   worker.on('error', (err) => on.died(new WorkerError(`the training worker failed (${err.name}: ${err.message})`, { cause: err })));
   worker.on('messageerror', (err) => on.died(new WorkerError(`a message from the training worker could not be read (${err.message})`, { cause: err })));
@@ -24,6 +24,18 @@ const spawnThread: Spawn = (on) => {
     terminate: () => void worker.terminate(),
   };
 };
+
+// A worker inherits node's options, but those of `node --input-type=module -e '...'` make a
+// worker that loads a file fail: it gets the rest.
+function threadArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (['-e', '--eval', '-p', '--print', '--input-type'].includes(a)) i++; // and its value
+    else if (!a.startsWith('--input-type=') && !a.startsWith('--eval=') && !a.startsWith('--print=')) out.push(a);
+  }
+  return out;
+}
 
 /**
  * Runs model.fit(X, y, options) in a worker thread; on success the model holds the
