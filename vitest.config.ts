@@ -22,6 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
+          globalSetup: ['test/helpers/crossRuntimeSetup.ts'],
           include: ['test/models/*.test.ts', 'test/worker/*.test.ts', 'test/**/*.browser.test.ts'],
           exclude: [...NODE_ONLY, 'test/worker/dist.test.ts'],
           browser: {
