@@ -2,7 +2,7 @@
 // `steepest/worker` resolves through package.json's exports to the worker_threads entry,
 // which finds its own worker script with no configuration, and trains as fit does.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -41,7 +41,9 @@ describe('the built package', () => {
   it('steepest/worker trains in a worker_threads thread, bit for bit as fit, on every engine', () => {
     expect(existsSync(`${ROOT}/dist/worker/nodeWorker.js`), 'dist/worker/nodeWorker.js is missing: run `npm run build`').toBe(true);
     const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', SCRIPT], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-    const out = JSON.parse(stdout) as { engines: string[]; runs: { engine: string; history: string; local: string[]; worker: string[] }[] };
+    const out = JSON.parse(stdout) as {
+      engines: string[]; runs: { engine: string; history: string; local: string[]; worker: string[] }[];
+    };
     expect(out.engines).toEqual(['wasm-simd', 'wasm-scalar', 'js']);
     expect(out.runs.length).toBe(6);
     for (const r of out.runs) {
@@ -49,5 +51,13 @@ describe('the built package', () => {
       expect(r.local.length).toBeGreaterThan(0);
       expect(r.worker, `${r.engine}: worker parameters as float64 bits`).toEqual(r.local);
     }
+  });
+
+  it('exports the .wasm builds as steepest/steepest.simd.wasm and steepest/steepest.scalar.wasm', () => {
+    const script = `
+      const { readFileSync } = await import('node:fs');
+      console.log(JSON.stringify(['simd', 'scalar'].map((b) => readFileSync(new URL(import.meta.resolve('steepest/steepest.' + b + '.wasm'))).toString('base64'))));`;
+    const got = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' })) as string[];
+    expect(got).toEqual(['simd', 'scalar'].map((b) => readFileSync(`${ROOT}/build/steepest.${b}.wasm`).toString('base64')));
   });
 });
