@@ -9,15 +9,18 @@ import { fileURLToPath } from 'node:url';
 export interface BenchOptions {
   /** Smaller sizes and fewer repetitions: a smoke run for CI, numbers only indicative. */
   quick: boolean;
+  /** Larger sizes too (case fit: N = 10^7). */
+  full?: boolean;
 }
 
 /** Splits the command line into flags and case names (`--quick train dot`). */
-export function parseArgs(argv: readonly string[]): { quick: boolean; cases: string[]; unknownFlags: string[] } {
+export function parseArgs(argv: readonly string[]): { quick: boolean; full: boolean; cases: string[]; unknownFlags: string[] } {
   const flags = argv.filter((a) => a.startsWith('-'));
   return {
     quick: flags.includes('--quick'),
+    full: flags.includes('--full'),
     cases: argv.filter((a) => !a.startsWith('-')),
-    unknownFlags: flags.filter((f) => f !== '--quick'),
+    unknownFlags: flags.filter((f) => f !== '--quick' && f !== '--full'),
   };
 }
 

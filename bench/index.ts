@@ -9,6 +9,7 @@ type Case = (options: BenchOptions) => Promise<void>;
 
 // Imported lazily so a missing build is reported in words, and `-- dot` loads only what it needs.
 const CASES: Record<string, () => Promise<Case>> = {
+  fit: async () => (await import('./fit.js')).run,
   train: async () => (await import('./train.js')).run,
   optimizers: async () => (await import('./optimizers.js')).run,
   converge: async () => (await import('./converge.js')).run,
@@ -16,10 +17,10 @@ const CASES: Record<string, () => Promise<Case>> = {
   marshal: async () => (await import('./marshal.js')).run,
 };
 
-const { quick, cases, unknownFlags } = parseArgs(process.argv.slice(2));
+const { quick, full, cases, unknownFlags } = parseArgs(process.argv.slice(2));
 const unknown = [...unknownFlags, ...cases.filter((c) => !(c in CASES))];
 if (unknown.length > 0) {
-  console.error(`unknown argument ${unknown.join(', ')}; usage: npm run bench -- [--quick] [${Object.keys(CASES).join('] [')}]`);
+  console.error(`unknown argument ${unknown.join(', ')}; usage: npm run bench -- [--quick] [--full] [${Object.keys(CASES).join('] [')}]`);
   process.exit(2);
 }
 if (!existsSync(fileURLToPath(new URL('../src/wasm/binaries.ts', import.meta.url)))) {
@@ -31,7 +32,7 @@ console.log(`steepest bench${quick ? ' (quick)' : ''}: ${machineLine()}`);
 const t0 = performance.now();
 for (const name of cases.length > 0 ? cases : Object.keys(CASES)) {
   try {
-    await (await CASES[name]())({ quick });
+    await (await CASES[name]())({ quick, full });
   } catch (err) {
     check(false, `case ${name} crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }

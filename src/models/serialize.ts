@@ -5,7 +5,7 @@
 // as the file spells it (weights[3], layers[1].bias, shape.layers[0].units).
 import { ValidationError } from '../errors.js';
 import { ACTIVATIONS, HEADS, networkLayout, type ActivationName, type HeadName, type NetworkShape } from '../reference/network.js';
-import { show } from '../validate.js';
+import { article, show } from '../validate.js';
 import { version } from '../version.js';
 
 /** The current file format version. */
@@ -24,7 +24,7 @@ export interface ModelJSON {
   layers: { weights: number[]; bias: number[] }[];
   /** Class names of a model trained on string labels (index = class). */
   classes?: string[];
-  /** The options of the last training call (JSON-safe: a function schedule is recorded as 'function'). */
+  /** The settings of the last training call (JSON-safe: a function schedule is recorded as 'function'; no data or callbacks). */
   training?: Record<string, unknown>;
 }
 
@@ -54,8 +54,17 @@ export function writeModelJSON(
     })),
   };
   if (classes) json.classes = [...classes];
-  if (training) json.training = training;
+  if (training) json.training = jsonCopy('training', training) as Record<string, unknown>; // the caller may change the file
   return json;
+}
+
+/** A deep copy of JSON data, as JSON text would carry it (a value JSON cannot hold is a ValidationError naming it). */
+export function jsonCopy(name: string, v: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(v));
+  } catch (err) {
+    throw new ValidationError(`${name} must be JSON data (${(err as Error).message})`);
+  }
 }
 
 const MODELS = ['LinearRegression', 'LogisticRegression', 'SoftmaxRegression', 'MLP'];
@@ -95,14 +104,14 @@ export function readModelJSON(json: unknown, expected: string | null): ReadJSON 
   const fileLayers = o.layers;
   if (!Array.isArray(fileLayers)) throw new ValidationError(`layers must be an array of ${layout.layers.length} layers, got ${show(fileLayers)}`);
   if (fileLayers.length !== layout.layers.length) {
-    throw new ValidationError(`layers has ${fileLayers.length} entries but shape.layers has ${layout.layers.length}`);
+    throw new ValidationError(`layers has ${count(fileLayers.length, 'entry', 'entries')} but shape.layers has ${layout.layers.length}`);
   }
   // Every length is checked before the parameter vector is allocated: a huge shape is an error about the file.
   const checked = layout.layers.map((l, i) => {
     const layer = object(`layers[${i}]`, fileLayers[i]);
     known(layer, ['weights', 'bias'], `layers[${i}].`);
-    const weights = array(`layers[${i}].weights`, layer.weights, l.units * l.inputs, `the shape needs ${l.units * l.inputs} (${l.units} x ${l.inputs})`);
-    const bias = array(`layers[${i}].bias`, layer.bias, l.units, `the shape needs ${l.units}`);
+    const weights = array(`layers[${i}].weights`, layer.weights, l.units * l.inputs, `the shape needs ${l.units * l.inputs} (${l.units} units x ${l.inputs} inputs)`);
+    const bias = array(`layers[${i}].bias`, layer.bias, l.units, `the shape needs ${l.units} (one per unit)`);
     return { weights, bias };
   });
   const params = new Float64Array(layout.count);
@@ -114,7 +123,9 @@ export function readModelJSON(json: unknown, expected: string | null): ReadJSON 
   if (o.training !== undefined && (o.training === null || typeof o.training !== 'object' || Array.isArray(o.training))) {
     throw new ValidationError(`training must be an object, got ${show(o.training)}`);
   }
-  return { model, shape, params, classes, training: (o.training as Record<string, unknown>) ?? null };
+  // A copy: the caller may change the object it loaded from.
+  const training = o.training === undefined ? null : (jsonCopy('training', o.training) as Record<string, unknown>);
+  return { model, shape, params, classes, training };
 }
 
 // Version 1: { format, version: 1, model, features, weights, bias } for the two one-layer models.
@@ -136,7 +147,7 @@ function readV1(o: Record<string, unknown>, expected: string | null): ReadJSON {
 function modelName(v: unknown, expected: string | null): string {
   if (typeof v !== 'string') throw new ValidationError(`model must be a string, got ${show(v)}`);
   if (!MODELS.includes(v)) throw new ValidationError(`model must be one of ${MODELS.join(', ')}, got ${show(v)}`);
-  if (expected && v !== expected) throw new ValidationError(`json holds a ${v}, not a ${expected} (load it with ${v}.fromJSON or loadModel)`);
+  if (expected && v !== expected) throw new ValidationError(`json holds ${article(v)} ${v}, not ${article(expected)} ${expected} (load it with ${v}.fromJSON or loadModel)`);
   return v;
 }
 
@@ -147,7 +158,8 @@ function readShape(v: unknown): NetworkShape {
   if (!Array.isArray(s.layers) || s.layers.length === 0) {
     throw new ValidationError(`shape.layers must be a non-empty array of { units, activation }, got ${show(s.layers)}`);
   }
-  const layers = s.layers.map((l: unknown, i: number) => {
+  // Array.from, not map: map skips the holes of a sparse array (an object, not JSON text, can hold one).
+  const layers = Array.from(s.layers as unknown[], (l, i) => {
     const layer = object(`shape.layers[${i}]`, l);
     known(layer, ['units', 'activation'], `shape.layers[${i}].`);
     const units = positive(`shape.layers[${i}].units`, layer.units);
@@ -159,19 +171,26 @@ function readShape(v: unknown): NetworkShape {
   if (typeof s.head !== 'string' || !(s.head in HEADS)) {
     throw new ValidationError(`shape.head must be one of ${Object.keys(HEADS).join(', ')}, got ${show(s.head)}`);
   }
+  const last = layers.length - 1;
+  if (s.head === 'softmax' && layers[last].units < 2) {
+    throw new ValidationError(`shape.layers[${last}].units must be at least 2 for the softmax head (one per class), got ${layers[last].units}`);
+  }
   return { inputs, layers, head: s.head as HeadName };
 }
 
 function readClasses(v: unknown, shape: NetworkShape): string[] {
   const outputs = shape.layers[shape.layers.length - 1].units;
-  const count = shape.head === 'softmax' ? outputs : 2;
-  if (shape.head === 'mse' || (shape.head === 'sigmoid' && outputs !== 1)) {
-    throw new ValidationError(`classes is only for classifiers (a softmax head, or a sigmoid head with one output), got ${show(v)}`);
+  if (shape.head === 'mse') throw new ValidationError(`classes must be absent for a model whose head is 'mse' (it predicts values, not classes), got ${show(v)}`);
+  if (shape.head === 'sigmoid' && outputs !== 1) {
+    throw new ValidationError(
+      `classes must be absent for a model whose head is 'sigmoid' with ${outputs} outputs (it predicts 0 or 1 per output, not classes), got ${show(v)}`,
+    );
   }
-  if (!Array.isArray(v) || v.length !== count) throw new ValidationError(`classes must be an array of ${count} distinct strings, got ${show(v)}`);
-  v.forEach((c, i) => {
-    if (typeof c !== 'string') throw new ValidationError(`classes[${i}] must be a string, got ${show(c)}`);
-  });
+  const n = shape.head === 'softmax' ? outputs : 2;
+  if (!Array.isArray(v) || v.length !== n) throw new ValidationError(`classes must be ${n} distinct strings for this model's head, got ${show(v)}`);
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== 'string') throw new ValidationError(`classes[${i}] must be a string, got ${show(v[i])}`); // holes too
+  }
   if (new Set(v).size !== v.length) throw new ValidationError(`classes must be distinct, got ${show(v)}`);
   return [...v] as string[];
 }
@@ -203,10 +222,14 @@ function array(name: string, v: unknown, n: number, why: string): ArrayLike<unkn
   if (!Array.isArray(v) && !(v instanceof Float32Array) && !(v instanceof Float64Array)) {
     throw new ValidationError(`${name} must be an array of ${n} numbers, got ${show(v)}`);
   }
-  if (v.length !== n) throw new ValidationError(`${name} has ${v.length} values but ${why}`);
+  if (v.length !== n) throw new ValidationError(`${name} has ${count(v.length, 'value', 'values')} but ${why}`);
   return v;
 }
 
 function numbers(name: string, v: ArrayLike<unknown>, out: Float64Array, at: number): void {
   for (let i = 0; i < v.length; i++) out[at + i] = number(`${name}[${i}]`, v[i]);
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
