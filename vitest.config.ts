@@ -4,8 +4,8 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 
-/** Model tests that cannot run in a browser: they read data/*.csv with node:fs, or assert Node's JSON.parse wording. */
-const NODE_ONLY = ['breastCancer', 'digits', 'iris', 'fromJSON'].map((stem) => `test/models/${stem}.test.ts`);
+/** Model tests that cannot run in a browser: they read files (data/*.csv, fixtures) with node:fs, or assert Node's JSON.parse wording. */
+const NODE_ONLY = ['breastCancer', 'digits', 'iris', 'fromJSON', 'serialize'].map((stem) => `test/models/${stem}.test.ts`);
 
 export default defineConfig({
   test: {
@@ -15,14 +15,14 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node', environment: 'node', include: ['test/**/*.test.ts'], exclude: ['test/**/*.browser.test.ts'],
-          globalSetup: ['test/helpers/nodeWorkerSetup.ts'],
+          globalSetup: ['test/helpers/workerSetup.ts'],
         },
       },
       {
         extends: true,
         test: {
           name: 'browser',
-          globalSetup: ['test/helpers/crossRuntimeSetup.ts'],
+          globalSetup: ['test/helpers/crossRuntimeSetup.ts', 'test/helpers/workerSetup.ts'],
           include: ['test/models/*.test.ts', 'test/worker/*.test.ts', 'test/**/*.browser.test.ts'],
           exclude: [...NODE_ONLY, 'test/worker/dist.test.ts'],
           browser: {

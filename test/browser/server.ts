@@ -53,6 +53,9 @@ export async function startServer(pages: Record<string, string>): Promise<Static
   };
 }
 
+/** src/ files transpiled so far (by path without extension): every page loads the same ones. */
+const transpiled = new Map<string, string>();
+
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
 async function resolve(url: string, pages: Record<string, string>): Promise<{ body: string | Buffer; type: string }> {
@@ -60,9 +63,14 @@ async function resolve(url: string, pages: Record<string, string>): Promise<{ bo
   if (url.startsWith('/page/') && url.slice(6) in pages) return { body: pages[url.slice(6)], type };
   if (/^\/wasm\/steepest\.(simd|scalar)\.wasm$/.test(url)) return { body: await readFile(path.join(ROOT, 'build', url.slice(6))), type };
   const lib = /^\/lib\/([\w/]+)\.js$/.exec(url);
-  if (lib && !lib[1].includes('..')) {
-    const source = await readFile(path.join(ROOT, 'src', `${lib[1]}.ts`), 'utf8');
-    return { body: (await transform(source, { loader: 'ts', format: 'esm', target: 'es2022' })).code, type };
+  if (lib) {
+    let code = transpiled.get(lib[1]);
+    if (code === undefined) {
+      const source = await readFile(path.join(ROOT, 'src', `${lib[1]}.ts`), 'utf8');
+      code = (await transform(source, { loader: 'ts', format: 'esm', target: 'es2022' })).code;
+      transpiled.set(lib[1], code);
+    }
+    return { body: code, type };
   }
   throw new Error('not found');
 }

@@ -1,6 +1,5 @@
-// trainInWorker for the runtime a test runs in: the Web Worker entry in the browser (Vite
-// serves and transforms its worker script), the worker_threads one in Node, where the
-// worker starts the script nodeWorkerSetup.ts bundled (Node cannot load TypeScript).
+// trainInWorker for the runtime a test runs in: the Web Worker entry in the browser, the
+// worker_threads one in Node, each starting the worker script that workerSetup.ts bundled.
 import { inject } from 'vitest';
 import type * as Entry from '../../src/worker/node.js';
 
@@ -11,17 +10,19 @@ const entry: typeof Entry = inBrowser
   ? ((await import('../../src/worker/browser.js')) as unknown as typeof Entry)
   : await import('../../src/worker/node.js');
 const script = entry.workerScript as { url: URL | null };
-const real = inBrowser ? null : new URL(inject('nodeWorkerScript'));
-script.url = real;
+const bundled = inBrowser
+  ? new URL(URL.createObjectURL(new Blob([inject('browserWorkerCode')], { type: 'text/javascript' })))
+  : new URL(inject('nodeWorkerScript'));
+script.url = bundled;
 
 export const { trainInWorker, WorkerError } = entry;
 
-/** Runs body with trainInWorker starting the script at url instead of the real one. */
-export async function withScript<T>(url: URL, body: () => Promise<T>): Promise<T> {
+/** Runs body with trainInWorker starting the script at url (null: the entry's own, browser only) instead of the bundle. */
+export async function withScript<T>(url: URL | null, body: () => Promise<T>): Promise<T> {
   script.url = url;
   try {
     return await body();
   } finally {
-    script.url = real;
+    script.url = bundled;
   }
 }

@@ -281,6 +281,18 @@ describe('trainInWorker: progress, options, errors, cancellation', () => {
     for (const m of [a, b, c]) m.dispose();
   });
 
+  // Everywhere else the worker script is the bundle workerSetup.ts made; this is the entry's own
+  // `new Worker(new URL('./browserWorker.js', import.meta.url), { type: 'module' })`, as Vite serves it.
+  it.runIf(inBrowser)("starts its own ./browserWorker.js (served by Vite, unbundled)", async () => {
+    const a = make();
+    const b = make();
+    const h = a.fit(d.X, d.y, FIT);
+    expect(untimed(await withScript(null, () => trainInWorker(b, d.X, d.y, FIT)))).toEqual(untimed(h));
+    expectSame(flatParams(b), flatParams(a), 'parameters');
+    a.dispose();
+    b.dispose();
+  });
+
   it('a worker that dies is reported with a WorkerError naming it, and the model is as it was', async () => {
     const m = make();
     const before = flatParams(m);
