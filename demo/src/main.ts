@@ -5,7 +5,7 @@ import type { EngineName, StopReason } from 'steepest';
 import { applyDefaults, form, initForm, readSettings, syncModelFields, type RunSettings } from './controls.js';
 import { loadDataset, type Dataset, type DatasetId } from './datasets.js';
 import { prepare, scaleRows, type Prepared } from './prepare.js';
-import type { BenchResult, FromWorker, Metrics, ToWorker, Watch } from './protocol.js';
+import { STOPPED, type BenchResult, type FromWorker, type Metrics, type ToWorker, type Watch } from './protocol.js';
 import { drawBoundary, gridAround, type Points2D } from './plots/boundary.js';
 import { drawConfusion } from './plots/confusion.js';
 import { drawCurve1D } from './plots/curve1d.js';
@@ -14,22 +14,22 @@ import { drawLossCurve } from './plots/lossCurve.js';
 import { bceObjective, mseObjective, ParamSpace } from './plots/paramPath.js';
 import { drawSpeed } from './speed.js';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const $ = <T extends Element = HTMLElement>(id: string) => document.getElementById(id) as Element as T;
 const ui = {
   engines: $('engines'),
   info: $('dataset-info'),
-  loss: $<SVGSVGElement & HTMLElement>('loss'),
+  loss: $<SVGSVGElement>('loss'),
   status: $('status'),
   viewPanel: $('view-panel'),
   viewCaption: $('view-caption'),
   viewStack: $('view-stack'),
   viewCanvas: $<HTMLCanvasElement>('view-canvas'),
-  view: $<SVGSVGElement & HTMLElement>('view'),
+  view: $<SVGSVGElement>('view'),
   confusion: $<HTMLTableElement>('confusion'),
   metrics: $('metrics'),
   pathPanel: $('path-panel'),
   pathCanvas: $<HTMLCanvasElement>('path-canvas'),
-  path: $<SVGSVGElement & HTMLElement>('path'),
+  path: $<SVGSVGElement>('path'),
   pathInfo: $('path-info'),
   speed: $<HTMLTableElement>('speed'),
   speedInfo: $('speed-info'),
@@ -210,7 +210,8 @@ function draw(): void {
       : 'The path starts at θ = (0, 0), the models\' default initialization' +
         (plan.settings.model.kind === 'linear' ? '; the star is the least-squares optimum.' : '.');
   }
-  if (run.id > 0) ui.status.textContent = statusLine(run);
+  // After an error the status line keeps its message; the curve still shows the epochs before it.
+  if (run.id > 0 && run.state !== 'error') ui.status.textContent = statusLine(run);
 }
 
 function scheduleDraw(): void {
@@ -320,6 +321,7 @@ function receive(msg: FromWorker): void {
       break;
     case 'done': {
       run.state = 'done';
+      const stoppedByUser = msg.stop.message === STOPPED;
       Object.assign(demo, { stop: msg.stop, train: msg.train, val: msg.val });
       ui.metrics.textContent = `Training: ${describe(msg.train)}` + (msg.val ? ` · validation: ${describe(msg.val)}` : '') +
         ` · stopped: ${msg.stop.message}`;
@@ -328,7 +330,7 @@ function receive(msg: FromWorker): void {
         drawConfusion(ui.confusion, shown.y, msg.predicted, run.plan.data.classNames);
       }
       setState('done');
-      startBench();
+      if (!stoppedByUser) startBench();
       break;
     }
     case 'error':
@@ -338,7 +340,9 @@ function receive(msg: FromWorker): void {
   scheduleDraw();
 }
 
-async function chooseDataset(id: DatasetId): Promise<void> {
+/** Loads a data set; a new set also resets the form to its defaults (a new seed keeps the form). */
+async function chooseDataset(id: DatasetId, defaults = true): Promise<void> {
+  if (run?.state === 'training') send({ type: 'stop', id: run.id });
   setState('loading');
   ui.info.textContent = 'loading…';
   try {
@@ -347,7 +351,7 @@ async function chooseDataset(id: DatasetId): Promise<void> {
     fail((err as Error).message);
     return;
   }
-  applyDefaults(data);
+  if (defaults) applyDefaults(data);
   const task = data.task === 'regression' ? 'regression' : `${data.classNames.length} classes`;
   ui.info.textContent = `${data.rows} rows, ${data.features} feature${data.features > 1 ? 's' : ''}, ${task}`;
   setState(demo.engines.length ? 'idle' : 'loading');
@@ -357,7 +361,7 @@ async function chooseDataset(id: DatasetId): Promise<void> {
 initForm();
 form.dataset.value = new URLSearchParams(location.search).get('data') ?? 'circles';
 form.dataset.addEventListener('change', () => void chooseDataset(form.dataset.value as DatasetId));
-form.seed.addEventListener('change', () => void chooseDataset(form.dataset.value as DatasetId));
+form.seed.addEventListener('change', () => void chooseDataset(form.dataset.value as DatasetId, false));
 form.model.addEventListener('change', () => {
   syncModelFields();
   preview();

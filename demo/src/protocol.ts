@@ -46,6 +46,9 @@ export type ToWorker =
   | { type: 'stop'; id: number }
   | { type: 'bench'; id: number; model: ModelSpec; fit: TrainSettings; train: Part };
 
+/** The stop reason's message of a run the visitor stopped. */
+export const STOPPED = 'stopped from the page';
+
 /** evaluate()'s result. */
 export type Metrics = { loss: number; accuracy?: number; mse?: number; r2?: number };
 

@@ -4,7 +4,7 @@
 // same model on each engine for the speed readout.
 import { availableEngines, DivergenceError, ready, type EngineName, type EpochRecord, type FitAsyncOptions } from 'steepest';
 import { makeModel, scoreRows, twoParams, type DemoModel } from './models.js';
-import type { BenchResult, FromWorker, Metrics, ModelSpec, ToWorker, TrainSettings } from './protocol.js';
+import { STOPPED, type BenchResult, type FromWorker, type Metrics, type ModelSpec, type ToWorker, type TrainSettings } from './protocol.js';
 import type { Part } from './prepare.js';
 
 /** Shortest gap between progress messages (about two frames): each one evaluates the model on the grid. */
@@ -80,7 +80,7 @@ async function train(msg: Extract<ToWorker, { type: 'train' }>): Promise<void> {
     } catch (err) {
       if ((err as Error).name !== 'AbortError') throw err;
       const epoch = (pending.at(-1)?.epoch ?? 0);
-      stop = { rule: 'callback' as const, epoch, message: 'stopped from the page' };
+      stop = { rule: 'callback' as const, epoch, message: STOPPED };
     }
     flush();
     const shown = msg.val ?? msg.train;

@@ -25,6 +25,7 @@ interface DemoState {
   messages: number;
   framesWhileTraining: number;
   error: string | null;
+  stop: { rule: string; message: string } | null;
   train: { loss: number; accuracy?: number } | null;
   val: { loss: number; accuracy?: number } | null;
   bench: { engine: string; msPerEpoch: number; epochs: number }[] | null;
@@ -176,6 +177,36 @@ describe('demo page (static build)', () => {
     const px = await canvasPixels(page, 'path-canvas');
     expect(px.opaque / px.total).toBeGreaterThan(0.5);
     expect(await polylinePoints(page, '#view polyline.fit-curve')).toBe(200);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('Stop ends a run early and keeps what it trained; a learning rate past 2 / curvature shows the divergence error', async () => {
+    const { page, problems } = await open('blobs');
+    // Slow motion over 10 s caps each epoch at 60 ms, so the run is still going when Stop is pressed.
+    await page.selectOption('#pace', '10000');
+    await page.fill('#epochs', '200');
+    await page.click('#train');
+    await page.waitForFunction(() => (window as unknown as { demo: DemoState }).demo.loss.length >= 3, null, { timeout: 20_000 });
+    await page.click('#stop');
+    await page.waitForFunction(() => (window as unknown as { demo: DemoState }).demo.state === 'done', null, { timeout: 20_000 });
+    const stopped = await state(page);
+    expect(stopped.stop!.message).toBe('stopped from the page');
+    expect(stopped.loss.length).toBeGreaterThanOrEqual(3);
+    expect(stopped.loss.length).toBeLessThan(200);
+    expect(stopped.train!.accuracy!).toBeGreaterThan(0.5);
+
+    // The exact secret number on raw x = 2, 3, 5, 8: J's Hessian is 2 [[1, 4.5], [4.5, 25.5]], largest
+    // eigenvalue about 52.6, so full-batch steps of lr 0.1 > 2 / 52.6 grow the error about 4.3x a step.
+    await page.selectOption('#dataset', 'secret');
+    await page.waitForFunction(() => (window as unknown as { demo: DemoState }).demo.state === 'idle', null, { timeout: 20_000 });
+    await page.fill('#lr', '0.1');
+    await page.selectOption('#pace', '0');
+    await page.click('#train');
+    await page.waitForFunction(() => (window as unknown as { demo: DemoState }).demo.state === 'error', null, { timeout: 20_000 });
+    const status = await page.textContent('#status');
+    expect(status).toMatch(/^training diverged in epoch \d+, batch 1: .* at learningRate 0\.1\. .*Try a smaller learningRate/);
+    expect(await page.isEnabled('#train'), 'Train works again after an error').toBe(true);
     expect(problems).toEqual([]);
     await page.close();
   });
