@@ -73,13 +73,6 @@ export function takeRows<T extends RowArray>(X: T, cols: number, idx: Uint32Arra
   return out;
 }
 
-/** The values at idx. */
-export function take(v: Float32Array, idx: Uint32Array): Float32Array {
-  const out = new Float32Array(idx.length);
-  for (let k = 0; k < idx.length; k++) out[k] = v[idx[k]];
-  return out;
-}
-
 /**
  * Per-row weights from sampleWeight and classWeight (multiplied), or null when
  * both are absent. 'balanced' is scikit-learn's n / (classes * count(label)).
