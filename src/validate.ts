@@ -150,7 +150,7 @@ export function matrixSource(X: unknown, features: number, name = 'X'): MatrixSo
  * the copy); rows of number[][] are checked cell by cell as they are written,
  * throwing the first problem in row-major order.
  */
-export function copyRows(src: MatrixSource, from: number, n: number, dst: Float32Array, at: number): void {
+export function copyRows(src: MatrixSource, from: number, n: number, dst: Float32Array | Float64Array, at: number): void {
   const F = src.features;
   const X = src.X;
   if (!Array.isArray(X)) {
@@ -187,6 +187,15 @@ export function toMatrix(X: unknown, features: number, name = 'X'): Matrix {
   const data = new Float32Array(src.rows * features);
   copyRows(src, 0, src.rows, data, 0);
   for (let i = 0; i < data.length; i++) if (data[i] - data[i] !== 0) throw valueError(src, i);
+  return { data, rows: src.rows };
+}
+
+/** toMatrix's checks, keeping the values in float64 (for statistics computed before any rounding). */
+export function toMatrix64(X: unknown, features: number, name = 'X'): { data: Float64Array; rows: number } {
+  const src = matrixSource(X, features, name);
+  const data = new Float64Array(src.rows * features);
+  copyRows(src, 0, src.rows, data, 0);
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(Math.fround(data[i]))) throw valueError(src, i);
   return { data, rows: src.rows };
 }
 

@@ -10,6 +10,7 @@ import { epochStats, newEpochProgress, predictLogits, trainBatches, type EpochPr
 import { networkGradient, networkLayout, predictNetwork, trainNetworkBatches, type NetworkShape } from '../reference/network.js';
 import { createOptimizerState, resolveOptimizer, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { findNonFinite, gatherRows } from '../reference/data.js';
+import { takeRows } from '../models/split.js';
 import { copyRows, valueError, type MatrixSource } from '../validate.js';
 
 /** Training data and the shuffle's buffers, as plain typed arrays. */
@@ -104,15 +105,10 @@ class JsTrainer implements Trainer {
       new JsData(rows, this.inputs, this.paramCount, { X: Xs, y: ys, sw: s }, shuf, shuffleBuckets(this.shape, rows));
     if (!split) return { train: data(src.rows, X, y.slice(), sw ? sw.slice() : null, shuffle), val: null };
     const F = this.inputs;
-    const take = (v: Float32Array, cols: number, ids: Uint32Array) => {
-      const out = new Float32Array(ids.length * cols);
-      gatherRows(v, ids, ids.length, cols, out);
-      return out;
-    };
-    const val = data(split.val.length, take(X, F, split.val), take(y, width, split.val), null, false);
+    const val = data(split.val.length, takeRows(X, F, split.val), takeRows(y, width, split.val), null, false);
     gatherRows(X, split.train, split.train.length, F, X); // compacts in place
     const n = split.train.length;
-    const train = data(n, X.subarray(0, n * F), take(y, width, split.train), sw ? take(sw, 1, split.train) : null, shuffle);
+    const train = data(n, X.subarray(0, n * F), takeRows(y, width, split.train), sw ? takeRows(sw, 1, split.train) : null, shuffle);
     return { train, val };
   }
 

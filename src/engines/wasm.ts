@@ -16,6 +16,7 @@ import { OPT, SLOTS, writeOptimizerBlock } from '../wasm/optimizerBlock.js';
 import { MAX_BLOCK_BYTES, type Reattachable, type WasmRuntime } from '../wasm/runtime.js';
 import { EngineError, ValidationError } from '../errors.js';
 import { copyRows, valueError, type MatrixSource } from '../validate.js';
+import { takeRows } from '../models/split.js';
 
 // The stats block's f64 fields, as numbered in assembly/train.ts.
 const STATS = { lossSum: 0, gradNorm: 1, maxStep: 2, batches: 3, diverged: 4 };
@@ -283,9 +284,9 @@ class WasmTrainer implements Trainer, Reattachable {
         } finally {
           rt.free(ids);
         }
-        this.writeTargets(v, take(y, this.width, split.val), null);
+        this.writeTargets(v, takeRows(y, this.width, split.val), null);
         v.reset(split.val.length, 1);
-        this.writeTargets(train, take(y, this.width, split.train), sw ? take(sw, 1, split.train) : null);
+        this.writeTargets(train, takeRows(y, this.width, split.train), sw ? takeRows(sw, 1, split.train) : null);
       } else {
         this.writeTargets(train, y, sw);
       }
@@ -472,13 +473,6 @@ class WasmTrainer implements Trainer, Reattachable {
     this.rt.detach(this);
     if (this.rt.generation === this.gen) this.rt.free(this.block.base);
   }
-}
-
-/** The rows ids (each cols values) of v. */
-function take(v: Float32Array, cols: number, ids: Uint32Array): Float32Array {
-  const out = new Float32Array(ids.length * cols);
-  for (let k = 0; k < ids.length; k++) out.set(v.subarray(ids[k] * cols, (ids[k] + 1) * cols), k * cols);
-  return out;
 }
 
 /** An engine over one instantiated WASM build. */

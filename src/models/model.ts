@@ -20,6 +20,7 @@ import { classCount, encodeTargets, targetColumns, type TargetKind } from './tar
 import { jsonCopy, readModelJSON, writeModelJSON, type ModelJSON, type ReadJSON } from './serialize.js';
 import { runAsync, runEpochs, runSync } from './trainLoop.js';
 import { Restarts } from './restarts.js';
+import { modelPreprocessing, type Preprocessor, type RawRows } from '../preprocess/Preprocessor.js';
 
 export type { InitOption };
 
@@ -124,6 +125,8 @@ export abstract class Model {
   private disposeRequested = false;
   /** Whether a fit, fitAsync or partialFit call has completed (a later fit may then continue on one class). */
   private trained = false;
+  /** What turns raw rows into features for predict and evaluate, or null. */
+  private prep: Preprocessor | null = null;
 
   /** options: already checked for unknown keys by the subclass. */
   constructor(options: CommonOptions, spec: ModelSpec) {
@@ -219,9 +222,23 @@ export abstract class Model {
     return this.classNames ? [...this.classNames] : null;
   }
 
-  /** Plain data (format 'steepest', version 2) that fromJSON and loadModel turn back into an equal model. */
+  /**
+   * What turns raw feature values into this model's features (a copy), or null. While
+   * it is set, predict, predictProba, predictLabels and evaluate take raw rows, always
+   * (never the feature matrix): fit still takes the feature matrix. Saved in the file.
+   */
+  get preprocessing(): Preprocessor | null {
+    return this.prep && modelPreprocessing(this.prep, this.features, this.modelName);
+  }
+
+  set preprocessing(p: Preprocessor | null) {
+    this.live();
+    this.prep = modelPreprocessing(p, this.features, this.modelName);
+  }
+
+  /** Plain data (format 'steepest', version 3) that fromJSON and loadModel turn back into an equal model. */
   toJSON(): ModelJSON {
-    return writeModelJSON(this.modelName, this.shape, this.live().getParams(), this.classNames, this.training);
+    return writeModelJSON(this.modelName, this.shape, this.live().getParams(), this.classNames, this.training, this.prep);
   }
 
   /**
@@ -265,23 +282,29 @@ export abstract class Model {
     this.setParams(j.params);
     this.classNames = j.classes;
     this.training = j.training;
+    this.prep = j.preprocessing;
     this.trained = true; // a saved model continues: a later fit may see one class (see prepare)
     return this;
   }
 
   /** The output layer's values (logits; values for mse) for each row of X, rows x outputs. */
-  protected rawOutputs(X: MatrixInput): { z: Float64Array; rows: number } {
+  protected rawOutputs(X: MatrixInput | RawRows): { z: Float64Array; rows: number } {
     const trainer = this.live();
-    const src = matrixSource(X, this.features);
+    const src = this.featureSource(X);
     return { z: checkedOutputs(trainer.outputs(src)), rows: src.rows };
   }
 
   /** Outputs and encoded targets for evaluate(). */
-  protected outputsAndTargets(X: MatrixInput, y: Targets): { z: Float64Array; t: Float32Array; rows: number } {
+  protected outputsAndTargets(X: MatrixInput | RawRows, y: Targets): { z: Float64Array; t: Float32Array; rows: number } {
     const trainer = this.live();
-    const src = matrixSource(X, this.features);
+    const src = this.featureSource(X);
     const t = encodeTargets(y, src.rows, this.targets, this.classNames, this.modelName).y;
     return { z: checkedOutputs(trainer.outputs(src)), t, rows: src.rows };
+  }
+
+  /** X for predict and evaluate: raw rows through the preprocessing when the model has one, else the feature matrix. */
+  private featureSource(X: unknown): MatrixSource {
+    return matrixSource(this.prep ? this.prep.matrix(X, 'X').data : X, this.features);
   }
 
   /** Class indices as the labels the model was trained on: its string classes, or the indices themselves. */

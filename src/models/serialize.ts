@@ -1,20 +1,23 @@
-// The model file format. Version 2 (every model type): the network's shape, each
-// layer's weights and biases, class names and the training options used.
-// Version 1 (LinearRegression and LogisticRegression files written before
-// networks existed) still loads. Every field is checked, and an error names it
+// The model file format. Version 3 (every model type): the network's shape, each
+// layer's weights and biases, class names, the training options used, and the
+// preprocessing that turns raw feature values into the model's features.
+// Version 2 (the same without preprocessing) and version 1 (LinearRegression and
+// LogisticRegression files written before networks existed) still load. Every field is checked, and an error names it
 // as the file spells it (weights[3], layers[1].bias, shape.layers[0].units).
 import { ValidationError } from '../errors.js';
 import { ACTIVATIONS, HEADS, networkLayout, type ActivationName, type HeadName, type NetworkShape } from '../reference/network.js';
 import { article, show } from '../validate.js';
 import { version } from '../version.js';
+import { jsonObject as object, jsonRoot, knownFields as known } from '../jsonFields.js';
+import { Preprocessor, type PreprocessorJSON } from '../preprocess/Preprocessor.js';
 
 /** The current file format version. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /** A saved model (toJSON's result): plain JSON data. */
 export interface ModelJSON {
   format: 'steepest';
-  version: 2;
+  version: 3;
   /** The library version that wrote it. */
   library: string;
   /** The model class: LinearRegression, LogisticRegression, SoftmaxRegression or MLP. */
@@ -26,6 +29,8 @@ export interface ModelJSON {
   classes?: string[];
   /** The settings of the last training call (JSON-safe: a function schedule is recorded as 'function'; no data or callbacks). */
   training?: Record<string, unknown>;
+  /** What turns raw feature values into the model's features (numeric columns standardized, categorical ones one-hot). */
+  preprocessing?: PreprocessorJSON;
 }
 
 /** What readModelJSON found in a file. */
@@ -35,16 +40,17 @@ export interface ReadJSON {
   params: Float64Array;
   classes: string[] | null;
   training: Record<string, unknown> | null;
+  preprocessing: Preprocessor | null;
 }
 
 /** The file for a model. */
 export function writeModelJSON(
   model: string, shape: NetworkShape, params: Float64Array, classes: readonly string[] | null,
-  training: Record<string, unknown> | null,
+  training: Record<string, unknown> | null, preprocessing: Preprocessor | null = null,
 ): ModelJSON {
   const json: ModelJSON = {
     format: 'steepest',
-    version: 2,
+    version: FORMAT_VERSION,
     library: version,
     model,
     shape: { inputs: shape.inputs, layers: shape.layers.map((l) => ({ units: l.units, activation: l.activation })), head: shape.head },
@@ -55,6 +61,7 @@ export function writeModelJSON(
   };
   if (classes) json.classes = [...classes];
   if (training) json.training = jsonCopy('training', training) as Record<string, unknown>; // the caller may change the file
+  if (preprocessing) json.preprocessing = preprocessing.toJSON();
   return json;
 }
 
@@ -70,6 +77,7 @@ export function jsonCopy(name: string, v: unknown): unknown {
 const MODELS = ['LinearRegression', 'LogisticRegression', 'SoftmaxRegression', 'MLP'];
 const V1_FIELDS = ['format', 'version', 'model', 'features', 'weights', 'bias'];
 const V2_FIELDS = ['format', 'version', 'library', 'model', 'shape', 'layers', 'classes', 'training'];
+const V3_FIELDS = [...V2_FIELDS, 'preprocessing'];
 const FLOAT32_LIMIT = 'largest magnitude is 3.4028234663852886e+38';
 
 /**
@@ -77,27 +85,17 @@ const FLOAT32_LIMIT = 'largest magnitude is 3.4028234663852886e+38';
  * expected: the class that is loading it (null: any, as loadModel does).
  */
 export function readModelJSON(json: unknown, expected: string | null): ReadJSON {
-  if (typeof json === 'string') {
-    try {
-      json = JSON.parse(json);
-    } catch (err) {
-      throw new ValidationError(`json is not valid JSON: ${(err as Error).message}`, { cause: err });
-    }
-  }
-  if (json === null || typeof json !== 'object' || Array.isArray(json) || ArrayBuffer.isView(json)) {
-    throw new ValidationError(`json must be toJSON() output (an object) or its JSON text, got ${show(json)}`);
-  }
-  const o = json as Record<string, unknown>;
+  const o = jsonRoot(json);
   if (o.format !== 'steepest') throw new ValidationError(`json is not a steepest model (format ${show(o.format)}, version ${show(o.version)})`);
   if (o.version === 1) return readV1(o, expected);
-  if (o.version !== FORMAT_VERSION) {
+  if (o.version !== 2 && o.version !== FORMAT_VERSION) {
     const newer = typeof o.version === 'number' && Number.isInteger(o.version) && o.version > FORMAT_VERSION;
     throw new ValidationError(
-      `json has file format version ${show(o.version)}; this version of steepest reads versions 1 and ${FORMAT_VERSION}` +
+      `json has file format version ${show(o.version)}; this version of steepest reads versions 1, 2 and ${FORMAT_VERSION}` +
         (newer ? ` (the file was written by steepest ${show(o.library)}: upgrade steepest to load it)` : ''),
     );
   }
-  known(o, V2_FIELDS, '');
+  known(o, o.version === 2 ? V2_FIELDS : V3_FIELDS, '');
   const model = modelName(o.model, expected);
   const shape = readShape(o.shape);
   const layout = networkLayout(shape);
@@ -125,7 +123,14 @@ export function readModelJSON(json: unknown, expected: string | null): ReadJSON 
   }
   // A copy: the caller may change the object it loaded from.
   const training = o.training === undefined ? null : (jsonCopy('training', o.training) as Record<string, unknown>);
-  return { model, shape, params, classes, training };
+  let preprocessing: Preprocessor | null = null;
+  if (o.preprocessing !== undefined) {
+    preprocessing = Preprocessor.read(object('preprocessing', o.preprocessing), 'preprocessing.');
+    if (preprocessing.features !== shape.inputs) {
+      throw new ValidationError(`preprocessing produces ${preprocessing.features} features but shape.inputs is ${shape.inputs}`);
+    }
+  }
+  return { model, shape, params, classes, training, preprocessing };
 }
 
 // Version 1: { format, version: 1, model, features, weights, bias } for the two one-layer models.
@@ -141,7 +146,7 @@ function readV1(o: Record<string, unknown>, expected: string | null): ReadJSON {
   numbers('weights', weights, params, 0);
   params[features] = number('bias', o.bias);
   const head = model === 'LinearRegression' ? 'mse' : 'sigmoid';
-  return { model, shape: { inputs: features, layers: [{ units: 1, activation: 'identity' }], head }, params, classes: null, training: null };
+  return { model, shape: { inputs: features, layers: [{ units: 1, activation: 'identity' }], head }, params, classes: null, training: null, preprocessing: null };
 }
 
 function modelName(v: unknown, expected: string | null): string {
@@ -193,17 +198,6 @@ function readClasses(v: unknown, shape: NetworkShape): string[] {
   }
   if (new Set(v).size !== v.length) throw new ValidationError(`classes must be distinct, got ${show(v)}`);
   return [...v] as string[];
-}
-
-function object(name: string, v: unknown): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ValidationError(`${name} must be an object, got ${show(v)}`);
-  return v as Record<string, unknown>;
-}
-
-function known(o: Record<string, unknown>, keys: readonly string[], prefix: string): void {
-  for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) throw new ValidationError(`unknown json field '${prefix}${k}' (expected one of ${keys.join(', ')})`);
-  }
 }
 
 function positive(name: string, v: unknown): number {

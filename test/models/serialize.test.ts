@@ -103,7 +103,7 @@ describe.each(ENGINES)('round trips (%s)', (engine) => {
     m.fit(X, c.y as Float32Array, FIT);
     const json = m.toJSON();
     expect(json.format).toBe('steepest');
-    expect(json.version).toBe(2);
+    expect(json.version).toBe(3);
     expect(json.library).toBe(PACKAGE_VERSION);
     expect(json.model).toBe(m.constructor.name);
     expect(json.training).toEqual(TRAINING);
@@ -218,7 +218,7 @@ describe.each(ENGINES)('round trips (%s)', (engine) => {
     ];
     const m = new MLP({ inputs: 3, hidden: [2], outputs: 1, activation: 'relu', head: 'mse', engine, init: { layers } });
     expect(m.toJSON()).toEqual({
-      format: 'steepest', version: 2, library: PACKAGE_VERSION, model: 'MLP',
+      format: 'steepest', version: 3, library: PACKAGE_VERSION, model: 'MLP',
       shape: { inputs: 3, layers: [{ units: 2, activation: 'relu' }, { units: 1, activation: 'identity' }], head: 'mse' },
       layers,
     });
@@ -242,9 +242,9 @@ describe.each(ENGINES)('version-1 files (%s)', (engine) => {
       expect(Array.from(m.weights)).toEqual([0.5, -2]);
       expect(m.bias).toBe(0.25);
       expectSame(m.predict(X3), Z3, 'predict'); // exact: dyadic products and sums
-      // Saving upgrades the file to version 2.
+      // Saving upgrades the file to the current version, 3.
       expect(m.toJSON()).toEqual({
-        format: 'steepest', version: 2, library: PACKAGE_VERSION, model: 'LinearRegression',
+        format: 'steepest', version: 3, library: PACKAGE_VERSION, model: 'LinearRegression',
         shape: { inputs: 2, layers: [{ units: 1, activation: 'identity' }], head: 'mse' },
         layers: [{ weights: [0.5, -2], bias: [0.25] }],
       });
@@ -270,7 +270,7 @@ describe.each(ENGINES)('version-1 files (%s)', (engine) => {
  * A version-2 file written by hand: 2 inputs, 3 tanh units, 2 softmax classes named 'no' and 'yes'.
  * Every value is dyadic (exact in float32), so the file means the same on every engine.
  */
-const V2: ModelJSON = {
+const V2: Omit<ModelJSON, 'version'> & { version: 2 } = {
   format: 'steepest', version: 2, library: '0.0.1', model: 'MLP',
   shape: { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 2, activation: 'identity' }], head: 'softmax' },
   layers: [
@@ -306,8 +306,8 @@ describe.each(ENGINES)('a hand-written version-2 file (%s)', (engine) => {
       expect(argmax).toContain(0); // the rows name both classes, so predictLabels is a real test
       expect(argmax).toContain(1);
       expect(m.predictLabels(X3)).toEqual(argmax.map((k) => V2.classes![k]));
-      // The library version of the file that was read is not kept: saving writes this library's.
-      expect(m.toJSON()).toEqual({ ...V2, library: PACKAGE_VERSION });
+      // The library and file versions of the file that was read are not kept: saving writes this library's, and version 3.
+      expect(m.toJSON()).toEqual({ ...V2, version: 3, library: PACKAGE_VERSION });
       m.dispose();
     }
   });
@@ -374,11 +374,11 @@ const CORRUPT: [string, unknown, string][] = [
   ['a number', 2, 'json must be toJSON() output (an object) or its JSON text, got 2'],
   ['another format', changed(['format'], 'onnx'), "json is not a steepest model (format 'onnx', version 2)"],
   ['no format', changed(['format'], undefined), 'json is not a steepest model (format undefined, version 2)'],
-  ['a newer version', changed(['version'], 3), "json has file format version 3; this version of steepest reads versions 1 and 2 (the file was written by steepest '0.0.1': upgrade steepest to load it)"],
-  ['version 0', changed(['version'], 0), 'json has file format version 0; this version of steepest reads versions 1 and 2'],
-  ['version 2.5', changed(['version'], 2.5), 'json has file format version 2.5; this version of steepest reads versions 1 and 2'],
-  ["version '2'", changed(['version'], '2'), "json has file format version '2'; this version of steepest reads versions 1 and 2"],
-  ['no version', changed(['version'], undefined), 'json has file format version undefined; this version of steepest reads versions 1 and 2'],
+  ['a newer version', changed(['version'], 4), "json has file format version 4; this version of steepest reads versions 1, 2 and 3 (the file was written by steepest '0.0.1': upgrade steepest to load it)"],
+  ['version 0', changed(['version'], 0), 'json has file format version 0; this version of steepest reads versions 1, 2 and 3'],
+  ['version 2.5', changed(['version'], 2.5), 'json has file format version 2.5; this version of steepest reads versions 1, 2 and 3'],
+  ["version '2'", changed(['version'], '2'), "json has file format version '2'; this version of steepest reads versions 1, 2 and 3"],
+  ['no version', changed(['version'], undefined), 'json has file format version undefined; this version of steepest reads versions 1, 2 and 3'],
   ['an unknown field', changed(['weights'], [1, 2]), "unknown json field 'weights' (expected one of format, version, library, model, shape, layers, classes, training)"],
   ['an unknown model type', changed(['model'], 'RandomForest'), "model must be one of LinearRegression, LogisticRegression, SoftmaxRegression, MLP, got 'RandomForest'"],
   ['no shape', changed(['shape'], undefined), 'shape must be an object, got undefined'],
