@@ -50,13 +50,13 @@ describe('size budget', () => {
     expect(sizes.scalar).toBeLessThanOrEqual(WASM_BUDGET);
   });
 
-  // OVER BUDGET when this test was written (27.9 KB = 28,608 bytes, since the network kernels): it.fails keeps
+  // OVER BUDGET when this test was written (28.3 KB = 29,029 bytes, since the network kernels): it.fails keeps
   // `npm test` green while recording it, and turns red once the build fits, to be made it().
   it.fails('the SIMD .wasm build is at most 24 KB', () => {
     expect(sizes.simd).toBeLessThanOrEqual(WASM_BUDGET);
   });
 
-  // OVER BUDGET when this test was written (48.8 KB: about 27.7 of JS, 21 of base64 builds); as above.
+  // OVER BUDGET when this test was written (55.2 KB: about 34 of JS, 21.5 of base64 builds); as above.
   it.fails('the main entry bundle is at most 40 KB minified and gzipped', () => {
     expect(sizes.gzipped).toBeLessThanOrEqual(BUNDLE_BUDGET);
   });

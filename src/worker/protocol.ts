@@ -71,8 +71,7 @@ export function errorData(err: unknown): ErrorData {
 }
 
 const CLASSES: Record<string, new (message: string) => Error> = {
-  ValidationError, DisposedError, EngineError, BusyError, WorkerError,
-  Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
+  ValidationError, DisposedError, EngineError, BusyError, Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
 };
 
 /** The error ErrorData describes, as its own class (unknown names become an Error with that name). */
@@ -81,8 +80,6 @@ export function errorFromData(d: ErrorData): Error {
   if (d.name === 'DivergenceError') {
     err = new DivergenceError(d.message, d.epoch ?? 0);
     if (d.history) (err as DivergenceError & { history?: History }).history = d.history;
-  } else if (d.name === 'AbortError') {
-    err = new DOMException(d.message, 'AbortError');
   } else {
     err = new (CLASSES[d.name] ?? Error)(d.message);
     if (err.name !== d.name) err.name = d.name;

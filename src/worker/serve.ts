@@ -22,7 +22,7 @@ export async function serve(req: FitRequest, post: Post): Promise<void> {
       const progress = (r: EpochRecord) => {
         last.posted = true;
         last.at = performance.now();
-        post({ type: 'progress', epoch: r.epoch, epochs: req.epochs, loss: r.loss, valLoss: r.valLoss });
+        post({ type: 'progress', epoch: r.epoch, epochs: req.epochs, loss: r.loss, ...(r.valLoss === undefined ? {} : { valLoss: r.valLoss }) });
       };
       const onEpochEnd = every === null ? undefined : (r: EpochRecord) => {
         last.record = r;
