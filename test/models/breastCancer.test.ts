@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { LogisticRegression } from '../../src/index.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
-import { loadCsv, standardize, uniformF32 } from '../helpers/data.js';
+import { standardize, uniformF32 } from '../helpers/data.js';
+import { loadCsv } from '../helpers/csv.js';
 
 useReady();
 

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { SoftmaxRegression } from '../../src/index.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
-import { loadCsv, median, standardizedSplit } from '../helpers/data.js';
+import { median, standardizedSplit } from '../helpers/data.js';
+import { loadCsv } from '../helpers/csv.js';
 
 useReady();
 
