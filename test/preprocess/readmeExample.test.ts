@@ -1,4 +1,4 @@
-// README's "Data and preprocessing" example, run as written on every engine: standardized
+// README's quickstart (the standardized breast_cancer example), run as written on every engine: standardized
 // breast_cancer trains to about 99% test accuracy, and the saved model with its
 // preprocessing predicts the same from raw values.
 import { describe, expect, it } from 'vitest';

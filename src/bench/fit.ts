@@ -6,8 +6,8 @@
 // grew WASM memory and the process's RSS by, as multiples of the float32 dataset (X plus y).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { LogisticRegression, ready } from '../src/index.js';
-import { getRuntime } from '../src/wasm/runtime.js';
+import { LogisticRegression, ready } from '../index.js';
+import { getRuntime } from '../wasm/runtime.js';
 import { logisticData } from './data.js';
 import { check, checkFinite, printTable, sig, summarize, writeResult, type BenchOptions } from './harness.js';
 import { verdict } from './targets.js';
@@ -57,10 +57,12 @@ export async function measureFit(rows: number, features: number, shuffle: boolea
   };
 }
 
-// The cold run: a fresh Node process that runs exactly one fit (bench/fitChild.ts) and prints its FitRun.
+// The cold run: a fresh Node process that runs exactly one fit (fitChild) and prints its FitRun.
+// Compiled (steepest bench), the child is fitChild.js; from source (npm run bench), tsx runs fitChild.ts.
 function coldFit(rows: number, features: number, shuffle: boolean): FitRun {
-  const child = fileURLToPath(new URL('./fitChild.ts', import.meta.url));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', child, String(rows), String(features), String(shuffle)], {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const child = fileURLToPath(new URL(fromSource ? './fitChild.ts' : './fitChild.js', import.meta.url));
+  const r = spawnSync(process.execPath, [...(fromSource ? ['--import', 'tsx'] : []), child, String(rows), String(features), String(shuffle)], {
     encoding: 'utf8', maxBuffer: 1 << 20,
   });
   if (r.status !== 0) throw new Error(`cold fit child failed: ${r.stderr}`);
@@ -86,10 +88,10 @@ function copyCosts(X: Float32Array): { fresh: number; used: number } {
   return { fresh: summarize(fresh).median, used: summarize(used).median };
 }
 
-/** Runs the case: prints the table and targets, writes bench/results/fit.json. */
-export async function run(options: BenchOptions & { full?: boolean }): Promise<void> {
+/** Runs the case: prints the table and targets, and writes fit.json when options.resultsDir is set. */
+export async function run(options: BenchOptions): Promise<void> {
   await ready();
-  const sizes = options.quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+  const sizes = options.rows ? [options.rows] : options.quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
   const grid: [number, number][] = [];
   for (const n of sizes) for (const d of [16, 64]) grid.push([n, d]);
   if (options.full) grid.push([10_000_000, 16]);
@@ -136,7 +138,8 @@ export async function run(options: BenchOptions & { full?: boolean }): Promise<v
   printTable('fit: targets', [{ title: 'target', left: true }, { title: 'measured' }, { title: 'goal' }, { title: 'result', left: true }],
     targets.map((t) => [t.target, Number.isFinite(t.measured) ? sig(t.measured) : 'n/a', t.goal, verdict(t.pass)]),
     ['A MISS is reported, never fatal: timings on a shared machine are noisy.']);
-  console.log(`wrote ${writeResult('fit', options, { epochs: EPOCHS, results, targets })}`);
+  const path = writeResult('fit', options, { epochs: EPOCHS, results, targets });
+  if (path) console.log(`wrote ${path}`);
 }
 
 interface Target {
