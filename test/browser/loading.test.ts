@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as steepest from '../../src/index.js';
 import { CSP, startServer, type StaticServer } from './server.js';
+import { CHROMIUM } from '../helpers/svgBrowser.js';
 
 const PAGES = {
   'index.html': '<!doctype html><meta charset="utf-8"><script type="module" src="harness.js"></script>',
@@ -61,7 +62,7 @@ const node: Record<string, Run> = {};
 
 beforeAll(async () => {
   server = await startServer(PAGES);
-  browser = await chromium.launch({ executablePath: '/usr/lib/chromium/chromium', headless: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
   await steepest.ready();
   (globalThis as unknown as { steepest: typeof steepest }).steepest = steepest;
   for (const engine of ['wasm-simd', 'wasm-scalar', 'js']) node[engine] = await train(engine);

@@ -1,5 +1,4 @@
-// Test data: seeded synthetic problems (from the shared PRNG) and helpers for the CSV data
-// sets (read by csv.ts, in Node only: this file also runs in the browser).
+// Test data: seeded synthetic problems (from the shared PRNG) and the shared CSV data sets.
 import { normal, seedState, uniform, type RngState } from '../../src/reference/random.js';
 
 /** A dataset as the models take it: X row-major (rows x features), y one per row. */
@@ -96,6 +95,26 @@ export interface CsvData {
   labels: string[];
   rows: number;
   features: number;
+}
+
+/** Loads data/<name> from this repository. */
+export function loadCsv(name: string): CsvData {
+  // Node's modules and csv-parse (which needs Node's Buffer as it loads) are taken on first use:
+  // this file also runs in the browser project, which reads no CSV.
+  const text = process.getBuiltinModule('node:fs').readFileSync(new URL(`../../data/${name}`, import.meta.url), 'utf8');
+  const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
+  const { parse } = require('csv-parse/sync') as typeof import('csv-parse/sync');
+  const records = parse(text, { skip_empty_lines: true }) as string[][];
+  const [header, ...body] = records;
+  const features = header.length - 1;
+  const X = new Float64Array(body.length * features);
+  const y = new Float64Array(body.length);
+  body.forEach((rec, r) => {
+    if (rec.length !== header.length) throw new Error(`${name}: row ${r + 1} has ${rec.length} fields, expected ${header.length}`);
+    for (let c = 0; c < features; c++) X[r * features + c] = Number(rec[c]);
+    y[r] = Number(rec[features]);
+  });
+  return { header, X, y, labels: body.map((rec) => rec[features]), rows: body.length, features };
 }
 
 /** Standardizes each column to mean 0 and (population) standard deviation 1, in float64. */

@@ -3,8 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { LogisticRegression } from '../../src/index.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
-import { standardize, uniformF32 } from '../helpers/data.js';
-import { loadCsv } from '../helpers/csv.js';
+import { loadCsv, standardize, uniformF32 } from '../helpers/data.js';
 
 useReady();
 

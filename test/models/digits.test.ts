@@ -5,8 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { MLP, SoftmaxRegression } from '../../src/index.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
-import { median, standardizedSplit } from '../helpers/data.js';
-import { loadCsv } from '../helpers/csv.js';
+import { loadCsv, median, standardizedSplit } from '../helpers/data.js';
 
 useReady();
 
