@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { ValidationError } from '../../src/index.js';
 import { columnIndex, readCsv, type CsvTable } from '../../src/datasets/csv.js';
-import { loadCsv } from '../helpers/csv.js';
+import { loadCsv } from '../helpers/data.js';
 import { expectThrows } from '../helpers/errors.js';
 
 /** A stream of text cut into the given pieces. */

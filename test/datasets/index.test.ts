@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { ValidationError } from '../../src/index.js';
 import { load, names, table } from '../../src/datasets/index.js';
 import { readCsv } from '../../src/datasets/csv.js';
-import { loadCsv } from '../helpers/csv.js';
+import { loadCsv } from '../helpers/data.js';
 import { expectThrows } from '../helpers/errors.js';
 import { expectSame } from '../helpers/tolerance.js';
 

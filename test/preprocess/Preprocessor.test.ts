@@ -3,7 +3,7 @@
 // breast_cancer, and its messages word for word. Models using it: modelPreprocessing.test.ts.
 import { describe, expect, it } from 'vitest';
 import { Preprocessor, StandardScaler, ValidationError, parseNumber } from '../../src/index.js';
-import { loadCsv } from '../helpers/csv.js';
+import { loadCsv } from '../helpers/data.js';
 import { expectThrows } from '../helpers/errors.js';
 import { expectSame } from '../helpers/tolerance.js';
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { StandardScaler, ValidationError } from '../../src/index.js';
 import { standardize } from '../helpers/data.js';
-import { loadCsv } from '../helpers/csv.js';
+import { loadCsv } from '../helpers/data.js';
 import { caught, expectThrows } from '../helpers/errors.js';
 import { expectClose, expectSame } from '../helpers/tolerance.js';
 

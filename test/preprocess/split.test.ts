@@ -2,7 +2,7 @@
 // input's kinds, seeded, stratified by class when asked; messages word for word.
 import { describe, expect, it } from 'vitest';
 import { ValidationError, trainTestSplit } from '../../src/index.js';
-import { loadCsv } from '../helpers/csv.js';
+import { loadCsv } from '../helpers/data.js';
 import { expectThrows } from '../helpers/errors.js';
 
 const ROWS = 40;
