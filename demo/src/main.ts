@@ -286,7 +286,8 @@ function receive(msg: FromWorker): void {
     demo.engines = msg.engines;
     for (const option of Array.from(form.engine.options)) option.disabled = option.value !== 'auto' && !msg.engines.includes(option.value as EngineName);
     ui.engines.textContent = `Engines in this browser: ${msg.engines.join(', ')}. Training runs in a Web Worker, so the page stays responsive.`;
-    setState('idle');
+    // Idle only once the data set has loaded too: its defaults would otherwise overwrite what is typed meanwhile.
+    if (data) setState('idle');
     return;
   }
   if (msg.type === 'bench') {
