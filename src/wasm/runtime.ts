@@ -36,6 +36,7 @@ export interface WasmExports {
   predictLogits(xPtr: number, rows: number, cols: number, paramsPtr: number, outPtr: number): void;
   readSequential(xPtr: number, n: number): number;
   readRows(xPtr: number, orderPtr: number, rows: number, cols: number): number;
+  peakFlops(iterations: number): number;
   forceTrap(): void;
   denseForward(xPtr: number, rows: number, inputs: number, wPtr: number, bPtr: number, outputs: number, outPtr: number): void;
   denseBackwardInput(deltaPtr: number, rows: number, outputs: number, wPtr: number, inputs: number, outPtr: number): void;
