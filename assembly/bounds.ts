@@ -31,6 +31,9 @@ export function readRows(xPtr: usize, orderPtr: usize, rows: i32, cols: i32): f3
   return sum;
 }
 
+// a and b of peakFlops' chains.
+const PEAK_CONSTANTS = memory.data<f32>([0.9375, 0.25]);
+
 /**
  * The arithmetic bound: 12 independent chains acc = acc * a + b, kept in registers
  * for iterations steps (f32x4 lanes in the SIMD build: 96 FLOP per step; f32 in the
@@ -39,8 +42,6 @@ export function readRows(xPtr: usize, orderPtr: usize, rows: i32, cols: i32): f3
  * no step can be optimized away; with a = 0.9375, b = 0.25 each chain settles near 4
  * (no overflow, no denormals).
  */
-const PEAK_CONSTANTS = memory.data<f32>([0.9375, 0.25]);
-
 export function peakFlops(iterations: i32): f32 {
   if (ASC_FEATURE_SIMD) {
     // Loaded, not literal: V8 (Node 20) rebuilds a v128 constant at every use inside a loop.
