@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [train] [optimizers] [converge] [dot] [marshal]`: runs the named cases (all
+// `npm run bench [-- --quick] [train] [optimizers] [converge] [dot] [marshal] [mlp]`: runs the named cases (all
 // by default), prints their tables, writes bench/results/<case>.json, and exits
 // non-zero if any result was NaN, wrong, or a case crashed. Slow is never a failure.
 import { existsSync } from 'node:fs';
@@ -14,6 +14,7 @@ const CASES: Record<string, () => Promise<Case>> = {
   converge: async () => (await import('./converge.js')).run,
   dot: async () => (await import('./dot.js')).run,
   marshal: async () => (await import('./marshal.js')).run,
+  mlp: async () => (await import('./mlp.js')).run,
 };
 
 const { quick, cases, unknownFlags } = parseArgs(process.argv.slice(2));
