@@ -1,12 +1,21 @@
 // steepest: gradient-descent training with a WebAssembly SIMD inner loop.
 export { ready } from './wasm/runtime.js';
 export { availableEngines } from './engines/select.js';
-export { LinearRegression, type RegressionMetrics } from './models/LinearRegression.js';
-export { LogisticRegression, type ClassificationMetrics } from './models/LogisticRegression.js';
-export type { ModelOptions, InitOption, LinearModelJSON } from './models/linearModel.js';
+export { LinearRegression } from './models/LinearRegression.js';
+export { LogisticRegression } from './models/LogisticRegression.js';
+export { SoftmaxRegression, type SoftmaxOptions } from './models/SoftmaxRegression.js';
+export { MLP, type MLPOptions, type HiddenActivation } from './models/MLP.js';
+export { Model, type ModelOptions, type CommonOptions, type InitOption, type LayerParams } from './models/model.js';
+export type { RegressionMetrics, ClassificationMetrics } from './models/metrics.js';
+export { loadModel, type AnyModel } from './models/loadModel.js';
+export type { ModelJSON } from './models/serialize.js';
+export type { FromJSONOptions } from './models/fromJSONOptions.js';
+export type { NetworkShape, LayerShape, ActivationName, HeadName } from './reference/network.js';
+export { version } from './version.js';
 export type { FitOptions, FitAsyncOptions, BatchInfo, Progress } from './models/fitOptions.js';
 export type { History, EpochRecord, StopReason, StopRule } from './models/history.js';
-export { minimize, randomSearch, gradientCheck, finiteDifferenceGradient } from './minimize.js';
+export { minimize, randomSearch, finiteDifferenceGradient } from './minimize.js';
+export { gradientCheck, GRADIENT_TOLERANCE, type ModelGradientCheck, type ModelGradientCheckOptions } from './models/gradientCheck.js';
 export type { MinimizeOptions, MinimizeResult } from './minimize.js';
 export { leastSquares } from './leastSquares.js';
 export { createSchedule, type ScheduleOptions, type WarmupOptions, type Schedule } from './optim/schedules.js';

@@ -1,6 +1,6 @@
 // The one interface every engine implements. Models are written once against it;
 // the WASM engines and the pure-TypeScript reference engine sit behind it.
-import type { LossKind } from '../reference/losses.js';
+import type { NetworkShape } from '../reference/network.js';
 import type { RngState } from '../reference/random.js';
 import type { ResolvedOptimizer } from '../optim/optimizers.js';
 import type { EpochStats } from '../reference/train.js';
@@ -24,8 +24,8 @@ export interface BatchConfig {
 /** A source of trainers for one engine. */
 export interface Engine {
   readonly name: EngineName;
-  /** A trainer for a linear model with `features` inputs and one output. */
-  createTrainer(features: number, loss: LossKind): Trainer;
+  /** A trainer for a network of this shape (a linear model is one dense layer without hidden ones). */
+  createTrainer(shape: NetworkShape): Trainer;
 }
 
 /** Training data copied into the engine, with room for the shuffle. Free it when done. */
@@ -50,10 +50,12 @@ export interface TrainerState {
 
 /** The parameters of one model and the optimizer state that goes with them. */
 export interface Trainer {
-  readonly features: number;
-  /** A copy of [w (features), bias]. */
+  readonly shape: NetworkShape;
+  /** Length of the flat parameter vector: layer by layer, W (units x inputs) then b. */
+  readonly paramCount: number;
+  /** A copy of the flat parameter vector. */
   getParams(): Float64Array;
-  /** Sets [w (features), bias]. */
+  /** Sets the flat parameter vector. */
   setParams(params: ArrayLike<number>): void;
   /** Chooses the optimizer and resets its state. */
   setOptimizer(opt: ResolvedOptimizer): void;
@@ -63,7 +65,11 @@ export interface Trainer {
   commit(): void;
   /** Throws a ValidationError naming the limit if data sets of these sizes cannot be held (what: the call, for the message). */
   checkCapacity(what: string, sets: DataSize[]): void;
-  /** Copies X (rows x features, row-major), y and optional per-row weights into the engine. */
+  /**
+   * Copies X (rows x inputs, row-major), y (rows x targetWidth(shape): values, 0/1
+   * labels, or one class index per row for a softmax head) and optional per-row
+   * weights into the engine.
+   */
   loadData(X: Float32Array, y: Float32Array, sampleWeight: Float32Array | null, rows: number, shuffle: boolean): TrainingData;
   /** Starts an epoch: draws this epoch's visit order when the data was loaded with shuffle. */
   beginEpoch(data: TrainingData, rng: RngState): void;
@@ -71,10 +77,12 @@ export interface Trainer {
   trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats;
   /** Ends the epoch. */
   endEpoch(data: TrainingData): void;
-  /** The logit w.x + b of each of rows rows. */
-  logits(X: Float32Array, rows: number): Float64Array;
-  /** The logit of each row of data already loaded (without shuffle, so in the order given). */
-  dataLogits(data: TrainingData): Float64Array;
+  /** The output layer's values (the logits a head takes; values for mse), rows x outputs. */
+  outputs(X: Float32Array, rows: number): Float64Array;
+  /** The same for data already loaded (without shuffle, so in the order given). */
+  dataOutputs(data: TrainingData): Float64Array;
+  /** Mean (weighted) loss over rows, without penalties, and its gradient by backpropagation, at the current parameters. */
+  gradient(X: Float32Array, y: Float32Array, sampleWeight: Float32Array | null, rows: number): { loss: number; grad: Float64Array };
   /** Frees engine memory; idempotent. */
   dispose(): void;
 }

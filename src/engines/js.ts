@@ -2,15 +2,16 @@
 // parameters and arithmetic, float32 data (the same values the WASM engines see).
 import type { BatchConfig, Engine, Trainer, TrainerState, TrainingData } from './engine.js';
 import { beginShuffledEpoch, endShuffledEpoch, type ArrangementOps } from './arrangement.js';
+import { shuffleBuckets, singleLayerLoss } from './shape.js';
 import type { LossKind } from '../reference/losses.js';
 import type { RngState } from '../reference/random.js';
-import { bucketCount, permuteBuckets, planScatter, scatterRows, type Rows } from '../reference/shuffle.js';
+import { permuteBuckets, planScatter, scatterRows, type Rows } from '../reference/shuffle.js';
 import { epochStats, newEpochProgress, predictLogits, trainBatches, type EpochProgress, type EpochStats } from '../reference/train.js';
+import { networkGradient, networkLayout, predictNetwork, trainNetworkBatches, type NetworkShape } from '../reference/network.js';
 import { createOptimizerState, resolveOptimizer, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
 
 /** Training data and the shuffle's buffers, as plain typed arrays. */
 class JsData implements TrainingData {
-  arranged = false;
   scatter = false; // whether this epoch's pass scatters into the next arrangement
   progress: EpochProgress;
   ops: ArrangementOps | null = null;
@@ -23,8 +24,8 @@ class JsData implements TrainingData {
   nextStarts: Uint32Array;
   cursors: Uint32Array;
 
-  constructor(readonly rows: number, cols: number, public cur: Rows, shuffle: boolean) {
-    this.buckets = shuffle ? bucketCount(rows, cols) : 1;
+  constructor(readonly rows: number, cols: number, nParams: number, public cur: Rows, shuffle: boolean, buckets: number) {
+    this.buckets = shuffle ? buckets : 1;
     const scatter = this.buckets > 1;
     this.next = {
       X: new Float32Array(scatter ? rows * cols : 0),
@@ -37,7 +38,7 @@ class JsData implements TrainingData {
     this.starts[this.buckets] = rows; // one bucket: all rows; more: set by the first plan()
     this.nextStarts = new Uint32Array(this.buckets + 1);
     this.cursors = new Uint32Array(this.buckets);
-    this.progress = newEpochProgress(cols + 1);
+    this.progress = newEpochProgress(nParams);
   }
 
   free(): void {
@@ -48,13 +49,20 @@ class JsData implements TrainingData {
 }
 
 class JsTrainer implements Trainer {
+  readonly paramCount: number;
+  private readonly inputs: number;
+  /** The single-layer fast path's loss, or null for a network. */
+  private readonly loss: LossKind | null;
   private params: Float64Array;
   private opt: ResolvedOptimizer = resolveOptimizer('sgd');
   private state: OptimizerState;
 
-  constructor(readonly features: number, private readonly loss: LossKind) {
-    this.params = new Float64Array(features + 1);
-    this.state = createOptimizerState(this.opt, features + 1);
+  constructor(readonly shape: NetworkShape) {
+    this.paramCount = networkLayout(shape).count;
+    this.inputs = shape.inputs;
+    this.loss = singleLayerLoss(shape);
+    this.params = new Float64Array(this.paramCount);
+    this.state = createOptimizerState(this.opt, this.paramCount);
   }
 
   getParams(): Float64Array {
@@ -67,7 +75,7 @@ class JsTrainer implements Trainer {
 
   setOptimizer(opt: ResolvedOptimizer): void {
     this.opt = opt;
-    this.state = createOptimizerState(opt, this.features + 1);
+    this.state = createOptimizerState(opt, this.paramCount);
   }
 
   saveState(): TrainerState {
@@ -85,14 +93,15 @@ class JsTrainer implements Trainer {
   checkCapacity(): void {} // limited only by JS typed arrays
 
   loadData(X: Float32Array, y: Float32Array, sw: Float32Array | null, rows: number, shuffle: boolean): TrainingData {
-    const cur = { X: X.slice(0, rows * this.features), y: y.slice(0, rows), sw: sw ? sw.slice(0, rows) : null };
-    return new JsData(rows, this.features, cur, shuffle);
+    const width = y.length / Math.max(rows, 1);
+    const cur = { X: X.slice(0, rows * this.inputs), y: y.slice(0, rows * width), sw: sw ? sw.slice(0, rows) : null };
+    return new JsData(rows, this.inputs, this.paramCount, cur, shuffle, shuffleBuckets(this.shape, rows));
   }
 
   beginEpoch(data: TrainingData, rng: RngState): void {
     const d = data as JsData;
-    const cols = this.features;
-    d.progress = newEpochProgress(cols + 1);
+    const cols = this.inputs;
+    d.progress = newEpochProgress(this.paramCount);
     d.scatter = false;
     d.rng = rng;
     if (!d.order) return;
@@ -112,9 +121,14 @@ class JsTrainer implements Trainer {
 
   trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats {
     const d = data as JsData;
-    const target = d.scatter ? { ids: d.ids, cursors: d.cursors, dst: d.next } : null;
-    trainBatches(this.loss, d.cur, d.order, d.rows, this.features, config.batchSize, first, last, this.params,
-      this.opt, this.state, config.lrs, config, d.progress, target);
+    if (this.loss === null) {
+      trainNetworkBatches(this.shape, d.cur, d.order, d.rows, config.batchSize, first, last, this.params,
+        this.opt, this.state, config.lrs, config, d.progress);
+    } else {
+      const target = d.scatter ? { ids: d.ids, cursors: d.cursors, dst: d.next } : null;
+      trainBatches(this.loss, d.cur, d.order, d.rows, this.inputs, config.batchSize, first, last, this.params,
+        this.opt, this.state, config.lrs, config, d.progress, target);
+    }
     return epochStats(d.progress);
   }
 
@@ -123,13 +137,20 @@ class JsTrainer implements Trainer {
     if (d.ops) endShuffledEpoch(d.ops, d.scatter);
   }
 
-  logits(X: Float32Array, rows: number): Float64Array {
-    return predictLogits(X, rows, this.features, this.params);
+  outputs(X: Float32Array, rows: number): Float64Array {
+    return this.loss === null ? predictNetwork(this.shape, this.params, X, rows) : predictLogits(X, rows, this.inputs, this.params);
   }
 
-  dataLogits(data: TrainingData): Float64Array {
+  dataOutputs(data: TrainingData): Float64Array {
     const d = data as JsData;
-    return predictLogits(d.cur.X, d.rows, this.features, this.params);
+    return this.outputs(d.cur.X, d.rows);
+  }
+
+  gradient(X: Float32Array, y: Float32Array, sw: Float32Array | null, rows: number): { loss: number; grad: Float64Array } {
+    const grad = new Float64Array(this.paramCount);
+    const loss = networkGradient(this.shape, this.params, X, y, sw, rows, grad);
+    for (let i = 0; i < grad.length; i++) grad[i] /= rows;
+    return { loss: loss / rows, grad };
   }
 
   dispose(): void {}
@@ -138,5 +159,5 @@ class JsTrainer implements Trainer {
 /** The pure-TypeScript reference engine. */
 export const jsEngine: Engine = {
   name: 'js',
-  createTrainer: (features, loss) => new JsTrainer(features, loss),
+  createTrainer: (shape) => new JsTrainer(shape),
 };

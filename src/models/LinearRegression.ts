@@ -1,24 +1,36 @@
-// Least-squares linear regression trained by gradient descent on the mean squared error.
-import { LOSS_MSE } from '../reference/losses.js';
+// Least-squares linear regression trained by gradient descent on the mean squared error:
+// the network with one output and no hidden layer, and an mse head.
 import { ValidationError } from '../errors.js';
-import { finite, knownKeys, optionsObject, show, toMatrix, toTargets, type MatrixInput, type TargetInput } from '../validate.js';
+import { finite, knownKeys, optionsObject, positiveInteger, show, toMatrix, toTargets, type MatrixInput, type TargetInput } from '../validate.js';
 import { leastSquares } from '../leastSquares.js';
-import { LinearModel, checkJSON, type ModelOptions } from './linearModel.js';
+import { COMMON_KEYS, Model, readModelJSON, type ModelOptions } from './model.js';
+import { regressionMetrics, type RegressionMetrics } from './metrics.js';
 import type { EngineOption } from '../engines/engine.js';
+import { fromJSONOptions } from './fromJSONOptions.js';
 
-/** evaluate() of a regression model. */
-export interface RegressionMetrics {
-  /** The training loss: mean squared error. */
-  loss: number;
-  mse: number;
-  /** Coefficient of determination (1 is perfect; 0 is no better than the mean). */
-  r2: number;
-}
+export type { RegressionMetrics };
 
 /** y ~ w.x + b, fit by minimizing mean((w.x + b - y)^2). */
-export class LinearRegression extends LinearModel {
+export class LinearRegression extends Model {
   constructor(options: ModelOptions) {
-    super(options, { loss: LOSS_MSE, name: 'LinearRegression', binary: false });
+    const o = optionsObject('model options', options);
+    knownKeys('model option', o, ['features', ...COMMON_KEYS]);
+    const features = positiveInteger('features', o.features);
+    super(o, {
+      name: 'LinearRegression',
+      shape: { inputs: features, layers: [{ units: 1, activation: 'identity' }], head: 'mse' },
+      targets: { kind: 'values', width: 1 },
+    });
+  }
+
+  /** A copy of the weights (one per feature). */
+  get weights(): Float64Array {
+    return this.layers[0].weights;
+  }
+
+  /** The bias (intercept). */
+  get bias(): number {
+    return this.layers[0].bias[0];
   }
 
   /**
@@ -43,30 +55,18 @@ export class LinearRegression extends LinearModel {
 
   /** Predicted values, one per row. */
   predict(X: MatrixInput): Float32Array {
-    return Float32Array.from(this.logits(X));
+    return Float32Array.from(this.rawOutputs(X).z);
   }
 
   /** Mean squared error and R^2 on (X, y). */
   evaluate(X: MatrixInput, y: TargetInput): RegressionMetrics {
-    const { z, t } = this.logitsAndTargets(X, y);
-    let mean = 0;
-    for (let i = 0; i < t.length; i++) mean += t[i];
-    mean /= t.length;
-    let ssRes = 0;
-    let ssTot = 0;
-    for (let i = 0; i < t.length; i++) {
-      ssRes += (z[i] - t[i]) ** 2;
-      ssTot += (t[i] - mean) ** 2;
-    }
-    const mse = ssRes / t.length;
-    // scikit-learn's convention for constant targets: 1 if perfect, else 0.
-    const r2 = ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot;
-    return { loss: mse, mse, r2 };
+    const { z, t, rows } = this.outputsAndTargets(X, y);
+    return regressionMetrics(this.shape, z, t, rows, 1);
   }
 
-  /** Rebuilds a model from toJSON() output. */
+  /** Rebuilds a model from toJSON() output (version 1 or 2), or its JSON text. */
   static fromJSON(json: unknown, options: { engine?: EngineOption } = {}): LinearRegression {
-    const j = checkJSON(json, 'LinearRegression');
-    return new LinearRegression({ features: j.features, engine: options.engine, init: { weights: j.weights, bias: j.bias } });
+    const j = readModelJSON(json, 'LinearRegression');
+    return new LinearRegression({ features: j.shape.inputs, engine: fromJSONOptions(options).engine }).load(j);
   }
 }

@@ -1,52 +1,64 @@
-// Binary logistic regression trained by gradient descent on cross-entropy from logits.
-import { LOSS_BCE, bceLoss } from '../reference/losses.js';
-import { sigmoid } from '../reference/sigmoid.js';
-import type { MatrixInput, TargetInput } from '../validate.js';
-import { LinearModel, checkJSON, type ModelOptions } from './linearModel.js';
+// Binary logistic regression trained by gradient descent on cross-entropy from logits:
+// the network with one output and no hidden layer, and a sigmoid head.
+import { knownKeys, optionsObject, positiveInteger, type MatrixInput, type TargetInput } from '../validate.js';
+import { COMMON_KEYS, Model, readModelJSON, type ModelOptions } from './model.js';
+import { classificationMetrics, sigmoidProba, thresholded, type ClassificationMetrics } from './metrics.js';
 import type { EngineOption } from '../engines/engine.js';
+import { fromJSONOptions } from './fromJSONOptions.js';
 
-/** evaluate() of a classifier. */
-export interface ClassificationMetrics {
-  /** Mean binary cross-entropy. */
-  loss: number;
-  /** Fraction of rows whose predicted label equals the target. */
-  accuracy: number;
-}
+export type { ClassificationMetrics };
 
 /**
- * P(y = 1 | x) = sigmoid(w.x + b), labels 0 and 1. fit needs both labels in y unless it
- * continues from trained weights (warm start); partialFit accepts batches of one label.
+ * P(y = 1 | x) = sigmoid(w.x + b). Labels are 0 and 1, or two strings (the
+ * first in sorted order is class 0). fit needs both classes unless it continues
+ * an already-trained model; partialFit accepts batches of one class.
  */
-export class LogisticRegression extends LinearModel {
+export class LogisticRegression extends Model {
   constructor(options: ModelOptions) {
-    super(options, { loss: LOSS_BCE, name: 'LogisticRegression', binary: true });
+    const o = optionsObject('model options', options);
+    knownKeys('model option', o, ['features', ...COMMON_KEYS]);
+    const features = positiveInteger('features', o.features);
+    super(o, {
+      name: 'LogisticRegression',
+      shape: { inputs: features, layers: [{ units: 1, activation: 'identity' }], head: 'sigmoid' },
+      targets: { kind: 'binary' },
+    });
+  }
+
+  /** A copy of the weights (one per feature). */
+  get weights(): Float64Array {
+    return this.layers[0].weights;
+  }
+
+  /** The bias (intercept). */
+  get bias(): number {
+    return this.layers[0].bias[0];
   }
 
   /** Predicted labels (0 or 1), one per row: 1 where P(y = 1) >= 0.5. */
   predict(X: MatrixInput): Float32Array {
-    return Float32Array.from(this.logits(X), (z) => (z >= 0 ? 1 : 0));
+    return thresholded(this.rawOutputs(X).z);
+  }
+
+  /** Predicted labels as trained: the class names for string labels, else 0 and 1. */
+  predictLabels(X: MatrixInput): (string | number)[] {
+    return this.labelsOf(this.predict(X));
   }
 
   /** P(y = 1) for each row. */
   predictProba(X: MatrixInput): Float32Array {
-    return Float32Array.from(this.logits(X), sigmoid);
+    return sigmoidProba(this.rawOutputs(X).z);
   }
 
   /** Mean cross-entropy and accuracy on (X, y). */
-  evaluate(X: MatrixInput, y: TargetInput): ClassificationMetrics {
-    const { z, t } = this.logitsAndTargets(X, y);
-    let loss = 0;
-    let correct = 0;
-    for (let i = 0; i < t.length; i++) {
-      loss += bceLoss(z[i], t[i]);
-      if ((z[i] >= 0 ? 1 : 0) === t[i]) correct++;
-    }
-    return { loss: loss / t.length, accuracy: correct / t.length };
+  evaluate(X: MatrixInput, y: TargetInput | readonly string[]): ClassificationMetrics {
+    const { z, t, rows } = this.outputsAndTargets(X, y);
+    return classificationMetrics(this.shape, z, t, rows, thresholded(z));
   }
 
-  /** Rebuilds a model from toJSON() output. */
+  /** Rebuilds a model from toJSON() output (version 1 or 2), or its JSON text. */
   static fromJSON(json: unknown, options: { engine?: EngineOption } = {}): LogisticRegression {
-    const j = checkJSON(json, 'LogisticRegression');
-    return new LogisticRegression({ features: j.features, engine: options.engine, init: { weights: j.weights, bias: j.bias } });
+    const j = readModelJSON(json, 'LogisticRegression');
+    return new LogisticRegression({ features: j.shape.inputs, engine: fromJSONOptions(options).engine }).load(j);
   }
 }

@@ -66,7 +66,7 @@ export interface FitOptions {
   /** Hold out this fraction of rows (seeded; stratified for classifiers) as validation data. */
   validationFraction?: number;
   /** Explicit validation data. */
-  validationData?: { X: MatrixInput; y: TargetInput };
+  validationData?: { X: MatrixInput; y: TargetInput | readonly string[] | readonly (readonly number[])[] };
   /** Stop on validation loss (tol, nIterNoChange); holds out 10% when no validation data is given. */
   earlyStopping?: boolean;
   /** With early stopping, end with the weights of the best validation epoch (default true). */
@@ -115,7 +115,7 @@ export interface ResolvedFitOptions {
   timeLimitMs: number | undefined;
   targetLoss: number | undefined;
   validationFraction: number | undefined;
-  validationData: { X: MatrixInput; y: TargetInput } | undefined;
+  validationData: { X: MatrixInput; y: TargetInput | readonly string[] | readonly (readonly number[])[] } | undefined;
   earlyStopping: boolean;
   restoreBestWeights: boolean;
   onEpochEnd: FitOptions['onEpochEnd'];

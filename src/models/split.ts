@@ -81,10 +81,11 @@ export function take(v: Float32Array, idx: Uint32Array): Float32Array {
  */
 export function rowWeights(
   sampleWeight: unknown, classWeight: 'balanced' | Record<number, number> | undefined, y: Float32Array,
-  model: string, classes: readonly number[] | null,
+  model: string, classes: readonly number[] | null, width = 1,
 ): Float32Array | null {
   if (sampleWeight === undefined && classWeight === undefined) return null;
-  const w = sampleWeight === undefined ? new Float32Array(y.length).fill(1) : toTargets(sampleWeight, y.length, null, 'sampleWeight');
+  const rows = y.length / width; // y holds width targets per row
+  const w = sampleWeight === undefined ? new Float32Array(rows).fill(1) : toTargets(sampleWeight, rows, null, 'sampleWeight');
   for (let i = 0; i < w.length; i++) {
     if (w[i] < 0) throw new ValidationError(`sampleWeight must be >= 0, got ${show(w[i])} at index ${i}`);
   }

@@ -2,9 +2,9 @@
 // (i32 fields; the numbers below repeat NET_* and LAYER_* there), the flat
 // parameter, gradient, gradient-sum and optimizer vectors, the optimizer and
 // stats blocks, and scratch rows for one chunk of a batch.
-import type { WasmRuntime } from './runtime.js';
 import { HEADS, networkLayout, targetWidth, type NetworkShape } from '../reference/network.js';
 import { OPT_FIELDS, SLOTS } from './optimizerBlock.js';
+import { align16, type WasmRuntime } from './runtime.js';
 
 const NET = { inputs: 0, layers: 1, head: 2, params: 3, capacity: 4, xPtr: 5, yPtr: 6, swPtr: 7 } as const;
 const NET_HEADER = 8;
@@ -13,7 +13,6 @@ const LAYER_FIELDS = 8;
 /** f64 fields of the stats block (assembly/train.ts STAT_*). */
 export const STATS_FIELDS = 8;
 
-const align16 = (bytes: number) => (bytes + 15) & ~15;
 
 /** Byte addresses of one network's pieces; nParams is the padded vector length the kernels use. */
 export interface NetworkBlock {
@@ -26,6 +25,8 @@ export interface NetworkBlock {
   readonly slotsPtr: number;
   readonly optPtr: number;
   readonly statsPtr: number;
+  /** The shuffle's PRNG state (4 u32). */
+  readonly rngPtr: number;
   /** Entries of each parameter-sized vector: count rounded up to a multiple of 4 (zero padding, so the optimizer's SIMD loop applies). */
   readonly nParams: number;
   /** Parameters of the network (networkLayout(shape).count). */
@@ -63,6 +64,7 @@ export function allocNetworkBlock(rt: WasmRuntime, shape: NetworkShape, capacity
   const slots = take(SLOTS * nParams * 4);
   const opt = take(OPT_FIELDS * 8);
   const stats = take(STATS_FIELDS * 8);
+  const rng = take(16);
   const xs = take(capacity * shape.inputs * 4);
   const ys = take(capacity * targetWidth(shape) * 4);
   const sws = take(capacity * 4);
@@ -91,6 +93,6 @@ export function allocNetworkBlock(rt: WasmRuntime, shape: NetworkShape, capacity
   });
   return {
     base, bytes: at, descPtr: base + desc, paramsPtr: base + params, gradPtr: base + grad, gradSumPtr: base + gradSum,
-    slotsPtr: base + slots, optPtr: base + opt, statsPtr: base + stats, nParams, count, capacity,
+    slotsPtr: base + slots, optPtr: base + opt, statsPtr: base + stats, rngPtr: base + rng, nParams, count, capacity,
   };
 }

@@ -86,19 +86,22 @@ export function smallInts(n: number, k: number, seed: number): Float32Array {
   return out;
 }
 
-/** A CSV from /work/shared/data: every column but the last is a feature, the last is the target. */
+/** A CSV from the repository's data/: every column but the last is a feature, the last is the target. */
 export interface CsvData {
   header: string[];
   /** Features as float64, row-major, exactly as written in the file. */
   X: Float64Array;
+  /** The target as a number (NaN where it is not one, e.g. iris's species). */
   y: Float64Array;
+  /** The target as written. */
+  labels: string[];
   rows: number;
   features: number;
 }
 
-/** Loads /work/shared/data/<name> (path relative to this repository: ../shared/data). */
+/** Loads data/<name> from this repository. */
 export function loadCsv(name: string): CsvData {
-  const text = readFileSync(new URL(`../../../shared/data/${name}`, import.meta.url), 'utf8');
+  const text = readFileSync(new URL(`../../data/${name}`, import.meta.url), 'utf8');
   const records = parse(text, { skip_empty_lines: true }) as string[][];
   const [header, ...body] = records;
   const features = header.length - 1;
@@ -109,7 +112,7 @@ export function loadCsv(name: string): CsvData {
     for (let c = 0; c < features; c++) X[r * features + c] = Number(rec[c]);
     y[r] = Number(rec[features]);
   });
-  return { header, X, y, rows: body.length, features };
+  return { header, X, y, labels: body.map((rec) => rec[features]), rows: body.length, features };
 }
 
 /** Standardizes each column to mean 0 and (population) standard deviation 1, in float64. */
@@ -125,4 +128,52 @@ export function standardize(X: ArrayLike<number>, rows: number, cols: number): F
     for (let r = 0; r < rows; r++) out[r * cols + c] = (X[r * cols + c] - mean) / sd;
   }
   return out;
+}
+
+/** A seeded 80/20 (by default) split of rows rows: a Fisher-Yates shuffle from the shared PRNG. */
+export function splitRows(rows: number, seed: number, testFraction = 0.2): { train: number[]; test: number[] } {
+  const rng = seedState(seed);
+  const idx = Array.from({ length: rows }, (_, i) => i);
+  for (let k = rows; k > 1; k--) {
+    const j = Math.floor(uniform(rng) * k);
+    [idx[k - 1], idx[j]] = [idx[j], idx[k - 1]];
+  }
+  const n = Math.round(rows * (1 - testFraction));
+  return { train: idx.slice(0, n), test: idx.slice(n) };
+}
+
+/**
+ * The rows ids of a CSV data set, standardized with the training rows' means and
+ * standard deviations (so no test-set statistics leak into training), as float32.
+ */
+export function standardizedSplit(d: CsvData, seed: number): {
+  train: { X: Float32Array; y: Float32Array; labels: string[] }; test: { X: Float32Array; y: Float32Array; labels: string[] };
+} {
+  const F = d.features;
+  const { train, test } = splitRows(d.rows, seed);
+  const mean = new Float64Array(F);
+  const sd = new Float64Array(F);
+  for (let c = 0; c < F; c++) {
+    let m = 0;
+    for (const r of train) m += d.X[r * F + c];
+    m /= train.length;
+    let v = 0;
+    for (const r of train) v += (d.X[r * F + c] - m) ** 2;
+    mean[c] = m;
+    sd[c] = Math.sqrt(v / train.length) || 1;
+  }
+  const pick = (ids: number[]) => {
+    const X = new Float32Array(ids.length * F);
+    ids.forEach((r, k) => {
+      for (let c = 0; c < F; c++) X[k * F + c] = (d.X[r * F + c] - mean[c]) / sd[c];
+    });
+    return { X, y: Float32Array.from(ids, (r) => d.y[r]), labels: ids.map((r) => d.labels[r]) };
+  };
+  return { train: pick(train), test: pick(test) };
+}
+
+/** The median of values. */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }

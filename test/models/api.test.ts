@@ -2,7 +2,7 @@
 // computed here), copies not views, serialization, initialization, history, input forms,
 // and that the caller's arrays are never touched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DisposedError, LinearRegression, LogisticRegression, availableEngines } from '../../src/index.js';
+import { DisposedError, LinearRegression, LogisticRegression, availableEngines, version } from '../../src/index.js';
 import { bceLoss } from '../../src/reference/losses.js';
 import { seedState, uniform } from '../../src/reference/random.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
@@ -162,7 +162,7 @@ describe.each(ENGINES)('model API (%s)', (engine) => {
       w.fill(99);
       expectSame(m.weights, keep, 'weights after mutating a copy');
       const json = m.toJSON();
-      json.weights[0] = 123;
+      json.layers[0].weights[0] = 123;
       expectSame(m.weights, keep, 'weights after mutating toJSON output');
       const before = m.predict(d.X);
       expect(m.weights).not.toBe(m.weights); // a fresh copy each time
@@ -174,8 +174,10 @@ describe.each(ENGINES)('model API (%s)', (engine) => {
       const m = trained();
       const json = m.toJSON();
       expect(json).toEqual({
-        format: 'steepest', version: 1, model: kind === 'linear' ? 'LinearRegression' : 'LogisticRegression',
-        features: F, weights: Array.from(m.weights), bias: m.bias,
+        format: 'steepest', version: 2, library: version, model: kind === 'linear' ? 'LinearRegression' : 'LogisticRegression',
+        shape: { inputs: F, layers: [{ units: 1, activation: 'identity' }], head: kind === 'linear' ? 'mse' : 'sigmoid' },
+        layers: [{ weights: Array.from(m.weights), bias: [m.bias] }],
+        training: json.training, // the options of the last fit (checked in serialize.test.ts)
       });
       const Cls = kind === 'linear' ? LinearRegression : LogisticRegression;
       const back = Cls.fromJSON(JSON.parse(JSON.stringify(json)), { engine });
@@ -199,8 +201,8 @@ describe.each(ENGINES)('model API (%s)', (engine) => {
       const m = trained();
       const json = m.toJSON();
       const [other, Other] = kind === 'linear' ? ['LogisticRegression', LogisticRegression] as const : ['LinearRegression', LinearRegression] as const;
-      expect(() => Other.fromJSON(json)).toThrow(`json holds a ${json.model}, not a ${other}`);
-      expect(() => Other.fromJSON({ ...json, format: 'x' })).toThrow("json is not a steepest model (format 'x', version 1)");
+      expect(() => Other.fromJSON(json)).toThrow(`the model file holds a ${json.model}, not a ${other}; load it with ${json.model}.fromJSON or loadModel`);
+      expect(() => Other.fromJSON({ ...json, format: 'x' })).toThrow("the model file's format must be 'steepest', got 'x'");
       m.dispose();
     });
 

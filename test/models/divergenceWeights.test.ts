@@ -54,7 +54,7 @@ describe.each(ENGINES)('divergence keeps the last finite weights (%s)', (engine)
     catchDivergence(() => m.fit(d.X, d.y, { epochs: 500, batchSize: 'full', learningRate: LR, shuffle: false }));
     const p = paramsOf(m);
     const json = m.toJSON();
-    expect([...json.weights, json.bias]).toEqual(Array.from(p));
+    expect([...json.layers[0].weights, ...json.layers[0].bias]).toEqual(Array.from(p));
     const pred = m.predict(d.X.subarray(0, 4));
     expect(pred.length).toBe(1);
     // The kept weights are huge but finite; w.x + b of the first row, in float64, to float32 precision

@@ -398,7 +398,7 @@ describe.each(ENGINES)('validation (%s)', (engine) => {
       expectValidation(() => new LinearRegression({ features: 2, engine, init: { weights: [1, 2], bias: Infinity } }), 'init.bias must be a finite number, got Infinity');
       expectValidation(
         () => new LinearRegression({ features: 2, engine, init: {} as never }),
-        "init must be 'zeros', 'random', 'xavier', 'he', { type: 'constant' | 'uniform' | 'normal' | 'xavier' | 'he', ... } or { weights, bias }, got an object",
+        "init must be 'zeros', 'random', 'xavier', 'he', { type: 'constant' | 'uniform' | 'normal' | 'xavier' | 'he', ... }, { weights, bias } or { layers: [{ weights, bias }, ...] }, got an object",
       );
       expectValidation(() => new LinearRegression({ features: 2, engine, init: { weights: 5 } as never }), 'init.weights must be an array of 2 numbers, got 5');
     });

@@ -1,54 +1,64 @@
-// What LinearRegression and LogisticRegression share: construction, fitting
-// (fit, fitAsync, partialFit, restarts), parameters, serialization and
-// disposal, written once against the Engine interface.
+// The one model core: every model type (LinearRegression, LogisticRegression,
+// SoftmaxRegression, MLP) is a network shape (input width, dense layers, head)
+// with this class's construction, fitting (fit, fitAsync, partialFit, restarts),
+// validation, parameters, serialization and disposal, written once against the
+// Engine interface. A model class adds only what is its own: labels and metrics.
 import type { Engine, EngineName, EngineOption, Trainer, TrainerState, TrainingData } from '../engines/engine.js';
 import { getEngine } from '../engines/select.js';
 import { BusyError, DisposedError, DivergenceError, ValidationError } from '../errors.js';
-import { rowLoss, type LossKind } from '../reference/losses.js';
+import { headLoss, networkLayout, networkLoss, type NetworkShape } from '../reference/network.js';
 import { nextU32, seedState, type RngState } from '../reference/random.js';
 import { createSchedule, type Schedule } from '../optim/schedules.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { FLOAT32_MAX } from '../reference/train.js';
-import { finite, knownKeys, matrixRows, optionsObject, positiveInteger, show, toMatrix, toTargets, type MatrixInput, type TargetInput } from '../validate.js';
+import { knownKeys, matrixRows, optionsObject, show, toMatrix, type MatrixInput, type TargetInput } from '../validate.js';
 import { batchRows, rejectAsyncOnly, resolveFitOptions, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
 import type { History } from './history.js';
 import { initialParams, type InitOption } from './initializers.js';
-import { requireBothClasses, rowWeights, splitIndices, sum, take, takeRows } from './split.js';
+import { requireBothClasses, rowWeights, splitIndices, sum, takeRows } from './split.js';
+import { classCount, encodeTargets, targetColumns, type TargetKind } from './targets.js';
+import { readModelJSON, writeModelJSON, type ModelJSON, type ReadJSON } from './serialize.js';
 import { runAsync, runEpochs, runSync } from './trainLoop.js';
 import { Restarts } from './restarts.js';
 
 export type { InitOption };
 
-/** Constructor options shared by the linear models. */
-export interface ModelOptions {
-  /** Number of input features (columns of X). */
-  features: number;
+/** Targets any model accepts: numbers (one per row, or rows x outputs as number[][] or flat), or string labels. */
+export type Targets = TargetInput | readonly string[] | readonly (readonly number[])[];
+
+/** Constructor options every model takes. */
+export interface CommonOptions {
   /** 'auto' (default) picks the fastest engine this runtime supports. */
   engine?: EngineOption;
-  /** Initial parameters (default 'zeros'). */
+  /** Initial parameters (default 'zeros'; MLP: Xavier per layer, He for relu layers). */
   init?: InitOption;
   /** Seeds initialization, shuffling, validation splits and restarts (default 0). */
   seed?: number;
 }
 
-/** The serialized form of a linear model. */
-export interface LinearModelJSON {
-  format: 'steepest';
-  version: 1;
-  model: string;
+/** Constructor options of the one-layer models. */
+export interface ModelOptions extends CommonOptions {
+  /** Number of input features (columns of X). */
   features: number;
-  weights: number[];
-  bias: number;
 }
 
-/** What a subclass tells the base: its loss, its name, whether labels are 0/1. */
+/** The keys CommonOptions allows, for a subclass's own knownKeys check. */
+export const COMMON_KEYS = ['engine', 'init', 'seed'] as const;
+
+/** What a subclass tells the base: its name, its shape, what its targets are. */
 export interface ModelSpec {
-  loss: LossKind;
   name: string;
-  binary: boolean;
+  shape: NetworkShape;
+  targets: TargetKind;
+  /** Whether the default init is the network one (Xavier / He per layer) rather than zeros. */
+  networkInit?: boolean;
 }
 
-const MODEL_KEYS = ['features', 'engine', 'init', 'seed'] as const;
+/** One layer's parameters: W (units x inputs, row-major) and b (units). */
+export interface LayerParams {
+  weights: Float64Array;
+  bias: Float64Array;
+}
 
 // A model garbage-collected without dispose() frees its engine memory. The held value is the
 // trainer, which holds no reference back to the model.
@@ -64,11 +74,15 @@ interface Prepared {
   batchSize: number;
   val: { X: Float32Array; y: Float32Array; rows: number } | null;
   rng: RngState;
+  /** Class names the call's string labels defined (kept only if the call succeeds). */
+  classes: string[] | null;
 }
 
-export abstract class LinearModel {
-  /** Number of input features. */
+export abstract class Model {
+  /** Number of input features (the network's input width). */
   readonly features: number;
+  /** The network: input width, dense layers (hidden ones, then the output layer) and head. */
+  readonly shape: NetworkShape;
   /** The engine chosen at construction. */
   readonly engine: EngineName;
   private trainer: Trainer | null;
@@ -79,44 +93,48 @@ export abstract class LinearModel {
   private optimizerKey = '';
   /** partialFit's schedule and how many epochs it has run. */
   private partial: { key: string; scheduleOption: unknown; schedule: Schedule; epochs: number } | null = null;
-  private readonly lossKind: LossKind;
+  private readonly targets: TargetKind;
   /** The class name, used in messages and JSON. */
   protected readonly modelName: string;
-  private readonly binary: boolean;
+  private readonly networkInit: boolean;
+  /** Class names, when the model was trained on string labels (index = class). */
+  private classNames: string[] | null = null;
+  /** The options of the last successful training call, as JSON stores them. */
+  private training: Record<string, unknown> | null = null;
   /** The training call in progress, if any: calls that change the model wait for it. */
   private running: 'fit' | 'partialFit' | 'fitAsync' | null = null;
   private disposeRequested = false;
   /** Whether a fit, fitAsync or partialFit call has completed (a later fit may then continue on one class). */
   private trained = false;
 
-  constructor(options: ModelOptions, spec: ModelSpec) {
-    this.lossKind = spec.loss;
+  /** options: already checked for unknown keys by the subclass. */
+  constructor(options: CommonOptions, spec: ModelSpec) {
     this.modelName = spec.name;
-    this.binary = spec.binary;
-    const o = optionsObject('model options', options);
-    knownKeys('model option', o, MODEL_KEYS);
-    this.features = positiveInteger('features', o.features);
-    const seed = o.seed ?? 0;
+    this.targets = spec.targets;
+    this.networkInit = spec.networkInit ?? false;
+    this.shape = freezeShape(spec.shape);
+    this.features = spec.shape.inputs;
+    const seed = options.seed ?? 0;
     if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new ValidationError(`seed must be an integer, got ${show(seed)}`);
     this.rng = seedState(seed);
-    this.init = o.init as InitOption | undefined;
-    const params = initialParams(this.init, this.features, this.rng);
-    const engine: Engine = getEngine(o.engine ?? 'auto');
+    this.init = options.init;
+    const params = initialParams(this.init, this.shape, this.rng, this.networkInit);
+    const engine: Engine = getEngine(options.engine ?? 'auto');
     this.engine = engine.name;
-    this.trainer = engine.createTrainer(this.features, this.lossKind);
+    this.trainer = engine.createTrainer(this.shape);
     this.trainer.setParams(params);
     this.trainer.commit();
     finalizer.register(this, this.trainer, this);
   }
 
   /** Trains by gradient descent; returns the per-epoch history. */
-  fit(X: MatrixInput, y: TargetInput, options: FitOptions = {}): History {
+  fit(X: MatrixInput, y: Targets, options: FitOptions = {}): History {
     const p = this.prepare(X, y, options, 'fit');
     return this.guarded('fit', p, () => this.withRestarts(p, (run) => runSync(run)));
   }
 
   /** fit() that yields to the event loop every yieldEveryMs, reports progress and honours an AbortSignal. */
-  async fitAsync(X: MatrixInput, y: TargetInput, options: FitAsyncOptions = {}): Promise<History> {
+  async fitAsync(X: MatrixInput, y: Targets, options: FitAsyncOptions = {}): Promise<History> {
     const p = this.prepare(X, y, options, 'fitAsync');
     const { yieldEveryMs, onProgress, signal } = p.opts;
     const snap = this.snapshot();
@@ -124,8 +142,7 @@ export abstract class LinearModel {
     this.running = 'fitAsync';
     try {
       const history = await this.restartsAsync(p, (gen) => runAsync(gen, yieldEveryMs, onProgress, signal, this.stopped));
-      this.rng = p.rng;
-      this.trained = true;
+      this.succeeded(p);
       return history;
     } catch (err) {
       this.settle(err, p, snap);
@@ -139,7 +156,7 @@ export abstract class LinearModel {
    * One pass over (X, y) that keeps the optimizer state and the schedule's
    * position from earlier partialFit calls: training on data that arrives in pieces.
    */
-  partialFit(X: MatrixInput, y: TargetInput, options: FitOptions = {}): History {
+  partialFit(X: MatrixInput, y: Targets, options: FitOptions = {}): History {
     const o = optionsObject('fit options', options);
     for (const key of ['epochs', 'restarts', 'validationFraction', 'validationData', 'earlyStopping', 'warmStart']) {
       if (key in o) throw new ValidationError(`partialFit does not take ${key} (it makes one pass; use fit)`);
@@ -159,27 +176,28 @@ export abstract class LinearModel {
     });
   }
 
-  /** A copy of the weights (one per feature). */
-  get weights(): Float64Array {
-    return this.live().getParams().subarray(0, this.features).slice();
+  /** Number of parameters (weights and biases of every layer). */
+  get parameterCount(): number {
+    return networkLayout(this.shape).count;
   }
 
-  /** The bias (intercept). */
-  get bias(): number {
-    return this.live().getParams()[this.features];
+  /** Copies of each layer's weights (units x inputs, row-major) and biases. */
+  get layers(): LayerParams[] {
+    const p = this.live().getParams();
+    return networkLayout(this.shape).layers.map((l) => ({
+      weights: p.slice(l.weights, l.weights + l.units * l.inputs),
+      bias: p.slice(l.bias, l.bias + l.units),
+    }));
   }
 
-  /** Plain data that fromJSON turns back into an equal model. */
-  toJSON(): LinearModelJSON {
-    const params = this.live().getParams();
-    return {
-      format: 'steepest',
-      version: 1,
-      model: this.modelName,
-      features: this.features,
-      weights: Array.from(params.subarray(0, this.features)),
-      bias: params[this.features],
-    };
+  /** The class names of a model trained on string labels (index = class), else null. */
+  get classes(): string[] | null {
+    return this.classNames ? [...this.classNames] : null;
+  }
+
+  /** Plain data (format 'steepest', version 2) that fromJSON and loadModel turn back into an equal model. */
+  toJSON(): ModelJSON {
+    return writeModelJSON(this.modelName, this.shape, this.live().getParams(), this.classNames, this.training);
   }
 
   /**
@@ -207,46 +225,86 @@ export abstract class LinearModel {
     return this.trainer === null;
   }
 
-  /** Sets [w, bias] directly (used by closed-form initializers). */
+  /** Sets the flat parameter vector directly (closed-form initializers, fromJSON). */
   protected setParams(params: Float64Array): void {
     const trainer = this.idle();
     trainer.setParams(params);
     trainer.commit();
   }
 
-  /** Validated logits w.x + b for each row of X. */
-  protected logits(X: MatrixInput): Float64Array {
-    const trainer = this.live();
-    const { data, rows } = toMatrix(X, this.features);
-    return checkedLogits(trainer.logits(data, rows));
+  /** Restores what a file holds: parameters, class names, training options (disposing itself if the shapes differ). */
+  protected load(j: ReadJSON): this {
+    if (JSON.stringify(j.shape) !== JSON.stringify(this.shape)) {
+      this.dispose();
+      throw new ValidationError(`the model file's shape ${JSON.stringify(j.shape)} is not a ${this.modelName}'s (${JSON.stringify(this.shape)})`);
+    }
+    this.setParams(j.params);
+    this.classNames = j.classes;
+    this.training = j.training;
+    this.trained = true; // a saved model continues: a later fit may see one class (see prepare)
+    return this;
   }
 
-  /** Validated logits and targets for evaluate(). */
-  protected logitsAndTargets(X: MatrixInput, y: TargetInput): { z: Float64Array; t: Float32Array } {
+  /** The output layer's values (logits; values for mse) for each row of X, rows x outputs. */
+  protected rawOutputs(X: MatrixInput): { z: Float64Array; rows: number } {
     const trainer = this.live();
     const { data, rows } = toMatrix(X, this.features);
-    const t = toTargets(y, rows, this.binary ? this.modelName : null);
-    return { z: checkedLogits(trainer.logits(data, rows)), t };
+    return { z: checkedOutputs(trainer.outputs(data, rows)), rows };
+  }
+
+  /** Outputs and encoded targets for evaluate(). */
+  protected outputsAndTargets(X: MatrixInput, y: Targets): { z: Float64Array; t: Float32Array; rows: number } {
+    const trainer = this.live();
+    const { data, rows } = toMatrix(X, this.features);
+    const t = encodeTargets(y, rows, this.targets, this.classNames, this.modelName).y;
+    return { z: checkedOutputs(trainer.outputs(data, rows)), t, rows };
+  }
+
+  /** Class indices as the labels the model was trained on: its string classes, or the indices themselves. */
+  protected labelsOf(indices: ArrayLike<number>): (string | number)[] {
+    const names = this.classNames;
+    return Array.from(indices, (k) => (names ? names[k] : k));
+  }
+
+  /**
+   * @internal For gradientCheck(model, X, y): the engine's mean loss and backpropagated
+   * gradient at the current parameters, and the float64 reference loss as a function
+   * of the parameters on the same (float32) data.
+   */
+  gradientProbe(X: MatrixInput, y: Targets): {
+    loss: number; grad: Float64Array; params: Float64Array; lossAt: (params: Float64Array) => number;
+  } {
+    const trainer = this.live();
+    const { data, rows } = toMatrix(X, this.features);
+    const t = encodeTargets(y, rows, this.targets, this.classNames, this.modelName).y;
+    const { loss, grad } = trainer.gradient(data, t, null, rows);
+    const shape = this.shape;
+    return { loss, grad, params: trainer.getParams(), lossAt: (p) => networkLoss(shape, p, data, t, null, rows) / rows };
   }
 
   // Validates everything and splits off validation data, touching no engine state.
-  private prepare(X: MatrixInput, y: TargetInput, options: FitOptions, method: 'fit' | 'fitAsync' | 'partialFit'): Prepared {
+  private prepare(X: MatrixInput, y: Targets, options: FitOptions, method: 'fit' | 'fitAsync' | 'partialFit'): Prepared {
     const trainer = this.idle();
     if (method !== 'fitAsync') rejectAsyncOnly(optionsObject('fit options', options), method);
     const opts = resolveFitOptions(options);
     this.checkCapacity(trainer, X, opts);
     createSchedule(opts.schedule, opts.learningRate, opts.warmup); // validates the schedule options
     const m = toMatrix(X, this.features);
-    const t = toTargets(y, m.rows, this.binary ? this.modelName : null);
+    const binary = this.targets.kind === 'binary';
+    const encoded = encodeTargets(y, m.rows, this.targets, this.classNames, this.modelName);
+    const t = encoded.y;
+    const width = targetColumns(this.targets);
+    const labels = classCount(this.targets) > 0;
     // One class, as in scikit-learn: an error for a model trained from its initializer, but data that
     // arrives in pieces (partialFit) may hold one, and so may a fit that continues from trained weights
     // (an earlier completed call, or explicit init weights as fromJSON gives) with warmStart and one restart.
-    const continuing = this.trained || (typeof this.init === 'object' && this.init !== null && 'weights' in this.init);
-    const needsBoth = this.binary && method !== 'partialFit' && !(continuing && opts.warmStart && opts.restarts === 1);
+    const continuing = this.trained || (typeof this.init === 'object' && this.init !== null && ('weights' in this.init || 'layers' in this.init));
+    const needsBoth = binary && method !== 'partialFit' && !(continuing && opts.warmStart && opts.restarts === 1);
     if (needsBoth) {
       requireBothClasses(t, this.modelName, 'y contains', 'partialFit, and fit continuing an already-trained model, accept one class');
     }
-    let sw = rowWeights(opts.sampleWeight, opts.classWeight, t, this.modelName, this.binary ? [0, 1] : null);
+    const classIds = labels ? Array.from({ length: classCount(this.targets) }, (_, k) => k) : null;
+    let sw = rowWeights(opts.sampleWeight, opts.classWeight, t, this.modelName, classIds, width);
     const rng = opts.seed === undefined ? this.rng.slice() : seedState(opts.seed);
     let Xt = m.data;
     let yt = t;
@@ -254,13 +312,14 @@ export abstract class LinearModel {
     let val: Prepared['val'] = null;
     if (opts.validationData) {
       const vm = toMatrix(opts.validationData.X, this.features, 'validationData.X');
-      val = { X: vm.data, y: toTargets(opts.validationData.y, vm.rows, this.binary ? this.modelName : null, 'validationData.y'), rows: vm.rows };
+      const vy = encodeTargets(opts.validationData.y, vm.rows, this.targets, encoded.classes ?? this.classNames, this.modelName, 'validationData.y');
+      val = { X: vm.data, y: vy.y, rows: vm.rows };
     } else if (opts.validationFraction !== undefined) {
-      const split = splitIndices(rows, opts.validationFraction, rng, this.binary ? t : null);
-      val = { X: takeRows(Xt, this.features, split.val), y: take(yt, split.val), rows: split.val.length };
+      const split = splitIndices(rows, opts.validationFraction, rng, labels ? t : null);
+      val = { X: takeRows(Xt, this.features, split.val), y: takeRows(yt, width, split.val), rows: split.val.length };
       Xt = takeRows(Xt, this.features, split.train);
-      yt = take(yt, split.train);
-      if (sw) sw = take(sw, split.train);
+      yt = takeRows(yt, width, split.train);
+      if (sw) sw = takeRows(sw, 1, split.train);
       rows = split.train.length;
       const left = `the training rows left by validationFraction ${opts.validationFraction}`;
       if (needsBoth) requireBothClasses(yt, this.modelName, `${left} contain`, 'use a smaller validationFraction or more rows of the rarer class');
@@ -268,7 +327,7 @@ export abstract class LinearModel {
         throw new ValidationError(`${left} all have weight 0; at least one needs a weight > 0 (use a smaller validationFraction or other weights)`);
       }
     }
-    return { opts, X: Xt, y: yt, sw, rows, batchSize: batchRows(opts.batchSize, rows), val, rng };
+    return { opts, X: Xt, y: yt, sw, rows, batchSize: batchRows(opts.batchSize, rows), val, rng, classes: encoded.classes };
   }
 
   // One run of epochs on prepared data. The caller decides what a failure leaves behind (see settle).
@@ -321,8 +380,7 @@ export abstract class LinearModel {
     this.running = call;
     try {
       const history = body();
-      this.rng = p.rng;
-      this.trained = true;
+      this.succeeded(p);
       return history;
     } catch (err) {
       this.settle(err, p, snap);
@@ -330,6 +388,14 @@ export abstract class LinearModel {
     } finally {
       this.finish();
     }
+  }
+
+  /** A training call completed: the random stream moves on, string labels are kept, the options are recorded. */
+  private succeeded(p: Prepared): void {
+    this.rng = p.rng;
+    this.trained = true;
+    if (p.classes) this.classNames = p.classes;
+    this.training = trainingRecord(p.opts);
   }
 
   /** After every training call: what the model holds now is what an engine rebuild restores; a dispose() asked for during the call happens now. */
@@ -366,7 +432,7 @@ export abstract class LinearModel {
    * cancellation the last completed epoch's (the loop has already restored
    * them); any other error puts the model back as it was before the call.
    */
-  private settle(err: unknown, p: Prepared, snap: ReturnType<LinearModel['snapshot']>): void {
+  private settle(err: unknown, p: Prepared, snap: ReturnType<Model['snapshot']>): void {
     // A cancellation only if err is the abort itself (runAsync throws the signal's reason or an AbortError), not a callback's error.
     const aborted = p.opts.signal?.aborted && (err === p.opts.signal.reason || (err instanceof DOMException && err.name === 'AbortError'));
     if (err instanceof DivergenceError || aborted) {
@@ -382,11 +448,10 @@ export abstract class LinearModel {
   }
 
   private validator(trainer: Trainer, val: TrainingData, y: Float32Array): () => number {
+    const shape = this.shape;
     return () => {
-      const z = trainer.dataLogits(val);
-      let sum = 0;
-      for (let i = 0; i < val.rows; i++) sum += rowLoss(this.lossKind, z[i], y[i]);
-      return sum / val.rows;
+      const z = trainer.dataOutputs(val);
+      return headLoss(shape, z, y, null, val.rows, new Float64Array(z.length)) / val.rows;
     };
   }
 
@@ -396,10 +461,10 @@ export abstract class LinearModel {
     if (!p.opts.warmStart || p.opts.restarts > 1) this.optimizerKey = ''; // the next run resets the optimizer
     return new Restarts(trainer, p.opts.restarts, (k) => {
       if (p.opts.restarts > 1) {
-        trainer.setParams(initialParams(this.init, this.features, seedState(nextU32(p.rng))));
+        trainer.setParams(initialParams(this.init, this.shape, seedState(nextU32(p.rng)), this.networkInit));
         this.optimizerKey = '';
       } else if (!p.opts.warmStart && k === 0) {
-        trainer.setParams(initialParams(this.init, this.features, p.rng));
+        trainer.setParams(initialParams(this.init, this.shape, p.rng, this.networkInit));
       }
     });
   }
@@ -440,8 +505,8 @@ export abstract class LinearModel {
   }
 }
 
-/** Logits as predict returns them: a value past the float32 range is an error, never a silent Infinity. */
-function checkedLogits(z: Float64Array): Float64Array {
+/** Outputs as predict uses them: a value past the float32 range is an error, never a silent Infinity. */
+function checkedOutputs(z: Float64Array): Float64Array {
   for (let r = 0; r < z.length; r++) {
     if (!(Math.abs(z[r]) <= FLOAT32_MAX)) {
       throw new ValidationError(
@@ -452,16 +517,23 @@ function checkedLogits(z: Float64Array): Float64Array {
   return z;
 }
 
-/** Checks a serialized model before fromJSON builds one. */
-export function checkJSON(json: unknown, model: string): LinearModelJSON {
-  const o = optionsObject('json', json) as Partial<LinearModelJSON>;
-  if (o.format !== 'steepest' || o.version !== 1) {
-    throw new ValidationError(`json is not a steepest model (format ${show(o.format)}, version ${show(o.version)})`);
-  }
-  if (o.model !== model) throw new ValidationError(`json holds a ${String(o.model)}, not a ${model}`);
-  positiveInteger('json.features', o.features);
-  if (!Array.isArray(o.weights)) throw new ValidationError(`json.weights must be an array, got ${show(o.weights)}`);
-  finite('json.bias', o.bias);
-  return o as LinearModelJSON;
+/** A copy of shape that callers cannot change. */
+function freezeShape(shape: NetworkShape): NetworkShape {
+  return Object.freeze({
+    inputs: shape.inputs,
+    layers: Object.freeze(shape.layers.map((l) => Object.freeze({ units: l.units, activation: l.activation }))),
+    head: shape.head,
+  });
 }
 
+/** The JSON-safe part of a call's options, stored in the model file as the training options used. */
+function trainingRecord(o: ResolvedFitOptions): Record<string, unknown> {
+  const { name, ...settings } = o.optimizer;
+  return {
+    epochs: o.epochs, batchSize: o.batchSize ?? null, learningRate: o.learningRate, optimizer: { name, ...settings },
+    schedule: typeof o.schedule === 'function' ? 'function' : (o.schedule ?? 'constant'), warmup: o.warmup ?? null,
+    shuffle: o.shuffle, seed: o.seed ?? null, l1: o.l1, l2: o.l2,
+  };
+}
+
+export { readModelJSON };

@@ -1,0 +1,22 @@
+// What every engine decides from a model's shape, decided once here so the engines agree:
+// whether the fused single-layer epoch (the fast path) applies, and how rows are shuffled.
+import { LOSS_BCE, LOSS_MSE, type LossKind } from '../reference/losses.js';
+import { bucketCount } from '../reference/shuffle.js';
+import type { NetworkShape } from '../reference/network.js';
+
+/** The loss of the single-layer fast path (one output, no hidden layer, mse or sigmoid head), or null for a network. */
+export function singleLayerLoss(shape: NetworkShape): LossKind | null {
+  if (shape.layers.length !== 1) return null;
+  const [out] = shape.layers;
+  if (out.units !== 1 || out.activation !== 'identity' || shape.head === 'softmax') return null;
+  return shape.head === 'mse' ? LOSS_MSE : LOSS_BCE;
+}
+
+/**
+ * Buckets of the shuffle (see arrangement.ts). The single-layer epoch is bound by memory
+ * access, so it scatters rows into cache-sized buckets; a network's epoch is bound by
+ * arithmetic, so its rows are visited in one Fisher-Yates order over all of them (one bucket).
+ */
+export function shuffleBuckets(shape: NetworkShape, rows: number): number {
+  return singleLayerLoss(shape) === null ? 1 : bucketCount(rows, shape.inputs);
+}

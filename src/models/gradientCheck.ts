@@ -1,0 +1,84 @@
+// gradientCheck's model form: the engine's backpropagated gradient at the model's current
+// parameters against central differences of the loss computed in float64 by the reference.
+// The function form (gradientCheck(f, grad, x)) lives in minimize.ts; gradientCheck below takes either.
+import { finiteDifferenceGradient, gradientCheck as functionGradientCheck } from '../minimize.js';
+import { ValidationError } from '../errors.js';
+import { networkLayout } from '../reference/network.js';
+import { finite, knownKeys, optionsObject, show, type MatrixInput, type TargetInput } from '../validate.js';
+import { Model } from './model.js';
+
+/**
+ * Default tolerance on the worst relative error, per engine. js computes the gradient in
+ * float64 from the same equations, so only the differences' error remains (about 1e-9
+ * relative at h = 1e-6). The WASM engines compute in float32 (2^-24 relative per operation)
+ * and sum over rows and layers, so a component loses a few digits against float64 differences.
+ */
+export const GRADIENT_TOLERANCE = { js: 1e-5, 'wasm-simd': 1e-2, 'wasm-scalar': 1e-2 } as const;
+
+/** The model form's result: the function form's fields plus the worst error of each layer. */
+export interface ModelGradientCheck {
+  ok: boolean;
+  /** Worst |g - fd| / max(|g|, |fd|, 1e-6) over all parameters. */
+  maxRelError: number;
+  /** The worst relative error among each layer's weights and among its biases. */
+  layers: { weights: number; bias: number }[];
+  /** The tolerance maxRelError was held to. */
+  tolerance: number;
+  /** The engine's gradient and the float64 central differences (flat parameter order). */
+  analytic: Float64Array;
+  numeric: Float64Array;
+}
+
+/** Model form options. */
+export interface ModelGradientCheckOptions {
+  /** Largest allowed relative error (default: GRADIENT_TOLERANCE of the model's engine). */
+  tolerance?: number;
+  /** Finite-difference step, scaled by max(1, |p|) (default 1e-6). */
+  h?: number;
+}
+
+/** Checks model's backpropagated gradient of the mean loss on (X, y) against central differences. */
+export function modelGradientCheck(
+  model: Model, X: MatrixInput, y: TargetInput | readonly string[], options: ModelGradientCheckOptions = {},
+): ModelGradientCheck {
+  const o = optionsObject('gradientCheck options', options);
+  knownKeys('gradientCheck option', o, ['tolerance', 'h']);
+  const tolerance = finite('tolerance', o.tolerance ?? GRADIENT_TOLERANCE[model.engine]);
+  if (tolerance <= 0) throw new ValidationError(`tolerance must be a finite number > 0, got ${show(tolerance)}`);
+  const probe = model.gradientProbe(X, y);
+  const numeric = finiteDifferenceGradient(probe.lossAt, probe.params, (o.h as number | undefined) ?? 1e-6);
+  const analytic = probe.grad;
+  const rel = (i: number) => {
+    const diff = Math.abs(analytic[i] - numeric[i]);
+    const r = diff / Math.max(Math.abs(analytic[i]), Math.abs(numeric[i]), 1e-6);
+    return Number.isNaN(r) ? Infinity : r;
+  };
+  const worst = (from: number, to: number) => {
+    let m = 0;
+    for (let i = from; i < to; i++) m = Math.max(m, rel(i));
+    return m;
+  };
+  const layers = networkLayout(model.shape).layers.map((l) => ({
+    weights: worst(l.weights, l.weights + l.units * l.inputs),
+    bias: worst(l.bias, l.bias + l.units),
+  }));
+  const maxRelError = Math.max(...layers.map((l) => Math.max(l.weights, l.bias)));
+  return { ok: maxRelError <= tolerance, maxRelError, layers, tolerance, analytic, numeric };
+}
+
+/**
+ * Compares a gradient with central finite differences. Two forms:
+ * gradientCheck(f, grad, x, options?) for any function, and
+ * gradientCheck(model, X, y, options?) for a model's backpropagation.
+ */
+export function gradientCheck(
+  model: Model, X: MatrixInput, y: TargetInput | readonly string[], options?: ModelGradientCheckOptions,
+): ModelGradientCheck;
+export function gradientCheck(
+  f: (x: Float64Array) => number, grad: (x: Float64Array) => ArrayLike<number>, x: ArrayLike<number>,
+  options?: { h?: number; rtol?: number; atol?: number },
+): ReturnType<typeof functionGradientCheck>;
+export function gradientCheck(a: unknown, b: unknown, c: unknown, d?: unknown): unknown {
+  if (a instanceof Model) return modelGradientCheck(a, b as MatrixInput, c as TargetInput, d as ModelGradientCheckOptions);
+  return functionGradientCheck(a as never, b as never, c as ArrayLike<number>, d as never);
+}
