@@ -61,11 +61,27 @@ export const ACT_RELU: i32 = 3;
   return max(z, <f32>0);
 }
 
+/** Activation kind (ACT_*) in place on the sixteen f32 values at ptr (SIMD build). */
+// @ts-ignore: decorator
+@inline function activate16(kind: i32, ptr: usize): void {
+  const a = v128.load(ptr), b = v128.load(ptr, 16), c = v128.load(ptr, 32), d = v128.load(ptr, 48);
+  v128.store(ptr, act4(kind, a));
+  v128.store(ptr, act4(kind, b), 16);
+  v128.store(ptr, act4(kind, c), 32);
+  v128.store(ptr, act4(kind, d), 48);
+}
+
 /** Applies activation kind (ACT_*) in place to n f32 values at ptr; identity leaves them. */
 export function activationForward(kind: i32, ptr: usize, n: i32): void {
   if (kind == ACT_IDENTITY) return;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
+    // Sixteen values per step, in one loop per kind: four independent activations per
+    // step overlap their long dependency chains, and V8 reloads each constant once per
+    // step instead of once per vector (sigmoid: about a third less time than one vector).
+    if (kind == ACT_SIGMOID) for (; i + 16 <= n; i += 16) activate16(ACT_SIGMOID, ptr + (<usize>i << 2));
+    else if (kind == ACT_TANH) for (; i + 16 <= n; i += 16) activate16(ACT_TANH, ptr + (<usize>i << 2));
+    else for (; i + 16 <= n; i += 16) activate16(ACT_RELU, ptr + (<usize>i << 2));
     for (; i + 4 <= n; i += 4) {
       const at = ptr + (<usize>i << 2);
       v128.store(at, act4(kind, v128.load(at)));
