@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { below, normal, seedState, uniform, type RngState } from '../src/reference/random.js';
 
-/** The digits data set (UCI optical digits, 8x8): for now outside the repository, beside it. */
-export const DIGITS_CSV = new URL('../../shared/data/digits.csv', import.meta.url);
+/** The digits data set shipped in data/ (UCI optical digits, 8x8; see data/README.md). */
+export const DIGITS_CSV = new URL('../data/digits.csv', import.meta.url);
 
 /**
  * A logistic-regression dataset: X uniform in [-1, 1), labels drawn from a fixed
