@@ -287,19 +287,21 @@ function printMlp(
       '  about as long as an epoch; its ms/epoch is the time the epoch\'s FLOP would take at that rate; IQR in % of its median;',
       '  calls before and after the fits pooled.',
       'plain JS: the network written by hand, Float32Array weights, one row at a time in each batch, sigmoid via Math.exp.',
-      ...ratioNotes(runs, simdPeak),
+      ...ratioNotes(runs, peaks),
     ],
   );
 }
 
 /** One line per ratio that matters, in words. */
-function ratioNotes(runs: readonly FitRun[], simdPeak: number): string[] {
+function ratioNotes(runs: readonly FitRun[], peaks: readonly Peak[]): string[] {
   const m = (impl: string) => runs.find((r) => r.impl === impl)?.epoch?.median ?? NaN;
-  const g = (impl: string) => runs.find((r) => r.impl === impl)?.gflops ?? NaN;
+  const ofPeak = (impl: Peak['build']) =>
+    sig(((runs.find((r) => r.impl === impl)?.gflops ?? NaN) * 1e9 / (peaks.find((p) => p.build === impl)?.flopsPerSec ?? NaN)) * 100, 2);
   return [
-    `What the ratios say: counting only the products' multiply-adds, wasm-simd runs at ${sig((g('wasm-simd') * 1e9 / simdPeak) * 100, 2)}% ` +
-      'of the register-only peak; the rest of its epoch goes to loads and stores, the sigmoids, gathering the shuffled rows,',
-    `  the one-unit output layer and the SGD update. It is ${times(m('plain JS') / m('wasm-simd'))} faster than the plain-JS loop, ` +
+    `What the ratios say: counting only the products' multiply-adds, wasm-simd runs at ${ofPeak('wasm-simd')}% of its build's ` +
+      `register-only peak (wasm-scalar: ${ofPeak('wasm-scalar')}% of its own); the rest of the epoch goes to loads and stores,`,
+    '  the sigmoids, gathering the shuffled rows (random reads of X), the one-unit output layer and the SGD update.',
+    `  wasm-simd is ${times(m('plain JS') / m('wasm-simd'))} faster than the plain-JS loop, ` +
       `${times(m('wasm-scalar') / m('wasm-simd'))} faster than the same kernels without SIMD, and ${times(m('js') / m('wasm-simd'))} ` +
       'faster than the float64 js reference engine (written for clarity, not speed).',
   ];
