@@ -42,6 +42,9 @@ export interface ModelOptions extends CommonOptions {
   features: number;
 }
 
+/** The most parameters a model may have: seven float32 vectors of them must fit in one 1 GiB WASM block. */
+export const MAX_PARAMETERS = 2 ** 25;
+
 /** The keys CommonOptions allows, for a subclass's own knownKeys check. */
 export const COMMON_KEYS = ['engine', 'init', 'seed'] as const;
 
@@ -114,6 +117,12 @@ export abstract class Model {
     this.networkInit = spec.networkInit ?? false;
     this.shape = freezeShape(spec.shape);
     this.features = spec.shape.inputs;
+    const count = networkLayout(this.shape).count;
+    if (count > MAX_PARAMETERS) {
+      throw new ValidationError(
+        `this ${spec.name} would have ${count} parameters; at most ${MAX_PARAMETERS} fit (its parameters, gradients and optimizer state must fit in one block of WebAssembly memory)`,
+      );
+    }
     const seed = options.seed ?? 0;
     if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new ValidationError(`seed must be an integer, got ${show(seed)}`);
     this.rng = seedState(seed);

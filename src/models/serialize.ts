@@ -59,9 +59,12 @@ export function writeModelJSON(
 }
 
 const MODELS = ['LinearRegression', 'LogisticRegression', 'SoftmaxRegression', 'MLP'];
+const V1_FIELDS = ['format', 'version', 'model', 'features', 'weights', 'bias'];
+const V2_FIELDS = ['format', 'version', 'library', 'model', 'shape', 'layers', 'classes', 'training'];
+const FLOAT32_LIMIT = 'largest magnitude is 3.4028234663852886e+38';
 
 /**
- * Checks a saved model (an object, or its JSON text) and returns its contents.
+ * Checks a saved model (toJSON()'s object, or its JSON text) and returns its contents.
  * expected: the class that is loading it (null: any, as loadModel does).
  */
 export function readModelJSON(json: unknown, expected: string | null): ReadJSON {
@@ -69,19 +72,23 @@ export function readModelJSON(json: unknown, expected: string | null): ReadJSON 
     try {
       json = JSON.parse(json);
     } catch (err) {
-      throw new ValidationError(`the model file is not valid JSON (${(err as Error).message}); it may be truncated`);
+      throw new ValidationError(`json is not valid JSON: ${(err as Error).message}`, { cause: err });
     }
   }
-  const o = object('the model file', json);
-  if (o.format !== 'steepest') throw new ValidationError(`the model file's format must be 'steepest', got ${show(o.format)}`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || ArrayBuffer.isView(json)) {
+    throw new ValidationError(`json must be toJSON() output (an object) or its JSON text, got ${show(json)}`);
+  }
+  const o = json as Record<string, unknown>;
+  if (o.format !== 'steepest') throw new ValidationError(`json is not a steepest model (format ${show(o.format)}, version ${show(o.version)})`);
   if (o.version === 1) return readV1(o, expected);
-  if (typeof o.version === 'number' && Number.isInteger(o.version) && o.version > FORMAT_VERSION) {
+  if (o.version !== FORMAT_VERSION) {
+    const newer = typeof o.version === 'number' && Number.isInteger(o.version) && o.version > FORMAT_VERSION;
     throw new ValidationError(
-      `the model file is version ${o.version}, newer than this library reads (${FORMAT_VERSION}); it was written by steepest ${show(o.library)}: upgrade steepest`,
+      `json has file format version ${show(o.version)}; this version of steepest reads versions 1 and ${FORMAT_VERSION}` +
+        (newer ? ` (the file was written by steepest ${show(o.library)}: upgrade steepest to load it)` : ''),
     );
   }
-  if (o.version !== FORMAT_VERSION) throw new ValidationError(`the model file's version must be 1 or 2, got ${show(o.version)}`);
-  known(o, ['format', 'version', 'library', 'model', 'shape', 'layers', 'classes', 'training'], '');
+  known(o, V2_FIELDS, '');
   const model = modelName(o.model, expected);
   const shape = readShape(o.shape);
   const layout = networkLayout(shape);
@@ -90,12 +97,18 @@ export function readModelJSON(json: unknown, expected: string | null): ReadJSON 
   if (fileLayers.length !== layout.layers.length) {
     throw new ValidationError(`layers has ${fileLayers.length} entries but shape.layers has ${layout.layers.length}`);
   }
-  const params = new Float64Array(layout.count);
-  layout.layers.forEach((l, i) => {
+  // Every length is checked before the parameter vector is allocated: a huge shape is an error about the file.
+  const checked = layout.layers.map((l, i) => {
     const layer = object(`layers[${i}]`, fileLayers[i]);
     known(layer, ['weights', 'bias'], `layers[${i}].`);
-    values(`layers[${i}].weights`, layer.weights, l.units * l.inputs, params, l.weights, `${l.units} x ${l.inputs}`);
-    values(`layers[${i}].bias`, layer.bias, l.units, params, l.bias, `${l.units}`);
+    const weights = array(`layers[${i}].weights`, layer.weights, l.units * l.inputs, `the shape needs ${l.units * l.inputs} (${l.units} x ${l.inputs})`);
+    const bias = array(`layers[${i}].bias`, layer.bias, l.units, `the shape needs ${l.units}`);
+    return { weights, bias };
+  });
+  const params = new Float64Array(layout.count);
+  layout.layers.forEach((l, i) => {
+    numbers(`layers[${i}].weights`, checked[i].weights, params, l.weights);
+    numbers(`layers[${i}].bias`, checked[i].bias, params, l.bias);
   });
   const classes = o.classes === undefined ? null : readClasses(o.classes, shape);
   if (o.training !== undefined && (o.training === null || typeof o.training !== 'object' || Array.isArray(o.training))) {
@@ -106,22 +119,24 @@ export function readModelJSON(json: unknown, expected: string | null): ReadJSON 
 
 // Version 1: { format, version: 1, model, features, weights, bias } for the two one-layer models.
 function readV1(o: Record<string, unknown>, expected: string | null): ReadJSON {
-  known(o, ['format', 'version', 'model', 'features', 'weights', 'bias'], '');
+  known(o, V1_FIELDS, '');
   const model = modelName(o.model, expected);
   if (model !== 'LinearRegression' && model !== 'LogisticRegression') {
     throw new ValidationError(`model must be LinearRegression or LogisticRegression in a version 1 file, got ${show(o.model)}`);
   }
   const features = positive('features', o.features);
+  const weights = array('weights', o.weights, features, `features is ${features}`);
   const params = new Float64Array(features + 1);
-  values('weights', o.weights, features, params, 0, `${features} (features)`);
+  numbers('weights', weights, params, 0);
   params[features] = number('bias', o.bias);
   const head = model === 'LinearRegression' ? 'mse' : 'sigmoid';
   return { model, shape: { inputs: features, layers: [{ units: 1, activation: 'identity' }], head }, params, classes: null, training: null };
 }
 
 function modelName(v: unknown, expected: string | null): string {
-  if (typeof v !== 'string' || !MODELS.includes(v)) throw new ValidationError(`model must be one of ${MODELS.join(', ')}, got ${show(v)}`);
-  if (expected && v !== expected) throw new ValidationError(`the model file holds a ${v}, not a ${expected}; load it with ${v}.fromJSON or loadModel`);
+  if (typeof v !== 'string') throw new ValidationError(`model must be a string, got ${show(v)}`);
+  if (!MODELS.includes(v)) throw new ValidationError(`model must be one of ${MODELS.join(', ')}, got ${show(v)}`);
+  if (expected && v !== expected) throw new ValidationError(`json holds a ${v}, not a ${expected} (load it with ${v}.fromJSON or loadModel)`);
   return v;
 }
 
@@ -150,9 +165,10 @@ function readShape(v: unknown): NetworkShape {
 function readClasses(v: unknown, shape: NetworkShape): string[] {
   const outputs = shape.layers[shape.layers.length - 1].units;
   const count = shape.head === 'softmax' ? outputs : 2;
-  if (!Array.isArray(v) || v.length !== count || shape.head === 'mse' || (shape.head === 'sigmoid' && outputs !== 1)) {
-    throw new ValidationError(`classes must be ${count} distinct strings for this model's head, got ${show(v)}`);
+  if (shape.head === 'mse' || (shape.head === 'sigmoid' && outputs !== 1)) {
+    throw new ValidationError(`classes is only for classifiers (a softmax head, or a sigmoid head with one output), got ${show(v)}`);
   }
+  if (!Array.isArray(v) || v.length !== count) throw new ValidationError(`classes must be an array of ${count} distinct strings, got ${show(v)}`);
   v.forEach((c, i) => {
     if (typeof c !== 'string') throw new ValidationError(`classes[${i}] must be a string, got ${show(c)}`);
   });
@@ -167,7 +183,7 @@ function object(name: string, v: unknown): Record<string, unknown> {
 
 function known(o: Record<string, unknown>, keys: readonly string[], prefix: string): void {
   for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) throw new ValidationError(`the model file has an unknown field ${prefix}${k} (expected ${keys.map((x) => prefix + x).join(', ')})`);
+    if (!keys.includes(k)) throw new ValidationError(`unknown json field '${prefix}${k}' (expected one of ${keys.join(', ')})`);
   }
 }
 
@@ -177,14 +193,20 @@ function positive(name: string, v: unknown): number {
 }
 
 function number(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) {
-    throw new ValidationError(`${name} must be a finite number within float32 range, got ${show(v)}`);
-  }
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValidationError(`${name} must be a finite number, got ${show(v)}`);
+  if (!Number.isFinite(Math.fround(v))) throw new ValidationError(`${name} value ${show(v)} is too large for float32 (${FLOAT32_LIMIT})`);
   return v;
 }
 
-function values(name: string, v: unknown, n: number, out: Float64Array, at: number, what: string): void {
-  if (!Array.isArray(v)) throw new ValidationError(`${name} must be an array of ${n} numbers, got ${show(v)}`);
-  if (v.length !== n) throw new ValidationError(`${name} has ${v.length} values but the shape needs ${n} (${what})`);
-  for (let i = 0; i < n; i++) out[at + i] = number(`${name}[${i}]`, v[i]);
+// An array (or Float32Array / Float64Array) of exactly n entries; why: what n comes from, for the message.
+function array(name: string, v: unknown, n: number, why: string): ArrayLike<unknown> {
+  if (!Array.isArray(v) && !(v instanceof Float32Array) && !(v instanceof Float64Array)) {
+    throw new ValidationError(`${name} must be an array of ${n} numbers, got ${show(v)}`);
+  }
+  if (v.length !== n) throw new ValidationError(`${name} has ${v.length} values but ${why}`);
+  return v;
+}
+
+function numbers(name: string, v: ArrayLike<unknown>, out: Float64Array, at: number): void {
+  for (let i = 0; i < v.length; i++) out[at + i] = number(`${name}[${i}]`, v[i]);
 }

@@ -13,8 +13,8 @@ import {
 } from './activations.js';
 import { LOSS_BCE, LOSS_MSE, lossRows } from './losses.js';
 import { softmaxCrossEntropy } from './softmax.js';
-import { outOfFloat32, type EpochProgress, type Penalty } from './train.js';
-import { optimizerStep, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
+import { outOfFloat32, penalizedStep, type EpochProgress, type Penalty } from './train.js';
+import type { OptimizerState, ResolvedOptimizer } from '../optim/optimizers.js';
 
 /** Activation codes by name (as numbered in assembly/kernels/activations.ts). */
 export const ACTIVATIONS = { identity: ACT_IDENTITY, sigmoid: ACT_SIGMOID, tanh: ACT_TANH, relu: ACT_RELU } as const;
@@ -167,6 +167,7 @@ export function trainNetworkBatches(
   const inputs = shape.inputs;
   const width = targetWidth(shape);
   const grad = new Float64Array(count);
+  const weightRanges = layers.map((l) => [l.weights, l.weights + l.units * l.inputs] as const);
   let batch = firstBatch;
   for (let start = batch * batchSize; batch < lastBatch && start < rows; batch++, start += batchSize) {
     const end = Math.min(start + batchSize, rows);
@@ -192,23 +193,10 @@ export function trainNetworkBatches(
       progress.gradSum[i] += grad[i];
       grad[i] /= n;
     }
-    let pen = 0;
-    for (const layer of layers) {
-      for (let i = layer.weights; i < layer.weights + layer.units * layer.inputs; i++) {
-        const w = params[i];
-        pen += 0.5 * penalty.l2 * w * w + penalty.l1 * Math.abs(w);
-        grad[i] += penalty.l2 * w + penalty.l1 * Math.sign(w);
-      }
-    }
-    const { maxChange, gradNorm } = optimizerStep(opt, state, params, grad, lrs[batch]);
-    progress.lossSum += batchLoss + pen * n;
-    // Divergence as the WASM engines see it: a gradient or parameter past the float32 range is Infinity there.
-    if (!Number.isFinite(gradNorm) || !Number.isFinite(maxChange) || gradOverflow || outOfFloat32(params)) {
+    if (!penalizedStep(params, grad, weightRanges, penalty, opt, state, lrs[batch], batchLoss, n, gradOverflow, progress)) {
       progress.diverged = batch;
       break;
     }
-    progress.maxStep = Math.max(progress.maxStep, maxChange);
-    progress.rows += n;
   }
   progress.batches = batch;
 }

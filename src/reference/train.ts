@@ -102,23 +102,39 @@ export function trainBatches(
       progress.gradSum[i] += grad[i];
       grad[i] /= n;
     }
-    let pen = 0;
-    for (let i = 0; i < cols; i++) {
+    if (!penalizedStep(params, grad, [[0, cols]], penalty, opt, state, lrs[batch], batchLoss, n, gradOverflow, progress)) {
+      progress.diverged = batch;
+      break;
+    }
+  }
+  progress.batches = batch;
+}
+
+/**
+ * The end of a batch, shared with the network twin: the penalties' gradient on the weights
+ * (index ranges [from, to); biases are not penalized), one optimizer step, and the epoch's
+ * totals. False when the batch diverged as the WASM engines see it: a gradient sum or a
+ * parameter past the float32 range is Infinity there.
+ */
+export function penalizedStep(
+  params: Float64Array, grad: Float64Array, weights: readonly (readonly [number, number])[], penalty: Penalty,
+  opt: ResolvedOptimizer, state: OptimizerState, lr: number, batchLoss: number, n: number, gradOverflow: boolean,
+  progress: EpochProgress,
+): boolean {
+  let pen = 0;
+  for (const [from, to] of weights) {
+    for (let i = from; i < to; i++) {
       const w = params[i];
       pen += 0.5 * penalty.l2 * w * w + penalty.l1 * Math.abs(w);
       grad[i] += penalty.l2 * w + penalty.l1 * Math.sign(w);
     }
-    const { maxChange, gradNorm } = optimizerStep(opt, state, params, grad, lrs[batch]);
-    progress.lossSum += batchLoss + pen * n;
-    // Divergence as the WASM engines see it: a gradient sum or a parameter past the float32 range is Infinity there.
-    if (!Number.isFinite(gradNorm) || !Number.isFinite(maxChange) || gradOverflow || outOfFloat32(params)) {
-      progress.diverged = batch;
-      break;
-    }
-    progress.maxStep = Math.max(progress.maxStep, maxChange);
-    progress.rows += n;
   }
-  progress.batches = batch;
+  const { maxChange, gradNorm } = optimizerStep(opt, state, params, grad, lr);
+  progress.lossSum += batchLoss + pen * n;
+  if (!Number.isFinite(gradNorm) || !Number.isFinite(maxChange) || gradOverflow || outOfFloat32(params)) return false;
+  progress.maxStep = Math.max(progress.maxStep, maxChange);
+  progress.rows += n;
+  return true;
 }
 
 /** Whether any value is past the float32 range (or NaN). */

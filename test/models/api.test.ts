@@ -201,8 +201,8 @@ describe.each(ENGINES)('model API (%s)', (engine) => {
       const m = trained();
       const json = m.toJSON();
       const [other, Other] = kind === 'linear' ? ['LogisticRegression', LogisticRegression] as const : ['LinearRegression', LinearRegression] as const;
-      expect(() => Other.fromJSON(json)).toThrow(`the model file holds a ${json.model}, not a ${other}; load it with ${json.model}.fromJSON or loadModel`);
-      expect(() => Other.fromJSON({ ...json, format: 'x' })).toThrow("the model file's format must be 'steepest', got 'x'");
+      expect(() => Other.fromJSON(json)).toThrow(`json holds a ${json.model}, not a ${other} (load it with ${json.model}.fromJSON or loadModel)`);
+      expect(() => Other.fromJSON({ ...json, format: 'x' })).toThrow("json is not a steepest model (format 'x', version 2)");
       m.dispose();
     });
 

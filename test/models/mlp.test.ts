@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { MLP, ValidationError } from '../../src/index.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
+import { caught } from '../helpers/errors.js';
 import { seedState, uniform } from '../../src/reference/random.js';
 
 useReady();
@@ -11,15 +12,6 @@ useReady();
 const sig = (z: number) => 1 / (1 + Math.exp(-z));
 const XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]];
 const XOR_Y = [0, 1, 1, 0];
-
-function caught(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe.each(ENGINES)('MLP (%s)', (engine) => {
   it('parameterCount and layers: the 3-4-2 textbook network has 26 parameters', () => {

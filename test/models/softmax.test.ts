@@ -4,21 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { SoftmaxRegression, ValidationError } from '../../src/index.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
+import { caught } from '../helpers/errors.js';
 
 useReady();
 
 // Four classes, integer features: every quantity of the first step from zero weights is dyadic.
 const X = [[1, 0], [0, 2], [2, 1], [1, 1]];
 const Y = [0, 1, 2, 3];
-
-function caught(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe.each(ENGINES)('SoftmaxRegression (%s)', (engine) => {
   it('layout: weights are classes x features, one bias per class, (features + 1) * classes parameters', () => {

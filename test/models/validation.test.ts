@@ -404,3 +404,13 @@ describe.each(ENGINES)('validation (%s)', (engine) => {
     });
   });
 });
+
+describe('model size', () => {
+  it('a model with more than 2^25 parameters is a ValidationError before any memory is allocated', () => {
+    expect(() => new LinearRegression({ features: 2 ** 32, engine: 'js' })).toThrowError(
+      new ValidationError(
+        'this LinearRegression would have 4294967297 parameters; at most 33554432 fit (its parameters, gradients and optimizer state must fit in one block of WebAssembly memory)',
+      ),
+    );
+  });
+});
