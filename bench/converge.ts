@@ -4,8 +4,8 @@
 import {
   availableEngines, DivergenceError, LogisticRegression, ready, type EngineName, type OptimizerName, type OptimizerOptions,
 } from '../src/index.js';
-import { logisticData } from './data.js';
-import { check, checkFinite, printTable, sig, writeResult, type BenchOptions } from './harness.js';
+import { logisticData } from '../src/bench/data.js';
+import { check, checkFinite, printTable, sig, writeResult, type BenchOptions } from '../src/bench/harness.js';
 import { logisticLoss, newtonLogistic } from './newton.js';
 
 const ENGINES: readonly EngineName[] = ['wasm-simd', 'js'];

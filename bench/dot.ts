@@ -6,7 +6,7 @@ import { getRuntime, type WasmRuntime } from '../src/wasm/runtime.js';
 import { dot as referenceDot } from '../src/reference/dot.js';
 import { seedState } from '../src/reference/random.js';
 import { smallIntegers } from './data.js';
-import { check, measure, printTable, sig, writeResult, type BenchOptions, type MeasureOptions, type Stats } from './harness.js';
+import { check, measure, printTable, sig, writeResult, type BenchOptions, type MeasureOptions, type Stats } from '../src/bench/harness.js';
 
 const FULL_SIZES = [10, 17, 100, 127, 257, 1_000, 10_000, 100_000, 1_000_000];
 const QUICK_SIZES = [10, 17, 127, 257, 1_000, 10_000, 100_000];

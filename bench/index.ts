@@ -1,15 +1,15 @@
-// `npm run bench [-- --quick] [train] [optimizers] [converge] [dot] [marshal] [mlp]`: runs the named cases (all
-// by default), prints their tables, writes bench/results/<case>.json, and exits
+// `npm run bench [-- --quick] [--full] [fit] [train] [optimizers] [converge] [dot] [marshal] [mlp]`: runs the named
+// cases (all by default), prints their tables, writes bench/results/<case>.json, and exits
 // non-zero if any result was NaN, wrong, or a case crashed. Slow is never a failure.
+// The cases that ship in the package (`steepest bench`: fit, train) live in src/bench/; the dev-only ones here.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { check, machineLine, parseArgs, problems, type BenchOptions } from './harness.js';
-
-type Case = (options: BenchOptions) => Promise<void>;
+import { parseArgs } from '../src/bench/harness.js';
+import { runBench, SHIPPED_CASES, type BenchCase } from '../src/bench/index.js';
 
 // Imported lazily so a missing build is reported in words, and `-- dot` loads only what it needs.
-const CASES: Record<string, () => Promise<Case>> = {
-  train: async () => (await import('./train.js')).run,
+const CASES: Record<string, () => Promise<BenchCase>> = {
+  ...SHIPPED_CASES,
   optimizers: async () => (await import('./optimizers.js')).run,
   converge: async () => (await import('./converge.js')).run,
   dot: async () => (await import('./dot.js')).run,
@@ -17,10 +17,10 @@ const CASES: Record<string, () => Promise<Case>> = {
   mlp: async () => (await import('./mlp.js')).run,
 };
 
-const { quick, cases, unknownFlags } = parseArgs(process.argv.slice(2));
+const { quick, full, cases, unknownFlags } = parseArgs(process.argv.slice(2));
 const unknown = [...unknownFlags, ...cases.filter((c) => !(c in CASES))];
 if (unknown.length > 0) {
-  console.error(`unknown argument ${unknown.join(', ')}; usage: npm run bench -- [--quick] [${Object.keys(CASES).join('] [')}]`);
+  console.error(`unknown argument ${unknown.join(', ')}; usage: npm run bench -- [--quick] [--full] [${Object.keys(CASES).join('] [')}]`);
   process.exit(2);
 }
 if (!existsSync(fileURLToPath(new URL('../src/wasm/binaries.ts', import.meta.url)))) {
@@ -28,18 +28,6 @@ if (!existsSync(fileURLToPath(new URL('../src/wasm/binaries.ts', import.meta.url
   process.exit(2);
 }
 
-console.log(`steepest bench${quick ? ' (quick)' : ''}: ${machineLine()}`);
-const t0 = performance.now();
-for (const name of cases.length > 0 ? cases : Object.keys(CASES)) {
-  try {
-    await (await CASES[name]())({ quick });
-  } catch (err) {
-    check(false, `case ${name} crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  }
-}
-console.log(`\nbench finished in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-if (problems().length > 0) {
-  // First lines only: any stack was printed when the problem was recorded.
-  console.error(`\n${problems().length} problem(s):\n${problems().map((p) => `- ${p.split('\n')[0]}`).join('\n')}`);
-  process.exitCode = 1;
-}
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+const found = await runBench(CASES, cases.length > 0 ? cases : Object.keys(CASES), { quick, full, resultsDir });
+if (found.length > 0) process.exitCode = 1;

@@ -11,7 +11,7 @@ import { instantiate } from '@assemblyscript/loader';
 import { detectSupport } from '../src/wasm/runtime.js';
 import { seedState } from '../src/reference/random.js';
 import { smallIntegers } from './data.js';
-import { check, measure, printTable, sig, writeResult, type BenchOptions, type MeasureOptions, type Stats } from './harness.js';
+import { check, measure, printTable, sig, writeResult, type BenchOptions, type MeasureOptions, type Stats } from '../src/bench/harness.js';
 
 // The exports this case uses, as the loader hands them out.
 type Exports = {

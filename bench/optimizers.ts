@@ -2,9 +2,9 @@
 // as per-epoch time beside plain SGD in the same engine and configuration, and
 // the target on Adam's overhead measured with interleaved fits.
 import { availableEngines, LogisticRegression, ready, type EngineName, type OptimizerName, type OptimizerOptions } from '../src/index.js';
-import { logisticData } from './data.js';
-import { check, checkFinite, printTable, sig, summarize, times, writeResult, type BenchOptions, type Stats } from './harness.js';
-import { ADAM_TARGET, judgeAdamOverhead, verdict, type TargetResult } from './targets.js';
+import { logisticData } from '../src/bench/data.js';
+import { check, checkFinite, printTable, sig, summarize, times, writeResult, type BenchOptions, type Stats } from '../src/bench/harness.js';
+import { ADAM_TARGET, judgeAdamOverhead, verdict, type TargetResult } from '../src/bench/targets.js';
 
 const ENGINES: readonly EngineName[] = ['wasm-simd', 'wasm-scalar', 'js'];
 /** One learning rate for every optimizer: an epoch's cost does not depend on it, and 0.01 is stable for all. */

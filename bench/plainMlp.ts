@@ -3,7 +3,7 @@
 // row at a time inside each mini-batch, sigmoid via Math.exp, then an SGD step
 // with the batch's mean gradient. Same network, loss and update as the engines.
 import { uniform, type RngState } from '../src/reference/random.js';
-import { permutation } from './data.js';
+import { permutation } from '../src/bench/data.js';
 
 /** inputs-hidden-1 network: sigmoid hidden units, one sigmoid output, binary cross-entropy, plain SGD. */
 export class PlainMlp {

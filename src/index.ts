@@ -12,6 +12,16 @@ export type { ModelJSON } from './models/serialize.js';
 export type { FromJSONOptions } from './models/fromJSONOptions.js';
 export type { NetworkShape, LayerShape, ActivationName, HeadName } from './reference/network.js';
 export { version } from './version.js';
+export { StandardScaler, type StandardScalerJSON } from './preprocess/StandardScaler.js';
+export {
+  Preprocessor, parseNumber, type PreprocessorColumn, type PreprocessorJSON, type PreprocessorFitOptions, type RawRows, type RawValue,
+} from './preprocess/Preprocessor.js';
+export { accuracy } from './metrics/accuracy.js';
+export { confusionMatrix, type ConfusionMatrix } from './metrics/confusionMatrix.js';
+export { precisionRecall, type PrecisionRecall } from './metrics/precisionRecall.js';
+export { mae, mse, r2, type ValueInput } from './metrics/regression.js';
+export type { Label, LabelInput } from './metrics/labels.js';
+export { trainTestSplit, type TrainTestSplit, type TrainTestSplitOptions, type SplitFeatures, type SplitTargets } from './preprocess/split.js';
 export type { FitOptions, FitAsyncOptions, BatchInfo, Progress } from './models/fitOptions.js';
 export type { History, EpochRecord, StopReason, StopRule } from './models/history.js';
 export { minimize, randomSearch, finiteDifferenceGradient } from './minimize.js';

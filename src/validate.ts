@@ -14,9 +14,9 @@ export function show(v: unknown): string {
   return typeof v === 'object' ? 'an object' : String(v);
 }
 
-// 'a' or 'an' by sound: an Int32Array, a Uint8Array ("you-int"), a Float32Array.
-function article(word: string): string {
-  return /^[AEIO]/.test(word) ? 'an' : 'a';
+/** 'a' or 'an' by sound: an Int32Array, a Uint8Array ("you-int"), a Float32Array, an MLP (initials read as letters: "em"). */
+export function article(word: string): string {
+  return /^[AEIO]|^[FHLMNRSX][A-Z]/.test(word) ? 'an' : 'a';
 }
 
 // Whether a typed array's buffer has been detached (transferred by postMessage, structuredClone or transfer()).
@@ -114,43 +114,89 @@ function matrixValueError(name: string, v: unknown, row: number, col: number, wh
   return new ValidationError(`${name} contains ${why} at row ${row}, column ${col}`);
 }
 
-/** Validates X against the feature count and returns a float32 copy. */
-export function toMatrix(X: unknown, features: number, name = 'X'): Matrix {
+/**
+ * X with its shape checked (type, detached buffer, emptiness, length or row count),
+ * its values not yet read: they are checked as they are copied (copyRows, then
+ * findNonFinite and valueError for typed arrays), so data is read once.
+ */
+export interface MatrixSource {
+  readonly X: Float32Array | Float64Array | readonly unknown[];
+  readonly rows: number;
+  readonly features: number;
+  /** The argument's name in messages ('X', 'validationData.X'). */
+  readonly name: string;
+}
+
+/** Checks X's shape against the feature count (same messages as toMatrix), without reading its values. */
+export function matrixSource(X: unknown, features: number, name = 'X'): MatrixSource {
   if (X instanceof Float32Array || X instanceof Float64Array) {
     notDetached(name, X);
     if (X.length === 0) throw new ValidationError(`${name} is empty`);
     if (X.length % features !== 0) {
       throw new ValidationError(`${name} has length ${X.length}, which is not a multiple of features (${features})`);
     }
-    const rows = X.length / features;
-    for (let i = 0; i < X.length; i++) {
-      const why = badValue(X[i]);
-      if (why) throw matrixValueError(name, X[i], Math.floor(i / features), i % features, why);
-    }
-    return { data: Float32Array.from(X), rows };
+    return { X, rows: X.length / features, features, name };
   }
   if (Array.isArray(X)) {
     if (X.length === 0) throw new ValidationError(`${name} is empty`);
-    const data = new Float32Array(X.length * features);
-    for (let r = 0; r < X.length; r++) {
-      const row: unknown = X[r];
-      if (!Array.isArray(row) && !(row instanceof Float32Array) && !(row instanceof Float64Array)) {
-        throw new ValidationError(`${name} row ${r} must be an array of ${features} numbers, got ${show(row)}`);
-      }
-      notDetached(`${name} row ${r}`, row);
-      const cells = row as ArrayLike<unknown>;
-      if (cells.length !== features) {
-        throw new ValidationError(`${name} row ${r} has ${cells.length} columns, expected ${features}`);
-      }
-      for (let c = 0; c < features; c++) {
-        const why = badValue(cells[c]);
-        if (why) throw matrixValueError(name, cells[c], r, c, why);
-        data[r * features + c] = cells[c] as number;
-      }
-    }
-    return { data, rows: X.length };
+    return { X, rows: X.length, features, name };
   }
   throw new ValidationError(`${name} must be a Float32Array, Float64Array or number[][], got ${show(X)}`);
+}
+
+/**
+ * Copies rows from..from+n of src into dst at element offset at, as float32. A typed
+ * array is one bulk set (float64 rounds to float32; follow with findNonFinite over
+ * the copy); rows of number[][] are checked cell by cell as they are written,
+ * throwing the first problem in row-major order.
+ */
+export function copyRows(src: MatrixSource, from: number, n: number, dst: Float32Array | Float64Array, at: number): void {
+  const F = src.features;
+  const X = src.X;
+  if (!Array.isArray(X)) {
+    dst.set((X as Float32Array | Float64Array).subarray(from * F, (from + n) * F), at);
+    return;
+  }
+  const name = src.name;
+  for (let r = from; r < from + n; r++) {
+    const row: unknown = X[r];
+    if (!Array.isArray(row) && !(row instanceof Float32Array) && !(row instanceof Float64Array)) {
+      throw new ValidationError(`${name} row ${r} must be an array of ${F} numbers, got ${show(row)}`);
+    }
+    notDetached(`${name} row ${r}`, row);
+    const cells = row as ArrayLike<unknown>;
+    if (cells.length !== F) throw new ValidationError(`${name} row ${r} has ${cells.length} columns, expected ${F}`);
+    const base = at + (r - from) * F;
+    for (let c = 0; c < F; c++) {
+      const why = badValue(cells[c]);
+      if (why) throw matrixValueError(name, cells[c], r, c, why);
+      dst[base + c] = cells[c] as number;
+    }
+  }
+}
+
+/** The error for src's flat element i, found not finite after a copy (the original value is named). */
+export function valueError(src: MatrixSource, i: number): ValidationError {
+  const v = (src.X as ArrayLike<number>)[i];
+  return matrixValueError(src.name, v, Math.floor(i / src.features), i % src.features, badValue(v) ?? 'too large');
+}
+
+/** Validates X against the feature count and returns a float32 copy (for code that needs X in JS). */
+export function toMatrix(X: unknown, features: number, name = 'X'): Matrix {
+  const src = matrixSource(X, features, name);
+  const data = new Float32Array(src.rows * features);
+  copyRows(src, 0, src.rows, data, 0);
+  for (let i = 0; i < data.length; i++) if (data[i] - data[i] !== 0) throw valueError(src, i);
+  return { data, rows: src.rows };
+}
+
+/** toMatrix's checks, keeping the values in float64 (for statistics computed before any rounding). */
+export function toMatrix64(X: unknown, features: number, name = 'X'): { data: Float64Array; rows: number } {
+  const src = matrixSource(X, features, name);
+  const data = new Float64Array(src.rows * features);
+  copyRows(src, 0, src.rows, data, 0);
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(Math.fround(data[i]))) throw valueError(src, i);
+  return { data, rows: src.rows };
 }
 
 const TARGET_TYPES = [Float32Array, Float64Array, Int32Array, Uint8Array];

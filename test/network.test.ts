@@ -4,15 +4,13 @@
 // width, 1 to 3 hidden layers, every activation and head, several batch sizes and optimizers.
 import { describe, expect, it } from 'vitest';
 import {
-  backwardNetwork, forwardNetwork, headLoss, networkGradient, networkLayout, networkLoss, predictNetwork,
+  forwardNetwork, networkGradient, networkLayout, networkLoss, predictNetwork,
   type ActivationName, type HeadName, type NetworkShape,
 } from '../src/reference/network.js';
-import { denseForward } from '../src/reference/dense.js';
-import { ACT_IDENTITY, activationForward } from '../src/reference/activations.js';
 import { BUILDS, runtime, useReady } from './helpers/engines.js';
 import { expectClose, expectSame, maxAbs } from './helpers/tolerance.js';
 import {
-  initParams, makeData, orders, runReference, runWasm, WasmNet, type NetData, type RunOptions,
+  backwardWith, initParams, makeData, minAbsPreActivation, orders, runReference, runWasm, WasmNet, type NetData, type RunOptions,
 } from './helpers/network.js';
 import type { WasmRuntime } from '../src/wasm/runtime.js';
 import { writeOptimizerBlock } from '../src/wasm/optimizerBlock.js';
@@ -179,20 +177,6 @@ function gradientCheck(shape: NetworkShape, params: Float64Array, data: NetData,
   return worst;
 }
 
-/** The smallest |pre-activation| of any hidden unit on any row: relu's kink must be further than h away. */
-function minAbsPreActivation(shape: NetworkShape, params: Float64Array, data: NetData): number {
-  let input: ArrayLike<number> = data.X;
-  let least = Infinity;
-  for (const l of networkLayout(shape).layers) {
-    const z = new Float64Array(data.rows * l.units);
-    denseForward(input, data.rows, l.inputs, params, l.weights, params, l.bias, l.units, z);
-    if (l.activation !== ACT_IDENTITY) for (const v of z) least = Math.min(least, Math.abs(v));
-    activationForward(l.activation, z, z.length);
-    input = z;
-  }
-  return least;
-}
-
 const ACTIVATIONS: ActivationName[] = ['sigmoid', 'tanh', 'relu'];
 const HEAD_NAMES: HeadName[] = ['mse', 'sigmoid', 'softmax'];
 
@@ -226,16 +210,7 @@ describe('reference gradient against central differences of the loss', () => {
   const data = makeData(shape, 6, 5, true);
   const params = initParams(shape, 6);
 
-  /** The backward pass with its inputs tampered with: the shape it is told, or the weights it uses. */
-  function tamperedGradient(backShape: NetworkShape, backParams: Float64Array): Float64Array {
-    const acts = forwardNetwork(shape, params, data.X, data.rows);
-    const out = acts[acts.length - 1];
-    const delta = new Float64Array(out.length);
-    headLoss(shape, out, data.y, data.sw, data.rows, delta);
-    const grad = new Float64Array(params.length);
-    backwardNetwork(backShape, backParams, data.X, acts, delta, data.rows, grad);
-    return grad;
-  }
+  const tamperedGradient = (backShape: NetworkShape, backParams: Float64Array) => backwardWith(shape, params, data, backShape, backParams);
 
   it('negative control: the untampered backward pass passes', () => {
     expect(gradientCheck(shape, params, data, tamperedGradient(shape, params)).ratio).toBeLessThanOrEqual(1);

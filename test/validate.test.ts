@@ -1,7 +1,7 @@
 // show(): how an error message prints a value. Engine-independent (no model is involved);
 // the messages that use it are asserted word for word, per engine, in test/models/validation.test.ts.
 import { describe, expect, it } from 'vitest';
-import { show } from '../src/validate.js';
+import { article, show } from '../src/validate.js';
 
 describe('show', () => {
   // The article goes by sound: "you-int" takes 'a', "int" takes 'an'.
@@ -20,6 +20,14 @@ describe('show', () => {
     [new DataView(new ArrayBuffer(1)), 'a DataView'],
   ] as const)('%s is "%s"', (v, want) => {
     expect(show(v)).toBe(want);
+  });
+
+  // Model names in messages: initials are read as letters ("em-el-pee").
+  it.each([
+    ['MLP', 'an'], ['LinearRegression', 'a'], ['LogisticRegression', 'a'], ['SoftmaxRegression', 'a'], ['Int32Array', 'an'],
+    ['Uint8Array', 'a'], ['Float32Array', 'a'], ['Map', 'a'],
+  ] as const)('article(%s) is "%s"', (word, want) => {
+    expect(article(word)).toBe(want);
   });
 
   it.each([

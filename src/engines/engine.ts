@@ -1,6 +1,7 @@
 // The one interface every engine implements. Models are written once against it;
 // the WASM engines and the pure-TypeScript reference engine sit behind it.
 import type { NetworkShape } from '../reference/network.js';
+import type { MatrixSource } from '../validate.js';
 import type { RngState } from '../reference/random.js';
 import type { ResolvedOptimizer } from '../optim/optimizers.js';
 import type { EpochStats } from '../reference/train.js';
@@ -28,9 +29,10 @@ export interface Engine {
   createTrainer(shape: NetworkShape): Trainer;
 }
 
-/** Training data copied into the engine, with room for the shuffle. Free it when done. */
+/** Training data copied into the engine, with room for the shuffle. */
 export interface TrainingData {
   readonly rows: number;
+  /** The call is done with it; blocks the engine keeps for the next call stay (Trainer.release frees them). */
   free(): void;
 }
 
@@ -66,23 +68,35 @@ export interface Trainer {
   /** Throws a ValidationError naming the limit if data sets of these sizes cannot be held (what: the call, for the message). */
   checkCapacity(what: string, sets: DataSize[]): void;
   /**
-   * Copies X (rows x inputs, row-major), y (rows x targetWidth(shape): values, 0/1
-   * labels, or one class index per row for a softmax head) and optional per-row
-   * weights into the engine.
+   * Copies X into the engine in one pass, checking its values on the way (a bad
+   * value throws the ValidationError naming its row and column, and what was
+   * allocated for it is freed or, if reused, marked empty), with y (every row's
+   * targets, targetWidth(shape) each: values, 0/1 labels, or a class index for a
+   * softmax head) and optional row weights. With split, the rows split.val become
+   * validation data and split.train the training data (both increasing). The
+   * engine keeps the blocks for the next call on data of the same or smaller size.
+   * batches: how many batches an epoch has (room for their learning rates is made with the data).
    */
-  loadData(X: Float32Array, y: Float32Array, sampleWeight: Float32Array | null, rows: number, shuffle: boolean): TrainingData;
+  loadData(
+    X: MatrixSource, y: Float32Array, sampleWeight: Float32Array | null, shuffle: boolean,
+    split: { train: Uint32Array; val: Uint32Array } | null, batches: number,
+  ): { train: TrainingData; val: TrainingData | null };
+  /** Copies validation data in (as loadData, without shuffle or split), into its own kept blocks. */
+  loadValidation(X: MatrixSource, y: Float32Array): TrainingData;
+  /** Frees the data blocks kept between calls (the model's parameters stay). */
+  release(): void;
   /** Starts an epoch: draws this epoch's visit order when the data was loaded with shuffle. */
   beginEpoch(data: TrainingData, rng: RngState): void;
   /** Trains batches first..last of the epoch (one update each); returns the epoch's totals so far. */
   trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats;
   /** Ends the epoch. */
   endEpoch(data: TrainingData): void;
-  /** The output layer's values (the logits a head takes; values for mse), rows x outputs. */
-  outputs(X: Float32Array, rows: number): Float64Array;
+  /** The output layer's values (the logits a head takes; values for mse), rows x outputs; X's values are checked as they are copied in. */
+  outputs(X: MatrixSource): Float64Array;
   /** The same for data already loaded (without shuffle, so in the order given). */
   dataOutputs(data: TrainingData): Float64Array;
   /** Mean (weighted) loss over rows, without penalties, and its gradient by backpropagation, at the current parameters. */
-  gradient(X: Float32Array, y: Float32Array, sampleWeight: Float32Array | null, rows: number): { loss: number; grad: Float64Array };
+  gradient(X: MatrixSource, y: Float32Array, sampleWeight: Float32Array | null): { loss: number; grad: Float64Array };
   /** Frees engine memory; idempotent. */
   dispose(): void;
 }

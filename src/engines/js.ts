@@ -9,6 +9,9 @@ import { permuteBuckets, planScatter, scatterRows, type Rows } from '../referenc
 import { epochStats, newEpochProgress, predictLogits, trainBatches, type EpochProgress, type EpochStats } from '../reference/train.js';
 import { networkGradient, networkLayout, predictNetwork, trainNetworkBatches, type NetworkShape } from '../reference/network.js';
 import { createOptimizerState, resolveOptimizer, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
+import { findNonFinite, gatherRows } from '../reference/data.js';
+import { takeRows } from '../models/split.js';
+import { copyRows, valueError, type MatrixSource } from '../validate.js';
 
 /** Training data and the shuffle's buffers, as plain typed arrays. */
 class JsData implements TrainingData {
@@ -92,11 +95,28 @@ class JsTrainer implements Trainer {
 
   checkCapacity(): void {} // limited only by JS typed arrays
 
-  loadData(X: Float32Array, y: Float32Array, sw: Float32Array | null, rows: number, shuffle: boolean): TrainingData {
-    const width = y.length / Math.max(rows, 1);
-    const cur = { X: X.slice(0, rows * this.inputs), y: y.slice(0, rows * width), sw: sw ? sw.slice(0, rows) : null };
-    return new JsData(rows, this.inputs, this.paramCount, cur, shuffle, shuffleBuckets(this.shape, rows));
+  loadData(
+    src: MatrixSource, y: Float32Array, sw: Float32Array | null, shuffle: boolean,
+    split: { train: Uint32Array; val: Uint32Array } | null,
+  ): { train: TrainingData; val: TrainingData | null } {
+    const X = copied(src);
+    const width = y.length / src.rows;
+    const data = (rows: number, Xs: Float32Array, ys: Float32Array, s: Float32Array | null, shuf: boolean) =>
+      new JsData(rows, this.inputs, this.paramCount, { X: Xs, y: ys, sw: s }, shuf, shuffleBuckets(this.shape, rows));
+    if (!split) return { train: data(src.rows, X, y.slice(), sw ? sw.slice() : null, shuffle), val: null };
+    const F = this.inputs;
+    const val = data(split.val.length, takeRows(X, F, split.val), takeRows(y, width, split.val), null, false);
+    gatherRows(X, split.train, split.train.length, F, X); // compacts in place
+    const n = split.train.length;
+    const train = data(n, X.subarray(0, n * F), takeRows(y, width, split.train), sw ? takeRows(sw, 1, split.train) : null, shuffle);
+    return { train, val };
   }
+
+  loadValidation(src: MatrixSource, y: Float32Array): TrainingData {
+    return new JsData(src.rows, this.inputs, this.paramCount, { X: copied(src), y: y.slice(), sw: null }, false, 1);
+  }
+
+  release(): void {} // garbage-collected with the data
 
   beginEpoch(data: TrainingData, rng: RngState): void {
     const d = data as JsData;
@@ -137,23 +157,37 @@ class JsTrainer implements Trainer {
     if (d.ops) endShuffledEpoch(d.ops, d.scatter);
   }
 
-  outputs(X: Float32Array, rows: number): Float64Array {
-    return this.loss === null ? predictNetwork(this.shape, this.params, X, rows) : predictLogits(X, rows, this.inputs, this.params);
+  outputs(src: MatrixSource): Float64Array {
+    return this.forward(copied(src), src.rows);
   }
 
   dataOutputs(data: TrainingData): Float64Array {
     const d = data as JsData;
-    return this.outputs(d.cur.X, d.rows);
+    return this.forward(d.cur.X, d.rows);
   }
 
-  gradient(X: Float32Array, y: Float32Array, sw: Float32Array | null, rows: number): { loss: number; grad: Float64Array } {
+  private forward(X: Float32Array, rows: number): Float64Array {
+    return this.loss === null ? predictNetwork(this.shape, this.params, X, rows) : predictLogits(X, rows, this.inputs, this.params);
+  }
+
+  gradient(src: MatrixSource, y: Float32Array, sw: Float32Array | null): { loss: number; grad: Float64Array } {
+    const rows = src.rows;
     const grad = new Float64Array(this.paramCount);
-    const loss = networkGradient(this.shape, this.params, X, y, sw, rows, grad);
+    const loss = networkGradient(this.shape, this.params, copied(src), y, sw, rows, grad);
     for (let i = 0; i < grad.length; i++) grad[i] /= rows;
     return { loss: loss / rows, grad };
   }
 
   dispose(): void {}
+}
+
+/** X as float32 in a new array: the js engine's copy of the data, checked as it is made. */
+function copied(src: MatrixSource): Float32Array {
+  const X = new Float32Array(src.rows * src.features);
+  copyRows(src, 0, src.rows, X, 0);
+  const bad = findNonFinite(X, 0, X.length);
+  if (bad >= 0) throw valueError(src, bad);
+  return X;
 }
 
 /** The pure-TypeScript reference engine. */

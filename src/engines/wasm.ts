@@ -15,6 +15,8 @@ import { allocNetworkBlock, type NetworkBlock } from '../wasm/networkBlock.js';
 import { OPT, SLOTS, writeOptimizerBlock } from '../wasm/optimizerBlock.js';
 import { MAX_BLOCK_BYTES, type Reattachable, type WasmRuntime } from '../wasm/runtime.js';
 import { EngineError, ValidationError } from '../errors.js';
+import { copyRows, valueError, type MatrixSource } from '../validate.js';
+import { takeRows } from '../models/split.js';
 
 // The stats block's f64 fields, as numbered in assembly/train.ts.
 const STATS = { lossSum: 0, gradNorm: 1, maxStep: 2, batches: 3, diverged: 4 };
@@ -42,13 +44,14 @@ function staleError(rt: WasmRuntime): EngineError {
   );
 }
 
-/** Training data and the shuffle's buffers, as pointers into WASM memory. */
+/** Training data and the shuffle's buffers, as pointers into WASM memory; kept between calls for data that fits. */
 class WasmData implements TrainingData {
+  rows = 0; // rows held now (0: empty)
+  buckets = 1;
   scatter = false; // whether this epoch's pass scatters into the next arrangement
   ops: ArrangementOps | null = null;
   lrsPtr = 0;
   lrsCapacity = 0;
-  readonly buckets: number;
   xPtr = 0;
   yPtr = 0;
   swPtr = 0; // per-row weights (0 when unweighted)
@@ -63,35 +66,50 @@ class WasmData implements TrainingData {
   /** The runtime generation these pointers belong to. */
   readonly gen: number;
 
+  /** Blocks for up to capacity rows; maxBuckets > 1 adds the second arrangement of a bucket shuffle. */
   constructor(
-    private readonly rt: WasmRuntime, readonly rows: number, cols: number, width: number, weighted: boolean,
-    shuffle: boolean, buckets: number,
+    private readonly rt: WasmRuntime, readonly capacity: number, readonly cols: number, readonly width: number,
+    readonly weighted: boolean, readonly shuffle: boolean, readonly maxBuckets: number,
   ) {
     this.gen = rt.generation;
-    this.buckets = shuffle ? buckets : 1;
-    const scatter = this.buckets > 1; // only the single-layer path scatters, so targets are one per row there
     try {
-      this.xPtr = rt.alloc(rows * cols * 4);
-      this.yPtr = rt.alloc(rows * width * 4);
-      if (weighted) this.swPtr = rt.alloc(rows * 4);
-      if (scatter) {
-        this.nextXPtr = rt.alloc(rows * cols * 4);
-        this.nextYPtr = rt.alloc(rows * 4);
-        if (weighted) this.nextSwPtr = rt.alloc(rows * 4);
-        this.idsPtr = rt.alloc(rows * 4);
+      this.xPtr = rt.alloc(capacity * cols * 4);
+      this.yPtr = rt.alloc(capacity * width * 4);
+      if (weighted) this.swPtr = rt.alloc(capacity * 4);
+      if (maxBuckets > 1) {
+        this.nextXPtr = rt.alloc(capacity * cols * 4);
+        this.nextYPtr = rt.alloc(capacity * 4); // only the single-layer path scatters, so targets are one per row there
+        if (weighted) this.nextSwPtr = rt.alloc(capacity * 4);
+        this.idsPtr = rt.alloc(capacity * 4);
       }
       if (shuffle) {
-        this.orderPtr = rt.alloc(rows * 4);
-        this.startsPtr = rt.alloc((this.buckets + 1) * 4);
-        this.nextStartsPtr = rt.alloc((this.buckets + 1) * 4);
-        this.cursorsPtr = rt.alloc(this.buckets * 4);
-        const u32 = rt.u32;
-        u32[this.startsPtr >>> 2] = 0;
-        u32[(this.startsPtr >>> 2) + this.buckets] = rows; // one bucket: all rows; more: set by the first plan
+        this.orderPtr = rt.alloc(capacity * 4);
+        this.startsPtr = rt.alloc((maxBuckets + 1) * 4);
+        this.nextStartsPtr = rt.alloc((maxBuckets + 1) * 4);
+        this.cursorsPtr = rt.alloc(maxBuckets * 4);
       }
     } catch (err) {
-      this.free();
+      this.destroy();
       throw err;
+    }
+  }
+
+  /** Whether these blocks can hold a data set of this size and kind. */
+  fits(rows: number, cols: number, width: number, weighted: boolean, shuffle: boolean, buckets: number): boolean {
+    return this.rt.generation === this.gen && rows <= this.capacity && cols === this.cols && width === this.width &&
+      weighted === this.weighted && shuffle === this.shuffle && (buckets <= 1 || buckets <= this.maxBuckets);
+  }
+
+  /** Prepares the blocks for a new data set of rows rows (its values are written next). */
+  reset(rows: number, buckets: number): void {
+    this.rows = rows;
+    this.buckets = this.shuffle ? buckets : 1;
+    this.scatter = false;
+    this.ops = null; // a new arrangement: the next shuffled epoch starts over
+    if (this.shuffle) {
+      const u32 = this.rt.u32;
+      u32[this.startsPtr >>> 2] = 0;
+      u32[(this.startsPtr >>> 2) + this.buckets] = rows; // one bucket: all rows; more: set by the first plan
     }
   }
 
@@ -119,13 +137,18 @@ class WasmData implements TrainingData {
     [this.startsPtr, this.nextStartsPtr] = [this.nextStartsPtr, this.startsPtr];
   }
 
-  free(): void {
+  /** The call is done with the data: the blocks stay for the next one (the trainer frees them). */
+  free(): void {}
+
+  /** Frees every block. */
+  destroy(): void {
     const rt = this.rt;
     // After a rebuild these pointers are void: the new instance never handed them out.
     if (rt.generation === this.gen) for (const p of [this.xPtr, this.yPtr, this.swPtr, this.nextXPtr, this.nextYPtr, this.nextSwPtr, this.orderPtr,
       this.idsPtr, this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr]) rt.free(p);
     this.xPtr = this.yPtr = this.swPtr = this.nextXPtr = this.nextYPtr = this.nextSwPtr = this.orderPtr = this.idsPtr = 0;
     this.startsPtr = this.nextStartsPtr = this.cursorsPtr = this.lrsPtr = this.lrsCapacity = 0;
+    this.rows = 0;
   }
 }
 
@@ -141,6 +164,8 @@ class WasmTrainer implements Trainer, Reattachable {
   private opt: ResolvedOptimizer = resolveOptimizer('sgd');
   /** The state a rebuild restores: kept in JS, where a fault inside WASM cannot reach it. */
   private committed: { opt: ResolvedOptimizer; state: TrainerState } | null = null;
+  /** Data blocks kept between calls: training data, and validation data. */
+  private kept: { train: WasmData | null; val: WasmData | null } = { train: null, val: null };
 
   constructor(private readonly rt: WasmRuntime, readonly shape: NetworkShape) {
     this.paramCount = networkLayout(shape).count;
@@ -167,6 +192,7 @@ class WasmTrainer implements Trainer, Reattachable {
   }
 
   reattach(): void {
+    this.kept = { train: null, val: null }; // void in the new instance
     this.allocate();
     const c = this.committed!;
     this.setOptimizer(c.opt);
@@ -221,17 +247,104 @@ class WasmTrainer implements Trainer, Reattachable {
     for (let s = 0; s < SLOTS; s++) f32.set(saved.slots[s], (this.block.slotsPtr >>> 2) + s * this.block.nParams);
   }
 
-  loadData(X: Float32Array, y: Float32Array, sw: Float32Array | null, rows: number, shuffle: boolean): TrainingData {
-    const buckets = shuffleBuckets(this.shape, rows);
-    this.checkCapacity('this data set', [{ rows, weighted: sw !== null, shuffle }]);
-    const data = new WasmData(this.rt, rows, this.inputs, this.width, sw !== null, shuffle, buckets);
-    // Views are taken after every allocation (which may have grown memory).
+  loadData(
+    src: MatrixSource, y: Float32Array, sw: Float32Array | null, shuffle: boolean,
+    split: { train: Uint32Array; val: Uint32Array } | null, batches: number,
+  ): { train: TrainingData; val: TrainingData | null } {
+    const N = src.rows;
+    const F = this.inputs;
     const rt = this.rt;
-    rt.f32.set(X.subarray(0, rows * this.inputs), data.xPtr >>> 2);
-    if (this.shape.head === 'softmax') rt.u32.set(y.subarray(0, rows), data.yPtr >>> 2); // class labels as i32
-    else rt.f32.set(y.subarray(0, rows * this.width), data.yPtr >>> 2);
-    if (sw) rt.f32.set(sw.subarray(0, rows), data.swPtr >>> 2);
+    const trainRows = split ? split.train.length : N;
+    const buckets = shuffleBuckets(this.shape, trainRows);
+    const maxBuckets = shuffle ? Math.max(buckets, shuffleBuckets(this.shape, N)) : 1;
+    const size = { rows: N, weighted: sw !== null, shuffle };
+    this.checkCapacity('this data set', [size]);
+    if (!this.kept.train?.fits(N, F, this.width, sw !== null, shuffle, maxBuckets)) {
+      // One growth of memory for everything this call allocates: the allocator grows by at least its
+      // current size whenever a request does not fit, so block by block it would double memory.
+      this.kept.train?.destroy();
+      this.kept.train = null;
+      const bytes = dataBlocks(size, F, this.width, maxBuckets).reduce((a, b) => a + b + 16, 0);
+      rt.reserve(bytes + batches * 8 + (split ? split.val.length * (F + this.width) * 4 + N * 4 : 0));
+    }
+    // All N rows go into the training block (then the validation rows move out), so X is read once, in order.
+    const train = this.dataBlock('train', N, sw !== null, shuffle, maxBuckets);
+    train.lrs(batches);
+    let val: WasmData | null = null;
+    try {
+      this.copyIn(src, train.xPtr);
+      if (split) {
+        const v = (val = this.dataBlock('val', split.val.length, false, false, 1));
+        const ids = rt.alloc(N * 4);
+        try {
+          rt.u32.set(split.val, ids >>> 2);
+          rt.exports.gatherRows(train.xPtr, ids, split.val.length, F, v.xPtr);
+          rt.u32.set(split.train, ids >>> 2);
+          rt.exports.gatherRows(train.xPtr, ids, split.train.length, F, train.xPtr); // compacts in place
+        } finally {
+          rt.free(ids);
+        }
+        this.writeTargets(v, takeRows(y, this.width, split.val), null);
+        v.reset(split.val.length, 1);
+        this.writeTargets(train, takeRows(y, this.width, split.train), sw ? takeRows(sw, 1, split.train) : null);
+      } else {
+        this.writeTargets(train, y, sw);
+      }
+    } catch (err) {
+      train.reset(0, 1); // a cache, not state: marked empty
+      val?.reset(0, 1);
+      throw err;
+    }
+    train.reset(trainRows, buckets);
+    return { train, val };
+  }
+
+  loadValidation(src: MatrixSource, y: Float32Array): TrainingData {
+    this.checkCapacity('the validation data', [{ rows: src.rows, weighted: false, shuffle: false }]);
+    const val = this.dataBlock('val', src.rows, false, false, 1);
+    try {
+      this.copyIn(src, val.xPtr);
+      this.writeTargets(val, y, null);
+    } catch (err) {
+      val.reset(0, 1); // a cache, not state: marked empty
+      throw err;
+    }
+    val.reset(src.rows, 1);
+    return val;
+  }
+
+  release(): void {
+    this.kept.train?.destroy();
+    this.kept.val?.destroy();
+    this.kept = { train: null, val: null };
+  }
+
+  // The kept block of this kind if it fits, else a new one (the old one freed first).
+  private dataBlock(kind: 'train' | 'val', rows: number, weighted: boolean, shuffle: boolean, buckets: number): WasmData {
+    const kept = this.kept[kind];
+    if (kept?.fits(rows, this.inputs, this.width, weighted, shuffle, buckets)) return kept;
+    kept?.destroy();
+    this.kept[kind] = null;
+    const data = new WasmData(this.rt, rows, this.inputs, this.width, weighted, shuffle, buckets);
+    this.kept[kind] = data;
     return data;
+  }
+
+  // Copies src's rows into WASM at xPtr (one bulk set for typed arrays) and checks them there.
+  private copyIn(src: MatrixSource, xPtr: number, from = 0, rows = src.rows): void {
+    const rt = this.rt;
+    copyRows(src, from, rows, rt.f32, xPtr >>> 2);
+    if (!Array.isArray(src.X)) {
+      const bad = rt.exports.findNonFinite(xPtr, rows * src.features);
+      if (bad >= 0) throw valueError(src, from * src.features + bad);
+    }
+  }
+
+  private writeTargets(d: WasmData, y: Float32Array, sw: Float32Array | null): void {
+    const rt = this.rt;
+    if (this.shape.head === 'softmax') rt.u32.set(y, d.yPtr >>> 2); // class labels as i32
+    else rt.f32.set(y, d.yPtr >>> 2);
+    if (sw) rt.f32.set(sw, d.swPtr >>> 2);
   }
 
   beginEpoch(data: TrainingData, rng: RngState): void {
@@ -292,9 +405,10 @@ class WasmTrainer implements Trainer, Reattachable {
     if (d.ops) endShuffledEpoch(d.ops, d.scatter);
   }
 
-  outputs(X: Float32Array, rows: number): Float64Array {
-    // In chunks: predict needs a few MB of WASM memory whatever the size of X.
+  outputs(src: MatrixSource): Float64Array {
+    // In chunks: predict needs a few MB of WASM memory whatever the size of X, and reads X once.
     const rt = this.rt;
+    const rows = src.rows;
     const cols = this.inputs;
     const k = this.outputsPerRow;
     const chunk = Math.max(1, Math.min(rows, Math.floor(PREDICT_CHUNK_BYTES / (cols * 4))));
@@ -305,7 +419,7 @@ class WasmTrainer implements Trainer, Reattachable {
     try {
       for (let r = 0; r < rows; r += chunk) {
         const n = Math.min(chunk, rows - r);
-        rt.f32.set(X.subarray(r * cols, (r + n) * cols), xPtr >>> 2);
+        this.copyIn(src, xPtr, r, n);
         this.forward(xPtr, n, outPtr);
         out.set(rt.f32.subarray(outPtr >>> 2, (outPtr >>> 2) + n * k), r * k);
       }
@@ -337,21 +451,25 @@ class WasmTrainer implements Trainer, Reattachable {
     else this.rt.exports.predictLogits(xPtr, n, this.inputs, b.paramsPtr, outPtr);
   }
 
-  gradient(X: Float32Array, y: Float32Array, sw: Float32Array | null, rows: number): { loss: number; grad: Float64Array } {
-    const data = this.loadData(X, y, sw, rows, false) as WasmData;
+  gradient(src: MatrixSource, y: Float32Array, sw: Float32Array | null): { loss: number; grad: Float64Array } {
+    const rows = src.rows;
     const rt = this.rt;
+    const data = new WasmData(rt, rows, this.inputs, this.width, sw !== null, false, 1);
     const b = this.block;
     try {
+      this.copyIn(src, data.xPtr);
+      this.writeTargets(data, y, sw);
       // The network kernels also serve a single-layer model: the same parameter vector, the same head.
       const loss = rt.exports.networkGradient(b.descPtr, data.xPtr, data.yPtr, data.swPtr, rows, b.paramsPtr, b.gradPtr);
       const grad = Float64Array.from(rt.readF32(b.gradPtr, this.paramCount), (g) => g / rows);
       return { loss: loss / rows, grad };
     } finally {
-      data.free();
+      data.destroy();
     }
   }
 
   dispose(): void {
+    this.release();
     this.rt.detach(this);
     if (this.rt.generation === this.gen) this.rt.free(this.block.base);
   }

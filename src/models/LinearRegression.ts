@@ -7,6 +7,7 @@ import { COMMON_KEYS, Model, readModelJSON, type ModelOptions } from './model.js
 import { regressionMetrics, type RegressionMetrics } from './metrics.js';
 import type { EngineOption } from '../engines/engine.js';
 import { fromJSONOptions } from './fromJSONOptions.js';
+import type { RawRows } from '../preprocess/Preprocessor.js';
 
 export type { RegressionMetrics };
 
@@ -54,17 +55,17 @@ export class LinearRegression extends Model {
   }
 
   /** Predicted values, one per row. */
-  predict(X: MatrixInput): Float32Array {
+  predict(X: MatrixInput | RawRows): Float32Array {
     return Float32Array.from(this.rawOutputs(X).z);
   }
 
   /** Mean squared error and R^2 on (X, y). */
-  evaluate(X: MatrixInput, y: TargetInput): RegressionMetrics {
+  evaluate(X: MatrixInput | RawRows, y: TargetInput): RegressionMetrics {
     const { z, t, rows } = this.outputsAndTargets(X, y);
     return regressionMetrics(this.shape, z, t, rows, 1);
   }
 
-  /** Rebuilds a model from toJSON() output (version 1 or 2), or its JSON text. */
+  /** Rebuilds a model from toJSON() output (file format version 1, 2 or 3), or its JSON text. */
   static fromJSON(json: unknown, options: { engine?: EngineOption } = {}): LinearRegression {
     const j = readModelJSON(json, 'LinearRegression');
     return new LinearRegression({ features: j.shape.inputs, engine: fromJSONOptions(options).engine }).load(j);

@@ -5,6 +5,7 @@ import { COMMON_KEYS, Model, readModelJSON, type ModelOptions } from './model.js
 import { classificationMetrics, sigmoidProba, thresholded, type ClassificationMetrics } from './metrics.js';
 import type { EngineOption } from '../engines/engine.js';
 import { fromJSONOptions } from './fromJSONOptions.js';
+import type { RawRows } from '../preprocess/Preprocessor.js';
 
 export type { ClassificationMetrics };
 
@@ -36,27 +37,27 @@ export class LogisticRegression extends Model {
   }
 
   /** Predicted labels (0 or 1), one per row: 1 where P(y = 1) >= 0.5. */
-  predict(X: MatrixInput): Float32Array {
+  predict(X: MatrixInput | RawRows): Float32Array {
     return thresholded(this.rawOutputs(X).z);
   }
 
   /** Predicted labels as trained: the class names for string labels, else 0 and 1. */
-  predictLabels(X: MatrixInput): (string | number)[] {
+  predictLabels(X: MatrixInput | RawRows): (string | number)[] {
     return this.labelsOf(this.predict(X));
   }
 
   /** P(y = 1) for each row. */
-  predictProba(X: MatrixInput): Float32Array {
+  predictProba(X: MatrixInput | RawRows): Float32Array {
     return sigmoidProba(this.rawOutputs(X).z);
   }
 
   /** Mean cross-entropy and accuracy on (X, y). */
-  evaluate(X: MatrixInput, y: TargetInput | readonly string[]): ClassificationMetrics {
+  evaluate(X: MatrixInput | RawRows, y: TargetInput | readonly string[]): ClassificationMetrics {
     const { z, t, rows } = this.outputsAndTargets(X, y);
     return classificationMetrics(this.shape, z, t, rows, thresholded(z));
   }
 
-  /** Rebuilds a model from toJSON() output (version 1 or 2), or its JSON text. */
+  /** Rebuilds a model from toJSON() output (file format version 1, 2 or 3), or its JSON text. */
   static fromJSON(json: unknown, options: { engine?: EngineOption } = {}): LogisticRegression {
     const j = readModelJSON(json, 'LogisticRegression');
     return new LogisticRegression({ features: j.shape.inputs, engine: fromJSONOptions(options).engine }).load(j);

@@ -12,6 +12,7 @@ import {
 import type { TargetKind } from './targets.js';
 import type { EngineOption } from '../engines/engine.js';
 import { fromJSONOptions } from './fromJSONOptions.js';
+import type { RawRows } from '../preprocess/Preprocessor.js';
 
 /** Nonlinearities of hidden layers. */
 export type HiddenActivation = 'sigmoid' | 'tanh' | 'relu';
@@ -87,29 +88,29 @@ export class MLP extends Model {
    * Predictions: values, rows x outputs ('mse'); 0/1 per output ('sigmoid'); the
    * class index of each row ('softmax').
    */
-  predict(X: MatrixInput): Float32Array {
+  predict(X: MatrixInput | RawRows): Float32Array {
     const { z, rows } = this.rawOutputs(X);
     if (this.head === 'mse') return Float32Array.from(z);
     return this.head === 'sigmoid' ? thresholded(z) : argmaxRows(z, rows, this.outputs);
   }
 
   /** Probabilities: P(1) per output ('sigmoid'), or each row's class probabilities ('softmax'), rows x outputs. */
-  predictProba(X: MatrixInput): Float32Array {
+  predictProba(X: MatrixInput | RawRows): Float32Array {
     if (this.head === 'mse') throw new ValidationError("predictProba needs a 'sigmoid' or 'softmax' head; this MLP's head is 'mse' (use predict)");
     const { z, rows } = this.rawOutputs(X);
     return this.head === 'sigmoid' ? sigmoidProba(z) : softmaxRows(z, rows, this.outputs);
   }
 
   /** Predicted labels as trained (class names for string labels, else indices): 'softmax', or 'sigmoid' with one output. */
-  predictLabels(X: MatrixInput): (string | number)[] {
+  predictLabels(X: MatrixInput | RawRows): (string | number)[] {
     if (this.head === 'mse' || (this.head === 'sigmoid' && this.outputs > 1)) {
       throw new ValidationError("predictLabels needs a classifier: head 'softmax', or 'sigmoid' with one output");
     }
     return this.labelsOf(this.predict(X));
   }
 
-  /** { loss, mse, r2 } for the 'mse' head; { loss, accuracy } for the others. */
-  evaluate(X: MatrixInput, y: TargetInput | readonly string[] | readonly (readonly number[])[]): RegressionMetrics | ClassificationMetrics {
+  /** { loss, mse, mae, r2 } for the 'mse' head; { loss, accuracy } for the others. */
+  evaluate(X: MatrixInput | RawRows, y: TargetInput | readonly string[] | readonly (readonly number[])[]): RegressionMetrics | ClassificationMetrics {
     const { z, t, rows } = this.outputsAndTargets(X, y as TargetInput);
     if (this.head === 'mse') return regressionMetrics(this.shape, z, t, rows, this.outputs);
     const predicted = this.head === 'sigmoid' ? thresholded(z) : argmaxRows(z, rows, this.outputs);

@@ -6,6 +6,7 @@ import { COMMON_KEYS, Model, readModelJSON, type CommonOptions } from './model.j
 import { argmaxRows, classificationMetrics, softmaxRows, type ClassificationMetrics } from './metrics.js';
 import type { EngineOption } from '../engines/engine.js';
 import { fromJSONOptions } from './fromJSONOptions.js';
+import type { RawRows } from '../preprocess/Preprocessor.js';
 
 /** SoftmaxRegression's constructor options. */
 export interface SoftmaxOptions extends CommonOptions {
@@ -48,24 +49,24 @@ export class SoftmaxRegression extends Model {
   }
 
   /** The predicted class index of each row (the most probable class). */
-  predict(X: MatrixInput): Float32Array {
+  predict(X: MatrixInput | RawRows): Float32Array {
     const { z, rows } = this.rawOutputs(X);
     return argmaxRows(z, rows, this.classCount);
   }
 
   /** Predicted labels as trained: the class names for string labels, else class indices. */
-  predictLabels(X: MatrixInput): (string | number)[] {
+  predictLabels(X: MatrixInput | RawRows): (string | number)[] {
     return this.labelsOf(this.predict(X));
   }
 
   /** Class probabilities, rows x classes (each row sums to 1). */
-  predictProba(X: MatrixInput): Float32Array {
+  predictProba(X: MatrixInput | RawRows): Float32Array {
     const { z, rows } = this.rawOutputs(X);
     return softmaxRows(z, rows, this.classCount);
   }
 
   /** Mean cross-entropy and accuracy on (X, y). */
-  evaluate(X: MatrixInput, y: TargetInput | readonly string[]): ClassificationMetrics {
+  evaluate(X: MatrixInput | RawRows, y: TargetInput | readonly string[]): ClassificationMetrics {
     const { z, t, rows } = this.outputsAndTargets(X, y);
     return classificationMetrics(this.shape, z, t, rows, argmaxRows(z, rows, this.classCount));
   }

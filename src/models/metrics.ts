@@ -2,6 +2,8 @@
 // values, rows x outputs), shared by every model class.
 import { headLoss, type NetworkShape } from '../reference/network.js';
 import { sigmoid } from '../reference/sigmoid.js';
+import { meanAbsoluteError, meanR2, meanSquaredError } from '../metrics/regression.js';
+import { matchFraction } from '../metrics/accuracy.js';
 
 /** evaluate() of a regression model. */
 export interface RegressionMetrics {
@@ -9,6 +11,8 @@ export interface RegressionMetrics {
   loss: number;
   /** Mean squared error over every output of every row. */
   mse: number;
+  /** Mean absolute error over every output of every row. */
+  mae: number;
   /** Coefficient of determination (1 is perfect; 0 is no better than the mean), averaged over outputs. */
   r2: number;
 }
@@ -26,32 +30,14 @@ export function meanLoss(shape: NetworkShape, z: Float64Array, t: Float32Array, 
   return headLoss(shape, z, t, null, rows, new Float64Array(z.length)) / rows;
 }
 
-/** MSE and R^2 of outputs z against targets t, both rows x width. */
+/** MSE, MAE and R^2 (src/metrics' formulas) of outputs z against targets t, both rows x width. */
 export function regressionMetrics(shape: NetworkShape, z: Float64Array, t: Float32Array, rows: number, width: number): RegressionMetrics {
-  let ssRes = 0;
-  let r2 = 0;
-  for (let k = 0; k < width; k++) {
-    let mean = 0;
-    for (let r = 0; r < rows; r++) mean += t[r * width + k];
-    mean /= rows;
-    let res = 0;
-    let tot = 0;
-    for (let r = 0; r < rows; r++) {
-      res += (z[r * width + k] - t[r * width + k]) ** 2;
-      tot += (t[r * width + k] - mean) ** 2;
-    }
-    ssRes += res;
-    // scikit-learn's convention for constant targets: 1 if perfect, else 0.
-    r2 += tot === 0 ? (res === 0 ? 1 : 0) : 1 - res / tot;
-  }
-  return { loss: meanLoss(shape, z, t, rows), mse: ssRes / (rows * width), r2: r2 / width };
+  return { loss: meanLoss(shape, z, t, rows), mse: meanSquaredError(t, z), mae: meanAbsoluteError(t, z), r2: meanR2(t, z, rows, width) };
 }
 
 /** Loss and accuracy of a classifier's outputs: labels from predicted (rows x columns) against t. */
 export function classificationMetrics(shape: NetworkShape, z: Float64Array, t: Float32Array, rows: number, predicted: Float32Array): ClassificationMetrics {
-  let correct = 0;
-  for (let i = 0; i < predicted.length; i++) if (predicted[i] === t[i]) correct++;
-  return { loss: meanLoss(shape, z, t, rows), accuracy: correct / predicted.length };
+  return { loss: meanLoss(shape, z, t, rows), accuracy: matchFraction(t, predicted) };
 }
 
 /** 0/1 per value: 1 where the logit is >= 0 (P >= 0.5). */

@@ -11,15 +11,16 @@ import { nextU32, seedState, type RngState } from '../reference/random.js';
 import { createSchedule, type Schedule } from '../optim/schedules.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { FLOAT32_MAX } from '../reference/train.js';
-import { knownKeys, matrixRows, optionsObject, show, toMatrix, type MatrixInput, type TargetInput } from '../validate.js';
+import { article, matrixRows, matrixSource, show, toMatrix, optionsObject, type MatrixInput, type MatrixSource, type TargetInput } from '../validate.js';
 import { batchRows, rejectAsyncOnly, resolveFitOptions, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
 import type { History } from './history.js';
 import { initialParams, type InitOption } from './initializers.js';
 import { requireBothClasses, rowWeights, splitIndices, sum, takeRows } from './split.js';
 import { classCount, encodeTargets, targetColumns, type TargetKind } from './targets.js';
-import { readModelJSON, writeModelJSON, type ModelJSON, type ReadJSON } from './serialize.js';
+import { jsonCopy, readModelJSON, writeModelJSON, type ModelJSON, type ReadJSON } from './serialize.js';
 import { runAsync, runEpochs, runSync } from './trainLoop.js';
 import { Restarts } from './restarts.js';
+import { modelPreprocessing, type Preprocessor, type RawRows } from '../preprocess/Preprocessor.js';
 
 export type { InitOption };
 
@@ -67,18 +68,33 @@ export interface LayerParams {
 // trainer, which holds no reference back to the model.
 const finalizer = new FinalizationRegistry<Trainer>((trainer) => trainer.dispose());
 
-/** Validated data for one run. */
+/** Validated options and data for one call: X's shape is checked, its values are checked as the engine copies them in. */
 interface Prepared {
   opts: ResolvedFitOptions;
-  X: Float32Array;
+  X: MatrixSource;
+  /** Every row's targets and weights (the engine takes the split's rows). */
   y: Float32Array;
   sw: Float32Array | null;
+  /** validationFraction's rows (both increasing), or null. */
+  split: { train: Uint32Array; val: Uint32Array } | null;
+  /** Training rows. */
   rows: number;
   batchSize: number;
-  val: { X: Float32Array; y: Float32Array; rows: number } | null;
+  /** Explicit validationData, or null. */
+  valSource: { X: MatrixSource; y: Float32Array } | null;
+  /** The validation rows' targets (from the split or validationData), or null. */
+  valY: Float32Array | null;
   rng: RngState;
   /** Class names the call's string labels defined (kept only if the call succeeds). */
   classes: string[] | null;
+  /** The call's settings as the model file records them (kept only if the call succeeds). */
+  training: Record<string, unknown>;
+}
+
+/** A call's data in the engine. */
+interface Loaded {
+  train: TrainingData;
+  val: TrainingData | null;
 }
 
 export abstract class Model {
@@ -109,6 +125,8 @@ export abstract class Model {
   private disposeRequested = false;
   /** Whether a fit, fitAsync or partialFit call has completed (a later fit may then continue on one class). */
   private trained = false;
+  /** What turns raw rows into features for predict and evaluate, or null. */
+  private prep: Preprocessor | null = null;
 
   /** options: already checked for unknown keys by the subclass. */
   constructor(options: CommonOptions, spec: ModelSpec) {
@@ -178,7 +196,7 @@ export abstract class Model {
       partial = { key, scheduleOption: p.opts.schedule, schedule: createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), epochs: 0 };
     }
     return this.guarded('partialFit', p, () => {
-      const history = this.runOnce(p, partial.schedule, partial.epochs, (gen) => runSync(gen));
+      const history = this.runOnce(p, this.loadData(p), partial.schedule, partial.epochs, (gen) => runSync(gen));
       partial.epochs++;
       this.partial = partial;
       return history;
@@ -204,9 +222,23 @@ export abstract class Model {
     return this.classNames ? [...this.classNames] : null;
   }
 
-  /** Plain data (format 'steepest', version 2) that fromJSON and loadModel turn back into an equal model. */
+  /**
+   * What turns raw feature values into this model's features (a copy), or null. While
+   * it is set, predict, predictProba, predictLabels and evaluate take raw rows, always
+   * (never the feature matrix): fit still takes the feature matrix. Saved in the file.
+   */
+  get preprocessing(): Preprocessor | null {
+    return this.prep && modelPreprocessing(this.prep, this.features, this.modelName);
+  }
+
+  set preprocessing(p: Preprocessor | null) {
+    this.live();
+    this.prep = modelPreprocessing(p, this.features, this.modelName);
+  }
+
+  /** Plain data (format 'steepest', version 3) that fromJSON and loadModel turn back into an equal model. */
   toJSON(): ModelJSON {
-    return writeModelJSON(this.modelName, this.shape, this.live().getParams(), this.classNames, this.training);
+    return writeModelJSON(this.modelName, this.shape, this.live().getParams(), this.classNames, this.training, this.prep);
   }
 
   /**
@@ -245,28 +277,34 @@ export abstract class Model {
   protected load(j: ReadJSON): this {
     if (JSON.stringify(j.shape) !== JSON.stringify(this.shape)) {
       this.dispose();
-      throw new ValidationError(`the model file's shape ${JSON.stringify(j.shape)} is not a ${this.modelName}'s (${JSON.stringify(this.shape)})`);
+      throw new ValidationError(`json's shape ${JSON.stringify(j.shape)} is not ${article(this.modelName)} ${this.modelName}'s (${JSON.stringify(this.shape)})`);
     }
     this.setParams(j.params);
     this.classNames = j.classes;
     this.training = j.training;
+    this.prep = j.preprocessing;
     this.trained = true; // a saved model continues: a later fit may see one class (see prepare)
     return this;
   }
 
   /** The output layer's values (logits; values for mse) for each row of X, rows x outputs. */
-  protected rawOutputs(X: MatrixInput): { z: Float64Array; rows: number } {
+  protected rawOutputs(X: MatrixInput | RawRows): { z: Float64Array; rows: number } {
     const trainer = this.live();
-    const { data, rows } = toMatrix(X, this.features);
-    return { z: checkedOutputs(trainer.outputs(data, rows)), rows };
+    const src = this.featureSource(X);
+    return { z: checkedOutputs(trainer.outputs(src)), rows: src.rows };
   }
 
   /** Outputs and encoded targets for evaluate(). */
-  protected outputsAndTargets(X: MatrixInput, y: Targets): { z: Float64Array; t: Float32Array; rows: number } {
+  protected outputsAndTargets(X: MatrixInput | RawRows, y: Targets): { z: Float64Array; t: Float32Array; rows: number } {
     const trainer = this.live();
-    const { data, rows } = toMatrix(X, this.features);
-    const t = encodeTargets(y, rows, this.targets, this.classNames, this.modelName).y;
-    return { z: checkedOutputs(trainer.outputs(data, rows)), t, rows };
+    const src = this.featureSource(X);
+    const t = encodeTargets(y, src.rows, this.targets, this.classNames, this.modelName).y;
+    return { z: checkedOutputs(trainer.outputs(src)), t, rows: src.rows };
+  }
+
+  /** X for predict and evaluate: raw rows through the preprocessing when the model has one, else the feature matrix. */
+  private featureSource(X: unknown): MatrixSource {
+    return matrixSource(this.prep ? this.prep.matrix(X, 'X').data : X, this.features);
   }
 
   /** Class indices as the labels the model was trained on: its string classes, or the indices themselves. */
@@ -286,7 +324,7 @@ export abstract class Model {
     const trainer = this.live();
     const { data, rows } = toMatrix(X, this.features);
     const t = encodeTargets(y, rows, this.targets, this.classNames, this.modelName).y;
-    const { loss, grad } = trainer.gradient(data, t, null, rows);
+    const { loss, grad } = trainer.gradient(matrixSource(data, this.features), t, null);
     const shape = this.shape;
     return { loss, grad, params: trainer.getParams(), lossAt: (p) => networkLoss(shape, p, data, t, null, rows) / rows };
   }
@@ -298,7 +336,7 @@ export abstract class Model {
     const opts = resolveFitOptions(options);
     this.checkCapacity(trainer, X, opts);
     createSchedule(opts.schedule, opts.learningRate, opts.warmup); // validates the schedule options
-    const m = toMatrix(X, this.features);
+    const m = matrixSource(X, this.features);
     const binary = this.targets.kind === 'binary';
     const encoded = encodeTargets(y, m.rows, this.targets, this.classNames, this.modelName);
     const t = encoded.y;
@@ -313,35 +351,43 @@ export abstract class Model {
       requireBothClasses(t, this.modelName, 'y contains', 'partialFit, and fit continuing an already-trained model, accept one class');
     }
     const classIds = labels ? Array.from({ length: classCount(this.targets) }, (_, k) => k) : null;
-    let sw = rowWeights(opts.sampleWeight, opts.classWeight, t, this.modelName, classIds, width);
+    const sw = rowWeights(opts.sampleWeight, opts.classWeight, t, this.modelName, classIds, width);
     const rng = opts.seed === undefined ? this.rng.slice() : seedState(opts.seed);
-    let Xt = m.data;
-    let yt = t;
     let rows = m.rows;
-    let val: Prepared['val'] = null;
+    let split: Prepared['split'] = null;
+    let valSource: Prepared['valSource'] = null;
+    let valY: Float32Array | null = null;
     if (opts.validationData) {
-      const vm = toMatrix(opts.validationData.X, this.features, 'validationData.X');
-      const vy = encodeTargets(opts.validationData.y, vm.rows, this.targets, encoded.classes ?? this.classNames, this.modelName, 'validationData.y');
-      val = { X: vm.data, y: vy.y, rows: vm.rows };
+      const vm = matrixSource(opts.validationData.X, this.features, 'validationData.X');
+      valY = encodeTargets(opts.validationData.y, vm.rows, this.targets, encoded.classes ?? this.classNames, this.modelName, 'validationData.y').y;
+      valSource = { X: vm, y: valY };
     } else if (opts.validationFraction !== undefined) {
-      const split = splitIndices(rows, opts.validationFraction, rng, labels ? t : null);
-      val = { X: takeRows(Xt, this.features, split.val), y: takeRows(yt, width, split.val), rows: split.val.length };
-      Xt = takeRows(Xt, this.features, split.train);
-      yt = takeRows(yt, width, split.train);
-      if (sw) sw = takeRows(sw, 1, split.train);
+      split = splitIndices(rows, opts.validationFraction, rng, labels ? t : null);
+      valY = takeRows(t, width, split.val);
       rows = split.train.length;
       const left = `the training rows left by validationFraction ${opts.validationFraction}`;
-      if (needsBoth) requireBothClasses(yt, this.modelName, `${left} contain`, 'use a smaller validationFraction or more rows of the rarer class');
-      if (sw && sum(sw) === 0) {
+      if (needsBoth) requireBothClasses(takeRows(t, width, split.train), this.modelName, `${left} contain`, 'use a smaller validationFraction or more rows of the rarer class');
+      if (sw && sum(takeRows(sw, 1, split.train)) === 0) {
         throw new ValidationError(`${left} all have weight 0; at least one needs a weight > 0 (use a smaller validationFraction or other weights)`);
       }
     }
-    return { opts, X: Xt, y: yt, sw, rows, batchSize: batchRows(opts.batchSize, rows), val, rng, classes: encoded.classes };
+    return {
+      opts, X: m, y: t, sw, split, rows, batchSize: batchRows(opts.batchSize, rows), valSource, valY, rng, classes: encoded.classes,
+      training: trainingRecord(opts),
+    };
   }
 
-  // One run of epochs on prepared data. The caller decides what a failure leaves behind (see settle).
+  /** Copies the call's data into the engine once, however many runs (restarts) use it. */
+  private loadData(p: Prepared): Loaded {
+    const trainer = this.live();
+    const { train, val } = trainer.loadData(p.X, p.y, p.sw, p.opts.shuffle, p.split, Math.ceil(p.rows / p.batchSize));
+    if (!p.valSource) return { train, val };
+    return { train, val: trainer.loadValidation(p.valSource.X, p.valSource.y) };
+  }
+
+  // One run of epochs on prepared, loaded data. The caller decides what a failure leaves behind (see settle).
   private runOnce<T>(
-    p: Prepared, schedule: Schedule, epochOffset: number, drive: (gen: ReturnType<typeof runEpochs>) => T, async = false,
+    p: Prepared, data: Loaded, schedule: Schedule, epochOffset: number, drive: (gen: ReturnType<typeof runEpochs>) => T, async = false,
   ): T {
     const trainer = this.live();
     const key = JSON.stringify(p.opts.optimizer);
@@ -350,37 +396,12 @@ export abstract class Model {
       this.optimizer = p.opts.optimizer;
       this.optimizerKey = key;
     }
-    const data = trainer.loadData(p.X, p.y, p.sw, p.rows, p.opts.shuffle);
-    // Validation data is copied into the engine once per run, not once per epoch.
-    let valData: TrainingData | null = null;
-    try {
-      if (p.val) valData = trainer.loadData(p.val.X, p.val.y, null, p.val.rows, false);
-    } catch (err) {
-      data.free();
-      throw err;
-    }
-    const validate = valData && p.val ? this.validator(trainer, valData, p.val.y) : null;
-    const stopped = this.stopped;
-    const free = () => {
-      data.free();
-      valData?.free();
-    };
+    const validate = data.val && p.valY ? this.validator(trainer, data.val, p.valY) : null;
     const gen = runEpochs({
-      trainer, engine: this.engine, data, rows: p.rows, batchSize: p.batchSize, opts: p.opts, schedule,
-      epochOffset, rng: p.rng, validate, async, stopped,
+      trainer, engine: this.engine, data: data.train, rows: p.rows, batchSize: p.batchSize, opts: p.opts, schedule,
+      epochOffset, rng: p.rng, validate, async, stopped: this.stopped,
     });
-    let result: T;
-    try {
-      result = drive(gen);
-    } catch (err) {
-      free();
-      throw err;
-    }
-    if (result instanceof Promise) {
-      return result.finally(free) as T;
-    }
-    free();
-    return result;
+    return drive(gen);
   }
 
   /** Runs a synchronous training call: on success the random stream moves on; on failure see settle. */
@@ -404,7 +425,7 @@ export abstract class Model {
     this.rng = p.rng;
     this.trained = true;
     if (p.classes) this.classNames = p.classes;
-    this.training = trainingRecord(p.opts);
+    this.training = p.training;
   }
 
   /** After every training call: what the model holds now is what an engine rebuild restores; a dispose() asked for during the call happens now. */
@@ -479,21 +500,32 @@ export abstract class Model {
   }
 
   private withRestarts(p: Prepared, drive: (gen: ReturnType<typeof runEpochs>) => History): History {
+    const data = this.loadData(p);
     const runs = this.restarts(p);
     for (let k = 0; k < runs.count; k++) {
       runs.begin(k);
-      runs.end(k, this.runOnce(p, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, drive));
+      runs.end(k, this.runOnce(p, data, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, drive));
     }
     return runs.finish();
   }
 
   private async restartsAsync(p: Prepared, drive: (gen: ReturnType<typeof runEpochs>) => Promise<History>): Promise<History> {
+    const data = this.loadData(p);
     const runs = this.restarts(p);
     for (let k = 0; k < runs.count; k++) {
       runs.begin(k);
-      runs.end(k, await this.runOnce(p, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, drive, true));
+      runs.end(k, await this.runOnce(p, data, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, drive, true));
     }
     return runs.finish();
+  }
+
+  /**
+   * Frees the data blocks the model keeps between training calls (its copy of the
+   * last training and validation data, and the shuffle's buffers); the next call
+   * allocates them again. dispose() frees them too.
+   */
+  release(): void {
+    this.idle().release();
   }
 
   private live(): Trainer {
@@ -535,14 +567,21 @@ function freezeShape(shape: NetworkShape): NetworkShape {
   });
 }
 
-/** The JSON-safe part of a call's options, stored in the model file as the training options used. */
+/**
+ * The call's settings, stored in the model file as the training options used (an unset option is null).
+ * Data (sampleWeight, validationData) and callbacks are not settings and are not recorded.
+ */
 function trainingRecord(o: ResolvedFitOptions): Record<string, unknown> {
   const { name, ...settings } = o.optimizer;
-  return {
+  // A copy as the file holds it, taken before training: the caller's schedule, warmup and classWeight objects may change later.
+  return jsonCopy('training', {
     epochs: o.epochs, batchSize: o.batchSize ?? null, learningRate: o.learningRate, optimizer: { name, ...settings },
     schedule: typeof o.schedule === 'function' ? 'function' : (o.schedule ?? 'constant'), warmup: o.warmup ?? null,
-    shuffle: o.shuffle, seed: o.seed ?? null, l1: o.l1, l2: o.l2,
-  };
+    shuffle: o.shuffle, seed: o.seed ?? null, l1: o.l1, l2: o.l2, classWeight: o.classWeight ?? null,
+    gradTol: o.gradTol ?? null, tol: o.tol ?? null, nIterNoChange: o.nIterNoChange, paramTol: o.paramTol ?? null,
+    timeLimitMs: o.timeLimitMs ?? null, targetLoss: o.targetLoss ?? null, validationFraction: o.validationFraction ?? null,
+    earlyStopping: o.earlyStopping, restoreBestWeights: o.restoreBestWeights, warmStart: o.warmStart, restarts: o.restarts,
+  }) as Record<string, unknown>;
 }
 
 export { readModelJSON };

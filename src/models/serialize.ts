@@ -1,20 +1,23 @@
-// The model file format. Version 2 (every model type): the network's shape, each
-// layer's weights and biases, class names and the training options used.
-// Version 1 (LinearRegression and LogisticRegression files written before
-// networks existed) still loads. Every field is checked, and an error names it
+// The model file format. Version 3 (every model type): the network's shape, each
+// layer's weights and biases, class names, the training options used, and the
+// preprocessing that turns raw feature values into the model's features.
+// Version 2 (the same without preprocessing) and version 1 (LinearRegression and
+// LogisticRegression files written before networks existed) still load. Every field is checked, and an error names it
 // as the file spells it (weights[3], layers[1].bias, shape.layers[0].units).
 import { ValidationError } from '../errors.js';
 import { ACTIVATIONS, HEADS, networkLayout, type ActivationName, type HeadName, type NetworkShape } from '../reference/network.js';
-import { show } from '../validate.js';
+import { article, show } from '../validate.js';
 import { version } from '../version.js';
+import { jsonObject as object, jsonRoot, knownFields as known } from '../jsonFields.js';
+import { Preprocessor, type PreprocessorJSON } from '../preprocess/Preprocessor.js';
 
 /** The current file format version. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /** A saved model (toJSON's result): plain JSON data. */
 export interface ModelJSON {
   format: 'steepest';
-  version: 2;
+  version: 3;
   /** The library version that wrote it. */
   library: string;
   /** The model class: LinearRegression, LogisticRegression, SoftmaxRegression or MLP. */
@@ -24,8 +27,10 @@ export interface ModelJSON {
   layers: { weights: number[]; bias: number[] }[];
   /** Class names of a model trained on string labels (index = class). */
   classes?: string[];
-  /** The options of the last training call (JSON-safe: a function schedule is recorded as 'function'). */
+  /** The settings of the last training call (JSON-safe: a function schedule is recorded as 'function'; no data or callbacks). */
   training?: Record<string, unknown>;
+  /** What turns raw feature values into the model's features (numeric columns standardized, categorical ones one-hot). */
+  preprocessing?: PreprocessorJSON;
 }
 
 /** What readModelJSON found in a file. */
@@ -35,16 +40,17 @@ export interface ReadJSON {
   params: Float64Array;
   classes: string[] | null;
   training: Record<string, unknown> | null;
+  preprocessing: Preprocessor | null;
 }
 
 /** The file for a model. */
 export function writeModelJSON(
   model: string, shape: NetworkShape, params: Float64Array, classes: readonly string[] | null,
-  training: Record<string, unknown> | null,
+  training: Record<string, unknown> | null, preprocessing: Preprocessor | null = null,
 ): ModelJSON {
   const json: ModelJSON = {
     format: 'steepest',
-    version: 2,
+    version: FORMAT_VERSION,
     library: version,
     model,
     shape: { inputs: shape.inputs, layers: shape.layers.map((l) => ({ units: l.units, activation: l.activation })), head: shape.head },
@@ -54,13 +60,24 @@ export function writeModelJSON(
     })),
   };
   if (classes) json.classes = [...classes];
-  if (training) json.training = training;
+  if (training) json.training = jsonCopy('training', training) as Record<string, unknown>; // the caller may change the file
+  if (preprocessing) json.preprocessing = preprocessing.toJSON();
   return json;
+}
+
+/** A deep copy of JSON data, as JSON text would carry it (a value JSON cannot hold is a ValidationError naming it). */
+export function jsonCopy(name: string, v: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(v));
+  } catch (err) {
+    throw new ValidationError(`${name} must be JSON data (${(err as Error).message})`);
+  }
 }
 
 const MODELS = ['LinearRegression', 'LogisticRegression', 'SoftmaxRegression', 'MLP'];
 const V1_FIELDS = ['format', 'version', 'model', 'features', 'weights', 'bias'];
 const V2_FIELDS = ['format', 'version', 'library', 'model', 'shape', 'layers', 'classes', 'training'];
+const V3_FIELDS = [...V2_FIELDS, 'preprocessing'];
 const FLOAT32_LIMIT = 'largest magnitude is 3.4028234663852886e+38';
 
 /**
@@ -68,41 +85,31 @@ const FLOAT32_LIMIT = 'largest magnitude is 3.4028234663852886e+38';
  * expected: the class that is loading it (null: any, as loadModel does).
  */
 export function readModelJSON(json: unknown, expected: string | null): ReadJSON {
-  if (typeof json === 'string') {
-    try {
-      json = JSON.parse(json);
-    } catch (err) {
-      throw new ValidationError(`json is not valid JSON: ${(err as Error).message}`, { cause: err });
-    }
-  }
-  if (json === null || typeof json !== 'object' || Array.isArray(json) || ArrayBuffer.isView(json)) {
-    throw new ValidationError(`json must be toJSON() output (an object) or its JSON text, got ${show(json)}`);
-  }
-  const o = json as Record<string, unknown>;
+  const o = jsonRoot(json);
   if (o.format !== 'steepest') throw new ValidationError(`json is not a steepest model (format ${show(o.format)}, version ${show(o.version)})`);
   if (o.version === 1) return readV1(o, expected);
-  if (o.version !== FORMAT_VERSION) {
+  if (o.version !== 2 && o.version !== FORMAT_VERSION) {
     const newer = typeof o.version === 'number' && Number.isInteger(o.version) && o.version > FORMAT_VERSION;
     throw new ValidationError(
-      `json has file format version ${show(o.version)}; this version of steepest reads versions 1 and ${FORMAT_VERSION}` +
+      `json has file format version ${show(o.version)}; this version of steepest reads versions 1, 2 and ${FORMAT_VERSION}` +
         (newer ? ` (the file was written by steepest ${show(o.library)}: upgrade steepest to load it)` : ''),
     );
   }
-  known(o, V2_FIELDS, '');
+  known(o, o.version === 2 ? V2_FIELDS : V3_FIELDS, '');
   const model = modelName(o.model, expected);
   const shape = readShape(o.shape);
   const layout = networkLayout(shape);
   const fileLayers = o.layers;
   if (!Array.isArray(fileLayers)) throw new ValidationError(`layers must be an array of ${layout.layers.length} layers, got ${show(fileLayers)}`);
   if (fileLayers.length !== layout.layers.length) {
-    throw new ValidationError(`layers has ${fileLayers.length} entries but shape.layers has ${layout.layers.length}`);
+    throw new ValidationError(`layers has ${count(fileLayers.length, 'entry', 'entries')} but shape.layers has ${layout.layers.length}`);
   }
   // Every length is checked before the parameter vector is allocated: a huge shape is an error about the file.
   const checked = layout.layers.map((l, i) => {
     const layer = object(`layers[${i}]`, fileLayers[i]);
     known(layer, ['weights', 'bias'], `layers[${i}].`);
-    const weights = array(`layers[${i}].weights`, layer.weights, l.units * l.inputs, `the shape needs ${l.units * l.inputs} (${l.units} x ${l.inputs})`);
-    const bias = array(`layers[${i}].bias`, layer.bias, l.units, `the shape needs ${l.units}`);
+    const weights = array(`layers[${i}].weights`, layer.weights, l.units * l.inputs, `the shape needs ${l.units * l.inputs} (${l.units} units x ${l.inputs} inputs)`);
+    const bias = array(`layers[${i}].bias`, layer.bias, l.units, `the shape needs ${l.units} (one per unit)`);
     return { weights, bias };
   });
   const params = new Float64Array(layout.count);
@@ -114,7 +121,16 @@ export function readModelJSON(json: unknown, expected: string | null): ReadJSON 
   if (o.training !== undefined && (o.training === null || typeof o.training !== 'object' || Array.isArray(o.training))) {
     throw new ValidationError(`training must be an object, got ${show(o.training)}`);
   }
-  return { model, shape, params, classes, training: (o.training as Record<string, unknown>) ?? null };
+  // A copy: the caller may change the object it loaded from.
+  const training = o.training === undefined ? null : (jsonCopy('training', o.training) as Record<string, unknown>);
+  let preprocessing: Preprocessor | null = null;
+  if (o.preprocessing !== undefined) {
+    preprocessing = Preprocessor.read(object('preprocessing', o.preprocessing), 'preprocessing.');
+    if (preprocessing.features !== shape.inputs) {
+      throw new ValidationError(`preprocessing produces ${preprocessing.features} features but shape.inputs is ${shape.inputs}`);
+    }
+  }
+  return { model, shape, params, classes, training, preprocessing };
 }
 
 // Version 1: { format, version: 1, model, features, weights, bias } for the two one-layer models.
@@ -130,13 +146,13 @@ function readV1(o: Record<string, unknown>, expected: string | null): ReadJSON {
   numbers('weights', weights, params, 0);
   params[features] = number('bias', o.bias);
   const head = model === 'LinearRegression' ? 'mse' : 'sigmoid';
-  return { model, shape: { inputs: features, layers: [{ units: 1, activation: 'identity' }], head }, params, classes: null, training: null };
+  return { model, shape: { inputs: features, layers: [{ units: 1, activation: 'identity' }], head }, params, classes: null, training: null, preprocessing: null };
 }
 
 function modelName(v: unknown, expected: string | null): string {
   if (typeof v !== 'string') throw new ValidationError(`model must be a string, got ${show(v)}`);
   if (!MODELS.includes(v)) throw new ValidationError(`model must be one of ${MODELS.join(', ')}, got ${show(v)}`);
-  if (expected && v !== expected) throw new ValidationError(`json holds a ${v}, not a ${expected} (load it with ${v}.fromJSON or loadModel)`);
+  if (expected && v !== expected) throw new ValidationError(`json holds ${article(v)} ${v}, not ${article(expected)} ${expected} (load it with ${v}.fromJSON or loadModel)`);
   return v;
 }
 
@@ -147,7 +163,8 @@ function readShape(v: unknown): NetworkShape {
   if (!Array.isArray(s.layers) || s.layers.length === 0) {
     throw new ValidationError(`shape.layers must be a non-empty array of { units, activation }, got ${show(s.layers)}`);
   }
-  const layers = s.layers.map((l: unknown, i: number) => {
+  // Array.from, not map: map skips the holes of a sparse array (an object, not JSON text, can hold one).
+  const layers = Array.from(s.layers as unknown[], (l, i) => {
     const layer = object(`shape.layers[${i}]`, l);
     known(layer, ['units', 'activation'], `shape.layers[${i}].`);
     const units = positive(`shape.layers[${i}].units`, layer.units);
@@ -159,32 +176,28 @@ function readShape(v: unknown): NetworkShape {
   if (typeof s.head !== 'string' || !(s.head in HEADS)) {
     throw new ValidationError(`shape.head must be one of ${Object.keys(HEADS).join(', ')}, got ${show(s.head)}`);
   }
+  const last = layers.length - 1;
+  if (s.head === 'softmax' && layers[last].units < 2) {
+    throw new ValidationError(`shape.layers[${last}].units must be at least 2 for the softmax head (one per class), got ${layers[last].units}`);
+  }
   return { inputs, layers, head: s.head as HeadName };
 }
 
 function readClasses(v: unknown, shape: NetworkShape): string[] {
   const outputs = shape.layers[shape.layers.length - 1].units;
-  const count = shape.head === 'softmax' ? outputs : 2;
-  if (shape.head === 'mse' || (shape.head === 'sigmoid' && outputs !== 1)) {
-    throw new ValidationError(`classes is only for classifiers (a softmax head, or a sigmoid head with one output), got ${show(v)}`);
+  if (shape.head === 'mse') throw new ValidationError(`classes must be absent for a model whose head is 'mse' (it predicts values, not classes), got ${show(v)}`);
+  if (shape.head === 'sigmoid' && outputs !== 1) {
+    throw new ValidationError(
+      `classes must be absent for a model whose head is 'sigmoid' with ${outputs} outputs (it predicts 0 or 1 per output, not classes), got ${show(v)}`,
+    );
   }
-  if (!Array.isArray(v) || v.length !== count) throw new ValidationError(`classes must be an array of ${count} distinct strings, got ${show(v)}`);
-  v.forEach((c, i) => {
-    if (typeof c !== 'string') throw new ValidationError(`classes[${i}] must be a string, got ${show(c)}`);
-  });
+  const n = shape.head === 'softmax' ? outputs : 2;
+  if (!Array.isArray(v) || v.length !== n) throw new ValidationError(`classes must be ${n} distinct strings for this model's head, got ${show(v)}`);
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== 'string') throw new ValidationError(`classes[${i}] must be a string, got ${show(v[i])}`); // holes too
+  }
   if (new Set(v).size !== v.length) throw new ValidationError(`classes must be distinct, got ${show(v)}`);
   return [...v] as string[];
-}
-
-function object(name: string, v: unknown): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ValidationError(`${name} must be an object, got ${show(v)}`);
-  return v as Record<string, unknown>;
-}
-
-function known(o: Record<string, unknown>, keys: readonly string[], prefix: string): void {
-  for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) throw new ValidationError(`unknown json field '${prefix}${k}' (expected one of ${keys.join(', ')})`);
-  }
 }
 
 function positive(name: string, v: unknown): number {
@@ -203,10 +216,14 @@ function array(name: string, v: unknown, n: number, why: string): ArrayLike<unkn
   if (!Array.isArray(v) && !(v instanceof Float32Array) && !(v instanceof Float64Array)) {
     throw new ValidationError(`${name} must be an array of ${n} numbers, got ${show(v)}`);
   }
-  if (v.length !== n) throw new ValidationError(`${name} has ${v.length} values but ${why}`);
+  if (v.length !== n) throw new ValidationError(`${name} has ${count(v.length, 'value', 'values')} but ${why}`);
   return v;
 }
 
 function numbers(name: string, v: ArrayLike<unknown>, out: Float64Array, at: number): void {
   for (let i = 0; i < v.length; i++) out[at + i] = number(`${name}[${i}]`, v[i]);
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

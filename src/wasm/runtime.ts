@@ -38,6 +38,8 @@ export interface WasmExports {
   readRows(xPtr: number, orderPtr: number, rows: number, cols: number): number;
   peakFlops(iterations: number): number;
   forceTrap(): void;
+  findNonFinite(ptr: number, n: number): number;
+  gatherRows(srcPtr: number, idsPtr: number, n: number, cols: number, dstPtr: number): void;
   denseForward(xPtr: number, rows: number, inputs: number, wPtr: number, bPtr: number, outputs: number, outPtr: number): void;
   denseBackwardInput(deltaPtr: number, rows: number, outputs: number, wPtr: number, inputs: number, outPtr: number): void;
   denseBackwardWeights(
@@ -170,6 +172,19 @@ export class WasmRuntime {
     this.sizes.set(ptr, size);
     this.allocated += size;
     return ptr;
+  }
+
+  /**
+   * Makes room for bytes of allocations to come with at most one growth of memory: allocates
+   * them as one block and frees it (the allocator then carves the next requests from it).
+   */
+  reserve(bytes: number): void {
+    if (!Number.isSafeInteger(bytes) || bytes <= 0 || bytes > MAX_BLOCK_BYTES) return; // larger: block by block
+    try {
+      this.raw.free(this.raw.alloc(bytes));
+    } catch {
+      // Out of memory now: the allocations that follow report it with their sizes.
+    }
   }
 
   /** Returns a block from alloc; pointers this generation did not hand out are ignored. */

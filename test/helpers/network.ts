@@ -1,13 +1,15 @@
 // Runs the fused network epoch (assembly/network.ts) and its float64 reference
 // (src/reference/network.ts) on the same data, initial parameters, batches and
-// visiting orders, for the network tests.
+// visiting orders, for the network tests; and what those tests check their data with.
 import type { WasmRuntime } from '../../src/wasm/runtime.js';
 import { allocNetworkBlock, type NetworkBlock } from '../../src/wasm/networkBlock.js';
 import { writeOptimizerBlock } from '../../src/wasm/optimizerBlock.js';
 import {
-  networkLayout, targetWidth, trainNetworkBatches, type NetworkShape,
+  backwardNetwork, forwardNetwork, headLoss, networkLayout, targetWidth, trainNetworkBatches, type NetworkShape,
 } from '../../src/reference/network.js';
 import { epochStats, newEpochProgress, type EpochStats } from '../../src/reference/train.js';
+import { denseForward } from '../../src/reference/dense.js';
+import { ACT_IDENTITY, activationForward } from '../../src/reference/activations.js';
 import { createOptimizerState, resolveOptimizer, type OptimizerOptions, type OptimizerName } from '../../src/optim/optimizers.js';
 import { lcg } from './training.js';
 
@@ -176,4 +178,34 @@ export function runWasm(rt: WasmRuntime, shape: NetworkShape, data: NetData, ini
   } finally {
     net.free();
   }
+}
+
+/** The smallest |pre-activation| of any hidden unit on any row: relu's kink must be further than h away. */
+export function minAbsPreActivation(shape: NetworkShape, params: Float64Array, data: NetData): number {
+  let input: ArrayLike<number> = data.X;
+  let least = Infinity;
+  for (const l of networkLayout(shape).layers) {
+    const z = new Float64Array(data.rows * l.units);
+    denseForward(input, data.rows, l.inputs, params, l.weights, params, l.bias, l.units, z);
+    if (l.activation !== ACT_IDENTITY) for (const v of z) least = Math.min(least, Math.abs(v));
+    activationForward(l.activation, z, z.length);
+    input = z;
+  }
+  return least;
+}
+
+/**
+ * The float64 gradient of shape at params on data (summed over rows), with the backward pass told
+ * backShape and backParams instead: a tampered pass, for negative controls, when they differ.
+ */
+export function backwardWith(
+  shape: NetworkShape, params: Float64Array, data: NetData, backShape: NetworkShape, backParams: Float64Array,
+): Float64Array {
+  const acts = forwardNetwork(shape, params, data.X, data.rows);
+  const out = acts[acts.length - 1];
+  const delta = new Float64Array(out.length);
+  headLoss(shape, out, data.y, data.sw, data.rows, delta);
+  const grad = new Float64Array(params.length);
+  backwardNetwork(backShape, backParams, data.X, acts, delta, data.rows, grad);
+  return grad;
 }

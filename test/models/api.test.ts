@@ -71,17 +71,21 @@ describe.each(ENGINES)('model API (%s)', (engine) => {
       expect(m.predict(reg.X.subarray(0, F)).length).toBe(1);
     });
 
-    it('evaluate returns loss = mse = mean squared error and r2 = 1 - SSres/SStot, computed here', () => {
+    it('evaluate returns loss = mse = mean squared error, mae and r2 = 1 - SSres/SStot, computed here', () => {
       const e = m.evaluate(reg.X, reg.y);
-      expect(Object.keys(e).sort()).toEqual(['loss', 'mse', 'r2']);
+      expect(Object.keys(e).sort()).toEqual(['loss', 'mae', 'mse', 'r2']);
       let mean = 0;
       for (const v of reg.y) mean += v / reg.rows;
       let ssRes = 0;
       let ssTot = 0;
+      let sAbs = 0;
       for (let i = 0; i < reg.rows; i++) {
         ssRes += (z[i] - reg.y[i]) ** 2;
         ssTot += (reg.y[i] - mean) ** 2;
+        sAbs += Math.abs(z[i] - reg.y[i]);
       }
+      // mae: a mean of residuals ~0.4 with zTol error each: relative error <= 1e-6 / 0.4 < 1e-5 for wasm.
+      expectClose(e.mae, sAbs / reg.rows, { rel: f32 ? 1e-5 : 1e-12 }, 'mae');
       // mse is a mean of squares of residuals ~0.2 whose logits carry zTol error: relative
       // error <= 2 * 1e-6 / 0.2 ~ 1e-5 for wasm.
       expectClose(e.mse, ssRes / reg.rows, { rel: f32 ? 1e-5 : 1e-12 }, 'mse');
@@ -92,8 +96,8 @@ describe.each(ENGINES)('model API (%s)', (engine) => {
 
     it('r2 of constant targets: 1 when predicted exactly, else 0', () => {
       const c = makeModel('linear', engine, 1, { init: { weights: [0], bias: 3 } }) as LinearRegression;
-      expect(c.evaluate([[1], [2], [5]], [3, 3, 3])).toEqual({ loss: 0, mse: 0, r2: 1 });
-      expect(c.evaluate([[1], [2], [5]], [4, 4, 4])).toEqual({ loss: 1, mse: 1, r2: 0 });
+      expect(c.evaluate([[1], [2], [5]], [3, 3, 3])).toEqual({ loss: 0, mse: 0, mae: 0, r2: 1 });
+      expect(c.evaluate([[1], [2], [5]], [4, 4, 4])).toEqual({ loss: 1, mse: 1, mae: 1, r2: 0 });
       c.dispose();
     });
   });
@@ -174,7 +178,7 @@ describe.each(ENGINES)('model API (%s)', (engine) => {
       const m = trained();
       const json = m.toJSON();
       expect(json).toEqual({
-        format: 'steepest', version: 2, library: version, model: kind === 'linear' ? 'LinearRegression' : 'LogisticRegression',
+        format: 'steepest', version: 3, library: version, model: kind === 'linear' ? 'LinearRegression' : 'LogisticRegression',
         shape: { inputs: F, layers: [{ units: 1, activation: 'identity' }], head: kind === 'linear' ? 'mse' : 'sigmoid' },
         layers: [{ weights: Array.from(m.weights), bias: [m.bias] }],
         training: json.training, // the options of the last fit (checked in serialize.test.ts)
@@ -202,7 +206,7 @@ describe.each(ENGINES)('model API (%s)', (engine) => {
       const json = m.toJSON();
       const [other, Other] = kind === 'linear' ? ['LogisticRegression', LogisticRegression] as const : ['LinearRegression', LinearRegression] as const;
       expect(() => Other.fromJSON(json)).toThrow(`json holds a ${json.model}, not a ${other} (load it with ${json.model}.fromJSON or loadModel)`);
-      expect(() => Other.fromJSON({ ...json, format: 'x' })).toThrow("json is not a steepest model (format 'x', version 2)");
+      expect(() => Other.fromJSON({ ...json, format: 'x' })).toThrow("json is not a steepest model (format 'x', version 3)");
       m.dispose();
     });
 

@@ -105,10 +105,11 @@ describe.each(ENGINES)('fromJSON (%s)', (engine) => {
       bad('[1, 2]', 'json must be toJSON() output (an object) or its JSON text, got [1, 2]');
       bad(withField('format', 'x'), "json is not a steepest model (format 'x', version 1)");
       bad({}, 'json is not a steepest model (format undefined, version undefined)');
-      // Version 2 files have other fields: a version-1 body marked 2 has unknown ones.
+      // Version 2 and 3 files have other fields: a version-1 body marked 2 or 3 has unknown ones.
       bad(withField('version', 2), "unknown json field 'features' (expected one of format, version, library, model, shape, layers, classes, training)");
-      bad(withField('version', '1'), "json has file format version '1'; this version of steepest reads versions 1 and 2");
-      bad({ ...withField('version', 3), library: '9.0.0' }, "json has file format version 3; this version of steepest reads versions 1 and 2 (the file was written by steepest '9.0.0': upgrade steepest to load it)");
+      bad(withField('version', 3), "unknown json field 'features' (expected one of format, version, library, model, shape, layers, classes, training, preprocessing)");
+      bad(withField('version', '1'), "json has file format version '1'; this version of steepest reads versions 1, 2 and 3");
+      bad({ ...withField('version', 4), library: '9.0.0' }, "json has file format version 4; this version of steepest reads versions 1, 2 and 3 (the file was written by steepest '9.0.0': upgrade steepest to load it)");
       bad(withField('model', 5), 'model must be a string, got 5');
       const other = name === 'LinearRegression' ? 'LogisticRegression' : 'LinearRegression';
       bad(withField('model', other), `json holds a ${other}, not a ${name} (load it with ${other}.fromJSON or loadModel)`);

@@ -29,7 +29,9 @@ describe.each(WASM_ENGINES)('WASM memory (%s)', (engine) => {
     m.fit(d.X, d.y, fit);
     expect(rt().memoryBytes).toBeGreaterThan(before); // the precondition: memory did grow
     const grown = paramsOf(m);
-    // Now memory is large enough: the same fit on a fresh model does not grow it.
+    // Now memory is large enough: the same fit on a fresh model does not grow it, once m has given
+    // back the data blocks it keeps between calls.
+    m.release();
     const n = makeModel('linear', engine, cols, { init: 'random', seed: 2 });
     const size = rt().memoryBytes;
     n.fit(d.X, d.y, fit);

@@ -2,22 +2,28 @@
 // table printer, a guard against NaN results, and the JSON writer.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 
 /** Options every case receives. */
 export interface BenchOptions {
   /** Smaller sizes and fewer repetitions: a smoke run for CI, numbers only indicative. */
   quick: boolean;
+  /** Larger sizes too (case fit: N = 10^7). */
+  full?: boolean;
+  /** Where writeResult puts <case>.json; undefined writes nothing (`steepest bench` prints only). */
+  resultsDir?: string;
+  /** Rows of the synthetic data, instead of each case's own N (a smaller N is a smoke run, not a measurement). */
+  rows?: number;
 }
 
 /** Splits the command line into flags and case names (`--quick train dot`). */
-export function parseArgs(argv: readonly string[]): { quick: boolean; cases: string[]; unknownFlags: string[] } {
+export function parseArgs(argv: readonly string[]): { quick: boolean; full: boolean; cases: string[]; unknownFlags: string[] } {
   const flags = argv.filter((a) => a.startsWith('-'));
   return {
     quick: flags.includes('--quick'),
+    full: flags.includes('--full'),
     cases: argv.filter((a) => !a.startsWith('-')),
-    unknownFlags: flags.filter((f) => f !== '--quick'),
+    unknownFlags: flags.filter((f) => f !== '--quick' && f !== '--full'),
   };
 }
 
@@ -168,13 +174,12 @@ export function machineLine(): string {
   return `${m.cpu}, ${m.nproc} cpus, Node ${m.node}, ${m.os}, load ${m.loadavg.join(' ')}, ${m.date}`;
 }
 
-const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
-
-/** Writes bench/results/<name>.json with the machine info and options beside the data; returns its path relative to the working directory. */
-export function writeResult(name: string, options: BenchOptions, data: Record<string, unknown>): string {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const path = `${RESULTS_DIR}${name}.json`;
-  const payload = { case: name, quick: options.quick, machine: machineInfo(), ...data };
+/** Writes <resultsDir>/<name>.json with the machine info and options beside the data; returns its path relative to the working directory, or null without a resultsDir. */
+export function writeResult(name: string, options: BenchOptions, data: Record<string, unknown>): string | null {
+  if (options.resultsDir === undefined) return null;
+  mkdirSync(options.resultsDir, { recursive: true });
+  const path = join(options.resultsDir, `${name}.json`);
+  const payload = { case: name, quick: options.quick, rows: options.rows, machine: machineInfo(), ...data };
   writeFileSync(path, `${JSON.stringify(payload, null, 2)}\n`);
   return relative(process.cwd(), path);
 }

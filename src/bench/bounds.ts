@@ -1,7 +1,7 @@
 // Bench twin of assembly/bounds.ts: what it costs only to read X, once in storage
 // order and once row by row in a random order. An epoch that visits rows in that
 // order has to do at least this much memory traffic.
-import type { WasmRuntime } from '../src/wasm/runtime.js';
+import type { WasmRuntime } from '../wasm/runtime.js';
 import { checkFinite, measure, summarize, type MeasureOptions, type Stats } from './harness.js';
 
 /** Median-of-runs times of the two reads, in ms. */

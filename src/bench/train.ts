@@ -1,8 +1,8 @@
 // Case `train` (the headline): per-epoch time of logistic regression for each
 // engine, beside the two memory bounds of an epoch measured on the same X.
-import { availableEngines, LogisticRegression, ready, type EngineName } from '../src/index.js';
-import { getRuntime } from '../src/wasm/runtime.js';
-import { seedState } from '../src/reference/random.js';
+import { availableEngines, LogisticRegression, ready, type EngineName } from '../index.js';
+import { getRuntime } from '../wasm/runtime.js';
+import { seedState } from '../reference/random.js';
 import { measureBounds, poolBounds, type Bounds } from './bounds.js';
 import { logisticData, permutation } from './data.js';
 import {
@@ -15,15 +15,15 @@ const ENGINES: readonly EngineName[] = ['js', 'wasm-scalar', 'wasm-simd'];
 const LEARNING_RATE = 0.1;
 
 /** Sizes and repetitions; quick mode is a smoke run for CI (same N, fewer D and epochs). */
-function settings(quick: boolean) {
+function settings({ quick, rows = 100_000 }: BenchOptions) {
   if (quick) {
     return {
-      rows: 100_000, features: [16, 64], batches: [64, 1024],
+      rows, features: [16, 64], batches: [64, 1024],
       js: { warmup: 1, measured: 5 }, wasm: { warmup: 1, measured: 5 }, bound: { warmup: 2, samples: 5 },
     };
   }
   return {
-    rows: 100_000, features: [16, 64, 256], batches: [64, 1024],
+    rows, features: [16, 64, 256], batches: [64, 1024],
     // js is slow: fewer epochs, still at least 5 measured.
     js: { warmup: 2, measured: 10 }, wasm: { warmup: 2, measured: 30 }, bound: { warmup: 3, samples: 15 },
   };
@@ -46,10 +46,10 @@ interface TrainRun {
   error?: string;
 }
 
-/** Runs the case: prints the table, ratios and targets, writes bench/results/train.json. */
+/** Runs the case: prints the table, ratios and targets, and writes train.json when options.resultsDir is set. */
 export async function run(options: BenchOptions): Promise<void> {
   await ready();
-  const cfg = settings(options.quick);
+  const cfg = settings(options);
   const engines = ENGINES.filter((e) => availableEngines().includes(e));
   const simd = getRuntime(true);
   warmUpEngines(engines);
@@ -87,7 +87,7 @@ export async function run(options: BenchOptions): Promise<void> {
     ratios,
     targets,
   });
-  console.log(`wrote ${path}`);
+  if (path) console.log(`wrote ${path}`);
 }
 
 // A short fit per engine so the first measured configuration does not pay for compilation.

@@ -1,0 +1,306 @@
+// steepest train: reads the data, standardizes and one-hot encodes the features,
+// picks (or takes) the model type, trains with progress, prints a summary, and
+// writes the model (with its preprocessing) and the plots.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import {
+  ready, LinearRegression, LogisticRegression, SoftmaxRegression, MLP, Preprocessor,
+  type AnyModel, type EpochRecord, type FitAsyncOptions, type History, type OptimizerName, type ScheduleOptions, type EngineOption,
+} from '../index.js';
+import { trainTestSplit } from '../preprocess/split.js';
+import { plotHistory, plotPath, type ParameterPoint } from '../plot/index.js';
+import { choice, list, num, parse, positionals, str, type CommandSpec } from './args.js';
+import { cleanRows, planColumns } from './columns.js';
+import { CliError, UsageError } from './errors.js';
+import { commandHelp } from './help.js';
+import { say, type IO } from './io.js';
+import { progress, progressMode } from './progress.js';
+import { modelMetrics, type Metrics } from './metrics.js';
+import { trainSummary } from './summary.js';
+import { readData } from './data.js';
+import { chooseModel, MODEL_KINDS, planTarget, targetColumn, type ModelKind, type TargetPlan } from './target.js';
+
+const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'];
+const SCHEDULES = ['constant', 'cosine', 'step', 'exponential', 'plateau'] as const;
+const ENGINES: readonly EngineOption[] = ['auto', 'wasm-simd', 'wasm-scalar', 'js'];
+const ACTIVATIONS = ['sigmoid', 'tanh', 'relu'] as const;
+
+/** steepest train's options. */
+export const spec: CommandSpec = {
+  name: 'train',
+  summary: 'Train a model on a CSV file, standard input (-) or a bundled data set, and save it with its preprocessing.',
+  positionals: ['data'],
+  options: {
+    target: { type: 'string', value: 'COLUMN', help: 'the column to predict (a bundled data set names its own)' },
+    model: { type: 'string', value: 'TYPE', default: 'auto', help: 'linear, logistic, softmax or mlp; auto picks from the target: 2 values logistic, text or 3-50 integers softmax, else linear' },
+    hidden: { type: 'string', value: 'N,N', default: '64', help: 'mlp: units of each hidden layer' },
+    activation: { type: 'string', value: 'NAME', default: 'sigmoid', help: 'mlp: sigmoid, tanh or relu' },
+    optimizer: { type: 'string', value: 'NAME', default: 'adam', help: 'sgd, adam, adamw, rmsprop or adagrad' },
+    lr: { type: 'string', value: 'RATE', default: '0.01', help: 'learning rate' },
+    epochs: { type: 'string', value: 'N', default: '50', help: 'maximum passes over the data' },
+    batch: { type: 'string', value: 'N|full', default: '32, at most the row count', help: 'rows per update; 1 is stochastic, full is batch gradient descent' },
+    schedule: { type: 'string', value: 'NAME', default: 'constant', help: 'constant, cosine (to 0 over the epochs), step (x0.1 every third of the epochs), exponential (x0.95 per epoch) or plateau (x0.1 after 10 epochs without progress)' },
+    l2: { type: 'string', value: 'A', default: '0', help: 'L2 penalty A/2 |w|^2 on the weights' },
+    val: { type: 'string', value: 'FRACTION', default: '0, or 0.1 with --early-stopping', help: 'hold out this fraction of rows as validation data (stratified for classifiers)' },
+    'early-stopping': { type: 'boolean', help: 'stop when the validation loss stops improving (5 epochs) and keep the best epoch' },
+    seed: { type: 'string', value: 'N', default: '0', help: 'seeds initialization, shuffles and the validation split' },
+    engine: { type: 'string', value: 'NAME', default: 'auto', help: 'auto, wasm-simd, wasm-scalar or js' },
+    categorical: { type: 'string', value: 'COL,COL', help: 'columns to one-hot encode (the categories are stored in the model)' },
+    'drop-invalid': { type: 'boolean', help: 'skip rows with an empty or non-numeric value (and say how many) instead of stopping' },
+    out: { type: 'string', short: 'o', value: 'FILE', help: 'write the model, with its preprocessing, to FILE (JSON)' },
+    plot: { type: 'string', value: 'FILE', help: 'write the loss curve as SVG' },
+    'plot-path': { type: 'string', value: 'FILE', help: 'linear regression on one feature: write the path of (theta0, theta1) over the contours of J as SVG' },
+    'log-scale': { type: 'boolean', help: 'plot the loss on a log scale' },
+    quiet: { type: 'boolean', short: 'q', help: 'no progress and no loss curve: one line at the end' },
+    json: { type: 'boolean', help: 'print one JSON object per epoch, then one with the result' },
+  },
+  notes: [
+    'Numeric columns are standardized (means and scales stored in the model); --categorical columns are one-hot encoded.',
+    'A target of text maps to classes whose names are stored in the model and printed back by predict and eval.',
+    '',
+    'Examples:',
+    '  steepest train breast_cancer --out model.json --plot loss.svg',
+    '  steepest train houses.csv --target price --categorical city --val 0.2 --early-stopping --out model.json',
+    '  steepest train digits --model mlp --hidden 64 --activation relu --epochs 30 --out digits.json',
+  ],
+};
+
+/** The result --json prints last, and the summary reads. */
+export interface TrainResult {
+  type: 'result';
+  command: 'train';
+  data: { source: string; rows: number; dropped: number; trainRows: number; validationRows: number; columns: number; features: number; categorical: string[] };
+  target: { name: string; classes: string[] | number | null };
+  model: { type: ModelKind; auto: boolean; reason: string; hidden?: number[]; activation?: string; parameters: number };
+  engine: string;
+  epochs: number;
+  stopReason: { rule: string; epoch: number; message: string };
+  bestEpoch: number;
+  timeMs: number;
+  msPerEpoch: number;
+  metrics: { train: Metrics; validation?: Metrics };
+  files: { model?: string; plot?: string; plotPath?: string };
+  history: { loss: number[]; valLoss: number[] };
+}
+
+/** Runs steepest train; returns the exit code. */
+export async function run(argv: readonly string[], io: IO): Promise<number> {
+  const p = parse(spec, argv);
+  if (p.values.help) {
+    io.stdout.write(commandHelp(spec));
+    return 0;
+  }
+  const [dataArg] = positionals(spec, p.positionals);
+  const o = options(p);
+  const mode = progressMode(io.stdout, { json: o.json, quiet: o.quiet });
+  const info = (text: string) => {
+    if (mode === 'bar' || mode === 'lines') say(io.stdout, text);
+  };
+
+  // Data: columns, checked rows, target, features.
+  const data = await readData(dataArg, io.stdin);
+  const targetName = o.target ?? data.target;
+  if (targetName === null) {
+    throw new UsageError(`steepest train needs --target: name the column to predict (${data.table.source} has columns ${data.table.header.join(', ')})`);
+  }
+  const plan = planColumns(data.table, targetName, o.categorical);
+  const rows = cleanRows(data.table, plan, o.dropInvalid);
+  if (rows.dropped > 0) say(io.stderr, `skipped ${rows.dropped} of ${data.table.rows.length} rows with an empty or non-numeric value (first: ${rows.firstProblem})`);
+  const target = targetColumn(targetName, rows.target);
+  const auto = o.model === undefined;
+  // A bundled regression set says so itself (secret_number's 4 integer targets are values, not classes).
+  const regressionSet = data.regression === true && targetName === data.target && target.numeric;
+  const picked = !auto ? { kind: o.model!, reason: `--model ${o.model}` }
+    : regressionSet ? { kind: 'linear' as const, reason: `${data.name} is a regression data set` } : chooseModel(target);
+  const kind: ModelKind = picked.kind;
+  const tplan = planTarget(target, kind);
+  if (o.hidden && kind !== 'mlp') throw new UsageError(`--hidden applies to --model mlp only (the model is ${kind})`);
+  if (o.activation && kind !== 'mlp') throw new UsageError(`--activation applies to --model mlp only (the model is ${kind})`);
+
+  const prep = new Preprocessor().fit(rows.features, plan.features, { categorical: plan.categorical, target: targetName });
+  const X = prep.transform(rows.features);
+  if (o.plotPath && !(kind === 'linear' && prep.features === 1)) {
+    throw new UsageError(`--plot-path draws linear regression on one feature; this is ${describe(kind)} on ${prep.features} feature${prep.features === 1 ? '' : 's'}`);
+  }
+  info(`model: ${describe(kind)}${auto ? ` (auto: ${picked.reason}; --model to choose)` : ''}`);
+
+  // Validation rows: held out here, so the summary can report metrics on them.
+  const valFraction = o.val ?? (o.earlyStopping ? 0.1 : 0);
+  const classes = tplan.kind === 'classes';
+  const split = valFraction > 0
+    ? trainTestSplit(X, tplan.y as Float32Array, { testFraction: valFraction, seed: o.seed ?? 0, stratify: classes })
+    : { XTrain: X, yTrain: tplan.y, XTest: null, yTest: null };
+  const trainRows = split.XTrain.length / prep.features;
+
+  await ready();
+  const model = build(kind, tplan, prep.features, o);
+  const path: ParameterPoint[] = [];
+  const batchRows = o.batch === 'full' ? trainRows : Math.min(o.batch ?? 32, trainRows);
+  const onBatch = o.plotPath ? pathRecorder(model, path, o.epochs, Math.ceil(trainRows / batchRows)) : null;
+  const bar = progress(mode, io.stdout, o.epochs);
+  const abort = new AbortController();
+  const interrupt = () => abort.abort();
+  process.once('SIGINT', interrupt);
+  let history: History;
+  const t0 = performance.now();
+  try {
+    const fitOptions: FitAsyncOptions = {
+      epochs: o.epochs, batchSize: o.batch, learningRate: o.lr, optimizer: o.optimizer, schedule: schedule(o.schedule, o.epochs),
+      l2: o.l2, seed: o.seed, earlyStopping: o.earlyStopping, signal: abort.signal,
+      onEpochEnd: (r: EpochRecord) => bar.epoch(r),
+      ...(split.XTest ? { validationData: { X: split.XTest, y: split.yTest! } } : {}),
+      ...(onBatch ? { onBatchEnd: onBatch.record, batchCallbackEvery: onBatch.every } : {}),
+    };
+    history = await model.fitAsync(split.XTrain, split.yTrain, fitOptions);
+  } catch (err) {
+    if (abort.signal.aborted) throw new CliError('interrupted; no model written', 130);
+    throw err;
+  } finally {
+    bar.stop();
+    process.off('SIGINT', interrupt);
+  }
+  const timeMs = performance.now() - t0;
+
+  const metrics = {
+    train: modelMetrics(model, split.XTrain, split.yTrain),
+    ...(split.XTest ? { validation: modelMetrics(model, split.XTest, split.yTest!) } : {}),
+  };
+  model.preprocessing = prep;
+  const files: TrainResult['files'] = {};
+  if (o.out) files.model = await write(o.out, `${JSON.stringify(model.toJSON())}\n`);
+  if (o.plot) files.plot = await write(o.plot, plotHistory(history, { title: `${describe(kind)}: ${data.name}`, logScale: o.logScale }));
+  if (o.plotPath) files.plotPath = await write(o.plotPath, plotPath(Array.from(split.XTrain), Array.from(split.yTrain as Float32Array), path, { title: `Gradient descent on J(θ0, θ1): ${data.name}` }));
+
+  const result: TrainResult = {
+    type: 'result', command: 'train',
+    data: {
+      source: data.table.source, rows: rows.features.length, dropped: rows.dropped, trainRows, validationRows: split.XTest ? split.XTest.length / prep.features : 0,
+      columns: plan.features.length, features: prep.features, categorical: plan.categorical,
+    },
+    target: { name: targetName, classes: model.classes ?? (tplan.kind === 'classes' ? tplan.count : null) },
+    model: {
+      type: kind, auto, reason: picked.reason, parameters: model.parameterCount,
+      ...(model instanceof MLP ? { hidden: [...model.hidden], activation: o.activation ?? 'sigmoid' } : {}),
+    },
+    engine: history.engine,
+    epochs: history.epochs.length,
+    stopReason: history.stopReason,
+    bestEpoch: history.bestEpoch,
+    timeMs,
+    msPerEpoch: median(history.timeMs),
+    metrics,
+    files,
+    history: { loss: history.loss, valLoss: history.valLoss },
+  };
+  model.dispose();
+  if (mode === 'json') say(io.stdout, JSON.stringify(result));
+  else io.stdout.write(trainSummary(result, mode === 'quiet'));
+  return 0;
+}
+
+/** The options of one run, parsed and checked. */
+interface TrainOptions {
+  target?: string;
+  model?: ModelKind;
+  hidden?: number[];
+  activation?: (typeof ACTIVATIONS)[number];
+  optimizer: OptimizerName;
+  lr: number;
+  epochs: number;
+  /** Undefined: the library's default, 32 or the row count if smaller. */
+  batch?: number | 'full';
+  schedule: (typeof SCHEDULES)[number];
+  l2: number;
+  val?: number;
+  earlyStopping: boolean;
+  seed?: number;
+  engine: EngineOption;
+  categorical: string[];
+  dropInvalid: boolean;
+  out?: string;
+  plot?: string;
+  plotPath?: string;
+  logScale: boolean;
+  quiet: boolean;
+  json: boolean;
+}
+
+function options(p: ReturnType<typeof parse>): TrainOptions {
+  const batchRaw = str(p, 'batch');
+  const hidden = list(p, 'hidden')?.map((h) => {
+    const n = Number(h);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--hidden must list positive integers (units per layer), got '${str(p, 'hidden')}'`);
+    return n;
+  });
+  return {
+    target: str(p, 'target'),
+    model: choice(p, 'model', MODEL_KINDS),
+    hidden,
+    activation: choice(p, 'activation', ACTIVATIONS),
+    optimizer: choice(p, 'optimizer', OPTIMIZERS) ?? 'adam',
+    lr: num(p, 'lr', { above: 0 }) ?? 0.01,
+    epochs: num(p, 'epochs', { integer: true, min: 1 }) ?? 50,
+    batch: batchRaw === 'full' ? 'full' : num(p, 'batch', { integer: true, min: 1 }),
+    schedule: choice(p, 'schedule', SCHEDULES) ?? 'constant',
+    l2: num(p, 'l2', { min: 0 }) ?? 0,
+    val: num(p, 'val', { min: 0, max: 0.9 }),
+    earlyStopping: p.values['early-stopping'] === true,
+    seed: num(p, 'seed', { integer: true, min: 0 }),
+    engine: choice(p, 'engine', ENGINES) ?? 'auto',
+    categorical: list(p, 'categorical') ?? [],
+    dropInvalid: p.values['drop-invalid'] === true,
+    out: str(p, 'out'),
+    plot: str(p, 'plot'),
+    plotPath: str(p, 'plot-path'),
+    logScale: p.values['log-scale'] === true,
+    quiet: p.values.quiet === true,
+    json: p.values.json === true,
+  };
+}
+
+/** The model type in words. */
+export function describe(kind: ModelKind): string {
+  return { linear: 'linear regression', logistic: 'logistic regression', softmax: 'softmax regression', mlp: 'MLP' }[kind];
+}
+
+function build(kind: ModelKind, t: TargetPlan, features: number, o: TrainOptions): AnyModel {
+  const common = { engine: o.engine, ...(o.seed !== undefined ? { seed: o.seed } : {}) };
+  if (kind === 'linear') return new LinearRegression({ features, ...common });
+  if (kind === 'logistic') return new LogisticRegression({ features, ...common });
+  if (kind === 'softmax') return new SoftmaxRegression({ features, classes: (t as { count: number }).count, ...common });
+  const head = t.kind === 'values' ? 'mse' : t.count === 2 ? 'sigmoid' : 'softmax';
+  const outputs = t.kind === 'classes' && t.count > 2 ? t.count : 1;
+  return new MLP({ inputs: features, hidden: o.hidden ?? [64], outputs, head, ...(o.activation ? { activation: o.activation } : {}), ...common });
+}
+
+function schedule(name: TrainOptions['schedule'], epochs: number): ScheduleOptions {
+  switch (name) {
+    case 'cosine': return { type: 'cosine', tMax: epochs };
+    case 'step': return { type: 'step', stepSize: Math.max(1, Math.round(epochs / 3)), gamma: 0.1 };
+    case 'exponential': return { type: 'exponential', gamma: 0.95 };
+    case 'plateau': return { type: 'plateau' };
+    default: return 'constant';
+  }
+}
+
+// Records (theta0, theta1) after every k-th batch, at most about 2000 points, starting at the initial weights.
+function pathRecorder(model: AnyModel, path: ParameterPoint[], epochs: number, batchesPerEpoch: number) {
+  const m = model as LinearRegression;
+  path.push([m.bias, m.weights[0]]);
+  return { every: Math.max(1, Math.ceil((epochs * batchesPerEpoch) / 2000)), record: () => void path.push([m.bias, m.weights[0]]) };
+}
+
+async function write(file: string, text: string): Promise<string> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, text);
+  } catch (err) {
+    throw new CliError(`cannot write '${file}': ${(err as Error).message}`);
+  }
+  return file;
+}
+
+function median(v: readonly number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
