@@ -106,7 +106,7 @@ export abstract class Model {
   readonly engine: EngineName;
   private trainer: Trainer | null;
   private rng: RngState;
-  private readonly init: InitOption | undefined;
+  private init: InitOption | undefined; // set only by the constructor and importTraining
   /** The optimizer the trainer holds, and its settings as a key (a new key resets its state). */
   private optimizer: ResolvedOptimizer = resolveOptimizer('sgd');
   private optimizerKey = '';
@@ -121,7 +121,7 @@ export abstract class Model {
   /** The options of the last successful training call, as JSON stores them. */
   private training: Record<string, unknown> | null = null;
   /** The training call in progress, if any: calls that change the model wait for it. */
-  private running: 'fit' | 'partialFit' | 'fitAsync' | null = null;
+  private running: 'fit' | 'partialFit' | 'fitAsync' | 'trainInWorker' | null = null;
   private disposeRequested = false;
   /** Whether a fit, fitAsync or partialFit call has completed (a later fit may then continue on one class). */
   private trained = false;
@@ -327,6 +327,49 @@ export abstract class Model {
     const { loss, grad } = trainer.gradient(matrixSource(data, this.features), t, null);
     const shape = this.shape;
     return { loss, grad, params: trainer.getParams(), lossAt: (p) => networkLoss(shape, p, data, t, null, rows) / rows };
+  }
+
+  /**
+   * @internal For trainInWorker: everything a fit reads or changes (parameters, optimizer
+   * settings and state, random stream, init, class names, training record), as
+   * structured-cloneable data. partialFit's schedule position is not in it: fit neither
+   * reads nor changes it (and a function schedule cannot be copied), so each model keeps its own.
+   */
+  exportTraining(): TrainingState {
+    const trainer = this.idle();
+    return {
+      init: this.init, state: trainer.saveState(), optimizer: this.optimizer, optimizerKey: this.optimizerKey,
+      rng: this.rng.slice(), trained: this.trained, classNames: this.classNames, training: this.training,
+    };
+  }
+
+  /** @internal For trainInWorker: takes what exportTraining gave on a model of the same class and shape. */
+  importTraining(s: TrainingState): void {
+    const trainer = this.live(); // during trainInWorker's hold, which is what imports
+    if (s.state.params.length !== trainer.paramCount) {
+      throw new ValidationError(`a training state of ${s.state.params.length} parameters cannot be imported into this ${this.modelName} of ${trainer.paramCount}`);
+    }
+    trainer.setOptimizer(s.optimizer);
+    trainer.restoreState(s.state);
+    trainer.commit();
+    this.init = s.init;
+    this.optimizer = s.optimizer;
+    this.optimizerKey = s.optimizerKey;
+    this.rng = s.rng.slice();
+    this.trained = s.trained;
+    this.classNames = s.classNames;
+    this.training = s.training;
+  }
+
+  /**
+   * @internal For trainInWorker: marks the model busy as fitAsync does (calls that change it
+   * throw BusyError; dispose() is deferred). stopped() tells whether dispose() was asked
+   * for meanwhile; release() ends the hold (and carries out that dispose).
+   */
+  holdTraining(): { stopped: () => Error | null; release: () => void } {
+    this.idle();
+    this.running = 'trainInWorker';
+    return { stopped: this.stopped, release: () => this.finish() };
   }
 
   // Validates everything and splits off validation data, touching no engine state.
@@ -536,14 +579,26 @@ export abstract class Model {
   /** The trainer, for calls that change the model: not while it trains. */
   private idle(): Trainer {
     const trainer = this.live();
-    if (this.running === 'fitAsync') {
-      throw new BusyError(`this ${this.modelName} is training in fitAsync; await it (or abort it) before changing the model`);
+    if (this.running === 'fitAsync' || this.running === 'trainInWorker') {
+      throw new BusyError(`this ${this.modelName} is training in ${this.running}; await it (or abort it) before changing the model`);
     }
     if (this.running) {
       throw new BusyError(`this ${this.modelName} is training (${this.running} is in progress and this call came from its callback); calls that change the model must wait until it returns`);
     }
     return trainer;
   }
+}
+
+/** @internal What exportTraining gives and importTraining takes. */
+export interface TrainingState {
+  init: InitOption | undefined;
+  state: TrainerState;
+  optimizer: ResolvedOptimizer;
+  optimizerKey: string;
+  rng: RngState;
+  trained: boolean;
+  classNames: string[] | null;
+  training: Record<string, unknown> | null;
 }
 
 /** Outputs as predict uses them: a value past the float32 range is an error, never a silent Infinity. */

@@ -154,8 +154,9 @@ export async function runAsync(
   }
 }
 
-function abortError(signal: AbortSignal): Error {
+/** What an aborted call rejects with: the signal's reason if it is an Error, else an AbortError naming the call. */
+export function abortError(signal: AbortSignal, call = 'fitAsync'): Error {
   const reason: unknown = signal.reason;
   if (reason instanceof Error) return reason;
-  return new DOMException('fitAsync was aborted', 'AbortError');
+  return new DOMException(`${call} was aborted`, 'AbortError');
 }

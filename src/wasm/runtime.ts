@@ -91,7 +91,9 @@ export class WasmRuntime {
   private f64View = new Float64Array(0);
   private u32View = new Uint32Array(0);
 
-  constructor(private readonly module: WebAssembly.Module, instance: WebAssembly.Instance, readonly simd: boolean) {
+  constructor(
+    /** The compiled build (trainInWorker hands it to its worker, which then compiles nothing). */
+    readonly module: WebAssembly.Module, instance: WebAssembly.Instance, readonly simd: boolean) {
     this.raw = instance.exports as unknown as WasmExports;
     this.guarded = this.guard(this.raw);
     this.refillSpare();

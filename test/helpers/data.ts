@@ -1,6 +1,4 @@
 // Test data: seeded synthetic problems (from the shared PRNG) and the shared CSV data sets.
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import { normal, seedState, uniform, type RngState } from '../../src/reference/random.js';
 
 /** A dataset as the models take it: X row-major (rows x features), y one per row. */
@@ -101,7 +99,11 @@ export interface CsvData {
 
 /** Loads data/<name> from this repository. */
 export function loadCsv(name: string): CsvData {
-  const text = readFileSync(new URL(`../../data/${name}`, import.meta.url), 'utf8');
+  // Node's modules and csv-parse (which needs Node's Buffer as it loads) are taken on first use:
+  // this file also runs in the browser project, which reads no CSV.
+  const text = process.getBuiltinModule('node:fs').readFileSync(new URL(`../../data/${name}`, import.meta.url), 'utf8');
+  const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
+  const { parse } = require('csv-parse/sync') as typeof import('csv-parse/sync');
   const records = parse(text, { skip_empty_lines: true }) as string[][];
   const [header, ...body] = records;
   const features = header.length - 1;

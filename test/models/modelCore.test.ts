@@ -15,6 +15,7 @@ import {
   MODEL_TYPES, NAMES, dataFor, flatBiases, flatParams, flatWeights, keepRows, type ModelType, type TestModel, type TypeData,
 } from '../helpers/modelTypes.js';
 import { expectClose, expectSame } from '../helpers/tolerance.js';
+import { nextTick } from '../helpers/clock.js';
 
 useReady();
 
@@ -252,7 +253,7 @@ describe.each(CASES)('$label', ({ type: t, engine }) => {
     });
 
     it('timeLimitMs', () => {
-      const r = trained({ ...opts, epochs: 1000, timeLimitMs: 1e-6 });
+      const r = trained({ ...opts, epochs: 1000, timeLimitMs: 1e-6, onEpochEnd: nextTick }); // > 0 ms has passed
       stops(r.h, 'timeLimit', 1);
       r.m.dispose();
     });

@@ -10,6 +10,7 @@ import {
   ENGINE_NAMES, SMALL_X, SMALL_Y_REG, close, isWasm, lcg, meanLoss, oracle, params, ridge, uniformMatrix,
   type EngineUnderTest, type Tol,
 } from '../helpers/training.js';
+import { nextTick } from '../helpers/clock.js';
 
 const FULL: FitOptions = { batchSize: 'full', shuffle: false, learningRate: 0.05 };
 
@@ -112,7 +113,7 @@ describe.each(ENGINE_NAMES)('stopping rules (%s)', (engine) => {
 
   it('timeLimitMs: a tiny limit stops after the first epoch', () => {
     const m = linear();
-    const h = m.fit(SMALL_X, SMALL_Y_REG, { ...FULL, epochs: 1000, timeLimitMs: 0.001 });
+    const h = m.fit(SMALL_X, SMALL_Y_REG, { ...FULL, epochs: 1000, timeLimitMs: 0.001, onEpochEnd: nextTick }); // > 0 ms has passed
     expect(h.epochs.length).toBe(1);
     expect(h.stopReason).toMatchObject({ rule: 'timeLimit', epoch: 1 });
     expect(h.stopReason.message).toContain('0.001');

@@ -3,7 +3,8 @@
 // breast_cancer, and its messages word for word. No model is involved (no engines).
 import { describe, expect, it } from 'vitest';
 import { StandardScaler, ValidationError } from '../../src/index.js';
-import { loadCsv, standardize } from '../helpers/data.js';
+import { standardize } from '../helpers/data.js';
+import { loadCsv } from '../helpers/data.js';
 import { caught, expectThrows } from '../helpers/errors.js';
 import { expectClose, expectSame } from '../helpers/tolerance.js';
 

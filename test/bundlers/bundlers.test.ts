@@ -1,0 +1,117 @@
+// Bundler tests: a tiny app (app/) that imports { ready, LogisticRegression, MLP }
+// from 'steepest' is built with Vite and with esbuild, each with no configuration
+// for steepest at all, and run in headless Chromium. 'steepest' resolves by package
+// name through a node_modules symlink to this repository, so the bundlers read
+// package.json's `exports` and bundle dist/ (run `npm run build` first), exactly as
+// they would for an installed copy. The embedded .wasm needs no asset handling:
+// neither build may emit a .wasm file, nor the page request one.
+import { cp, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import type { Browser } from 'playwright';
+import { build, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectProblems, launchChromium } from '../helpers/chromium.js';
+// @ts-expect-error: plain JS fixture shared with the bundled app
+import { trainBoth, unhex } from './app/train.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const APP = path.join(path.dirname(fileURLToPath(import.meta.url)), 'app');
+
+interface Fit {
+  engine: string;
+  accuracy: number;
+  loss: string[];
+  params: string[];
+}
+type Result = { logistic: Fit; mlp: Fit } | { error: string };
+
+let tmp: string;
+let app: string;
+let browser: Browser;
+let node: { logistic: Fit; mlp: Fit };
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'steepest-bundlers-'));
+  app = path.join(tmp, 'app');
+  await cp(APP, app, { recursive: true });
+  await mkdir(path.join(app, 'node_modules'));
+  await symlink(ROOT, path.join(app, 'node_modules', 'steepest'), 'dir');
+  // The same fits in Node on the same build, for the bit-for-bit comparison.
+  node = await trainBoth(await import(pathToFileURL(path.join(ROOT, 'dist/index.js')).href));
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+/** Every file under dir, relative to it. */
+async function files(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+}
+
+/** Serves dir on 127.0.0.1, loads it in Chromium and returns what the app left in window.result. */
+async function runInChromium(dir: string): Promise<{ result: Result; requests: string[]; problems: string[] }> {
+  const server = await preview({ configFile: false, root: path.dirname(dir), logLevel: 'warn', build: { outDir: dir }, preview: { host: '127.0.0.1', port: 0 } });
+  const page = await browser.newPage();
+  try {
+    const problems = collectProblems(page);
+    const requests: string[] = [];
+    page.on('request', (req) => requests.push(new URL(req.url()).pathname));
+    await page.goto(server.resolvedUrls!.local[0]);
+    const result = await page.evaluate(() => (window as unknown as { result: Promise<Result> }).result);
+    return { result, requests, problems };
+  } finally {
+    await page.close();
+    await server.close();
+  }
+}
+
+/** The checks both bundlers must pass. */
+function expectTrained(result: Result): void {
+  if ('error' in result) expect.fail(`the bundled app failed: ${result.error}`);
+  for (const name of ['logistic', 'mlp'] as const) {
+    const got = result[name];
+    const want = node[name];
+    expect(got.engine, `${name} trained on the SIMD build`).toBe('wasm-simd');
+    // WebAssembly fixes every f32/f64 result (no relaxed SIMD, our own exp and log1p), and
+    // both runs see the same input bits and seeds: the bundled build must train exactly as
+    // Node does. Any difference is a loading or bundling bug, not rounding.
+    expect(got.loss, `${name} loss history equals Node's bit for bit`).toEqual(want.loss);
+    expect(got.params, `${name} parameters equal Node's bit for bit`).toEqual(want.params);
+  }
+  // And they learned: the plane is separable; an 8-unit tanh layer can carve XOR.
+  expect(result.logistic.accuracy).toBeGreaterThanOrEqual(0.95);
+  expect(result.mlp.accuracy).toBeGreaterThanOrEqual(0.9);
+  expect(unhex(result.mlp.loss.at(-1)!)).toBeLessThan(0.5 * unhex(result.mlp.loss[0]));
+}
+
+describe('bundlers: steepest imported by package name, no configuration', () => {
+  it('Vite builds the app; it trains LogisticRegression and MLP in Chromium exactly as Node does', async () => {
+    const out = path.join(tmp, 'vite');
+    await build({ root: app, configFile: false, logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+    const emitted = await files(out);
+    expect(emitted.filter((f) => f.endsWith('.wasm')), 'no .wasm asset: the builds are embedded').toEqual([]);
+    const { result, requests, problems } = await runInChromium(out);
+    expectTrained(result);
+    expect(requests.filter((r) => r.endsWith('.wasm'))).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('esbuild bundles the app; it trains LogisticRegression and MLP in Chromium exactly as Node does', async () => {
+    const out = path.join(tmp, 'esbuild');
+    // bundle + format are how any esbuild browser build starts; nothing here is for steepest.
+    await esbuild.build({ entryPoints: [path.join(app, 'main.js')], bundle: true, format: 'esm', outdir: out, absWorkingDir: app, logLevel: 'warning' });
+    await cp(path.join(app, 'index.html'), path.join(out, 'index.html'));
+    expect(await files(out)).toEqual(['index.html', 'main.js']);
+    const { result, requests, problems } = await runInChromium(out);
+    expectTrained(result);
+    expect(requests.filter((r) => r.endsWith('.wasm'))).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,318 @@
+// trainInWorker, in Node (worker_threads) and in Chromium (a module Web Worker), on every
+// model type and engine: it leaves the model exactly as a local fit would (parameters,
+// optimizer state, random stream, class names), bit for bit; errors arrive as their own
+// class with the same message and leave the model as it was; abort, dispose and a dying
+// worker end the call promptly; the calling thread stays responsive.
+import { describe, expect, it } from 'vitest';
+import {
+  BusyError, DisposedError, DivergenceError, LinearRegression, LogisticRegression, SoftmaxRegression, ValidationError,
+  type FitOptions, type History,
+} from '../../src/index.js';
+import { ENGINES, useReady } from '../helpers/engines.js';
+import { MODEL_TYPES, NAMES, dataFor, flatParams, type TestModel } from '../helpers/modelTypes.js';
+import { expectSame } from '../helpers/tolerance.js';
+import { rejected } from '../helpers/training.js';
+import { inBrowser, trainInWorker, withScript, WorkerError } from '../helpers/worker.js';
+
+useReady();
+
+/** Everything in a history but wall times, which differ from run to run. */
+function untimed(h: History): unknown {
+  const { timeMs: _, epochs, restarts, ...rest } = h;
+  return { ...rest, epochs: epochs.map(({ timeMs: __, ...e }) => e), restarts: restarts?.map(untimed) };
+}
+
+/** Every bit of what a model holds: parameters, file (class names, training record). */
+function expectSameModel(got: TestModel, want: TestModel, label: string): void {
+  expectSame(flatParams(got), flatParams(want), `${label}: parameters`);
+  expect(got.toJSON(), `${label}: toJSON()`).toEqual(want.toJSON());
+}
+
+// No seed in the options: each fit draws its shuffles and split from the model's own stream,
+// so the second fit matches only if the first one handed the stream back.
+const FIT: FitOptions = { epochs: 4, batchSize: 8, learningRate: 0.05, optimizer: 'adam', validationFraction: 0.25 };
+
+describe.each(ENGINES)('trainInWorker (%s)', (engine) => {
+  describe.each(MODEL_TYPES)('$name', (t) => {
+    it('trains as a local fit does, bit for bit, and a following fit continues identically', async () => {
+      const d = dataFor(t, 64, 5);
+      const local = t.make(engine, { seed: 11 });
+      const remote = t.make(engine, { seed: 11 });
+      const h1 = local.fit(d.X, d.y, FIT);
+      const w1 = await trainInWorker(remote, d.X, d.y, FIT);
+      expect(w1.engine).toBe(engine);
+      expect(untimed(w1)).toEqual(untimed(h1));
+      expectSameModel(remote, local, 'after the worker fit');
+      // The optimizer's moments and step count and the random stream came back too.
+      const h2 = local.fit(d.X, d.y, FIT);
+      const w2 = remote.fit(d.X, d.y, FIT);
+      expect(untimed(w2)).toEqual(untimed(h2));
+      expectSameModel(remote, local, 'after a following local fit');
+      local.dispose();
+      remote.dispose();
+    });
+  });
+
+  it('restarts, warmStart: false and an explicit init are redone in the worker as locally', async () => {
+    const t = MODEL_TYPES[3]; // an MLP: its default init draws from the stream
+    const d = dataFor(t, 48, 8);
+    const opts: FitOptions = { epochs: 3, batchSize: 16, learningRate: 0.1, restarts: 2, warmStart: false, optimizer: 'sgd' };
+    const local = t.make(engine, { seed: 4 });
+    const remote = t.make(engine, { seed: 4 });
+    expect(untimed(await trainInWorker(remote, d.X, d.y, opts))).toEqual(untimed(local.fit(d.X, d.y, opts)));
+    expectSameModel(remote, local, 'after restarts');
+    // A worker fit continues from a worker fit's state as a local fit would.
+    expect(untimed(await trainInWorker(remote, d.X, d.y, FIT))).toEqual(untimed(local.fit(d.X, d.y, FIT)));
+    expectSameModel(remote, local, 'after a second worker fit');
+    const init = { weights: [0.5, -0.25, 0.125, 1], bias: 0.5 };
+    const a = new LinearRegression({ features: 4, engine, init, seed: 2 });
+    const b = new LinearRegression({ features: 4, engine, init, seed: 2 });
+    const cold = { ...opts, restarts: 1, warmStart: false };
+    a.fit(d.X, d.y, FIT);
+    b.fit(d.X, d.y, FIT);
+    // warmStart: false starts again from the constructor's init, which must have crossed.
+    expect(untimed(await trainInWorker(b, d.X, d.y, cold))).toEqual(untimed(a.fit(d.X, d.y, cold)));
+    expectSameModel(b, a, 'after a cold start from explicit init');
+    for (const m of [local, remote, a, b]) m.dispose();
+  });
+
+  it('string labels: the class names cross both ways', async () => {
+    const d = dataFor(MODEL_TYPES[2], 60, 3);
+    const labels = Array.from(d.y, (k) => NAMES[k]);
+    const local = new SoftmaxRegression({ features: 4, classes: 3, engine });
+    const remote = new SoftmaxRegression({ features: 4, classes: 3, engine });
+    local.fit(d.X, labels, FIT);
+    await trainInWorker(remote, d.X, labels, FIT);
+    expect(remote.classes).toEqual(['ant', 'bee', 'cat']);
+    expect(remote.predictLabels(d.X)).toEqual(local.predictLabels(d.X));
+    expectSameModel(remote as unknown as TestModel, local as unknown as TestModel, 'string labels');
+    local.dispose();
+    remote.dispose();
+  });
+});
+
+describe('trainInWorker: progress, options, errors, cancellation', () => {
+  const engine = ENGINES[0];
+  const t = MODEL_TYPES[1]; // LogisticRegression
+  const d = dataFor(t, 200, 7);
+  const make = () => t.make(engine, { seed: 3 });
+
+  it('onProgress: every epoch with progressEveryMs 0, with the losses the history records', async () => {
+    const m = make();
+    const seen: { epoch: number; epochs: number; loss: number; valLoss?: number }[] = [];
+    const h = await trainInWorker(m, d.X, d.y, { ...FIT, epochs: 6, progressEveryMs: 0, onProgress: (p) => seen.push(p) });
+    expect(seen.map((p) => p.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(seen.every((p) => p.epochs === 6)).toBe(true);
+    expect(seen.map((p) => p.loss)).toEqual(h.loss);
+    expect(seen.map((p) => p.valLoss)).toEqual(h.valLoss);
+    m.dispose();
+  });
+
+  it('onProgress: at most one call per progressEveryMs, and always the last epoch', async () => {
+    const m = make();
+    const seen: number[] = [];
+    const h = await trainInWorker(m, d.X, d.y, { epochs: 300, progressEveryMs: 1e9, onProgress: (p) => seen.push(p.epoch) });
+    expect(seen).toEqual([1, h.loss.length]); // the first epoch (nothing posted before it), then the final one
+    m.dispose();
+  });
+
+  it('rejects what cannot cross to a worker, and fit\'s bad options with fit\'s message, before starting one', async () => {
+    const m = make();
+    const before = flatParams(m);
+    const cases: [object, string][] = [
+      [{ onEpochEnd: () => {} }, 'onEpochEnd cannot run in a worker (a function cannot be copied to another thread); use onProgress, which runs on this thread'],
+      [{ onBatchEnd: () => {} }, 'onBatchEnd cannot run in a worker (a function cannot be copied to another thread); use onProgress, which runs on this thread'],
+      [{ schedule: () => 0.1 }, "a schedule function cannot run in a worker (a function cannot be copied to another thread); use a schedule's options, e.g. { type: 'step', stepSize: 10 }"],
+      [{ yieldEveryMs: 5 }, 'yieldEveryMs applies to fitAsync; trainInWorker never blocks this thread (progressEveryMs paces onProgress)'],
+      [{ progressEveryMs: -1 }, 'progressEveryMs must be a finite number >= 0, got -1'],
+      [{ transfer: 'yes' }, "transfer must be true or false, got 'yes'"],
+      [{ onProgress: 5 }, 'onProgress must be a function, got 5'],
+      [{ learningRate: -1 }, 'learningRate must be a finite number > 0, got -1'],
+    ];
+    for (const [options, message] of cases) {
+      const err = await rejected(trainInWorker(m, d.X, d.y, options as FitOptions));
+      expect(err, JSON.stringify(Object.keys(options))).toBeInstanceOf(ValidationError);
+      expect(err.message).toBe(message);
+    }
+    const notModel = await rejected(trainInWorker({} as never, d.X, d.y));
+    expect(notModel).toBeInstanceOf(ValidationError);
+    // What structured clone cannot copy fails before the worker sees it.
+    const uncloneable = await rejected(trainInWorker(m, d.X, [Symbol('label')] as never));
+    expect(uncloneable).toBeInstanceOf(ValidationError);
+    expect(uncloneable.message).toMatch(/^trainInWorker cannot send its arguments to the worker \(DataCloneError: /);
+    expectSame(flatParams(m), before, 'parameters after rejected calls');
+    m.dispose();
+  });
+
+  it('an error inside the worker arrives as the same class with the same message; the model is as it was', async () => {
+    const m = make();
+    m.fit(d.X, d.y, { epochs: 2 });
+    const twin = make();
+    twin.fit(d.X, d.y, { epochs: 2 });
+    const bad = d.X.slice();
+    bad[17 * 4 + 3] = NaN;
+    const local = (() => {
+      try {
+        twin.fit(bad, d.y, FIT);
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(local?.message).toBe('X contains NaN at row 17, column 3'); // the API's wording, checked here independently
+    const remote = await rejected(trainInWorker(m, bad, d.y, FIT));
+    expect(remote).toBeInstanceOf(ValidationError);
+    expect(remote.message).toBe(local!.message);
+    // Nothing changed: a following fit matches the twin's (whose failed fit changed nothing either).
+    m.fit(d.X, d.y, FIT);
+    twin.fit(d.X, d.y, FIT);
+    expectSame(flatParams(m), flatParams(twin), 'parameters after a failed worker fit and a local one');
+    m.dispose();
+    twin.dispose();
+  });
+
+  it('divergence arrives as DivergenceError with its epoch and history; the model is as it was before the call', async () => {
+    const m = new LinearRegression({ features: 4, engine });
+    const twin = new LinearRegression({ features: 4, engine });
+    m.fit(d.X, d.y, { epochs: 2 });
+    twin.fit(d.X, d.y, { epochs: 2 });
+    const before = flatParams(m);
+    const big = Float32Array.from(d.X, (x) => x * 1e18);
+    const opts: FitOptions = { epochs: 10, learningRate: 1e6, batchSize: 'full', shuffle: false };
+    const local = (() => {
+      try {
+        twin.fit(big, d.y, opts);
+      } catch (e) {
+        return e as DivergenceError & { history?: History };
+      }
+    })();
+    expect(local).toBeInstanceOf(DivergenceError);
+    const remote = (await rejected(trainInWorker(m, big, d.y, opts))) as DivergenceError & { history?: History };
+    expect(remote).toBeInstanceOf(DivergenceError);
+    expect(remote.message).toBe(local!.message);
+    expect(remote.epoch).toBe(local!.epoch);
+    expect(untimed(remote.history!)).toEqual(untimed(local!.history!));
+    expectSame(flatParams(m), before, 'parameters after divergence in the worker');
+    m.dispose();
+    twin.dispose();
+  });
+
+  it('abort stops the worker at once: rejects with the abort reason, the model is as it was', async () => {
+    const m = make();
+    const before = flatParams(m);
+    const controller = new AbortController();
+    const t0 = performance.now();
+    let epochs = 0;
+    const err = await rejected(trainInWorker(m, d.X, d.y, {
+      epochs: 1_000_000, batchSize: 1, progressEveryMs: 0, signal: controller.signal,
+      onProgress: (p) => {
+        epochs = p.epoch;
+        if (p.epoch === 3) controller.abort();
+      },
+    }));
+    expect(err).toBeInstanceOf(DOMException);
+    expect(err.name).toBe('AbortError');
+    expect(epochs).toBe(3); // no progress after the abort
+    expect(performance.now() - t0).toBeLessThan(20_000); // a million epochs would take far longer
+    expectSame(flatParams(m), before, 'parameters after abort');
+    // Aborted before the call: rejects with the reason, starts nothing.
+    const reason = new Error('not now');
+    const early = await rejected(trainInWorker(m, d.X, d.y, { signal: AbortSignal.abort(reason) }));
+    expect(early).toBe(reason);
+    m.fit(d.X, d.y, { epochs: 1 }); // the model is usable again
+    m.dispose();
+  });
+
+  it('while it trains, the model can be read but not changed; dispose() ends the call with DisposedError', async () => {
+    const m = make();
+    m.fit(d.X, d.y, { epochs: 1 });
+    let checked = false;
+    let pending!: Promise<History>;
+    pending = trainInWorker(m, d.X, d.y, {
+      epochs: 1_000_000, progressEveryMs: 0,
+      onProgress: () => {
+        if (checked) return;
+        checked = true;
+        expect(Number.isFinite(m.evaluate(d.X, d.y).loss)).toBe(true);
+        const busy = 'this LogisticRegression is training in trainInWorker; await it (or abort it) before changing the model';
+        expect(() => m.fit(d.X, d.y, { epochs: 1 })).toThrow(BusyError);
+        expect(() => m.fit(d.X, d.y, { epochs: 1 })).toThrow(busy);
+        void trainInWorker(m, d.X, d.y).catch((e: Error) => expect(e.message).toBe(busy));
+        m.dispose();
+      },
+    });
+    const err = await rejected(pending);
+    expect(checked).toBe(true);
+    expect(err).toBeInstanceOf(DisposedError);
+    expect(err.message).toBe('this LogisticRegression was disposed during trainInWorker');
+    expect(m.disposed).toBe(true);
+  });
+
+  it('the calling thread stays responsive: a timer keeps firing during a long fit', async () => {
+    const m = make();
+    const fires: number[] = [];
+    const timer = setInterval(() => fires.push(performance.now()), 10);
+    const t0 = performance.now();
+    // timeLimitMs makes the fit last 600 ms (plus one epoch) whatever the machine's speed.
+    const h = await trainInWorker(m, d.X, d.y, { epochs: 1e9, batchSize: 1, timeLimitMs: 600 });
+    const ms = performance.now() - t0;
+    clearInterval(timer);
+    expect(h.stopReason.rule).toBe('timeLimit');
+    const gaps = [fires[0] - t0, ...fires.slice(1).map((f, i) => f - fires[i]), t0 + ms - fires[fires.length - 1]];
+    // A fit on this thread would let the timer fire not once in 600 ms. A 10 ms timer should
+    // fire about 60 times; at least 15, with no gap over 200 ms, allows for a loaded machine.
+    expect(fires.length).toBeGreaterThanOrEqual(15);
+    expect(Math.max(...gaps)).toBeLessThan(200);
+    m.dispose();
+  });
+
+  it('transfer: false copies the caller\'s arrays, true hands their buffers over; the results are the same', async () => {
+    const a = make();
+    const b = make();
+    const X1 = d.X.slice();
+    const y1 = d.y.slice();
+    await trainInWorker(a, X1, y1, FIT);
+    expect(X1).toEqual(d.X); // untouched and still usable
+    expect(y1).toEqual(d.y);
+    const X2 = d.X.slice();
+    const y2 = d.y.slice();
+    const vX = d.X.slice(0, 40);
+    const vy = d.y.slice(0, 10);
+    const opts = { ...FIT, validationFraction: undefined };
+    await trainInWorker(b, X2, y2, { ...opts, transfer: true, validationData: { X: vX, y: vy } });
+    expect([X2.byteLength, y2.byteLength, vX.byteLength, vy.byteLength]).toEqual([0, 0, 0, 0]); // detached: moved, not copied
+    const c = make();
+    c.fit(d.X, d.y, { ...opts, validationData: { X: d.X.slice(0, 40), y: d.y.slice(0, 10) } });
+    expectSame(flatParams(b), flatParams(c), 'parameters after a transferring worker fit');
+    for (const m of [a, b, c]) m.dispose();
+  });
+
+  // Everywhere else the worker script is the bundle workerSetup.ts made; this is the entry's own
+  // `new Worker(new URL('./browserWorker.js', import.meta.url), { type: 'module' })`, as Vite serves it.
+  it.runIf(inBrowser)("starts its own ./browserWorker.js (served by Vite, unbundled)", async () => {
+    const a = make();
+    const b = make();
+    const h = a.fit(d.X, d.y, FIT);
+    expect(untimed(await withScript(null, () => trainInWorker(b, d.X, d.y, FIT)))).toEqual(untimed(h));
+    expectSame(flatParams(b), flatParams(a), 'parameters');
+    a.dispose();
+    b.dispose();
+  });
+
+  it('a worker that dies is reported with a WorkerError naming it, and the model is as it was', async () => {
+    const m = make();
+    const before = flatParams(m);
+    const dying = inBrowser ? new URL('../helpers/dyingWorker.browser.js', import.meta.url) : new URL('../helpers/dyingWorker.node.mjs', import.meta.url);
+    const err = await rejected(withScript(dying, () => trainInWorker(m, d.X, d.y, FIT)));
+    expect(err).toBeInstanceOf(WorkerError);
+    expect(err.message).toBe(inBrowser
+      ? 'the training worker failed (Uncaught Error: simulated crash)'
+      : 'the training worker exited (code 3) before it finished');
+    const missing = new URL('../helpers/noSuchWorker.js', import.meta.url);
+    const err2 = await rejected(withScript(missing, () => trainInWorker(m, d.X, d.y, FIT)));
+    expect(err2).toBeInstanceOf(WorkerError);
+    expect(err2.message).toMatch(/^(the training worker failed|could not start the training worker)/);
+    expectSame(flatParams(m), before, 'parameters after the worker died');
+    m.fit(d.X, d.y, { epochs: 1 }); // not left busy
+    m.dispose();
+  });
+});
