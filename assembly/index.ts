@@ -7,7 +7,7 @@ export { drawBelow } from './random';
 export { planScatter, scatterRows, permuteBuckets } from './shuffle';
 export { step } from './optimizers';
 export { trainEpoch, predictLogits } from './train';
-export { readSequential, readRows } from './bounds';
+export { readSequential, readRows, peakFlops } from './bounds';
 export { findNonFinite, gatherRows } from './data';
 export { expNegLanes, log1pUnitLanes } from './kernels/vmath';
 export { denseForward, denseBackwardInput, denseBackwardWeights } from './kernels/dense';

@@ -52,3 +52,30 @@ export function judgeAdamOverhead(label: string, sgdMs: number, adamMs: number):
     pass: Number.isFinite(measured) ? measured < ADAM_TARGET.maxRatio : null,
   };
 }
+
+/** The configuration of the MLP targets (case `mlp`), and the goals issue 7 sets for it on this 2-core machine. */
+export const MLP_TARGET = {
+  rows: 50_000, inputs: 64, hidden: 64, batch: 64,
+  /** wasm-simd at least this many times faster than the hand-written plain-JS loop. */
+  minSpeedup: 10,
+  /** wasm-simd at most this many ms per epoch. */
+  maxMs: 40,
+  /** wasm-simd at least this fraction of the measured arithmetic peak. */
+  minPeakFraction: 0.5,
+} as const;
+
+/** Judges the three MLP targets from the median epoch times (ms), the epoch's FLOP count and the measured peak (FLOP/s). */
+export function judgeMlpTargets(t: { plainJsMs?: number; simdMs?: number; flopsPerEpoch: number; peakFlopsPerSec?: number }): TargetResult[] {
+  const simd = t.simdMs ?? NaN;
+  const judge = (target: string, measured: number, goal: string, ok: (x: number) => boolean): TargetResult => ({
+    target, measured, goal, pass: Number.isFinite(measured) ? ok(measured) : null,
+  });
+  return [
+    judge('plain JS / wasm-simd', (t.plainJsMs ?? NaN) / simd, `>= ${MLP_TARGET.minSpeedup}x`, (x) => x >= MLP_TARGET.minSpeedup),
+    judge('wasm-simd ms per epoch', simd, `<= ${MLP_TARGET.maxMs} ms`, (x) => x <= MLP_TARGET.maxMs),
+    judge(
+      'wasm-simd GFLOP/s / peak', t.flopsPerEpoch / (simd / 1000) / (t.peakFlopsPerSec ?? NaN),
+      `>= ${MLP_TARGET.minPeakFraction * 100}%`, (x) => x >= MLP_TARGET.minPeakFraction,
+    ),
+  ];
+}

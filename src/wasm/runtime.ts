@@ -36,6 +36,7 @@ export interface WasmExports {
   predictLogits(xPtr: number, rows: number, cols: number, paramsPtr: number, outPtr: number): void;
   readSequential(xPtr: number, n: number): number;
   readRows(xPtr: number, orderPtr: number, rows: number, cols: number): number;
+  peakFlops(iterations: number): number;
   forceTrap(): void;
   findNonFinite(ptr: number, n: number): number;
   gatherRows(srcPtr: number, idsPtr: number, n: number, cols: number, dstPtr: number): void;
