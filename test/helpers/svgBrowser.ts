@@ -3,7 +3,7 @@
 // the picture, so the tests do not trust the code that wrote the SVG.
 import { chromium, type Browser, type Page } from 'playwright';
 
-/** Where Debian's chromium package puts the browser binary (see ../shared/BROWSER-TESTING.md). */
+/** Where Debian's chromium package puts the browser binary (the recipe in the shared BROWSER-TESTING notes). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 
 /** One element of interest: its tag, class, data-series, and the numbers it draws. */
