@@ -13,7 +13,7 @@ const CLASSES = { LinearRegression, LogisticRegression, SoftmaxRegression, MLP }
 
 /** Rebuilds a model of whatever type the file (toJSON's result, or its JSON text) holds. */
 export function loadModel(json: unknown, options: FromJSONOptions = {}): AnyModel {
-  const parsed = typeof json === 'string' ? readModelJSON(json, null) && JSON.parse(json) : json;
-  const { model } = readModelJSON(parsed, null);
-  return CLASSES[model as keyof typeof CLASSES].fromJSON(parsed, options);
+  // The file names its class; that class's fromJSON (which takes the text too) reads it again into a model.
+  const { model } = readModelJSON(json, null);
+  return CLASSES[model as keyof typeof CLASSES].fromJSON(json, options);
 }

@@ -151,8 +151,9 @@ export class WasmRuntime {
       if (!Number.isSafeInteger(b) || b > MAX_BLOCK_BYTES) return { limit: 'block', bytes: b, available: MAX_BLOCK_BYTES };
       total += align16(b) + 16; // the allocator's header and alignment
     }
-    // Free space inside memory counts, but fragmentation may hide some of it: the estimate errs on the safe side by a page.
-    const available = MAX_MEMORY_BYTES - this.allocated - 65536 - this.staticBytes();
+    // Free space inside memory counts, but fragmentation may hide some of it: the estimate errs on the safe
+    // side by a page, and a page holds the module's static data and the allocator's root.
+    const available = MAX_MEMORY_BYTES - this.allocated - 2 * 65536;
     return total > available ? { limit: 'memory', bytes: total, available: Math.max(0, available) } : null;
   }
 
@@ -293,10 +294,6 @@ export class WasmRuntime {
       },
       () => {},
     );
-  }
-
-  private staticBytes(): number {
-    return this.raw.memory.buffer.byteLength > 0 ? 65536 : 0;
   }
 
   private refresh(): void {

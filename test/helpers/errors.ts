@@ -13,13 +13,3 @@ export function expectThrows(fn: () => unknown, type: new (...args: never[]) => 
   expect((caught as Error).message).toBe(message);
   return caught;
 }
-
-/** The error fn throws (failing the test if it returns normally). */
-export function caught(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  return expect.fail('expected a throw, nothing was thrown');
-}

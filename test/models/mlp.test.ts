@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { MLP, ValidationError } from '../../src/index.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
-import { caught } from '../helpers/errors.js';
+import { thrown } from '../helpers/training.js';
 import { seedState, uniform } from '../../src/reference/random.js';
 
 useReady();
@@ -88,7 +88,7 @@ describe.each(ENGINES)('MLP (%s)', (engine) => {
     multi.fit(XOR_X, Y, { epochs: 1500, batchSize: 'full', learningRate: 0.05, optimizer: 'adam', shuffle: false });
     expect(Array.from(multi.predict(XOR_X))).toEqual(Y.flat());
     expect(multi.evaluate(XOR_X, Y)).toMatchObject({ accuracy: 1 });
-    expect(caught(() => multi.predictLabels(XOR_X)).message).toBe("predictLabels needs a classifier: head 'softmax', or 'sigmoid' with one output");
+    expect(thrown(() => multi.predictLabels(XOR_X)).message).toBe("predictLabels needs a classifier: head 'softmax', or 'sigmoid' with one output");
     soft.dispose();
     multi.dispose();
   });
@@ -112,7 +112,7 @@ describe.each(ENGINES)('MLP (%s)', (engine) => {
     const metrics = m.evaluate(X, Y) as { mse: number; r2: number; loss: number };
     expect(metrics.r2).toBeGreaterThan(0.95);
     expect(Math.abs(metrics.loss - 2 * metrics.mse)).toBeLessThan(1e-9 * (1 + metrics.loss)); // loss sums the two outputs
-    expect(caught(() => m.predictProba(X)).message).toBe("predictProba needs a 'sigmoid' or 'softmax' head; this MLP's head is 'mse' (use predict)");
+    expect(thrown(() => m.predictProba(X)).message).toBe("predictProba needs a 'sigmoid' or 'softmax' head; this MLP's head is 'mse' (use predict)");
     m.dispose();
   });
 
@@ -127,7 +127,7 @@ describe.each(ENGINES)('MLP (%s)', (engine) => {
       [{ inputs: 2, hidden: [4], outputs: 1, hiden: [3] }, "unknown model option 'hiden' (expected one of inputs, hidden, outputs, activation, head, engine, init, seed)"],
     ];
     for (const [options, message] of cases) {
-      const err = caught(() => new MLP({ engine, ...options } as never));
+      const err = thrown(() => new MLP({ engine, ...options } as never));
       expect(err).toBeInstanceOf(ValidationError);
       expect(err.message).toBe(message);
     }

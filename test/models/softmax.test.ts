@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { SoftmaxRegression, ValidationError } from '../../src/index.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
-import { caught } from '../helpers/errors.js';
+import { thrown } from '../helpers/training.js';
 
 useReady();
 
@@ -73,7 +73,7 @@ describe.each(ENGINES)('SoftmaxRegression (%s)', (engine) => {
     expect(m.predictLabels(X)).toEqual(Array.from(m.predict(X), (k) => m.classes![k]));
     expect(twin.predictLabels(X)).toEqual(Array.from(twin.predict(X)));
     expect(m.evaluate(X, names)).toEqual(twin.evaluate(X, [2, 1, 3, 0]));
-    expect(caught(() => m.evaluate(X, ['dog', 'cat', 'yak', 'ant'])).message).toBe(
+    expect(thrown(() => m.evaluate(X, ['dog', 'cat', 'yak', 'ant'])).message).toBe(
       "y contains 'yak' at index 2, which is not one of the model's classes ('ant', 'cat', 'dog', 'emu')",
     );
     m.dispose();
@@ -91,12 +91,12 @@ describe.each(ENGINES)('SoftmaxRegression (%s)', (engine) => {
       [['a', 'b', 3, 'c'], 'y mixes strings and other values: 3 at index 2'],
     ];
     for (const [y, message] of cases) {
-      const err = caught(() => m.fit(X, y as number[], { epochs: 1 }));
+      const err = thrown(() => m.fit(X, y as number[], { epochs: 1 }));
       expect(err).toBeInstanceOf(ValidationError);
       expect(err.message).toBe(message);
     }
     expect(Array.from(m.weights)).toEqual(before);
-    expect(caught(() => new SoftmaxRegression({ features: 2, classes: 1, engine })).message).toBe('classes must be at least 2, got 1');
+    expect(thrown(() => new SoftmaxRegression({ features: 2, classes: 1, engine })).message).toBe('classes must be at least 2, got 1');
     m.dispose();
   });
 

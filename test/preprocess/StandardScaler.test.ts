@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { StandardScaler, ValidationError } from '../../src/index.js';
 import { standardize } from '../helpers/data.js';
 import { loadCsv } from '../helpers/data.js';
-import { caught, expectThrows } from '../helpers/errors.js';
+import { expectThrows } from '../helpers/errors.js';
+import { thrown } from '../helpers/training.js';
 import { expectClose, expectSame } from '../helpers/tolerance.js';
 
 // Column 0: 2, 4, 4, 4, 5, 5, 7, 9 has mean 5 and population standard deviation 2 exactly
@@ -131,7 +132,7 @@ describe('StandardScaler', () => {
     const bad = (json: unknown, message: string) => expectThrows(() => StandardScaler.fromJSON(json), ValidationError, message);
     bad(null, 'json must be toJSON() output (an object) or its JSON text, got null');
     // The parser's own words differ between V8 versions: only our part is asserted exactly.
-    expect(caught(() => StandardScaler.fromJSON('{"mean": [1]')).message).toMatch(/^json is not valid JSON: /);
+    expect(thrown(() => StandardScaler.fromJSON('{"mean": [1]')).message).toMatch(/^json is not valid JSON: /);
     bad({ mean: [1], scale: [1], extra: 1 }, "unknown json field 'extra' (expected one of mean, scale)");
     bad({ mean: [], scale: [] }, 'mean must be a non-empty array of numbers, got []');
     bad({ mean: [1, 'x'], scale: [1, 1] }, "mean[1] must be a finite number, got 'x'");

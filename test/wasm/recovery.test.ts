@@ -8,20 +8,12 @@ import { EngineError, LinearRegression, LogisticRegression } from '../../src/ind
 import { WASM_ENGINES, runtimeOf, useReady } from '../helpers/engines.js';
 import { classification } from '../helpers/data.js';
 import { paramsOf } from '../helpers/models.js';
+import { thrown } from '../helpers/training.js';
 
 useReady();
 
 const d = classification({ rows: 600, features: 8, seed: 11 });
 const fit = { epochs: 3, batchSize: 16, learningRate: 0.1, seed: 4 };
-
-function caught(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
 
 describe.each(WASM_ENGINES)('recovery from a trap (%s)', (engine) => {
   const rt = () => runtimeOf(engine);
@@ -38,7 +30,7 @@ describe.each(WASM_ENGINES)('recovery from a trap (%s)', (engine) => {
     const generation = rt().generation;
 
     rt().trapNext();
-    const err = caught(() => a.fit(d.X, d.y, { ...fit, optimizer: 'adam' }));
+    const err = thrown(() => a.fit(d.X, d.y, { ...fit, optimizer: 'adam' }));
     expect(err).toBeInstanceOf(EngineError);
     expect((err as Error).message).toMatch(
       new RegExp(`^engine '${engine}' failed inside WebAssembly \\(RuntimeError: unreachable.* in \\w+\\); its instance was rebuilt and every model on it restored to its state before the call$`),
