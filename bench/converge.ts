@@ -87,7 +87,7 @@ interface ConvergeRun {
 
 /** Runs the case: prints the reference, the runs and the best settings, writes bench/results/converge.json. */
 export async function run(options: BenchOptions): Promise<void> {
-  await ready();
+  await ready({ scalar: true }); // every engine, for the comparison
   const cfg = settings(options.quick);
   const engines = ENGINES.filter((e) => availableEngines().includes(e));
   warmUp(engines);

@@ -30,7 +30,7 @@ interface DotTiming {
 
 /** Runs the case: prints the table, writes bench/results/dot.json. */
 export async function run(options: BenchOptions): Promise<void> {
-  await ready();
+  await ready({ scalar: true }); // every engine, for the comparison
   const sizes = options.quick ? QUICK_SIZES : FULL_SIZES;
   const timing: MeasureOptions = options.quick ? { warmup: 2, samples: 9, minBatchMs: 1 } : { warmup: 3, warmupMs: 100, samples: 25, minBatchMs: 4 };
   const builds = [['wasm-simd', getRuntime(true)], ['wasm-scalar', getRuntime(false)]] as const;

@@ -91,7 +91,7 @@ interface Peak {
 
 /** Runs the case: prints the tables and targets, writes bench/results/mlp.json. */
 export async function run(options: BenchOptions): Promise<void> {
-  await ready();
+  await ready({ scalar: true }); // every engine, for the comparison
   const cfg = settings(options);
   const engines = ENGINES.filter((e) => availableEngines().includes(e));
   const builds = (['wasm-simd', 'wasm-scalar'] as const).flatMap((b) => {

@@ -59,7 +59,7 @@ interface OptimizerRun {
 
 /** Runs the case: prints the tables and the target, writes bench/results/optimizers.json. */
 export async function run(options: BenchOptions): Promise<void> {
-  await ready();
+  await ready({ scalar: true }); // every engine, for the comparison
   const cfg = settings(options.quick);
   const engines = ENGINES.filter((e) => availableEngines().includes(e));
   const { X, y } = logisticData(cfg.rows, cfg.features, 1000 + cfg.features); // the same X as train's D = 64

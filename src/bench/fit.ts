@@ -33,7 +33,7 @@ export interface FitRun {
 
 /** Fits once on fresh seeded data and measures it (the data is made before any timing). */
 export async function measureFit(rows: number, features: number, shuffle: boolean, model?: LogisticRegression): Promise<FitRun> {
-  await ready();
+  await ready(); // a fresh child loads what a user's process does; in-process, run()'s earlier call (every engine) stands
   const rt = getRuntime(true)!;
   const { X, y } = logisticData(rows, features, 7);
   const m = model ?? new LogisticRegression({ features, engine: 'wasm-simd' });
@@ -90,7 +90,7 @@ function copyCosts(X: Float32Array): { fresh: number; used: number } {
 
 /** Runs the case: prints the table and targets, and writes fit.json when options.resultsDir is set. */
 export async function run(options: BenchOptions): Promise<void> {
-  await ready();
+  await ready({ scalar: true }); // train compares every engine in the same process
   const sizes = options.rows ? [options.rows] : options.quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
   const grid: [number, number][] = [];
   for (const n of sizes) for (const d of [16, 64]) grid.push([n, d]);

@@ -48,7 +48,7 @@ interface TrainRun {
 
 /** Runs the case: prints the table, ratios and targets, and writes train.json when options.resultsDir is set. */
 export async function run(options: BenchOptions): Promise<void> {
-  await ready();
+  await ready({ scalar: true }); // every engine, for the comparison
   const cfg = settings(options);
   const engines = ENGINES.filter((e) => availableEngines().includes(e));
   const simd = getRuntime(true);

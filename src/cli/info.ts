@@ -24,7 +24,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   }
   positionals(spec, p.positionals);
   const support = detectSupport();
-  await ready();
+  await ready({ scalar: true }); // report every engine this runtime can use, not only the one auto picks
   const engines = availableEngines();
   const info = {
     version,

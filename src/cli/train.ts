@@ -132,7 +132,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
     : { XTrain: X, yTrain: tplan.y, XTest: null, yTest: null };
   const trainRows = split.XTrain.length / prep.features;
 
-  await ready();
+  await ready(o.engine === 'wasm-scalar' ? { scalar: true } : {});
   const model = build(kind, tplan, prep.features, o);
   const path: ParameterPoint[] = [];
   const batchRows = o.batch === 'full' ? trainRows : Math.min(o.batch ?? 32, trainRows);

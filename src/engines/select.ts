@@ -31,6 +31,12 @@ export function getEngine(option: unknown = 'auto'): Engine {
 }
 
 function unavailable(name: EngineName, cause: Error | null): Error {
+  if (!cause && name === 'wasm-scalar') {
+    return new EngineError(
+      "engine 'wasm-scalar' was not loaded: ready() loads the scalar build only where the SIMD build cannot run; " +
+        'call `await ready({ scalar: true })` first to have both (or use engine \'auto\')',
+    );
+  }
   if (cause && /no WebAssembly SIMD/.test(cause.message)) {
     return new EngineError(`engine '${name}' is not supported by this runtime (no WebAssembly SIMD); use 'auto' or 'wasm-scalar'`, { cause });
   }

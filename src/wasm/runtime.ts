@@ -2,7 +2,7 @@
 // out typed-array views of their memory that are re-derived whenever the memory
 // has grown (growth detaches every old view). Views never leave src/: callers get
 // copies. A trap inside WASM rebuilds the instance (see WasmRuntime.fault).
-import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './binaries.js';
+import { WASM_GZIP_BASE64 as SIMD_BUILD } from './simdBinary.js';
 import { EngineError } from '../errors.js';
 
 /** The module's exports (assembly/index.ts). Pointers are byte offsets. */
@@ -347,10 +347,15 @@ export function detectSupport(): { wasm: boolean; simd: boolean } {
 /** A build given to ready(): compiled, as bytes, or where to fetch it. */
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string;
 
-/** Where ready() takes each build from (default: the copies embedded in the package). */
+/**
+ * Where ready() takes each build from (default: the copies embedded in the package).
+ * The scalar build loads only where the SIMD build cannot (no SIMD, or it failed),
+ * unless `scalar` is given: a source, or `true` for the embedded copy (to compare
+ * engines, or to force 'wasm-scalar' on a runtime with SIMD).
+ */
 export interface ReadyOptions {
   simd?: WasmSource;
-  scalar?: WasmSource;
+  scalar?: WasmSource | true;
 }
 
 const builds: { simd: WasmRuntime | null; scalar: WasmRuntime | null } = { simd: null, scalar: null };
@@ -359,10 +364,11 @@ let pending: Promise<void> | null = null;
 let loaded = false;
 
 /**
- * Compiles and instantiates the WASM builds this runtime supports, each on its
- * own: one that fails leaves the other usable, and 'auto' falls back to the best
- * that loaded, then to js (with one warning). Resolves whatever happened; the
- * first call's options win. Everything after it is synchronous.
+ * Compiles and instantiates the SIMD build, or where it cannot load the scalar
+ * one (both when options.scalar asks), each on its own: one that fails leaves the
+ * other usable, and 'auto' falls back to the best that loaded, then to js (with
+ * one warning). Resolves whatever happened; the first call's options win.
+ * Everything after it is synchronous.
  */
 export function ready(options: ReadyOptions = {}): Promise<void> {
   pending ??= load(options);
@@ -372,16 +378,18 @@ export function ready(options: ReadyOptions = {}): Promise<void> {
 async function load(options: ReadyOptions): Promise<void> {
   const support = detectSupport();
   const noWasm = new Error('this runtime has no WebAssembly');
-  const [scalar, simd] = await Promise.allSettled([
-    support.wasm ? instantiate(options.scalar ?? embedded(SCALAR_WASM_BASE64), false) : Promise.reject(noWasm),
-    !support.wasm ? Promise.reject(noWasm)
-      : support.simd ? instantiate(options.simd ?? embedded(SIMD_WASM_BASE64), true)
-      : Promise.reject(new Error('this runtime has no WebAssembly SIMD')),
-  ]);
-  if (scalar.status === 'fulfilled') builds.scalar = scalar.value;
-  else failures.scalar = asError(scalar.reason);
-  if (simd.status === 'fulfilled') builds.simd = simd.value;
-  else failures.simd = asError(simd.reason);
+  const simd = !support.wasm ? Promise.reject(noWasm)
+    : support.simd ? instantiate(options.simd ?? embedded(async () => SIMD_BUILD), true)
+    : Promise.reject(new Error('this runtime has no WebAssembly SIMD'));
+  const loadScalar = () =>
+    support.wasm ? instantiate(options.scalar === true || options.scalar === undefined ? embeddedScalar : options.scalar, false) : Promise.reject(noWasm);
+  // Without options.scalar the scalar build is a fallback: loaded (and its chunk fetched) only if SIMD did not load.
+  const scalar = options.scalar !== undefined ? loadScalar() : simd.then(() => null, loadScalar);
+  const [s, v] = await Promise.allSettled([scalar, simd]);
+  if (s.status === 'fulfilled') builds.scalar = s.value;
+  else failures.scalar = asError(s.reason);
+  if (v.status === 'fulfilled') builds.simd = v.value;
+  else failures.simd = asError(v.reason);
   loaded = true;
   if (!builds.simd && !builds.scalar) {
     const cause = failures.scalar ?? failures.simd;
@@ -393,11 +401,13 @@ async function load(options: ReadyOptions): Promise<void> {
 }
 
 const EMBEDDED = Symbol('embedded');
-function embedded(base64: string): { [EMBEDDED]: string } {
-  return { [EMBEDDED]: base64 };
+type Embedded = { [EMBEDDED]: () => Promise<string> };
+function embedded(text: () => Promise<string>): Embedded {
+  return { [EMBEDDED]: text };
 }
+const embeddedScalar = embedded(async () => (await import('./scalarBinary.js')).WASM_GZIP_BASE64);
 
-async function instantiate(source: WasmSource | { [EMBEDDED]: string }, simd: boolean): Promise<WasmRuntime> {
+async function instantiate(source: WasmSource | Embedded, simd: boolean): Promise<WasmRuntime> {
   const module = await compile(source);
   const instance = await WebAssembly.instantiate(module, imports);
   const exports = instance.exports as unknown as Partial<WasmExports>;
@@ -407,9 +417,9 @@ async function instantiate(source: WasmSource | { [EMBEDDED]: string }, simd: bo
   return new WasmRuntime(module, instance, simd);
 }
 
-async function compile(source: WasmSource | { [EMBEDDED]: string }): Promise<WebAssembly.Module> {
+async function compile(source: WasmSource | Embedded): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
-  if (typeof source === 'object' && EMBEDDED in source) return WebAssembly.compile(decodeBase64(source[EMBEDDED]) as BufferSource);
+  if (typeof source === 'object' && EMBEDDED in source) return WebAssembly.compile((await gunzip(decodeBase64(await source[EMBEDDED]()))) as BufferSource);
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
   const response = await fetch(source);
   if (!response.ok) throw new Error(`fetching ${String(source)} gave HTTP ${response.status}`);
@@ -420,6 +430,27 @@ function decodeBase64(s: string): Uint8Array {
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+  if (typeof DecompressionStream !== 'function') {
+    throw new Error('this runtime has no DecompressionStream to unpack the embedded build: pass ready() the .wasm files (steepest/steepest.simd.wasm) as bytes or URLs');
+  }
+  // Read by hand rather than through Response: Node's Response compiles a WebAssembly module of its own.
+  const reader = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    chunks.push(r.value);
+    length += r.value.length;
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
   return out;
 }
 
@@ -446,7 +477,7 @@ export function getRuntime(simd: boolean): WasmRuntime | null {
   return simd ? builds.simd : builds.scalar;
 }
 
-/** Why a build did not load (null if it loaded or ready() has not finished). */
+/** Why a build did not load (null if it loaded, was not asked for, or ready() has not finished). */
 export function loadFailure(simd: boolean): Error | null {
   return simd ? failures.simd : failures.scalar;
 }

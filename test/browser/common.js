@@ -38,7 +38,7 @@ export function makeData(seed = 12345) {
 
 /** Trains one LogisticRegression per available engine and returns encoded results. */
 export async function trainAll(lib) {
-  await lib.ready();
+  await lib.ready({ scalar: true });
   const engines = lib.availableEngines();
   const { X, y } = makeData();
   const results = [];

@@ -63,7 +63,7 @@ const node: Record<string, Run> = {};
 beforeAll(async () => {
   server = await startServer(PAGES);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-  await steepest.ready();
+  await steepest.ready({ scalar: true });
   (globalThis as unknown as { steepest: typeof steepest }).steepest = steepest;
   for (const engine of ['wasm-simd', 'wasm-scalar', 'js']) node[engine] = await train(engine);
 }, 60_000);
@@ -194,7 +194,7 @@ describe('steepest/worker with no bundler', () => {
     const { page, errors } = await open(false);
     const r = await page.evaluate(async () => {
       const g = globalThis as unknown as { steepest: typeof steepest; steepestWorker: typeof import('../../src/worker/browser.js') };
-      await g.steepest.ready();
+      await g.steepest.ready({ scalar: true });
       const out: { engine: string; history: string; same: boolean }[] = [];
       const X = Float32Array.from({ length: 400 }, (_, i) => ((i * 17) % 31) / 15 - 1);
       const y = Float32Array.from({ length: 100 }, (_, r) => (X[4 * r] + X[4 * r + 1] > 0 ? 1 : 0));

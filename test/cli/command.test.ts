@@ -77,8 +77,8 @@ describe('the packed package', () => {
     expect(license).toContain('MIT License');
     expect(license).toContain('steepest contributors');
     // The embedded WASM's declaration is a plain string, not the base64 repeated as a literal type.
-    const dts = readFileSync(join(pkg.project, 'node_modules/steepest/dist/wasm/binaries.d.ts'), 'utf8');
-    expect(dts).toContain('export declare const SIMD_WASM_BASE64: string;');
+    const dts = readFileSync(join(pkg.project, 'node_modules/steepest/dist/wasm/simdBinary.d.ts'), 'utf8');
+    expect(dts).toContain('export declare const WASM_GZIP_BASE64: string;');
     expect(dts.length).toBeLessThan(1000);
   });
 

@@ -74,7 +74,7 @@ const hex = (values: ArrayLike<number>): string[] => {
 
 /** Runs every case on every engine: results by `${engine}: ${case}`. */
 export async function crossRuns(): Promise<Record<string, CrossRun>> {
-  await ready();
+  await ready({ scalar: true });
   const d = data();
   const out: Record<string, CrossRun> = {};
   for (const engine of ENGINES) {

@@ -18,7 +18,7 @@ export const BUILDS = [
 /** Registers a beforeAll that compiles the WASM builds (ready() is global and idempotent). */
 export function useReady(): void {
   beforeAll(async () => {
-    await ready();
+    await ready({ scalar: true });
   });
 }
 

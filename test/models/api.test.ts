@@ -41,7 +41,7 @@ describe('engine selection', () => {
     m2.dispose();
   });
 
-  it('availableEngines lists all three, fastest first, after ready()', () => {
+  it('availableEngines lists all three, fastest first, after ready({ scalar: true })', () => {
     expect(availableEngines()).toEqual(['wasm-simd', 'wasm-scalar', 'js']);
   });
 });

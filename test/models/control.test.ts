@@ -21,7 +21,7 @@ const COARSE: FitOptions = { batchSize: 25 };
 const stepTol = (engine: EngineUnderTest): Tol => (isWasm(engine) ? { abs: 2e-5, rel: 2e-5 } : { abs: 1e-11, rel: 1e-11 });
 
 describe.each(ENGINE_NAMES)('fitAsync (%s)', (engine) => {
-  beforeAll(() => ready());
+  beforeAll(() => ready({ scalar: true }));
   const model = () => new LinearRegression({ features: 4, engine, seed: 8 });
 
   it('resolves to the same history and weights as fit with the same seed and options', async () => {
@@ -200,7 +200,7 @@ describe.each(ENGINE_NAMES)('fitAsync (%s)', (engine) => {
 });
 
 describe.each(ENGINE_NAMES)('warm start (%s)', (engine) => {
-  beforeAll(() => ready());
+  beforeAll(() => ready({ scalar: true }));
   // Shuffle on (default), minibatches, Adam: the rng stream, the optimizer state and the step
   // count all have to continue for the two halves to equal one run. With data this small the
   // shuffle is a single bucket (no initial scatter), so nothing else depends on where a fit starts.
@@ -286,7 +286,7 @@ describe.each(ENGINE_NAMES)('warm start (%s)', (engine) => {
 });
 
 describe.each(ENGINE_NAMES)('partialFit (%s)', (engine) => {
-  beforeAll(() => ready());
+  beforeAll(() => ready({ scalar: true }));
   const A = { X: SMALL_X.slice(0, 6), y: SMALL_Y_REG.slice(0, 6) };
   const B = { X: SMALL_X.slice(6), y: SMALL_Y_REG.slice(6) };
 

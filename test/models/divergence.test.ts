@@ -18,7 +18,7 @@ function diverge(engine: EngineUnderTest, extra: FitOptions = {}) {
 }
 
 describe.each(ENGINE_NAMES)('divergence (%s)', (engine) => {
-  beforeAll(() => ready());
+  beforeAll(() => ready({ scalar: true }));
 
   it('throws a DivergenceError naming the epoch and suggesting a smaller learningRate and standardizing', () => {
     const { m, err } = diverge(engine);

@@ -65,7 +65,7 @@ const valueTol = (engine: EngineUnderTest) => (isWasm(engine) ? { abs: 1e-12, re
 const SCHEMES: InitOption[] = ['random', 'xavier', 'he', { type: 'uniform', low: -0.5, high: 2 }, { type: 'normal', mean: 1, std: 0.5 }];
 
 describe.each(ENGINE_NAMES)('initializers (%s)', (engine) => {
-  beforeAll(() => ready());
+  beforeAll(() => ready({ scalar: true }));
 
   it("'zeros' (and the default) start at 0", () => {
     expect(initial(engine, 5, 'zeros', 3)).toEqual([0, 0, 0, 0, 0, 0]);
@@ -154,7 +154,7 @@ describe.each(ENGINE_NAMES)('initializers (%s)', (engine) => {
 });
 
 describe.each(ENGINE_NAMES)('restarts (%s)', (engine) => {
-  beforeAll(() => ready());
+  beforeAll(() => ready({ scalar: true }));
   // Three epochs from different random starts end at clearly different losses. Shuffle off:
   // the runs then use the fit's stream only for their starting seeds.
   const fit = { epochs: 3, batchSize: 'full' as const, shuffle: false, learningRate: 0.05, seed: 21 };

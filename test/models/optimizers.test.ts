@@ -90,7 +90,7 @@ describe('oracle sensitivity (each option changes the trajectory)', () => {
 });
 
 describe.each(ENGINE_NAMES)('optimizers in fit (%s)', (engine) => {
-  beforeAll(() => ready());
+  beforeAll(() => ready({ scalar: true }));
   const tol = tolFor(engine);
 
   for (const kind of ['linear', 'logistic'] as const) {

@@ -29,7 +29,7 @@ const convTol = (engine: EngineUnderTest): Tol => (isWasm(engine) ? { abs: 1e-4,
 const stepTol = (engine: EngineUnderTest): Tol => (isWasm(engine) ? { abs: 2e-5, rel: 2e-5 } : { abs: 1e-11, rel: 1e-11 });
 
 describe.each(ENGINE_NAMES)('regularization (%s)', (engine) => {
-  beforeAll(() => ready());
+  beforeAll(() => ready({ scalar: true }));
 
   describe('ridge (l2)', () => {
     const { X, y } = linearData(40, [1.5, -2, 0.5], 0.7, 0.2, 11);

@@ -122,7 +122,7 @@ function plateauRates(losses: number[], base: number, o: { factor: number; patie
 }
 
 describe.each(ENGINE_NAMES)('schedules in fit (%s)', (engine) => {
-  beforeAll(() => ready());
+  beforeAll(() => ready({ scalar: true }));
 
   for (const c of CASES) {
     it(`${c.label}: history.learningRate is the last batch's lr, and the weights follow the oracle`, () => {

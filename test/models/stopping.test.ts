@@ -33,7 +33,7 @@ const firstEpoch = (v: number[], pred: (x: number) => boolean): number => v.find
 const valTol = (engine: EngineUnderTest): Tol => (isWasm(engine) ? { abs: 1e-7, rel: 1e-5 } : { abs: 1e-13, rel: 1e-11 });
 
 describe.each(ENGINE_NAMES)('stopping rules (%s)', (engine) => {
-  beforeAll(() => ready());
+  beforeAll(() => ready({ scalar: true }));
 
   function linear(): LinearRegression {
     return new LinearRegression({ features: 3, engine });
@@ -185,7 +185,7 @@ describe.each(ENGINE_NAMES)('stopping rules (%s)', (engine) => {
 });
 
 describe.each(ENGINE_NAMES)('validation data (%s)', (engine) => {
-  beforeAll(() => ready());
+  beforeAll(() => ready({ scalar: true }));
 
   // 100 rows, 30 of class 1: a classifier with an unbalanced label mix.
   const X = uniformMatrix(100, 3, 77);

@@ -9,7 +9,8 @@ const CSP =
   "WebAssembly.compile(): Refused to compile or instantiate WebAssembly module because 'unsafe-eval' is not an " +
   "allowed source of script in the following Content Security Policy directive: \"script-src 'self'\"";
 const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-const compile = vi.spyOn(WebAssembly, 'compile').mockRejectedValue(new WebAssembly.CompileError(CSP));
+// A fresh rejection per call (mockRejectedValue makes one up front, unhandled until ready() gets to compile).
+const compile = vi.spyOn(WebAssembly, 'compile').mockImplementation(() => Promise.reject(new WebAssembly.CompileError(CSP)));
 
 beforeAll(async () => {
   await ready();

@@ -13,7 +13,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT = `
 import * as lib from 'steepest';
 const { trainInWorker } = await import('steepest/worker');
-await lib.ready();
+await lib.ready({ scalar: true });
 const rows = 120, f = 3;
 const X = Float32Array.from({ length: rows * f }, (_, i) => Math.sin(i * 0.7));
 const y = Float32Array.from({ length: rows }, (_, r) => (X[r * f] - X[r * f + 2] > 0 ? 1 : 0));
