@@ -1,4 +1,6 @@
-// steepest: gradient-descent training with a WebAssembly SIMD inner loop.
+// steepest: gradient-descent training with a WebAssembly SIMD inner loop: the models, their
+// engines and files. Data preparation, metrics, the minimizer and gradient checks, plots and data
+// sets have entry points of their own (steepest/preprocess, /metrics, /minimize, /plot, /datasets).
 export { ready } from './wasm/runtime.js';
 export { availableEngines } from './engines/select.js';
 export { LinearRegression } from './models/LinearRegression.js';
@@ -12,21 +14,11 @@ export type { ModelJSON } from './models/serialize.js';
 export type { FromJSONOptions } from './models/fromJSONOptions.js';
 export type { NetworkShape, LayerShape, ActivationName, HeadName } from './reference/network.js';
 export { version } from './version.js';
-export { StandardScaler, type StandardScalerJSON } from './preprocess/StandardScaler.js';
 export {
   Preprocessor, parseNumber, type PreprocessorColumn, type PreprocessorJSON, type PreprocessorFitOptions, type RawRows, type RawValue,
 } from './preprocess/Preprocessor.js';
-export { accuracy } from './metrics/accuracy.js';
-export { confusionMatrix, type ConfusionMatrix } from './metrics/confusionMatrix.js';
-export { precisionRecall, type PrecisionRecall } from './metrics/precisionRecall.js';
-export { mae, mse, r2, type ValueInput } from './metrics/regression.js';
-export type { Label, LabelInput } from './metrics/labels.js';
-export { trainTestSplit, type TrainTestSplit, type TrainTestSplitOptions, type SplitFeatures, type SplitTargets } from './preprocess/split.js';
 export type { FitOptions, FitAsyncOptions, BatchInfo, Progress } from './models/fitOptions.js';
 export type { History, EpochRecord, StopReason, StopRule } from './models/history.js';
-export { minimize, randomSearch, finiteDifferenceGradient } from './minimize.js';
-export { gradientCheck, GRADIENT_TOLERANCE, type ModelGradientCheck, type ModelGradientCheckOptions } from './models/gradientCheck.js';
-export type { MinimizeOptions, MinimizeResult } from './minimize.js';
 export { leastSquares } from './leastSquares.js';
 export { createSchedule, type ScheduleOptions, type WarmupOptions, type Schedule } from './optim/schedules.js';
 export type { EngineName, EngineOption } from './engines/engine.js';

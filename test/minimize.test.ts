@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DivergenceError } from '../src/errors.js';
-import { finiteDifferenceGradient, gradientCheck, minimize, randomSearch } from '../src/minimize.js';
+import { finiteDifferenceGradient, gradientCheck, minimize, randomSearch } from '../src/minimize/minimize.js';
 import { expectThrows } from './helpers/errors.js';
 
 // The secret-number model y = x + theta, loss = mean squared error (no 1/2 factor).

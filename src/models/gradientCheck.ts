@@ -1,7 +1,7 @@
 // gradientCheck's model form: the engine's backpropagated gradient at the model's current
 // parameters against central differences of the loss computed in float64 by the reference.
 // The function form (gradientCheck(f, grad, x)) lives in minimize.ts; gradientCheck below takes either.
-import { finiteDifferenceGradient, gradientCheck as functionGradientCheck } from '../minimize.js';
+import { finiteDifferenceGradient, gradientCheck as functionGradientCheck } from '../minimize/minimize.js';
 import { ValidationError } from '../errors.js';
 import { networkLayout } from '../reference/network.js';
 import { finite, knownKeys, optionsObject, show, type MatrixInput, type TargetInput } from '../validate.js';

@@ -68,7 +68,7 @@ function writeFiles(): void {
 describe('the packed package', () => {
   it('ships the command, the entry points, LICENSE and README, and no source maps or sources', () => {
     const list = execFileSync('tar', ['tzf', pkg.tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'data/README.md', 'dist/cli/main.js', 'dist/index.js', 'dist/plot/index.js', 'dist/datasets/index.js', 'dist/bench/fit.js', 'dist/bench/fitChild.js', 'dist/bench/train.js']) {
+    for (const f of ['LICENSE', 'README.md', 'package.json', 'data/README.md', 'dist/cli/main.js', 'dist/index.js', 'dist/plot/index.js', 'dist/datasets/index.js', 'dist/preprocess/index.js', 'dist/metrics/index.js', 'dist/minimize/index.js', 'dist/bench/fit.js', 'dist/bench/fitChild.js', 'dist/bench/train.js']) {
       expect(list, f).toContain(f);
     }
     expect(list.filter((f) => f.endsWith('.map'))).toEqual([]);
@@ -96,7 +96,7 @@ describe('the packed package', () => {
     expect(r).toMatchObject({ code: 0, stdout: `${version}\n` });
   });
 
-  it("loads 'steepest', 'steepest/plot' and 'steepest/datasets' without the command's dependencies", () => {
+  it("loads 'steepest' and every other library entry point without the command's dependencies", () => {
     const nm = join(pkg.project, 'node_modules');
     const away = join(pkg.project, 'away');
     mkdirSync(away);
@@ -107,9 +107,13 @@ describe('the packed package', () => {
         const lib = await import('steepest');
         const plot = await import('steepest/plot');
         const sets = await import('steepest/datasets');
-        console.log(typeof lib.LogisticRegression, typeof plot.plotHistory, sets.names().length > 0);
+        const prep = await import('steepest/preprocess');
+        const metrics = await import('steepest/metrics');
+        const min = await import('steepest/minimize');
+        console.log(typeof lib.LogisticRegression, typeof plot.plotHistory, sets.names().length > 0,
+          typeof prep.StandardScaler, prep.Preprocessor === lib.Preprocessor, typeof metrics.confusionMatrix, typeof min.gradientCheck);
       `);
-      expect(out.trim()).toBe('function function true');
+      expect(out.trim()).toBe('function function true function true function function');
     } finally {
       renameSync(join(away, 'cli-progress'), join(nm, 'cli-progress'));
       renameSync(join(away, 'csv-parse'), join(nm, 'csv-parse'));

@@ -1,7 +1,8 @@
 // accuracy by hand, and equal to what evaluate reports for models on every engine, so
 // steepest eval prints one number whichever it calls.
 import { describe, expect, it } from 'vitest';
-import { LogisticRegression, SoftmaxRegression, accuracy } from '../../src/index.js';
+import { LogisticRegression, SoftmaxRegression } from '../../src/index.js';
+import { accuracy } from '../../src/metrics/index.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
 import { MODEL_TYPES, NAMES, dataFor } from '../helpers/modelTypes.js';
 import { PRED_ANIMALS, PRED_CODES, TRUE_ANIMALS, TRUE_CODES } from '../helpers/metrics.js';

@@ -1,6 +1,7 @@
 // confusionMatrix, and the label checks every classification metric shares, on examples counted by hand.
 import { describe, expect, it } from 'vitest';
-import { ValidationError, confusionMatrix } from '../../src/index.js';
+import { ValidationError } from '../../src/index.js';
+import { confusionMatrix } from '../../src/metrics/index.js';
 import { expectThrows } from '../helpers/errors.js';
 import { PRED_ANIMALS, PRED_CODES, TRUE_ANIMALS, TRUE_CODES } from '../helpers/metrics.js';
 

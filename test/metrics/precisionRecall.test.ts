@@ -1,6 +1,6 @@
 // precisionRecall on examples counted by hand (test/helpers/metrics.ts lists the rows).
 import { describe, expect, it } from 'vitest';
-import { precisionRecall } from '../../src/index.js';
+import { precisionRecall } from '../../src/metrics/index.js';
 import { expectClose } from '../helpers/tolerance.js';
 import { PRED_ANIMALS, PRED_CODES, TRUE_ANIMALS, TRUE_CODES } from '../helpers/metrics.js';
 

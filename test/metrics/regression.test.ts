@@ -1,7 +1,8 @@
 // mae, mse and r2 on scikit-learn's documented example, the constant-target convention,
 // and agreement with evaluate() on every engine.
 import { describe, expect, it } from 'vitest';
-import { LinearRegression, ValidationError, mae, mse, r2 } from '../../src/index.js';
+import { LinearRegression, ValidationError } from '../../src/index.js';
+import { mae, mse, r2 } from '../../src/metrics/index.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
 import { regression } from '../helpers/data.js';
 import { expectThrows } from '../helpers/errors.js';

@@ -2,7 +2,8 @@
 // features, checked on data where every value is exact, against StandardScaler on
 // breast_cancer, and its messages word for word. Models using it: modelPreprocessing.test.ts.
 import { describe, expect, it } from 'vitest';
-import { Preprocessor, StandardScaler, ValidationError, parseNumber } from '../../src/index.js';
+import { ValidationError } from '../../src/index.js';
+import { Preprocessor, StandardScaler, parseNumber } from '../../src/preprocess/index.js';
 import { loadCsv } from '../helpers/data.js';
 import { expectThrows } from '../helpers/errors.js';
 import { expectSame } from '../helpers/tolerance.js';

@@ -2,7 +2,8 @@
 // step is exact, against the test helper's independent float64 standardization on
 // breast_cancer, and its messages word for word. No model is involved (no engines).
 import { describe, expect, it } from 'vitest';
-import { StandardScaler, ValidationError } from '../../src/index.js';
+import { ValidationError } from '../../src/index.js';
+import { StandardScaler } from '../../src/preprocess/index.js';
 import { standardize } from '../helpers/data.js';
 import { loadCsv } from '../helpers/data.js';
 import { expectThrows } from '../helpers/errors.js';

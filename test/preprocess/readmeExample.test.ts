@@ -2,7 +2,9 @@
 // breast_cancer trains to about 99% test accuracy, and the saved model with its
 // preprocessing predicts the same from raw values.
 import { describe, expect, it } from 'vitest';
-import { LogisticRegression, Preprocessor, StandardScaler, confusionMatrix, loadModel, trainTestSplit } from '../../src/index.js';
+import { LogisticRegression, loadModel } from '../../src/index.js';
+import { Preprocessor, StandardScaler, trainTestSplit } from '../../src/preprocess/index.js';
+import { confusionMatrix } from '../../src/metrics/index.js';
 import { load } from '../../src/datasets/index.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
 

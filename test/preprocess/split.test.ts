@@ -1,7 +1,8 @@
 // trainTestSplit: every row lands in exactly one part, paired with its own target, in the
 // input's kinds, seeded, stratified by class when asked; messages word for word.
 import { describe, expect, it } from 'vitest';
-import { ValidationError, trainTestSplit } from '../../src/index.js';
+import { ValidationError } from '../../src/index.js';
+import { trainTestSplit } from '../../src/preprocess/index.js';
 import { loadCsv } from '../helpers/data.js';
 import { expectThrows } from '../helpers/errors.js';
 

@@ -2,13 +2,13 @@
 // same optimizers and schedules the models use, plus the teaching companions:
 // finite-difference gradients, a gradient check and random search.
 
-import { DivergenceError, ValidationError } from './errors.js';
-import { show } from './validate.js';
-import { createOptimizerState, optimizerStep, resolveOptimizer } from './optim/optimizers.js';
-import type { OptimizerName, OptimizerOptions } from './optim/optimizers.js';
-import { createSchedule } from './optim/schedules.js';
-import type { ScheduleOptions, WarmupOptions } from './optim/schedules.js';
-import { seedState, uniform } from './reference/random.js';
+import { DivergenceError, ValidationError } from '../errors.js';
+import { show } from '../validate.js';
+import { createOptimizerState, optimizerStep, resolveOptimizer } from '../optim/optimizers.js';
+import type { OptimizerName, OptimizerOptions } from '../optim/optimizers.js';
+import { createSchedule } from '../optim/schedules.js';
+import type { ScheduleOptions, WarmupOptions } from '../optim/schedules.js';
+import { seedState, uniform } from '../reference/random.js';
 
 /** What `onIteration` sees after each evaluated iterate. */
 export interface IterationInfo {
