@@ -1,10 +1,11 @@
 // Bundler tests: a tiny app (app/) that imports { ready, LogisticRegression, MLP }
-// from 'steepest' is built with Vite and with esbuild, each with no configuration
+// from 'steepest' is built with Vite, esbuild and webpack 5, each with no configuration
 // for steepest at all, and run in headless Chromium. 'steepest' resolves by package
 // name through a node_modules symlink to this repository, so the bundlers read
 // package.json's `exports` and bundle dist/ (run `npm run build` first), exactly as
 // they would for an installed copy. The embedded .wasm needs no asset handling:
-// neither build may emit a .wasm file, nor the page request one.
+// no build may emit a .wasm file, nor the page request one. The scalar build is a dynamic
+// import(): where the bundler splits it into a chunk, a page with SIMD must not request it.
 import { cp, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import type { Browser } from 'playwright';
 import { build, preview } from 'vite';
+import webpack from 'webpack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectProblems, launchChromium } from '../helpers/chromium.js';
 // @ts-expect-error: plain JS fixture shared with the bundled app
@@ -72,7 +74,12 @@ async function runInChromium(dir: string): Promise<{ result: Result; requests: s
   }
 }
 
-/** The checks both bundlers must pass. */
+/** The JS files a page requested, and those the build emitted, for the split-chunk check. */
+function scripts(list: string[]): string[] {
+  return list.filter((f) => f.endsWith('.js')).map((f) => path.basename(f)).sort();
+}
+
+/** The checks every bundler must pass. */
 function expectTrained(result: Result): void {
   if ('error' in result) expect.fail(`the bundled app failed: ${result.error}`);
   for (const name of ['logistic', 'mlp'] as const) {
@@ -100,6 +107,8 @@ describe('bundlers: steepest imported by package name, no configuration', () => 
     const { result, requests, problems } = await runInChromium(out);
     expectTrained(result);
     expect(requests.filter((r) => r.endsWith('.wasm'))).toEqual([]);
+    expect(scripts(emitted).length, 'the scalar build is a chunk of its own').toBe(2);
+    expect(scripts(requests).length, 'which a browser with SIMD never requests').toBe(1);
     expect(problems).toEqual([]);
   });
 
@@ -112,6 +121,26 @@ describe('bundlers: steepest imported by package name, no configuration', () => 
     const { result, requests, problems } = await runInChromium(out);
     expectTrained(result);
     expect(requests.filter((r) => r.endsWith('.wasm'))).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('webpack 5 bundles the app; it trains LogisticRegression and MLP in Chromium exactly as Node does', async () => {
+    const out = path.join(tmp, 'webpack');
+    // webpack's defaults (production mode named to silence its warning); nothing here is for steepest.
+    const stats = await new Promise<webpack.Stats>((resolve, reject) =>
+      webpack({ mode: 'production', context: app, entry: './main.js', output: { path: out, filename: 'main.js' } }, (err, st) =>
+        err || !st ? reject(err ?? new Error('no stats')) : resolve(st),
+      ),
+    );
+    expect(stats.toJson({ all: false, errors: true, warnings: true })).toMatchObject({ errors: [], warnings: [] });
+    await cp(path.join(app, 'index.html'), path.join(out, 'index.html'));
+    const emitted = await files(out);
+    expect(emitted.filter((f) => f.endsWith('.wasm')), 'no .wasm asset: the builds are embedded').toEqual([]);
+    const { result, requests, problems } = await runInChromium(out);
+    expectTrained(result);
+    expect(requests.filter((r) => r.endsWith('.wasm'))).toEqual([]);
+    expect(scripts(emitted).length, 'the scalar build is a chunk of its own').toBe(2);
+    expect(scripts(requests), 'which a browser with SIMD never requests').toEqual(['main.js']);
     expect(problems).toEqual([]);
   });
 });
