@@ -214,6 +214,8 @@ export function toTargets(y: unknown, rows: number, binaryFor: string | null, na
     throw new ValidationError(`${name} has ${values.length} values but X has ${rows} rows`);
   }
   const out = new Float32Array(rows);
+  // Typed arrays: one bulk conversion and one tight scan; the loop below only runs to name a bad value.
+  if (!Array.isArray(y) && cleanTargets(out, y as Float32Array, binaryFor !== null)) return out;
   for (let i = 0; i < rows; i++) {
     const v = values[i];
     const why = badValue(v);
@@ -228,6 +230,17 @@ export function toTargets(y: unknown, rows: number, binaryFor: string | null, na
     out[i] = v as number;
   }
   return out;
+}
+
+/** Converts a typed array of targets into out; whether every value is finite in float32 (and 0 or 1 when binary). */
+function cleanTargets(out: Float32Array, y: Float32Array, binary: boolean): boolean {
+  out.set(y); // float64 beyond float32's range becomes Infinity here, and is caught below
+  if (binary) {
+    for (let i = 0; i < y.length; i++) if (y[i] !== 0 && y[i] !== 1) return false; // the source: 1 + 2^-30 is not 1
+  } else {
+    for (let i = 0; i < out.length; i++) if (out[i] - out[i] !== 0) return false; // NaN or +-Infinity
+  }
+  return true;
 }
 
 /** The row count X's shape implies, read without touching its values (toMatrix checks everything). */

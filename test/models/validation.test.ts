@@ -92,6 +92,9 @@ const FIT_CASES: FitCase[] = [
   { name: 'logistic label 2', kinds: ['logistic'], call: (m) => fit(GOOD_X, [1, 2, 0, 1])(m), message: 'y must contain only 0 or 1 for LogisticRegression, got 2 at index 1' },
   { name: 'logistic label -1', kinds: ['logistic'], call: (m) => fit(GOOD_X, Int32Array.from([1, 0, 0, -1]))(m), message: 'y must contain only 0 or 1 for LogisticRegression, got -1 at index 3' },
   { name: 'logistic label 0.5', kinds: ['logistic'], call: (m) => fit(GOOD_X, Float32Array.from([0.5, 0, 0, 1]))(m), message: 'y must contain only 0 or 1 for LogisticRegression, got 0.5 at index 0' },
+  // Float64 that rounds to 1 in float32 is still not 1: the check reads the caller's values, not the converted ones.
+  { name: 'logistic label 1 + 2^-30 (float64)', kinds: ['logistic'], call: (m) => fit(GOOD_X, Float64Array.from([0, 1, 1 + 2 ** -30, 1]))(m), message: 'y must contain only 0 or 1 for LogisticRegression, got 1.0000000009313226 at index 2' },
+  { name: 'NaN in a Float32Array y', call: (m, k) => fit(GOOD_X, Float32Array.from(yWith(k, 3, NaN)))(m), message: 'y contains NaN at index 3' },
   // fit options
   ...([[NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity'], [0, '0'], [-0, '0'], [-0.1, '-0.1'], ['0.1', "'0.1'"]] as const).map(([v, shown]) => ({
     name: `learningRate ${shown}`, call: (m: AnyModel, k: ModelKind) => fit(GOOD_X, GOOD_Y[k], { learningRate: v })(m),
