@@ -1,7 +1,7 @@
 // steepest: gradient-descent training with a WebAssembly SIMD inner loop: the models, their
 // engines and files. Data preparation, metrics, the minimizer and gradient checks, plots and data
 // sets have entry points of their own (steepest/preprocess, /metrics, /minimize, /plot, /datasets).
-export { ready } from './wasm/runtime.js';
+export { ready } from './wasm/ready.js';
 export { availableEngines } from './engines/select.js';
 export { LinearRegression } from './models/LinearRegression.js';
 export { LogisticRegression } from './models/LogisticRegression.js';

@@ -1,7 +1,7 @@
 // steepest eval: a saved model's metrics on a data file that has the target column:
 // accuracy, per-class precision and recall and the confusion matrix for classifiers;
 // MSE, MAE and R^2 for regression.
-import { ready } from '../wasm/runtime.js';
+import { ready } from '../wasm/ready.js';
 import { parseNumber } from '../preprocess/Preprocessor.js';
 import { accuracy } from '../metrics/accuracy.js';
 import { confusionMatrix } from '../metrics/confusionMatrix.js';

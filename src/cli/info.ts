@@ -1,7 +1,8 @@
 // steepest info: this package's version, the runtime, WebAssembly and SIMD support,
 // the engines that loaded and the one 'auto' picks.
 import { availableEngines } from '../engines/select.js';
-import { detectSupport, ready } from '../wasm/runtime.js';
+import { detectSupport } from '../wasm/runtime.js';
+import { ready } from '../wasm/ready.js';
 import { version } from '../version.js';
 import { parse, positionals, type CommandSpec } from './args.js';
 import { commandHelp } from './help.js';

@@ -1,6 +1,6 @@
 // steepest predict: a saved model's predictions for the rows of a data file, as CSV.
 import { writeFile } from 'node:fs/promises';
-import { ready } from '../wasm/runtime.js';
+import { ready } from '../wasm/ready.js';
 import { parse, positionals, str, type CommandSpec } from './args.js';
 import { csvLine } from './csvOut.js';
 import { CliError, UsageError } from './errors.js';

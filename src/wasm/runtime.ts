@@ -2,7 +2,6 @@
 // out typed-array views of their memory that are re-derived whenever the memory
 // has grown (growth detaches every old view). Views never leave src/: callers get
 // copies. A trap inside WASM rebuilds the instance (see WasmRuntime.fault).
-import { WASM_GZIP_BASE64 as SIMD_BUILD } from './simdBinary.js';
 import { EngineError } from '../errors.js';
 
 /** The module's exports (assembly/index.ts). Pointers are byte offsets. */
@@ -358,31 +357,36 @@ export interface ReadyOptions {
   scalar?: WasmSource | true;
 }
 
+/** The package's own copies of the builds, unpacked on demand (src/wasm/ready.ts); a training worker has none. */
+export interface EmbeddedBuilds {
+  simd(): Promise<Uint8Array>;
+  scalar(): Promise<Uint8Array>;
+}
+type Source = WasmSource | (() => Promise<Uint8Array>) | undefined;
+
 const builds: { simd: WasmRuntime | null; scalar: WasmRuntime | null } = { simd: null, scalar: null };
 const failures: { simd: Error | null; scalar: Error | null } = { simd: null, scalar: null };
 let pending: Promise<void> | null = null;
 let loaded = false;
 
 /**
- * Compiles and instantiates the SIMD build, or where it cannot load the scalar
- * one (both when options.scalar asks), each on its own: one that fails leaves the
- * other usable, and 'auto' falls back to the best that loaded, then to js (with
- * one warning). Resolves whatever happened; the first call's options win.
- * Everything after it is synchronous.
+ * ready() (src/wasm/ready.ts) with the builds to fall back on: the embedded copies, or
+ * none in a training worker, which is handed the caller's compiled modules and so
+ * neither carries nor compiles a build of its own. The first call's options win.
  */
-export function ready(options: ReadyOptions = {}): Promise<void> {
-  pending ??= load(options);
+export function loadBuilds(options: ReadyOptions, embedded: EmbeddedBuilds | null): Promise<void> {
+  pending ??= load(options, embedded);
   return pending;
 }
 
-async function load(options: ReadyOptions): Promise<void> {
+async function load(options: ReadyOptions, embedded: EmbeddedBuilds | null): Promise<void> {
   const support = detectSupport();
   const noWasm = new Error('this runtime has no WebAssembly');
   const simd = !support.wasm ? Promise.reject(noWasm)
-    : support.simd ? instantiate(options.simd ?? embedded(async () => SIMD_BUILD), true)
+    : support.simd ? instantiate(options.simd ?? embedded?.simd, true)
     : Promise.reject(new Error('this runtime has no WebAssembly SIMD'));
   const loadScalar = () =>
-    support.wasm ? instantiate(options.scalar === true || options.scalar === undefined ? embeddedScalar : options.scalar, false) : Promise.reject(noWasm);
+    support.wasm ? instantiate(options.scalar === true || options.scalar === undefined ? embedded?.scalar : options.scalar, false) : Promise.reject(noWasm);
   // Without options.scalar the scalar build is a fallback: loaded (and its chunk fetched) only if SIMD did not load.
   const scalar = options.scalar !== undefined ? loadScalar() : simd.then(() => null, loadScalar);
   const [s, v] = await Promise.allSettled([scalar, simd]);
@@ -400,14 +404,7 @@ async function load(options: ReadyOptions): Promise<void> {
   }
 }
 
-const EMBEDDED = Symbol('embedded');
-type Embedded = { [EMBEDDED]: () => Promise<string> };
-function embedded(text: () => Promise<string>): Embedded {
-  return { [EMBEDDED]: text };
-}
-const embeddedScalar = embedded(async () => (await import('./scalarBinary.js')).WASM_GZIP_BASE64);
-
-async function instantiate(source: WasmSource | Embedded, simd: boolean): Promise<WasmRuntime> {
+async function instantiate(source: Source, simd: boolean): Promise<WasmRuntime> {
   const module = await compile(source);
   const instance = await WebAssembly.instantiate(module, imports);
   const exports = instance.exports as unknown as Partial<WasmExports>;
@@ -417,41 +414,14 @@ async function instantiate(source: WasmSource | Embedded, simd: boolean): Promis
   return new WasmRuntime(module, instance, simd);
 }
 
-async function compile(source: WasmSource | Embedded): Promise<WebAssembly.Module> {
+async function compile(source: Source): Promise<WebAssembly.Module> {
+  if (source === undefined) throw new Error('no build was given');
   if (source instanceof WebAssembly.Module) return source;
-  if (typeof source === 'object' && EMBEDDED in source) return WebAssembly.compile((await gunzip(decodeBase64(await source[EMBEDDED]()))) as BufferSource);
+  if (typeof source === 'function') return WebAssembly.compile((await source()) as BufferSource);
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
   const response = await fetch(source);
   if (!response.ok) throw new Error(`fetching ${String(source)} gave HTTP ${response.status}`);
   return WebAssembly.compile(await response.arrayBuffer());
-}
-
-function decodeBase64(s: string): Uint8Array {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-  if (typeof DecompressionStream !== 'function') {
-    throw new Error('this runtime has no DecompressionStream to unpack the embedded build: pass ready() the .wasm files (steepest/steepest.simd.wasm) as bytes or URLs');
-  }
-  // Read by hand rather than through Response: Node's Response compiles a WebAssembly module of its own.
-  const reader = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (let r = await reader.read(); !r.done; r = await reader.read()) {
-    chunks.push(r.value);
-    length += r.value.length;
-  }
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 function asError(e: unknown): Error {

@@ -2,7 +2,7 @@
 // rebuild the caller's model from its file and full training state, fit, and send
 // back the history and the new state (or the error, as data).
 import { loadModel } from '../models/loadModel.js';
-import { ready } from '../wasm/runtime.js';
+import { loadBuilds } from '../wasm/runtime.js';
 import type { EpochRecord } from '../models/history.js';
 import { errorData, type FitRequest, type WorkerMessage } from './protocol.js';
 
@@ -12,7 +12,7 @@ export type Post = (message: WorkerMessage, transfer?: ArrayBuffer[]) => void;
 /** Handles one request; never throws (a failure is posted as an error message). */
 export async function serve(req: FitRequest, post: Post): Promise<void> {
   try {
-    if (req.engine !== 'js') await ready(req.modules); // the caller's compiled builds: nothing is compiled here
+    if (req.engine !== 'js') await loadBuilds(req.modules, null); // the caller's compiled builds: the worker carries none
     const model = loadModel(req.json, { engine: req.engine });
     try {
       model.importTraining(req.state);

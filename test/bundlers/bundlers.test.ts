@@ -6,7 +6,8 @@
 // they would for an installed copy. The embedded .wasm needs no asset handling:
 // no build may emit a .wasm file, nor the page request one. The scalar build is a dynamic
 // import(): where the bundler splits it into a chunk, a page with SIMD must not request it.
-import { cp, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+// The app also trains through steepest/worker, which Vite and webpack bundle as they find it.
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,7 +29,14 @@ interface Fit {
   loss: string[];
   params: string[];
 }
-type Result = { logistic: Fit; mlp: Fit } | { error: string };
+interface WorkerFit {
+  engine: string;
+  loss: string[];
+  localLoss: string[];
+  params: string[];
+  localParams: string[];
+}
+type Result = { logistic: Fit; mlp: Fit; worker: WorkerFit } | { error: string };
 
 let tmp: string;
 let app: string;
@@ -74,9 +82,32 @@ async function runInChromium(dir: string): Promise<{ result: Result; requests: s
   }
 }
 
-/** The JS files a page requested, and those the build emitted, for the split-chunk check. */
-function scripts(list: string[]): string[] {
-  return list.filter((f) => f.endsWith('.js')).map((f) => path.basename(f)).sort();
+/** The emitted JS files that hold an embedded build (a gzip stream's base64 is unique to its build). */
+async function chunksHolding(dir: string, build: 'simd' | 'scalar'): Promise<string[]> {
+  const source = await readFile(path.join(ROOT, `dist/wasm/${build}Binary.js`), 'utf8');
+  const base64 = /'([A-Za-z0-9+/=]{1000,})'/.exec(source)![1];
+  const out: string[] = [];
+  for (const f of await files(dir)) if (f.endsWith('.js') && (await readFile(path.join(dir, f), 'utf8')).includes(base64)) out.push(path.basename(f));
+  return out;
+}
+
+/**
+ * Each build is bundled once: the SIMD build in the page's code and not again in the
+ * training worker's (it is handed the page's compiled module); the scalar build, where the
+ * bundler splits chunks, in a chunk of its own that the page (Chromium has SIMD) never requests.
+ */
+async function expectBuildsOnce(dir: string, requests: string[], split: boolean): Promise<void> {
+  const simd = await chunksHolding(dir, 'simd');
+  expect(simd.length, 'one file holds the SIMD build (not the worker script too)').toBe(1);
+  expect(requests.map((r) => path.basename(r)), 'and the page loaded it').toContain(simd[0]);
+  const scalar = await chunksHolding(dir, 'scalar');
+  if (!split) {
+    expect(scalar, 'unsplit, the scalar build is inlined beside it').toEqual(simd);
+    return;
+  }
+  expect(scalar.length, 'one chunk holds the scalar build').toBe(1);
+  expect(scalar[0], 'a chunk of its own').not.toBe(simd[0]);
+  expect(requests.map((r) => path.basename(r)), 'which a browser with SIMD never requests').not.toContain(scalar[0]);
 }
 
 /** The checks every bundler must pass. */
@@ -96,6 +127,10 @@ function expectTrained(result: Result): void {
   expect(result.logistic.accuracy).toBeGreaterThanOrEqual(0.95);
   expect(result.mlp.accuracy).toBeGreaterThanOrEqual(0.9);
   expect(unhex(result.mlp.loss.at(-1)!)).toBeLessThan(0.5 * unhex(result.mlp.loss[0]));
+  // steepest/worker, bundled with no configuration but esbuild's extra entry: trainInWorker trains as fit does.
+  expect(result.worker.engine).toBe('wasm-simd');
+  expect(result.worker.loss).toEqual(result.worker.localLoss);
+  expect(result.worker.params).toEqual(result.worker.localParams);
 }
 
 describe('bundlers: steepest imported by package name, no configuration', () => {
@@ -107,20 +142,22 @@ describe('bundlers: steepest imported by package name, no configuration', () => 
     const { result, requests, problems } = await runInChromium(out);
     expectTrained(result);
     expect(requests.filter((r) => r.endsWith('.wasm'))).toEqual([]);
-    expect(scripts(emitted).length, 'the scalar build is a chunk of its own').toBe(2);
-    expect(scripts(requests).length, 'which a browser with SIMD never requests').toBe(1);
+    await expectBuildsOnce(out, requests, true);
     expect(problems).toEqual([]);
   });
 
   it('esbuild bundles the app; it trains LogisticRegression and MLP in Chromium exactly as Node does', async () => {
     const out = path.join(tmp, 'esbuild');
-    // bundle + format are how any esbuild browser build starts; nothing here is for steepest.
-    await esbuild.build({ entryPoints: [path.join(app, 'main.js')], bundle: true, format: 'esm', outdir: out, absWorkingDir: app, logLevel: 'warning' });
+    // bundle + format are how any esbuild browser build starts; the second entry is steepest/worker's
+    // script, which esbuild does not find by itself (docs/browser.md). No splitting: the scalar build is inlined.
+    const worker = path.join(app, 'node_modules/steepest/dist/worker/browserWorker.js');
+    await esbuild.build({ entryPoints: { main: path.join(app, 'main.js'), browserWorker: worker }, bundle: true, format: 'esm', outdir: out, absWorkingDir: app, logLevel: 'warning' });
     await cp(path.join(app, 'index.html'), path.join(out, 'index.html'));
-    expect(await files(out)).toEqual(['index.html', 'main.js']);
+    expect(await files(out)).toEqual(['browserWorker.js', 'index.html', 'main.js']);
     const { result, requests, problems } = await runInChromium(out);
     expectTrained(result);
     expect(requests.filter((r) => r.endsWith('.wasm'))).toEqual([]);
+    await expectBuildsOnce(out, requests, false);
     expect(problems).toEqual([]);
   });
 
@@ -139,8 +176,7 @@ describe('bundlers: steepest imported by package name, no configuration', () => 
     const { result, requests, problems } = await runInChromium(out);
     expectTrained(result);
     expect(requests.filter((r) => r.endsWith('.wasm'))).toEqual([]);
-    expect(scripts(emitted).length, 'the scalar build is a chunk of its own').toBe(2);
-    expect(scripts(requests), 'which a browser with SIMD never requests').toEqual(['main.js']);
+    await expectBuildsOnce(out, requests, true);
     expect(problems).toEqual([]);
   });
 });

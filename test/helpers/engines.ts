@@ -1,6 +1,7 @@
 // The engines every model test runs on, and the one-time WASM setup.
 import { beforeAll } from 'vitest';
-import { getRuntime, ready, type WasmRuntime } from '../../src/wasm/runtime.js';
+import { getRuntime, type WasmRuntime } from '../../src/wasm/runtime.js';
+import { ready } from '../../src/wasm/ready.js';
 
 /** Every engine, fastest first: model tests run on each (`describe.each(ENGINES)`). */
 export const ENGINES = ['wasm-simd', 'wasm-scalar', 'js'] as const;

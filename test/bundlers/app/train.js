@@ -60,6 +60,21 @@ export async function trainBoth({ ready, LogisticRegression, MLP }, engine = 'wa
   return out;
 }
 
+/** The plane's LogisticRegression fitted locally and by trainInWorker (browser only): the worker must train exactly as fit does. */
+export async function fitInWorker({ LogisticRegression }, trainInWorker) {
+  const { X, y } = plane();
+  const local = new LogisticRegression({ features: 8 });
+  const remote = new LogisticRegression({ features: 8 });
+  const options = { epochs: 10, batchSize: 32, learningRate: 0.5, seed: 3 };
+  const a = local.fit(X, y, options);
+  const b = await trainInWorker(remote, X, y, options);
+  const params = (m) => [...m.weights, m.bias].map(hex);
+  const out = { engine: b.engine, loss: b.loss.map(hex), localLoss: a.loss.map(hex), params: params(remote), localParams: params(local) };
+  local.dispose();
+  remote.dispose();
+  return out;
+}
+
 const view = new DataView(new ArrayBuffer(8));
 function hex(x) {
   view.setFloat64(0, x);
