@@ -1,8 +1,9 @@
 // A uniform random permutation of the rows every epoch, built from streaming
 // passes (random access into a large array costs ~10x a sequential read):
 //   planScatter   draws a bucket for every position of the current arrangement;
-//   scatterRows   copies rows into their buckets: one sequential read, a few write
-//                 streams (during training this reuses the read the epoch does anyway);
+//   scatterRows   copies rows into their buckets: one sequential read, one write stream
+//                 per bucket (during training this reuses the read the epoch does anyway;
+//                 a two-level split with fewer streams measured slower, docs/benchmark.md);
 //   permuteBuckets Fisher-Yates shuffles each bucket's row indices; a bucket fits in cache.
 // Every arrangement has probability B^-N * prod(1/n_b!) summed over bucket sizes,
 // the same for each permutation, so the visit order is exactly uniform and
