@@ -69,54 +69,64 @@ export function rowLossGrad(kind: i32, z: f32, y: f32): f32 {
   return swPtr ? load<f32>(swPtr + (<usize>(outputs == 1 ? e : e / outputs) << 2)) : 1;
 }
 
+// Scratch for lossRows' last one to three values (SIMD build): z, y and the derivatives.
+const tailBuf = memory.data(48, 16);
+
 /**
  * Loss kind LOSS_MSE or LOSS_BCE of rows x outputs logits at zPtr against targets
  * at yPtr (same shape; each output its own loss), every row weighted by swPtr
  * (f32, 0 = all 1). Returns the weighted loss sum, accumulated in f64, and writes
  * s dLoss/dz to deltaPtr (which may be zPtr). The SIMD build runs the four-lane
- * kernels of the fused epoch over the flat values, its tail included (on a splat).
+ * kernels over the flat values, the last one to three through scratch.
  */
 export function lossRows(kind: i32, zPtr: usize, yPtr: usize, swPtr: usize, rows: i32, outputs: i32, deltaPtr: usize): f64 {
   const n = rows * outputs;
-  let sum: f64 = 0;
   let e = 0;
   if (ASC_FEATURE_SIMD) {
-    while (e < n) {
-      // Four values, or in the tail one value splat over the lanes (only lane 0 is kept).
-      const whole = e + 4 <= n;
+    let lossLo = f64x2.splat(0);
+    let lossHi = f64x2.splat(0);
+    for (; e < n; e += 4) {
       const off = <usize>e << 2;
-      const z = whole ? v128.load(zPtr + off) : f32x4.splat(load<f32>(zPtr + off));
-      const y = whole ? v128.load(yPtr + off) : f32x4.splat(load<f32>(yPtr + off));
-      let loss: v128, d: v128;
+      const left = n - e;
+      let z = zPtr + off, y = yPtr + off, d = deltaPtr + off;
+      if (left < 4) {
+        memory.copy(tailBuf, z, <usize>left << 2);
+        memory.copy(tailBuf + 16, y, <usize>left << 2);
+        z = tailBuf;
+        y = tailBuf + 16;
+        d = tailBuf + 32;
+      }
+      const zv = v128.load(z);
+      const yv = v128.load(y);
+      let loss: v128, dv: v128;
       if (kind == LOSS_BCE) {
-        const x = bceShared4(z);
-        loss = bceLoss4(z, y, x);
-        d = bceGrad4(z, y, x);
+        const x = bceShared4(zv);
+        loss = bceLoss4(zv, yv, x);
+        dv = bceGrad4(zv, yv, x);
       } else {
-        const err = f32x4.sub(z, y);
+        const err = f32x4.sub(zv, yv); // squared error and its derivative 2 (z - y)
         loss = f32x4.mul(err, err);
-        d = f32x4.add(err, err);
+        dv = f32x4.add(err, err);
       }
       if (swPtr) {
-        const s = whole
-          ? f32x4(rowWeight(swPtr, e, outputs), rowWeight(swPtr, e + 1, outputs),
-            rowWeight(swPtr, e + 2, outputs), rowWeight(swPtr, e + 3, outputs))
-          : f32x4.splat(rowWeight(swPtr, e, outputs));
+        // Empty lanes of the last group read the group's first weight (never past the rows).
+        const s = f32x4(rowWeight(swPtr, e, outputs), rowWeight(swPtr, left > 1 ? e + 1 : e, outputs),
+          rowWeight(swPtr, left > 2 ? e + 2 : e, outputs), rowWeight(swPtr, left > 3 ? e + 3 : e, outputs));
         loss = f32x4.mul(loss, s);
-        d = f32x4.mul(d, s);
+        dv = f32x4.mul(dv, s);
       }
-      if (whole) {
-        sum += (<f64>f32x4.extract_lane(loss, 0) + <f64>f32x4.extract_lane(loss, 1)) +
-               (<f64>f32x4.extract_lane(loss, 2) + <f64>f32x4.extract_lane(loss, 3));
-        v128.store(deltaPtr + off, d);
-      } else {
-        sum += <f64>f32x4.extract_lane(loss, 0);
-        store<f32>(deltaPtr + off, f32x4.extract_lane(d, 0));
+      v128.store(d, dv);
+      if (left < 4) {
+        memory.copy(deltaPtr + off, tailBuf + 32, <usize>left << 2);
+        loss = v128.and(loss, i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(left)));
       }
-      e += whole ? 4 : 1;
+      lossLo = f64x2.add(lossLo, f64x2.promote_low_f32x4(loss));
+      lossHi = f64x2.add(lossHi, f64x2.promote_low_f32x4(v128.shuffle<f32>(loss, loss, 2, 3, 0, 1)));
     }
-    return sum;
+    const sum = f64x2.add(lossLo, lossHi);
+    return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
   }
+  let sum: f64 = 0;
   for (; e < n; e++) {
     const off = <usize>e << 2;
     const z = load<f32>(zPtr + off);
