@@ -85,7 +85,8 @@ export function lossRows(kind: i32, zPtr: usize, yPtr: usize, swPtr: usize, rows
   if (ASC_FEATURE_SIMD) {
     let lossLo = f64x2.splat(0);
     let lossHi = f64x2.splat(0);
-    for (; e < n; e += 4) {
+    // do-while, so that V8 hoists the kernels' constants out of the loop (see activations.ts).
+    if (n > 0) do {
       const off = <usize>e << 2;
       const left = n - e;
       let z = zPtr + off, y = yPtr + off, d = deltaPtr + off;
@@ -122,7 +123,8 @@ export function lossRows(kind: i32, zPtr: usize, yPtr: usize, swPtr: usize, rows
       }
       lossLo = f64x2.add(lossLo, f64x2.promote_low_f32x4(loss));
       lossHi = f64x2.add(lossHi, f64x2.promote_low_f32x4(v128.shuffle<f32>(loss, loss, 2, 3, 0, 1)));
-    }
+      e += 4;
+    } while (e < n);
     const sum = f64x2.add(lossLo, lossHi);
     return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
   }

@@ -47,26 +47,37 @@ export function softmaxCrossEntropy(
     let t: f32 = 0;
     let ties: f32 = 0;
     if (ASC_FEATURE_SIMD) {
-      // Four values a step; the last one to three one at a time through the same lanes (splat,
-      // only lane 0 counted), so a row's values do not depend on its length mod 4.
+      // Four values a step; the last one to three padded with -Infinity, whose e is 0 and
+      // which count as below m, so they add nothing. do-while, so that V8 hoists expNeg4's
+      // constants out of the loop (see activations.ts).
       const mv = f32x4.splat(m);
       let tv = f32x4.splat(0);
       let nv = f32x4.splat(0);
-      for (j = 0; j < classes;) {
+      j = 0;
+      if (classes > 0) do {
         const off = <usize>j << 2;
-        const whole = j + 4 <= classes;
-        const zv = whole ? v128.load(z + off) : f32x4.splat(load<f32>(z + off));
-        const e = expNeg4(f32x4.sub(zv, mv));
-        const lanes = whole ? i32x4.splat(-1) : i32x4(-1, 0, 0, 0);
-        const below = v128.and(f32x4.lt(zv, mv), lanes);
-        tv = f32x4.add(tv, v128.and(e, below));
-        nv = f32x4.add(nv, v128.and(f32x4.splat(1), v128.andnot(lanes, below)));
-        if (gradPtr) {
-          if (whole) v128.store(g + off, e);
-          else store<f32>(g + off, f32x4.extract_lane(e, 0));
+        const left = classes - j;
+        let zv: v128;
+        if (left >= 4) zv = v128.load(z + off);
+        else {
+          zv = f32x4.replace_lane(f32x4.splat(-Infinity), 0, load<f32>(z + off));
+          if (left > 1) zv = f32x4.replace_lane(zv, 1, load<f32>(z + off, 4));
+          if (left > 2) zv = f32x4.replace_lane(zv, 2, load<f32>(z + off, 8));
         }
-        j += whole ? 4 : 1;
-      }
+        const e = expNeg4(f32x4.sub(zv, mv));
+        const below = f32x4.lt(zv, mv);
+        tv = f32x4.add(tv, v128.and(e, below));
+        nv = f32x4.add(nv, v128.andnot(f32x4.splat(1), below));
+        if (gradPtr) {
+          if (left >= 4) v128.store(g + off, e);
+          else {
+            store<f32>(g + off, f32x4.extract_lane(e, 0));
+            if (left > 1) store<f32>(g + off, f32x4.extract_lane(e, 1), 4);
+            if (left > 2) store<f32>(g + off, f32x4.extract_lane(e, 2), 8);
+          }
+        }
+        j += 4;
+      } while (j < classes);
       t = (f32x4.extract_lane(tv, 0) + f32x4.extract_lane(tv, 1)) + (f32x4.extract_lane(tv, 2) + f32x4.extract_lane(tv, 3));
       ties = (f32x4.extract_lane(nv, 0) + f32x4.extract_lane(nv, 1)) + (f32x4.extract_lane(nv, 2) + f32x4.extract_lane(nv, 3));
     } else {
