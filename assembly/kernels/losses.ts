@@ -69,7 +69,61 @@ export function rowLossGrad(kind: i32, z: f32, y: f32): f32 {
   return swPtr ? load<f32>(swPtr + (<usize>(outputs == 1 ? e : e / outputs) << 2)) : 1;
 }
 
-// Scratch for lossRows' last one to three values (SIMD build): z, y and the derivatives.
+/** Loss and s dLoss/dz of the four values at e (SIMD build): writes the derivatives, returns the losses. */
+// @ts-ignore: decorator
+@inline function lossBlock(kind: i32, zPtr: usize, yPtr: usize, swPtr: usize, outputs: i32, deltaPtr: usize, e: i32): v128 {
+  const off = <usize>e << 2;
+  const z = v128.load(zPtr + off);
+  const y = v128.load(yPtr + off);
+  let loss: v128, d: v128;
+  if (kind == LOSS_BCE) {
+    const x = bceShared4(z);
+    loss = bceLoss4(z, y, x);
+    d = bceGrad4(z, y, x);
+  } else {
+    const err = f32x4.sub(z, y); // squared error and its derivative 2 (z - y)
+    loss = f32x4.mul(err, err);
+    d = f32x4.add(err, err);
+  }
+  if (swPtr) {
+    const s = f32x4(rowWeight(swPtr, e, outputs), rowWeight(swPtr, e + 1, outputs),
+      rowWeight(swPtr, e + 2, outputs), rowWeight(swPtr, e + 3, outputs));
+    loss = f32x4.mul(loss, s);
+    d = f32x4.mul(d, s);
+  }
+  v128.store(deltaPtr + off, d);
+  return loss;
+}
+
+/**
+ * lossRows over n > 0 values, n a multiple of 4 (SIMD build), summed in two f64x2 lanes.
+ * One do-while loop per kind: V8 hoists a loop's constants only out of code that runs on
+ * every iteration (see activations.ts).
+ */
+function lossBlocks(kind: i32, zPtr: usize, yPtr: usize, swPtr: usize, outputs: i32, deltaPtr: usize, n: i32): f64 {
+  let lo = f64x2.splat(0);
+  let hi = f64x2.splat(0);
+  let e = 0;
+  if (kind == LOSS_BCE) {
+    do {
+      const loss = lossBlock(LOSS_BCE, zPtr, yPtr, swPtr, outputs, deltaPtr, e);
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(loss));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(loss, loss, 2, 3, 0, 1)));
+      e += 4;
+    } while (e < n);
+  } else {
+    do {
+      const loss = lossBlock(LOSS_MSE, zPtr, yPtr, swPtr, outputs, deltaPtr, e);
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(loss));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(loss, loss, 2, 3, 0, 1)));
+      e += 4;
+    } while (e < n);
+  }
+  const sum = f64x2.add(lo, hi);
+  return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
+}
+
+// Scratch for lossRows' last one to three values (SIMD build): z (then the derivatives), y, weights.
 const tailBuf = memory.data(48, 16);
 
 /**
@@ -77,59 +131,28 @@ const tailBuf = memory.data(48, 16);
  * at yPtr (same shape; each output its own loss), every row weighted by swPtr
  * (f32, 0 = all 1). Returns the weighted loss sum, accumulated in f64, and writes
  * s dLoss/dz to deltaPtr (which may be zPtr). The SIMD build runs the four-lane
- * kernels over the flat values, the last one to three through scratch.
+ * kernels over the flat values, the last one to three as one more block in scratch.
  */
 export function lossRows(kind: i32, zPtr: usize, yPtr: usize, swPtr: usize, rows: i32, outputs: i32, deltaPtr: usize): f64 {
   const n = rows * outputs;
-  let e = 0;
   if (ASC_FEATURE_SIMD) {
-    let lossLo = f64x2.splat(0);
-    let lossHi = f64x2.splat(0);
-    // do-while, so that V8 hoists the kernels' constants out of the loop (see activations.ts).
-    if (n > 0) do {
-      const off = <usize>e << 2;
-      const left = n - e;
-      let z = zPtr + off, y = yPtr + off, d = deltaPtr + off;
-      if (left < 4) {
-        memory.copy(tailBuf, z, <usize>left << 2);
-        memory.copy(tailBuf + 16, y, <usize>left << 2);
-        z = tailBuf;
-        y = tailBuf + 16;
-        d = tailBuf + 32;
-      }
-      const zv = v128.load(z);
-      const yv = v128.load(y);
-      let loss: v128, dv: v128;
-      if (kind == LOSS_BCE) {
-        const x = bceShared4(zv);
-        loss = bceLoss4(zv, yv, x);
-        dv = bceGrad4(zv, yv, x);
-      } else {
-        const err = f32x4.sub(zv, yv); // squared error and its derivative 2 (z - y)
-        loss = f32x4.mul(err, err);
-        dv = f32x4.add(err, err);
-      }
-      if (swPtr) {
-        // Empty lanes of the last group read the group's first weight (never past the rows).
-        const s = f32x4(rowWeight(swPtr, e, outputs), rowWeight(swPtr, left > 1 ? e + 1 : e, outputs),
-          rowWeight(swPtr, left > 2 ? e + 2 : e, outputs), rowWeight(swPtr, left > 3 ? e + 3 : e, outputs));
-        loss = f32x4.mul(loss, s);
-        dv = f32x4.mul(dv, s);
-      }
-      v128.store(d, dv);
-      if (left < 4) {
-        memory.copy(deltaPtr + off, tailBuf + 32, <usize>left << 2);
-        loss = v128.and(loss, i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(left)));
-      }
-      lossLo = f64x2.add(lossLo, f64x2.promote_low_f32x4(loss));
-      lossHi = f64x2.add(lossHi, f64x2.promote_low_f32x4(v128.shuffle<f32>(loss, loss, 2, 3, 0, 1)));
-      e += 4;
-    } while (e < n);
-    const sum = f64x2.add(lossLo, lossHi);
-    return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
+    const whole = n & ~3;
+    let sum: f64 = whole > 0 ? lossBlocks(kind, zPtr, yPtr, swPtr, outputs, deltaPtr, whole) : 0;
+    const left = n - whole;
+    if (left > 0) {
+      // Padded with z = y = 0 at weight 0: a finite loss times 0, so the padding adds nothing.
+      const off = <usize>whole << 2;
+      memory.fill(tailBuf, 0, 48);
+      memory.copy(tailBuf, zPtr + off, <usize>left << 2);
+      memory.copy(tailBuf + 16, yPtr + off, <usize>left << 2);
+      for (let k = 0; k < left; k++) store<f32>(tailBuf + 32 + (<usize>k << 2), rowWeight(swPtr, whole + k, outputs));
+      sum += lossBlocks(kind, tailBuf, tailBuf + 16, tailBuf + 32, 1, tailBuf, 4);
+      memory.copy(deltaPtr + off, tailBuf, <usize>left << 2);
+    }
+    return sum;
   }
   let sum: f64 = 0;
-  for (; e < n; e++) {
+  for (let e = 0; e < n; e++) {
     const off = <usize>e << 2;
     const z = load<f32>(zPtr + off);
     const y = load<f32>(yPtr + off);
