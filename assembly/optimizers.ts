@@ -96,12 +96,35 @@ export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
   const kind = <i32>hyper(optPtr, OPT_KIND);
   const t = hyper(optPtr, OPT_STEP) + 1;
   store<f64>(optPtr + (<usize>OPT_STEP << 3), t);
-  // SIMD build: every optimizer in f32x4 (n is a multiple of 4); the loops below are the scalar build's.
-  if (ASC_FEATURE_SIMD && (n & 3) == 0) {
-    if (kind == SGD) { sgdSimd(optPtr, paramsPtr, gradPtr, slotsPtr, n, lr); return; }
-    if (kind == ADAM || kind == ADAMW) { adamSimd(optPtr, paramsPtr, gradPtr, slotsPtr, n, lr, kind == ADAMW); return; }
-    if (kind == RMSPROP) { rmspropSimd(optPtr, paramsPtr, gradPtr, slotsPtr, n, lr); return; }
-    if (kind == ADAGRAD) { adagradSimd(optPtr, paramsPtr, gradPtr, slotsPtr, n, lr, t); return; }
+  // SIMD build: every optimizer in f32x4; the loops below are the scalar build's.
+  if (ASC_FEATURE_SIMD) {
+    if (kind == ADAM || kind == ADAMW) betaPowers(optPtr, t);
+    const s1 = slotsPtr + (<usize>n << 2);
+    const s2 = slotsPtr + (<usize>n << 3);
+    const whole = n & ~3;
+    updateSimd(kind, optPtr, paramsPtr, gradPtr, slotsPtr, s1, s2, whole, lr, t);
+    if (whole < n) {
+      // The last 1..3 parameters (the engines pad n to a multiple of 4, so only direct callers
+      // get here): one more vector in zero-padded scratch rows; zero lanes change nothing.
+      const normSq = lastGradNormSq;
+      const maxChange = lastMaxChange;
+      const off = <usize>whole << 2;
+      const bytes = <usize>(n - whole) << 2;
+      memory.fill(tailBuf, 0, 80);
+      memory.copy(tailBuf, paramsPtr + off, bytes);
+      memory.copy(tailBuf + 16, gradPtr + off, bytes);
+      memory.copy(tailBuf + 32, slotsPtr + off, bytes);
+      memory.copy(tailBuf + 48, s1 + off, bytes);
+      memory.copy(tailBuf + 64, s2 + off, bytes);
+      updateSimd(kind, optPtr, tailBuf, tailBuf + 16, tailBuf + 32, tailBuf + 48, tailBuf + 64, 4, lr, t);
+      memory.copy(paramsPtr + off, tailBuf, bytes);
+      memory.copy(slotsPtr + off, tailBuf + 32, bytes);
+      memory.copy(s1 + off, tailBuf + 48, bytes);
+      memory.copy(s2 + off, tailBuf + 64, bytes);
+      lastGradNormSq += normSq;
+      lastMaxChange = max(lastMaxChange, maxChange);
+    }
+    return;
   }
   const wd = hyper(optPtr, OPT_WEIGHT_DECAY);
   const mu = hyper(optPtr, OPT_MOMENTUM);
@@ -225,6 +248,22 @@ export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
   lastMaxChange = <f64>max(m01, m23);
 }
 
+// Scratch for step's last 1..3 parameters: five rows of four f32 (params, grad, three slots).
+const tailBuf = memory.data(80, 16);
+
+/**
+ * The update of optimizer kind on n parameters (a multiple of 4) in f32x4, with the
+ * state slots at s0, s1, s2. Adam's betaPowers must have run for this step.
+ */
+function updateSimd(
+  kind: i32, optPtr: usize, paramsPtr: usize, gradPtr: usize, s0: usize, s1: usize, s2: usize, n: i32, lr: f64, t: f64,
+): void {
+  if (kind == SGD) sgdSimd(optPtr, paramsPtr, gradPtr, s0, n, lr);
+  else if (kind == ADAM || kind == ADAMW) adamSimd(optPtr, paramsPtr, gradPtr, s0, s1, s2, n, lr, kind == ADAMW);
+  else if (kind == RMSPROP) rmspropSimd(optPtr, paramsPtr, gradPtr, s0, s1, s2, n, lr);
+  else adagradSimd(optPtr, paramsPtr, gradPtr, s0, n, lr, t);
+}
+
 /** torch.optim.SGD in f32x4: g += wd p; momentum buffer (the first gradient on step 1); nesterov. */
 function sgdSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, n: i32, lr: f64): void {
   const t = hyper(optPtr, OPT_STEP);
@@ -255,7 +294,9 @@ function sgdSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usiz
 }
 
 /** torch.optim.Adam / AdamW in f32x4, with bias correction and amsgrad. */
-function adamSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, n: i32, lr: f64, decoupled: bool): void {
+function adamSimd(
+  optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, s1: usize, s2: usize, n: i32, lr: f64, decoupled: bool,
+): void {
   const t = hyper(optPtr, OPT_STEP);
   const wdS = hyper(optPtr, OPT_WEIGHT_DECAY);
   const wd = f32x4.splat(<f32>wdS);
@@ -268,11 +309,8 @@ function adamSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usi
   const c2 = f32x4.splat(<f32>(1 - b2S));
   const eps = f32x4.splat(<f32>hyper(optPtr, OPT_EPS));
   const amsgrad = hyper(optPtr, OPT_AMSGRAD) != 0;
-  betaPowers(optPtr, t);
   const stepSize = f32x4.splat(<f32>(lr / (1 - beta1Pow)));
   const invSqrtBc2 = f32x4.splat(<f32>(1 / Math.sqrt(1 - beta2Pow)));
-  const s1 = slotsPtr + (<usize>n << 2);
-  const s2 = slotsPtr + (<usize>n << 3);
   let normSq = f64x2.splat(0); // f64: a gradient past 1.8e19 squares past float32's range
   let maxChange = f32x4.splat(0);
   for (let i = 0; i < n; i += 4) {
@@ -302,7 +340,9 @@ function adamSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usi
 }
 
 /** torch.optim.RMSprop in f32x4: square_avg, optional centering (grad_avg) and momentum buffer. */
-function rmspropSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, n: i32, lr: f64): void {
+function rmspropSimd(
+  optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, s1: usize, s2: usize, n: i32, lr: f64,
+): void {
   const wd = f32x4.splat(<f32>hyper(optPtr, OPT_WEIGHT_DECAY));
   const alphaS = hyper(optPtr, OPT_ALPHA);
   const alpha = f32x4.splat(<f32>alphaS);
@@ -312,8 +352,6 @@ function rmspropSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
   const mu = f32x4.splat(<f32>muS);
   const centered = hyper(optPtr, OPT_CENTERED) != 0;
   const rate = f32x4.splat(<f32>lr);
-  const s1 = slotsPtr + (<usize>n << 2);
-  const s2 = slotsPtr + (<usize>n << 3);
   let normSq = f64x2.splat(0); // f64: a gradient past 1.8e19 squares past float32's range
   let maxChange = f32x4.splat(0);
   for (let i = 0; i < n; i += 4) {

@@ -3,7 +3,7 @@
 // per-batch loop never returns to JS. src/reference/train.ts is the twin.
 import { dotKernel } from './kernels/dot';
 import { axpyKernel } from './kernels/axpy';
-import { LOSS_BCE, bceLoss, bceGrad, mseLoss, mseGrad, bceShared4, bceLoss4, bceGrad4 } from './kernels/losses';
+import { LOSS_BCE, bceLoss, bceGrad, mseLoss, mseGrad, lossRows } from './kernels/losses';
 import { dot4, axpy4 } from './kernels/block4';
 import { step, lastGradNormSq, lastMaxChange } from './optimizers';
 import { scatterKernel } from './shuffle';
@@ -213,9 +213,8 @@ const rowBuf = memory.data(SUB * 4, 16); // the rows' byte addresses, kept from 
  * phases: all logits, then all losses and derivatives, then the gradient. The
  * loss phase is a long chain of dependent operations per block (exp, log1p,
  * two divisions); running it over independent blocks lets the CPU overlap them.
- * A last group of one to three rows repeats its first row in the empty lanes
- * and masks their loss and derivative to zero, so every row goes through the
- * same arithmetic.
+ * A last group of one to three rows repeats its first row in the empty lanes,
+ * whose derivative is set to zero, so every row goes through the same arithmetic.
  */
 // @ts-ignore: decorator
 @inline function batchSimd(
@@ -224,8 +223,7 @@ const rowBuf = memory.data(SUB * 4, 16); // the rows' byte addresses, kept from 
 ): f64 {
   const rowBytes = <usize>cols << 2;
   const bias = f32x4.splat(load<f32>(paramsPtr + rowBytes));
-  let lossLo = f64x2.splat(0); // f32 row losses summed in f64, as every engine sums them
-  let lossHi = f64x2.splat(0);
+  let batchLoss: f64 = 0; // f32 row losses summed in f64, as every engine sums them
   let dAcc = f32x4.splat(0);
   for (let sub = start; sub < end; sub += SUB) {
     const subEnd = min(sub + SUB, end);
@@ -249,47 +247,24 @@ const rowBuf = memory.data(SUB * 4, 16); // the rows' byte addresses, kept from 
         v128.store(dBuf + k, f32x4(weightAt(swPtr, r0), weightAt(swPtr, r1), weightAt(swPtr, r2), weightAt(swPtr, r3)));
       }
     }
-    // Phase 2: losses and derivatives; dBuf holds the row weights on the way in when weighted.
-    for (let p = sub, k: usize = 0; p < subEnd; p += 4, k += 16) {
-      const z = v128.load(zBuf + k);
-      const y = v128.load(yBuf + k);
-      let loss: v128, d: v128;
-      if (lossKind == LOSS_BCE) {
-        const e = bceShared4(z);
-        loss = bceLoss4(z, y, e);
-        d = bceGrad4(z, y, e);
-      } else {
-        const err = f32x4.sub(z, y); // squared error and its derivative 2 (z - y)
-        loss = f32x4.mul(err, err);
-        d = f32x4.add(err, err);
-      }
-      if (swPtr) {
-        const sw = v128.load(dBuf + k);
-        loss = f32x4.mul(loss, sw);
-        d = f32x4.mul(d, sw);
-      }
-      const left = subEnd - p;
-      if (left < 4) {
-        const mask = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(left));
-        loss = v128.and(loss, mask);
-        d = v128.and(d, mask);
-      }
-      lossLo = f64x2.add(lossLo, f64x2.promote_low_f32x4(loss));
-      lossHi = f64x2.add(lossHi, f64x2.promote_low_f32x4(v128.shuffle<f32>(loss, loss, 2, 3, 0, 1)));
-      dAcc = f32x4.add(dAcc, d);
-      v128.store(dBuf + k, d);
-    }
+    // Phase 2: losses and derivatives (lossRows runs the same four-lane kernels for the
+    // network's head); dBuf holds the row weights on the way in when weighted.
+    const n = subEnd - sub;
+    batchLoss += lossRows(lossKind, zBuf, yBuf, swPtr ? dBuf : 0, n, 1, dBuf);
+    // The empty lanes of a last group of one to three rows get derivative 0: they add nothing.
+    if (n & 3) memory.fill(dBuf + (<usize>n << 2), 0, <usize>(4 - (n & 3)) << 2);
     // Phase 3: the gradient, reading the sub-batch's rows again from L1.
     for (let p = sub, k: usize = 0; p < subEnd; p += 4, k += 16) {
       const rows = v128.load(rowBuf + k);
-      axpy4(v128.load(dBuf + k), <usize>i32x4.extract_lane(rows, 0), <usize>i32x4.extract_lane(rows, 1),
+      const d = v128.load(dBuf + k);
+      dAcc = f32x4.add(dAcc, d);
+      axpy4(d, <usize>i32x4.extract_lane(rows, 0), <usize>i32x4.extract_lane(rows, 1),
         <usize>i32x4.extract_lane(rows, 2), <usize>i32x4.extract_lane(rows, 3), gradPtr, cols);
     }
   }
   batchGradBias = f32x4.extract_lane(dAcc, 0) + f32x4.extract_lane(dAcc, 1) +
                   f32x4.extract_lane(dAcc, 2) + f32x4.extract_lane(dAcc, 3);
-  const loss = f64x2.add(lossLo, lossHi);
-  return f64x2.extract_lane(loss, 0) + f64x2.extract_lane(loss, 1);
+  return batchLoss;
 }
 
 /** Writes the logit w.x + b of each of rows rows at xPtr to outPtr (f32). */

@@ -8,8 +8,8 @@
 // flushed to 0 below z = -87.3, an absolute error < 2^-126),
 // tanh within 1 ULP; scalar build (Mathf.exp, Mathf.tanh) both within 2 ULP. relu
 // and the derivatives are exact operations followed by float32 rounding.
-// In the SIMD build the scalar tail runs the same four-lane code on a splat, so every
-// element of a vector gets the same value whatever its position.
+// In the SIMD build the last 1..15 values run through the same sixteen-value step in
+// scratch, so every element gets the same value whatever its position.
 import { sigmoidKernel } from './sigmoid';
 import { expNeg4 } from './vmath';
 
@@ -71,28 +71,38 @@ export const ACT_RELU: i32 = 3;
   v128.store(ptr, act4(kind, d), 48);
 }
 
+// Scratch for the last 1..15 values of a SIMD pass: two blocks of sixteen f32.
+const tailBuf = memory.data(128, 16);
+
+/** Activation kind (ACT_*) in place on steps >= 1 times 16 f32 values at ptr (SIMD build). */
+function activateSteps(kind: i32, ptr: usize, steps: i32): void {
+  // Sixteen values per step, in one loop per kind: four independent activations per
+  // step overlap their long dependency chains, and V8 reloads each constant once per
+  // step instead of once per vector (sigmoid: about a third less time than one vector).
+  // do-while: TurboFan hoists the constants out of a loop only when the loop's body
+  // dominates its exit; in a while loop it rebuilds them every step (sigmoid +20%).
+  const end = ptr + (<usize>steps << 6);
+  if (kind == ACT_SIGMOID) do { activate16(ACT_SIGMOID, ptr); ptr += 64; } while (ptr < end);
+  else if (kind == ACT_TANH) do { activate16(ACT_TANH, ptr); ptr += 64; } while (ptr < end);
+  else do { activate16(ACT_RELU, ptr); ptr += 64; } while (ptr < end);
+}
+
 /** Applies activation kind (ACT_*) in place to n f32 values at ptr; identity leaves them. */
 export function activationForward(kind: i32, ptr: usize, n: i32): void {
   if (kind == ACT_IDENTITY) return;
-  let i = 0;
   if (ASC_FEATURE_SIMD) {
-    // Sixteen values per step, in one loop per kind: four independent activations per
-    // step overlap their long dependency chains, and V8 reloads each constant once per
-    // step instead of once per vector (sigmoid: about a third less time than one vector).
-    if (kind == ACT_SIGMOID) for (; i + 16 <= n; i += 16) activate16(ACT_SIGMOID, ptr + (<usize>i << 2));
-    else if (kind == ACT_TANH) for (; i + 16 <= n; i += 16) activate16(ACT_TANH, ptr + (<usize>i << 2));
-    else for (; i + 16 <= n; i += 16) activate16(ACT_RELU, ptr + (<usize>i << 2));
-    for (; i + 4 <= n; i += 4) {
-      const at = ptr + (<usize>i << 2);
-      v128.store(at, act4(kind, v128.load(at)));
-    }
-    for (; i < n; i++) {
-      const at = ptr + (<usize>i << 2);
-      store<f32>(at, f32x4.extract_lane(act4(kind, f32x4.splat(load<f32>(at))), 0));
+    if (n >= 16) activateSteps(kind, ptr, n >> 4);
+    const left = <usize>(n & 15) << 2;
+    if (left) {
+      // The last 1..15 values take one more step in scratch: no tail code of their own.
+      const at = ptr + (<usize>(n & ~15) << 2);
+      memory.copy(tailBuf, at, left);
+      activateSteps(kind, tailBuf, 1);
+      memory.copy(at, tailBuf, left);
     }
     return;
   }
-  for (; i < n; i++) {
+  for (let i = 0; i < n; i++) {
     const at = ptr + (<usize>i << 2);
     store<f32>(at, act1(kind, load<f32>(at)));
   }
@@ -117,22 +127,31 @@ export function activationForward(kind: i32, ptr: usize, n: i32): void {
   v128.store(deltaPtr, derive4(kind, a3, d3), 48);
 }
 
+/** derive16 over steps >= 1 times 16 values (SIMD build), one loop per kind as activateSteps. */
+function deriveSteps(kind: i32, aPtr: usize, deltaPtr: usize, steps: i32): void {
+  const end = deltaPtr + (<usize>steps << 6);
+  if (kind == ACT_SIGMOID) do { derive16(ACT_SIGMOID, aPtr, deltaPtr); aPtr += 64; deltaPtr += 64; } while (deltaPtr < end);
+  else if (kind == ACT_TANH) do { derive16(ACT_TANH, aPtr, deltaPtr); aPtr += 64; deltaPtr += 64; } while (deltaPtr < end);
+  else do { derive16(ACT_RELU, aPtr, deltaPtr); aPtr += 64; deltaPtr += 64; } while (deltaPtr < end);
+}
+
 /** delta[i] *= f'(z_i) for n values, from the activation outputs a[i] = f(z_i). */
 export function activationBackward(kind: i32, aPtr: usize, deltaPtr: usize, n: i32): void {
   if (kind == ACT_IDENTITY) return;
-  let i = 0;
   if (ASC_FEATURE_SIMD) {
-    // Sixteen values per step in one loop per kind, as activationForward.
-    if (kind == ACT_SIGMOID) for (; i + 16 <= n; i += 16) derive16(ACT_SIGMOID, aPtr + (<usize>i << 2), deltaPtr + (<usize>i << 2));
-    else if (kind == ACT_TANH) for (; i + 16 <= n; i += 16) derive16(ACT_TANH, aPtr + (<usize>i << 2), deltaPtr + (<usize>i << 2));
-    else for (; i + 16 <= n; i += 16) derive16(ACT_RELU, aPtr + (<usize>i << 2), deltaPtr + (<usize>i << 2));
-    for (; i + 4 <= n; i += 4) {
-      const off = <usize>i << 2;
-      v128.store(deltaPtr + off, derive4(kind, v128.load(aPtr + off), v128.load(deltaPtr + off)));
+    if (n >= 16) deriveSteps(kind, aPtr, deltaPtr, n >> 4);
+    const left = <usize>(n & 15) << 2;
+    if (left) {
+      // As activationForward: the last 1..15 values take one more step in scratch.
+      const off = <usize>(n & ~15) << 2;
+      memory.copy(tailBuf, aPtr + off, left);
+      memory.copy(tailBuf + 64, deltaPtr + off, left);
+      deriveSteps(kind, tailBuf, tailBuf + 64, 1);
+      memory.copy(deltaPtr + off, tailBuf + 64, left);
     }
+    return;
   }
-  // The same operations one value at a time: identical results to the lanes above.
-  for (; i < n; i++) {
+  for (let i = 0; i < n; i++) {
     const off = <usize>i << 2;
     const a = load<f32>(aPtr + off);
     const d = load<f32>(deltaPtr + off);

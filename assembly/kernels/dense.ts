@@ -17,6 +17,9 @@ import { dotKernel } from './dot';
 import { axpyKernel } from './axpy';
 import { dot4, sumLanes4 } from './block4';
 
+// Where denseForward sends the outputs of an odd last row's copy (SIMD build).
+const oddBuf = memory.data(16, 16);
+
 /** out (rows x outputs) = x (rows x inputs) w^T + b: out[r, o] = b[o] + sum_i x[r, i] w[o, i] (f32, row-major). */
 export function denseForward(
   xPtr: usize, rows: i32, inputs: i32, wPtr: usize, bPtr: usize, outputs: i32, outPtr: usize,
@@ -30,34 +33,32 @@ export function denseForward(
       const w0 = wPtr + <usize>o * inBytes;
       const b = v128.load(bPtr + (<usize>o << 2));
       const out = outPtr + (<usize>o << 2);
-      let r = 0;
-      for (; r + 2 <= rows; r += 2) {
+      for (let r = 0; r < rows; r += 2) {
         const x0 = xPtr + <usize>r * inBytes;
-        forward2x4(x0, x0 + inBytes, w0, inBytes, inputs, b, out + <usize>r * outBytes, out + <usize>(r + 1) * outBytes);
-      }
-      if (r < rows) {
-        const x = xPtr + <usize>r * inBytes;
-        const z = dot4(x, w0, w0 + inBytes, w0 + 2 * inBytes, w0 + 3 * inBytes, inputs);
-        v128.store(out + <usize>r * outBytes, f32x4.add(z, b));
+        const out0 = out + <usize>r * outBytes;
+        // An odd last row is paired with itself, the copy's outputs going to scratch.
+        const pair = r + 1 < rows;
+        forward2x4(x0, pair ? x0 + inBytes : x0, w0, inBytes, inputs, b, out0, pair ? out0 + outBytes : oddBuf);
       }
     }
-    // One to three outputs left (all of a one-output layer): four rows share each weight chunk.
+    // One to three outputs left (all of a one-output layer): four rows share each weight chunk;
+    // a last group of one to three rows repeats its first row in the empty lanes.
     for (; o < outputs; o++) {
       const w = wPtr + <usize>o * inBytes;
       const b = f32x4.splat(load<f32>(bPtr + (<usize>o << 2)));
       const out = outPtr + (<usize>o << 2);
-      let r = 0;
-      for (; r + 4 <= rows; r += 4) {
+      for (let r = 0; r < rows; r += 4) {
+        const left = rows - r;
         const x0 = xPtr + <usize>r * inBytes;
-        const z = f32x4.add(dot4(w, x0, x0 + inBytes, x0 + 2 * inBytes, x0 + 3 * inBytes, inputs), b);
+        const x1 = left > 1 ? x0 + inBytes : x0;
+        const x2 = left > 2 ? x1 + inBytes : x0;
+        const x3 = left > 3 ? x2 + inBytes : x0;
+        const z = f32x4.add(dot4(w, x0, x1, x2, x3, inputs), b);
         const at = out + <usize>r * outBytes;
         store<f32>(at, f32x4.extract_lane(z, 0));
-        store<f32>(at + outBytes, f32x4.extract_lane(z, 1));
-        store<f32>(at + 2 * outBytes, f32x4.extract_lane(z, 2));
-        store<f32>(at + 3 * outBytes, f32x4.extract_lane(z, 3));
-      }
-      for (; r < rows; r++) {
-        store<f32>(out + <usize>r * outBytes, dotKernel(w, xPtr + <usize>r * inBytes, inputs) + f32x4.extract_lane(b, 0));
+        if (left > 1) store<f32>(at + outBytes, f32x4.extract_lane(z, 1));
+        if (left > 2) store<f32>(at + 2 * outBytes, f32x4.extract_lane(z, 2));
+        if (left > 3) store<f32>(at + 3 * outBytes, f32x4.extract_lane(z, 3));
       }
     }
     return;
@@ -122,9 +123,9 @@ export function denseForward(
  * A(p, q) is the f32 at aPtr + p * aP + q * aQ (strides in bytes, so A may be a
  * transpose) and B is k x n, rows bRow bytes apart. Both backward products are
  * this one loop: each scalar of A is broadcast against contiguous rows of B.
+ * Not inlined: both products share one copy, called once per layer and chunk.
  */
-// @ts-ignore: decorator
-@inline function gemmBroadcast(
+function gemmBroadcast(
   m: i32, n: i32, k: i32, aPtr: usize, aP: usize, aQ: usize, bPtr: usize, bRow: usize,
   cPtr: usize, cRow: usize, accumulate: bool,
 ): void {

@@ -69,55 +69,90 @@ export function rowLossGrad(kind: i32, z: f32, y: f32): f32 {
   return swPtr ? load<f32>(swPtr + (<usize>(outputs == 1 ? e : e / outputs) << 2)) : 1;
 }
 
+/** Loss and s dLoss/dz of the four values at e (SIMD build): writes the derivatives, returns the losses. */
+// @ts-ignore: decorator
+@inline function lossBlock(kind: i32, zPtr: usize, yPtr: usize, swPtr: usize, outputs: i32, deltaPtr: usize, e: i32): v128 {
+  const off = <usize>e << 2;
+  const z = v128.load(zPtr + off);
+  const y = v128.load(yPtr + off);
+  let loss: v128, d: v128;
+  if (kind == LOSS_BCE) {
+    const x = bceShared4(z);
+    loss = bceLoss4(z, y, x);
+    d = bceGrad4(z, y, x);
+  } else {
+    const err = f32x4.sub(z, y); // squared error and its derivative 2 (z - y)
+    loss = f32x4.mul(err, err);
+    d = f32x4.add(err, err);
+  }
+  if (swPtr) {
+    const s = f32x4(rowWeight(swPtr, e, outputs), rowWeight(swPtr, e + 1, outputs),
+      rowWeight(swPtr, e + 2, outputs), rowWeight(swPtr, e + 3, outputs));
+    loss = f32x4.mul(loss, s);
+    d = f32x4.mul(d, s);
+  }
+  v128.store(deltaPtr + off, d);
+  return loss;
+}
+
+/**
+ * lossRows over n > 0 values, n a multiple of 4 (SIMD build), summed in two f64x2 lanes.
+ * One do-while loop per kind: V8 hoists a loop's constants only out of code that runs on
+ * every iteration (see activations.ts).
+ */
+function lossBlocks(kind: i32, zPtr: usize, yPtr: usize, swPtr: usize, outputs: i32, deltaPtr: usize, n: i32): f64 {
+  let lo = f64x2.splat(0);
+  let hi = f64x2.splat(0);
+  let e = 0;
+  if (kind == LOSS_BCE) {
+    do {
+      const loss = lossBlock(LOSS_BCE, zPtr, yPtr, swPtr, outputs, deltaPtr, e);
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(loss));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(loss, loss, 2, 3, 0, 1)));
+      e += 4;
+    } while (e < n);
+  } else {
+    do {
+      const loss = lossBlock(LOSS_MSE, zPtr, yPtr, swPtr, outputs, deltaPtr, e);
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(loss));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(loss, loss, 2, 3, 0, 1)));
+      e += 4;
+    } while (e < n);
+  }
+  const sum = f64x2.add(lo, hi);
+  return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
+}
+
+// Scratch for lossRows' last one to three values (SIMD build): z (then the derivatives), y, weights.
+const tailBuf = memory.data(48, 16);
+
 /**
  * Loss kind LOSS_MSE or LOSS_BCE of rows x outputs logits at zPtr against targets
  * at yPtr (same shape; each output its own loss), every row weighted by swPtr
  * (f32, 0 = all 1). Returns the weighted loss sum, accumulated in f64, and writes
  * s dLoss/dz to deltaPtr (which may be zPtr). The SIMD build runs the four-lane
- * kernels of the fused epoch over the flat values, its tail included (on a splat).
+ * kernels over the flat values, the last one to three as one more block in scratch.
  */
 export function lossRows(kind: i32, zPtr: usize, yPtr: usize, swPtr: usize, rows: i32, outputs: i32, deltaPtr: usize): f64 {
   const n = rows * outputs;
-  let sum: f64 = 0;
-  let e = 0;
   if (ASC_FEATURE_SIMD) {
-    while (e < n) {
-      // Four values, or in the tail one value splat over the lanes (only lane 0 is kept).
-      const whole = e + 4 <= n;
-      const off = <usize>e << 2;
-      const z = whole ? v128.load(zPtr + off) : f32x4.splat(load<f32>(zPtr + off));
-      const y = whole ? v128.load(yPtr + off) : f32x4.splat(load<f32>(yPtr + off));
-      let loss: v128, d: v128;
-      if (kind == LOSS_BCE) {
-        const x = bceShared4(z);
-        loss = bceLoss4(z, y, x);
-        d = bceGrad4(z, y, x);
-      } else {
-        const err = f32x4.sub(z, y);
-        loss = f32x4.mul(err, err);
-        d = f32x4.add(err, err);
-      }
-      if (swPtr) {
-        const s = whole
-          ? f32x4(rowWeight(swPtr, e, outputs), rowWeight(swPtr, e + 1, outputs),
-            rowWeight(swPtr, e + 2, outputs), rowWeight(swPtr, e + 3, outputs))
-          : f32x4.splat(rowWeight(swPtr, e, outputs));
-        loss = f32x4.mul(loss, s);
-        d = f32x4.mul(d, s);
-      }
-      if (whole) {
-        sum += (<f64>f32x4.extract_lane(loss, 0) + <f64>f32x4.extract_lane(loss, 1)) +
-               (<f64>f32x4.extract_lane(loss, 2) + <f64>f32x4.extract_lane(loss, 3));
-        v128.store(deltaPtr + off, d);
-      } else {
-        sum += <f64>f32x4.extract_lane(loss, 0);
-        store<f32>(deltaPtr + off, f32x4.extract_lane(d, 0));
-      }
-      e += whole ? 4 : 1;
+    const whole = n & ~3;
+    let sum: f64 = whole > 0 ? lossBlocks(kind, zPtr, yPtr, swPtr, outputs, deltaPtr, whole) : 0;
+    const left = n - whole;
+    if (left > 0) {
+      // Padded with z = y = 0 at weight 0: a finite loss times 0, so the padding adds nothing.
+      const off = <usize>whole << 2;
+      memory.fill(tailBuf, 0, 48);
+      memory.copy(tailBuf, zPtr + off, <usize>left << 2);
+      memory.copy(tailBuf + 16, yPtr + off, <usize>left << 2);
+      for (let k = 0; k < left; k++) store<f32>(tailBuf + 32 + (<usize>k << 2), rowWeight(swPtr, whole + k, outputs));
+      sum += lossBlocks(kind, tailBuf, tailBuf + 16, tailBuf + 32, 1, tailBuf, 4);
+      memory.copy(deltaPtr + off, tailBuf, <usize>left << 2);
     }
     return sum;
   }
-  for (; e < n; e++) {
+  let sum: f64 = 0;
+  for (let e = 0; e < n; e++) {
     const off = <usize>e << 2;
     const z = load<f32>(zPtr + off);
     const y = load<f32>(yPtr + off);

@@ -11,13 +11,6 @@
 // within a few ULP (exp 2 ULP, the sum's roundings, one divide).
 import { expNeg4 } from './vmath';
 
-// @ts-ignore: decorator
-@inline function exp1(x: f32): f32 {
-  // The SIMD build uses the four-lane exp for its tail too, so a row's values do not depend on its length mod 4.
-  if (ASC_FEATURE_SIMD) return f32x4.extract_lane(expNeg4(f32x4.splat(x)), 0);
-  return Mathf.exp(x);
-}
-
 /**
  * Softmax cross-entropy of rows x classes logits at zPtr against i32 labels at
  * labelsPtr, each row weighted by swPtr (f32, 0 = all 1). Returns the weighted
@@ -53,31 +46,49 @@ export function softmaxCrossEntropy(
     // Pass 2: e_j = exp(z_j - m), kept in g; t sums those with z_j < m, ties counts z_j = m (each e_j = 1).
     let t: f32 = 0;
     let ties: f32 = 0;
-    j = 0;
     if (ASC_FEATURE_SIMD) {
+      // Four values a step; the last one to three padded with -Infinity, whose e is 0 and
+      // which count as below m, so they add nothing. do-while, so that V8 hoists expNeg4's
+      // constants out of the loop (see activations.ts).
       const mv = f32x4.splat(m);
-      const one = f32x4.splat(1);
       let tv = f32x4.splat(0);
       let nv = f32x4.splat(0);
-      for (; j + 4 <= classes; j += 4) {
+      j = 0;
+      if (classes > 0) do {
         const off = <usize>j << 2;
-        const zv = v128.load(z + off);
+        const left = classes - j;
+        let zv: v128;
+        if (left >= 4) zv = v128.load(z + off);
+        else {
+          zv = f32x4.replace_lane(f32x4.splat(-Infinity), 0, load<f32>(z + off));
+          if (left > 1) zv = f32x4.replace_lane(zv, 1, load<f32>(z + off, 4));
+          if (left > 2) zv = f32x4.replace_lane(zv, 2, load<f32>(z + off, 8));
+        }
         const e = expNeg4(f32x4.sub(zv, mv));
         const below = f32x4.lt(zv, mv);
         tv = f32x4.add(tv, v128.and(e, below));
-        nv = f32x4.add(nv, v128.andnot(one, below));
-        if (gradPtr) v128.store(g + off, e);
-      }
+        nv = f32x4.add(nv, v128.andnot(f32x4.splat(1), below));
+        if (gradPtr) {
+          if (left >= 4) v128.store(g + off, e);
+          else {
+            store<f32>(g + off, f32x4.extract_lane(e, 0));
+            if (left > 1) store<f32>(g + off, f32x4.extract_lane(e, 1), 4);
+            if (left > 2) store<f32>(g + off, f32x4.extract_lane(e, 2), 8);
+          }
+        }
+        j += 4;
+      } while (j < classes);
       t = (f32x4.extract_lane(tv, 0) + f32x4.extract_lane(tv, 1)) + (f32x4.extract_lane(tv, 2) + f32x4.extract_lane(tv, 3));
       ties = (f32x4.extract_lane(nv, 0) + f32x4.extract_lane(nv, 1)) + (f32x4.extract_lane(nv, 2) + f32x4.extract_lane(nv, 3));
-    }
-    for (; j < classes; j++) {
-      const off = <usize>j << 2;
-      const zj = load<f32>(z + off);
-      const e = exp1(zj - m);
-      if (zj < m) t += e;
-      else ties += 1;
-      if (gradPtr) store<f32>(g + off, e);
+    } else {
+      for (j = 0; j < classes; j++) {
+        const off = <usize>j << 2;
+        const zj = load<f32>(z + off);
+        const e = Mathf.exp(zj - m);
+        if (zj < m) t += e;
+        else ties += 1;
+        if (gradPtr) store<f32>(g + off, e);
+      }
     }
     // ties >= 1 (the max itself), so ties - 1 + t is exact in its integer part and >= 0.
     const sum = ties + t;
@@ -85,6 +96,7 @@ export function softmaxCrossEntropy(
     lossSum += <f64>s * <f64>loss;
     if (!gradPtr) continue;
     // Pass 3: g_j = s e_j / sum, and s (p_y - 1) at the label.
+    const ey = valid ? load<f32>(g + (<usize>label << 2)) : 0; // e_y from pass 2
     j = 0;
     if (ASC_FEATURE_SIMD) {
       const sumV = f32x4.splat(sum);
@@ -98,11 +110,7 @@ export function softmaxCrossEntropy(
       const at = g + (<usize>j << 2);
       store<f32>(at, s * (load<f32>(at) / sum));
     }
-    if (valid) {
-      const at = g + (<usize>label << 2);
-      const e = exp1(zy - m);
-      store<f32>(at, s * (e / sum - <f32>1));
-    }
+    if (valid) store<f32>(g + (<usize>label << 2), s * (ey / sum - <f32>1));
   }
   return lossSum;
 }
