@@ -5,7 +5,7 @@
 import { ValidationError } from '../errors.js';
 import { knownKeys, optionsObject, show } from '../validate.js';
 import { jsonObject, jsonRoot, knownFields } from '../jsonFields.js';
-import { standardize, standardStats, StandardScaler } from './StandardScaler.js';
+import { standardize, standardStats, type StandardScaler } from './StandardScaler.js';
 
 /** One raw value: a number, or a string as read from a file. */
 export type RawValue = string | number;
@@ -176,9 +176,22 @@ export class Preprocessor {
 
   /** The numeric Preprocessor that standardizes as scaler does; columns: names (default x0, x1, ...). */
   static fromScaler(scaler: StandardScaler, columns?: readonly string[]): Preprocessor {
-    if (!(scaler instanceof StandardScaler)) throw new ValidationError(`scaler must be a StandardScaler, got ${show(scaler)}`);
-    const mean = scaler.mean;
-    const scale = scaler.scale;
+    // Read by shape, not instanceof: a model holds a Preprocessor, so this class is in the main entry
+    // point, and naming StandardScaler here would carry that class (steepest/preprocess) into it.
+    const s = scaler as unknown as { mean?: unknown; scale?: unknown } | null;
+    if (s === null || typeof s !== 'object' || !('mean' in s) || !('scale' in s)) {
+      throw new ValidationError(`scaler must be a StandardScaler, got ${show(scaler)}`);
+    }
+    const mean = s.mean; // an unfitted StandardScaler throws its own error here
+    const scale = s.scale;
+    if (!(mean instanceof Float64Array) || !(scale instanceof Float64Array) || mean.length !== scale.length || mean.length === 0) {
+      throw new ValidationError(`scaler must be a fitted StandardScaler (mean and scale: Float64Arrays of one length), got ${show(scaler)}`);
+    }
+    for (let i = 0; i < mean.length; i++) {
+      if (!Number.isFinite(mean[i]) || !(scale[i] > 0 && scale[i] < Infinity)) {
+        throw new ValidationError(`scaler's column ${i} has mean ${mean[i]} and scale ${scale[i]}: a mean must be finite and a scale finite and > 0`);
+      }
+    }
     const names = columns === undefined ? Array.from(mean, (_, i) => `x${i}`) : columnNames(columns);
     if (names.length !== mean.length) throw new ValidationError(`columns has ${names.length} names but the scaler has ${mean.length} features`);
     const p = new Preprocessor();

@@ -3,6 +3,7 @@
 // breast_cancer, and its messages word for word. Models using it: modelPreprocessing.test.ts.
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/index.js';
+import { thrown } from '../helpers/training.js';
 import { Preprocessor, StandardScaler, parseNumber } from '../../src/preprocess/index.js';
 import { loadCsv } from '../helpers/data.js';
 import { expectThrows } from '../helpers/errors.js';
@@ -64,6 +65,19 @@ describe('Preprocessor', () => {
     const q = Preprocessor.fromScaler(s, names);
     expect(q.columns).toEqual(p.columns);
     expect(Preprocessor.fromScaler(s).inputs.slice(0, 3)).toEqual(['x0', 'x1', 'x2']);
+  });
+
+  it('fromScaler rejects what is not a fitted StandardScaler, naming it', () => {
+    expect(thrown(() => Preprocessor.fromScaler(null as never)).message).toBe('scaler must be a StandardScaler, got null');
+    expect(thrown(() => Preprocessor.fromScaler({ mean: [0], scale: [1] } as never)).message).toBe(
+      "scaler must be a fitted StandardScaler (mean and scale: Float64Arrays of one length), got an object",
+    );
+    expect(thrown(() => Preprocessor.fromScaler(new StandardScaler())).message).toBe('this StandardScaler is not fitted; call fit(X) first');
+    const bad = { mean: Float64Array.of(0, 1), scale: Float64Array.of(1, 0) };
+    expect(thrown(() => Preprocessor.fromScaler(bad as never)).message).toBe(
+      "scaler's column 1 has mean 1 and scale 0: a mean must be finite and a scale finite and > 0",
+    );
+    for (const f of [() => Preprocessor.fromScaler(null as never), () => Preprocessor.fromScaler(bad as never)]) expect(thrown(f)).toBeInstanceOf(ValidationError);
   });
 
   it('standardize: false keeps numeric values (mean 0, scale 1)', () => {
