@@ -1,19 +1,12 @@
-// The module's exports. Only numbers cross: sizes, byte offsets, hyperparameters.
-export { dot } from './kernels/dot';
-export { axpy } from './kernels/axpy';
-export { sigmoid } from './kernels/sigmoid';
-export { rowLoss, rowLossGrad } from './kernels/losses';
-export { drawBelow } from './random';
+// The module's exports: what the engines call. Only numbers cross: sizes, byte offsets,
+// hyperparameters. Kernel tests and the dev benchmarks use assembly/testing.ts, a build
+// that also exports the kernels on their own (not shipped: every export costs the
+// embedded build bytes, and a kernel that is only called internally can be inlined).
 export { planScatter, scatterRows, permuteBuckets } from './shuffle';
 export { step } from './optimizers';
 export { trainEpoch, predictLogits } from './train';
-export { readSequential, readRows, peakFlops } from './bounds';
+export { readSequential, readRows } from './bounds';
 export { findNonFinite, gatherRows } from './data';
-export { expNegLanes, log1pUnitLanes } from './kernels/vmath';
-export { denseForward, denseBackwardInput, denseBackwardWeights } from './kernels/dense';
-export { activationForward, activationBackward } from './kernels/activations';
-export { softmaxCrossEntropy } from './kernels/softmax';
-export { lossRows } from './kernels/losses';
 export { trainNetworkEpoch, networkGradient, predictNetwork } from './network';
 
 /** Allocates size bytes (16-byte aligned) from the module's heap; may grow memory. */

@@ -40,7 +40,7 @@ interface MarshalRow {
 /** Runs the case: prints the table, writes bench/results/marshal.json. */
 export async function run(options: BenchOptions): Promise<void> {
   const build = detectSupport().simd ? 'simd' : 'scalar';
-  const file = new URL(`../build/steepest.${build}.wasm`, import.meta.url);
+  const file = new URL(`../build/steepest.testing.${build}.wasm`, import.meta.url); // the build that exports dot on its own
   const bytes = await readFile(file).catch((err) => {
     throw new Error(`cannot read ${file.pathname}: run \`npm run build\` first`, { cause: err });
   });

@@ -7,12 +7,13 @@ import {
   forwardNetwork, networkGradient, networkLayout, networkLoss, predictNetwork,
   type ActivationName, type HeadName, type NetworkShape,
 } from '../src/reference/network.js';
-import { BUILDS, runtime, useReady } from './helpers/engines.js';
+import { BUILDS, useReady } from './helpers/engines.js';
+import { testingRuntime } from './helpers/testingBuild.js';
 import { expectClose, expectSame, maxAbs } from './helpers/tolerance.js';
 import {
   backwardWith, initParams, makeData, minAbsPreActivation, orders, runReference, runWasm, WasmNet, type NetData, type RunOptions,
 } from './helpers/network.js';
-import type { WasmRuntime } from '../src/wasm/runtime.js';
+import type { TestingRuntime } from './helpers/testingBuild.js';
 import { writeOptimizerBlock } from '../src/wasm/optimizerBlock.js';
 import { createOptimizerState, resolveOptimizer } from '../src/optim/optimizers.js';
 import { epochStats, newEpochProgress, trainBatches } from '../src/reference/train.js';
@@ -21,7 +22,7 @@ import { LOSS_BCE, LOSS_MSE } from '../src/reference/losses.js';
 useReady();
 
 /** The WASM gradient (summed over rows) and loss of data at params, via networkGradient. */
-function wasmGradient(rt: WasmRuntime, shape: NetworkShape, data: NetData, params: ArrayLike<number>, capacity = 64) {
+function wasmGradient(rt: TestingRuntime, shape: NetworkShape, data: NetData, params: ArrayLike<number>, capacity = 64) {
   const net = new WasmNet(rt, shape, capacity);
   try {
     net.load(data);
@@ -35,7 +36,7 @@ function wasmGradient(rt: WasmRuntime, shape: NetworkShape, data: NetData, param
 }
 
 /** The WASM output-layer values of data's rows, via predictNetwork. */
-function wasmPredict(rt: WasmRuntime, shape: NetworkShape, data: NetData, params: ArrayLike<number>, capacity = 64) {
+function wasmPredict(rt: TestingRuntime, shape: NetworkShape, data: NetData, params: ArrayLike<number>, capacity = 64) {
   const net = new WasmNet(rt, shape, capacity);
   try {
     net.load(data);
@@ -97,7 +98,7 @@ describe('a 2-2-1 network with sigmoid hidden units, worked out by hand', () => 
 
   describe.each(BUILDS)('WASM ($build build)', ({ simd }) => {
     it('gradient, prediction and one SGD step exactly as worked out', () => {
-      const rt = runtime(simd);
+      const rt = testingRuntime(simd);
       const w = wasmGradient(rt, shape, data, params);
       expect(w.loss).toBe(0.25);
       expectSame(w.grad, grad, 'gradient');
@@ -140,7 +141,7 @@ describe("Mazur's 2-2-2 worked example (sigmoid hidden and output units)", () =>
 
   describe.each(BUILDS)('WASM ($build build)', ({ simd }) => {
     it('the same gradient to float32 precision', () => {
-      const w = wasmGradient(runtime(simd), shape, data, params);
+      const w = wasmGradient(testingRuntime(simd), shape, data, params);
       // Parameters are float32 (0.15 etc. round by up to 3e-9) and each value passes through
       // a few float32 operations: 1e-7 absolute on values below 1.
       expectClose(w.loss, 2 * 0.298371109, { abs: 1e-7 }, 'loss');
@@ -340,7 +341,7 @@ describe.each(BUILDS)('WASM forward pass and gradient against the reference ($bu
   it.each(CASES)('$name', ({ shape, opts, weighted }) => {
     const data = makeData(shape, ROWS, 13, weighted);
     const params = initParams(shape, 14);
-    const rt = runtime(simd);
+    const rt = testingRuntime(simd);
     // Forward: each output is a chain of float32 dot products (<= 129 terms: a worst case of
     // 129 * 2^-24 ~ 8e-6 of the sum of |terms| per layer, typically ~sqrt(129) * 2^-24 ~ 7e-7)
     // and activations (<= 2 ULP): 2e-5 of the largest output. Measured: at most 1.6e-6 of it.
@@ -368,7 +369,7 @@ describe.each(BUILDS)('WASM network epoch against the reference ($build build)',
     const data = makeData(shape, ROWS, 3, weighted);
     const init = initParams(shape, 4);
     const ref = runReference(shape, data, init, opts);
-    const got = runWasm(runtime(simd), shape, data, init, opts);
+    const got = runWasm(testingRuntime(simd), shape, data, init, opts);
     // Per epoch: the same batches, no divergence.
     for (let e = 0; e < opts.epochs; e++) {
       expect(got.stats[e].batches, `epoch ${e} batches`).toBe(ref.stats[e].batches);
@@ -397,7 +398,7 @@ describe.each(BUILDS)('WASM network epoch semantics ($build build)', ({ simd }) 
   it('an epoch trained in chunks of batches (firstBatch..lastBatch) is bit for bit the epoch trained in one call', () => {
     const data = makeData(shape, 50, 21, true);
     const init = initParams(shape, 22);
-    const rt = runtime(simd);
+    const rt = testingRuntime(simd);
     const results = [[0, 8], [0, 3, 5, 8]].map((cuts) => {
       const net = new WasmNet(rt, shape, 4);
       try {
@@ -430,7 +431,7 @@ describe.each(BUILDS)('WASM network epoch semantics ($build build)', ({ simd }) 
     const init = initParams(shape, 24);
     const opts: RunOptions = { epochs: 1, batchSize: 4, lr: 0.1, optimizer: 'sgd' };
     const ref = runReference(shape, data, init, opts);
-    const got = runWasm(runtime(simd), shape, data, init, opts);
+    const got = runWasm(testingRuntime(simd), shape, data, init, opts);
     expect(ref.stats[0]).toMatchObject({ batches: 2, diverged: 2 });
     expect(got.stats[0]).toMatchObject({ batches: 2, diverged: 2 });
     // The same parameters as the reference after its two applied batches (tolerance as in the sweep).
@@ -439,7 +440,7 @@ describe.each(BUILDS)('WASM network epoch semantics ($build build)', ({ simd }) 
 
   it('records an overflowing update as divergence too (mse head, huge learning rate)', () => {
     const mse: NetworkShape = { inputs: 4, layers: [{ units: 4, activation: 'relu' }, { units: 1, activation: 'identity' }], head: 'mse' };
-    const got = runWasm(runtime(simd), mse, makeData(mse, 40, 25), initParams(mse, 26), { epochs: 1, batchSize: 2, lr: 1e12, optimizer: 'sgd' });
+    const got = runWasm(testingRuntime(simd), mse, makeData(mse, 40, 25), initParams(mse, 26), { epochs: 1, batchSize: 2, lr: 1e12, optimizer: 'sgd' });
     expect(got.stats[0].diverged).toBeGreaterThanOrEqual(0);
     expect(got.stats[0].batches).toBe(got.stats[0].diverged);
   });
@@ -457,7 +458,7 @@ describe('an MLP learns XOR', () => {
   const opts: RunOptions = { epochs: 1500, batchSize: 4, lr: 0.5, optimizer: { name: 'sgd', momentum: 0.9 } };
   const engines = [
     { engine: 'reference', run: (init: Float64Array) => runReference(shape, data, init, opts) },
-    ...BUILDS.map(({ build, simd }) => ({ engine: `WASM ${build}`, run: (init: Float64Array) => runWasm(runtime(simd), shape, data, init, opts) })),
+    ...BUILDS.map(({ build, simd }) => ({ engine: `WASM ${build}`, run: (init: Float64Array) => runWasm(testingRuntime(simd), shape, data, init, opts) })),
   ];
 
   it.each(engines)('$engine', ({ run }) => {

@@ -2,7 +2,8 @@
 // both against an exact 64-bit oracle of the documented algorithms.
 import { afterEach, describe, expect, it } from 'vitest';
 import { below, nextU32, seedState, type RngState } from '../src/reference/random.js';
-import { BUILDS, runtime, useReady } from './helpers/engines.js';
+import { BUILDS, useReady } from './helpers/engines.js';
+import { testingRuntime, type TestingRuntime } from './helpers/testingBuild.js';
 import { Scratch } from './helpers/wasm.js';
 import { expectSame } from './helpers/tolerance.js';
 import { chiSquare999, chiSquareUniform } from './helpers/stats.js';
@@ -117,12 +118,12 @@ describe('reference below(n) is exact Lemire', () => {
 });
 
 describe.each(BUILDS)('WASM drawBelow ($build build)', ({ simd }) => {
-  let mem: Scratch;
+  let mem: Scratch<TestingRuntime>;
   afterEach(() => mem?.free());
 
   // Draws count values below n from state s in WASM; returns the values and the state after.
   function wasmDraws(s: RngState, n: number, count: number): { values: Uint32Array; state: Uint32Array } {
-    mem = new Scratch(runtime(simd));
+    mem = new Scratch(testingRuntime(simd));
     const statePtr = mem.u32(s);
     const outPtr = mem.bytes(count * 4);
     mem.rt.exports.drawBelow(statePtr, n, outPtr, count);

@@ -83,8 +83,7 @@ describe('size budget', () => {
     expect(sizes.simd).toBeLessThanOrEqual(WASM_BUDGET);
   });
 
-  // OVER BUDGET when this test was written (55.2 KB: about 34 of JS, 21.5 of base64 builds); as above.
-  it.fails('the main entry bundle is at most 40 KB minified and gzipped', () => {
+  it('the main entry bundle is at most 40 KB minified and gzipped', () => {
     expect(sizes.gzipped).toBeLessThanOrEqual(BUNDLE_BUDGET);
   });
 

@@ -4,17 +4,11 @@
 // copies. A trap inside WASM rebuilds the instance (see WasmRuntime.fault).
 import { EngineError } from '../errors.js';
 
-/** The module's exports (assembly/index.ts). Pointers are byte offsets. */
+/** The shipped module's exports (assembly/index.ts). Pointers are byte offsets. */
 export interface WasmExports {
   memory: WebAssembly.Memory;
   alloc(size: number): number;
   free(ptr: number): void;
-  dot(aPtr: number, bPtr: number, n: number): number;
-  axpy(alpha: number, xPtr: number, yPtr: number, n: number): void;
-  sigmoid(z: number): number;
-  rowLoss(kind: number, z: number, y: number): number;
-  rowLossGrad(kind: number, z: number, y: number): number;
-  drawBelow(statePtr: number, n: number, outPtr: number, count: number): void;
   planScatter(statePtr: number, idsPtr: number, startsPtr: number, cursorsPtr: number, rows: number, buckets: number): void;
   scatterRows(
     srcXPtr: number, srcYPtr: number, srcSwPtr: number, orderPtr: number, idsPtr: number, cursorsPtr: number,
@@ -30,24 +24,12 @@ export interface WasmExports {
     startsPtr: number, buckets: number, idsPtr: number, cursorsPtr: number, nextXPtr: number, nextYPtr: number,
     nextSwPtr: number,
   ): void;
-  expNegLanes(inPtr: number, outPtr: number): void;
-  log1pUnitLanes(inPtr: number, outPtr: number): void;
   predictLogits(xPtr: number, rows: number, cols: number, paramsPtr: number, outPtr: number): void;
   readSequential(xPtr: number, n: number): number;
   readRows(xPtr: number, orderPtr: number, rows: number, cols: number): number;
-  peakFlops(iterations: number): number;
   forceTrap(): void;
   findNonFinite(ptr: number, n: number): number;
   gatherRows(srcPtr: number, idsPtr: number, n: number, cols: number, dstPtr: number): void;
-  denseForward(xPtr: number, rows: number, inputs: number, wPtr: number, bPtr: number, outputs: number, outPtr: number): void;
-  denseBackwardInput(deltaPtr: number, rows: number, outputs: number, wPtr: number, inputs: number, outPtr: number): void;
-  denseBackwardWeights(
-    xPtr: number, deltaPtr: number, rows: number, inputs: number, outputs: number, gradWPtr: number, gradBPtr: number,
-  ): void;
-  activationForward(kind: number, ptr: number, n: number): void;
-  activationBackward(kind: number, aPtr: number, deltaPtr: number, n: number): void;
-  softmaxCrossEntropy(zPtr: number, rows: number, classes: number, labelsPtr: number, swPtr: number, gradPtr: number): number;
-  lossRows(kind: number, zPtr: number, yPtr: number, swPtr: number, rows: number, outputs: number, deltaPtr: number): number;
   trainNetworkEpoch(
     descPtr: number, xPtr: number, yPtr: number, swPtr: number, orderPtr: number, rows: number,
     batchSize: number, firstBatch: number, lastBatch: number,
@@ -260,7 +242,7 @@ export class WasmRuntime {
     this.spare = null;
     if (!instance) {
       try {
-        instance = new WebAssembly.Instance(this.module, imports);
+        instance = new WebAssembly.Instance(this.module, wasmImports);
       } catch (err) {
         this.broken = new EngineError(
           `engine '${this.name}' failed inside WebAssembly (${what} in ${where}) and could not be rebuilt; ` +
@@ -287,7 +269,7 @@ export class WasmRuntime {
 
   // A spare instance, made ahead of time: browsers refuse to instantiate large modules synchronously on the main thread.
   private refillSpare(): void {
-    WebAssembly.instantiate(this.module, imports).then(
+    WebAssembly.instantiate(this.module, wasmImports).then(
       (instance) => {
         this.spare ??= instance;
       },
@@ -314,7 +296,8 @@ class WasmAbort extends Error {
   override name = 'WasmAbort';
 }
 
-const imports = {
+/** What every build imports (AssemblyScript's abort). */
+export const wasmImports = {
   env: {
     abort(_msg: number, _file: number, line: number, column: number): never {
       throw new WasmAbort(`WebAssembly abort at line ${line}, column ${column}`);
@@ -406,7 +389,7 @@ async function load(options: ReadyOptions, embedded: EmbeddedBuilds | null): Pro
 
 async function instantiate(source: Source, simd: boolean): Promise<WasmRuntime> {
   const module = await compile(source);
-  const instance = await WebAssembly.instantiate(module, imports);
+  const instance = await WebAssembly.instantiate(module, wasmImports);
   const exports = instance.exports as unknown as Partial<WasmExports>;
   if (typeof exports.trainEpoch !== 'function' || !(exports.memory instanceof WebAssembly.Memory)) {
     throw new Error('the module is not a steepest build (it lacks trainEpoch or memory)');

@@ -1,7 +1,7 @@
 // Runs the fused network epoch (assembly/network.ts) and its float64 reference
 // (src/reference/network.ts) on the same data, initial parameters, batches and
 // visiting orders, for the network tests; and what those tests check their data with.
-import type { WasmRuntime } from '../../src/wasm/runtime.js';
+import type { TestingRuntime } from './testingBuild.js';
 import { allocNetworkBlock, type NetworkBlock } from '../../src/wasm/networkBlock.js';
 import { writeOptimizerBlock } from '../../src/wasm/optimizerBlock.js';
 import {
@@ -115,7 +115,7 @@ export class WasmNet {
   yPtr = 0;
   swPtr = 0;
 
-  constructor(readonly rt: WasmRuntime, readonly shape: NetworkShape, capacity: number) {
+  constructor(readonly rt: TestingRuntime, readonly shape: NetworkShape, capacity: number) {
     this.block = allocNetworkBlock(rt, shape, capacity);
     this.ptrs.push(this.block.base);
   }
@@ -155,7 +155,7 @@ export class WasmNet {
 }
 
 /** Trains the WASM network for opts.epochs epochs, one trainNetworkEpoch call per epoch. */
-export function runWasm(rt: WasmRuntime, shape: NetworkShape, data: NetData, init: Float64Array, opts: RunOptions): RunResult {
+export function runWasm(rt: TestingRuntime, shape: NetworkShape, data: NetData, init: Float64Array, opts: RunOptions): RunResult {
   const net = new WasmNet(rt, shape, opts.capacity ?? 64);
   try {
     const b = net.block;

@@ -5,10 +5,10 @@ import type { WasmRuntime } from '../../src/wasm/runtime.js';
 export const GUARD = 8;
 
 /** Allocations in one runtime's memory, freed together. */
-export class Scratch {
+export class Scratch<R extends WasmRuntime = WasmRuntime> {
   private readonly ptrs: number[] = [];
 
-  constructor(readonly rt: WasmRuntime) {}
+  constructor(readonly rt: R) {}
 
   /**
    * Copies values into fresh f32 memory and returns the byte address of the first one.

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   ACT_IDENTITY, ACT_RELU, ACT_SIGMOID, ACT_TANH, activate, derivative, type ActivationKind,
 } from '../../src/reference/activations.js';
-import { BUILDS, runtime, useReady } from '../helpers/engines.js';
+import { BUILDS, useReady } from '../helpers/engines.js';
+import { testingRuntime, type TestingRuntime } from '../helpers/testingBuild.js';
 import { Scratch } from '../helpers/wasm.js';
 import { uniformF32 } from '../helpers/data.js';
 import { expectClose, expectSame, U32, ulpDistance } from '../helpers/tolerance.js';
@@ -45,8 +46,8 @@ function grid(a: number, b: number, n: number): Float32Array {
 }
 
 describe.each(BUILDS)('activations ($build build)', ({ build, simd }) => {
-  let mem: Scratch;
-  const place = () => (mem = new Scratch(runtime(simd)));
+  let mem: Scratch<TestingRuntime>;
+  const place = () => (mem = new Scratch(testingRuntime(simd)));
   afterEach(() => mem?.free());
 
   const forward = (kind: ActivationKind, z: Float32Array, misalign = 0): Float32Array => {

@@ -1,7 +1,8 @@
 // WASM axpy (both builds) against the float64 reference twin src/reference/axpy.ts.
 import { afterEach, describe, expect, it } from 'vitest';
 import { axpy } from '../../src/reference/axpy.js';
-import { BUILDS, runtime, useReady } from '../helpers/engines.js';
+import { BUILDS, useReady } from '../helpers/engines.js';
+import { testingRuntime, type TestingRuntime } from '../helpers/testingBuild.js';
 import { Scratch } from '../helpers/wasm.js';
 import { smallInts, uniformF32 } from '../helpers/data.js';
 import { expectClose, expectSame, U32 } from '../helpers/tolerance.js';
@@ -12,8 +13,8 @@ useReady();
 const SENTINEL = 12345; // guard value around y: it must still be there after the call
 
 describe.each(BUILDS)('axpy ($build build)', ({ simd }) => {
-  let mem: Scratch;
-  const place = () => (mem = new Scratch(runtime(simd)));
+  let mem: Scratch<TestingRuntime>;
+  const place = () => (mem = new Scratch(testingRuntime(simd)));
   afterEach(() => mem?.free());
 
   describe.each(MISALIGN)('start offset %i bytes', (misalign) => {

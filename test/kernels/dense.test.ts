@@ -3,7 +3,8 @@
 // delta^T x (accumulated) with the bias's column sums. W is outputs x inputs.
 import { afterEach, describe, it } from 'vitest';
 import { denseBackwardInput, denseBackwardWeights, denseForward } from '../../src/reference/dense.js';
-import { BUILDS, runtime, useReady } from '../helpers/engines.js';
+import { BUILDS, useReady } from '../helpers/engines.js';
+import { testingRuntime, type TestingRuntime } from '../helpers/testingBuild.js';
 import { Scratch } from '../helpers/wasm.js';
 import { smallInts, uniformF32 } from '../helpers/data.js';
 import { expectClose, expectSame, U32 } from '../helpers/tolerance.js';
@@ -31,8 +32,8 @@ const SWEEP: Dims[] = [
 const label = (d: Dims) => `rows=${d.rows} inputs=${d.inputs} outputs=${d.outputs}`;
 
 describe.each(BUILDS)('dense kernels ($build build)', ({ simd }) => {
-  let mem: Scratch;
-  const place = () => (mem = new Scratch(runtime(simd)));
+  let mem: Scratch<TestingRuntime>;
+  const place = () => (mem = new Scratch(testingRuntime(simd)));
   afterEach(() => mem?.free());
 
   describe.each(MISALIGN)('start offsets %i bytes', (misalign) => {

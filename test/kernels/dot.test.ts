@@ -1,7 +1,8 @@
 // WASM dot (both builds) against the float64 reference twin src/reference/dot.ts.
 import { afterEach, describe, expect, it } from 'vitest';
 import { dot } from '../../src/reference/dot.js';
-import { BUILDS, runtime, useReady } from '../helpers/engines.js';
+import { BUILDS, useReady } from '../helpers/engines.js';
+import { testingRuntime, type TestingRuntime } from '../helpers/testingBuild.js';
 import { Scratch } from '../helpers/wasm.js';
 import { smallInts, uniformF32 } from '../helpers/data.js';
 import { expectClose, U32 } from '../helpers/tolerance.js';
@@ -10,8 +11,8 @@ import { MISALIGN, SIZES } from './sizes.js';
 useReady();
 
 describe.each(BUILDS)('dot ($build build)', ({ simd }) => {
-  let mem: Scratch;
-  const place = () => (mem = new Scratch(runtime(simd)));
+  let mem: Scratch<TestingRuntime>;
+  const place = () => (mem = new Scratch(testingRuntime(simd)));
   afterEach(() => mem?.free());
 
   describe.each(MISALIGN)('start offset %i bytes', (misalign) => {

@@ -3,7 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOSS_BCE, LOSS_MSE, bceLoss, lossRows, rowLoss, rowLossGrad } from '../../src/reference/losses.js';
 import { sigmoid } from '../../src/reference/sigmoid.js';
-import { BUILDS, ENGINES, runtime, useReady } from '../helpers/engines.js';
+import { BUILDS, ENGINES, useReady } from '../helpers/engines.js';
+import { testingRuntime, type TestingRuntime } from '../helpers/testingBuild.js';
 import { expectClose, expectSame, U32, ulpDistance, ulpOf } from '../helpers/tolerance.js';
 import { makeModel } from '../helpers/models.js';
 import { Scratch } from '../helpers/wasm.js';
@@ -17,7 +18,7 @@ const CASES = LOGITS.flatMap((z) => TARGETS.map((y) => ({ z, y })));
 const F32_MAX = 3.4028234663852886e38;
 
 describe.each(BUILDS)('losses ($build build)', ({ simd }) => {
-  const ex = () => runtime(simd).exports;
+  const ex = () => testingRuntime(simd).exports;
 
   describe('mean squared error (kind 0)', () => {
     it.each(CASES)('z = $z, y = $y: within 4 ULPs, infinite only where float32 overflows', ({ z, y }) => {
@@ -125,13 +126,13 @@ describe.each(ENGINES)('extreme logits through the model (%s)', (engine) => {
 // lossRows: the batched form the network epoch uses, rows x outputs logits, each output its
 // own loss, each row weighted.
 describe.each(BUILDS)('lossRows ($build build)', ({ simd }) => {
-  let mem: Scratch;
+  let mem: Scratch<TestingRuntime>;
   afterEach(() => mem?.free());
   const SENTINEL = 12345;
 
   describe.each(MISALIGN)('start offsets %i bytes', (misalign) => {
     it.each(SIZES)('matches the reference for both kinds, with and without row weights, rows = %i', (rows) => {
-      mem = new Scratch(runtime(simd));
+      mem = new Scratch(testingRuntime(simd));
       for (const outputs of [1, 2, 3, 5]) {
         const n = rows * outputs;
         const z = uniformF32(n, rows + 10 * outputs).map((v) => 12 * v);

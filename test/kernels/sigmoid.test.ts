@@ -1,7 +1,8 @@
 // WASM sigmoid (both builds) against the float64 reference twin src/reference/sigmoid.ts.
 import { describe, expect, it } from 'vitest';
 import { sigmoid } from '../../src/reference/sigmoid.js';
-import { BUILDS, runtime, useReady } from '../helpers/engines.js';
+import { BUILDS, useReady } from '../helpers/engines.js';
+import { testingRuntime } from '../helpers/testingBuild.js';
 import { ulpDistance } from '../helpers/tolerance.js';
 import { LOGITS } from './sizes.js';
 
@@ -9,7 +10,7 @@ useReady();
 
 
 describe.each(BUILDS)('sigmoid ($build build)', ({ simd }) => {
-  const sig = (z: number) => runtime(simd).exports.sigmoid(z);
+  const sig = (z: number) => testingRuntime(simd).exports.sigmoid(z);
 
   it.each(LOGITS)('is finite, in [0, 1] and within 4 float32 ULPs of float64 at z = %d', (z) => {
     const zf = Math.fround(z); // the value the f32 parameter receives

@@ -3,7 +3,8 @@
 // weights, stability at logits of +-100 and +-1e4, bad labels.
 import { afterEach, describe, expect, it } from 'vitest';
 import { softmaxCrossEntropy } from '../../src/reference/softmax.js';
-import { BUILDS, runtime, useReady } from '../helpers/engines.js';
+import { BUILDS, useReady } from '../helpers/engines.js';
+import { testingRuntime, type TestingRuntime } from '../helpers/testingBuild.js';
 import { Scratch } from '../helpers/wasm.js';
 import { uniformF32 } from '../helpers/data.js';
 import { expectClose, expectSame, U32 } from '../helpers/tolerance.js';
@@ -15,8 +16,8 @@ const SENTINEL = 12345;
 const CLASSES = SIZES.filter((c) => c > 0);
 
 describe.each(BUILDS)('softmaxCrossEntropy ($build build)', ({ simd }) => {
-  let mem: Scratch;
-  const place = () => (mem = new Scratch(runtime(simd)));
+  let mem: Scratch<TestingRuntime>;
+  const place = () => (mem = new Scratch(testingRuntime(simd)));
   afterEach(() => mem?.free());
 
   /** Runs the kernel; returns the loss sum and the gradient (checking the guards around it). */

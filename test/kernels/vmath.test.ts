@@ -2,18 +2,19 @@
 // epoch uses for the cross-entropy loss, against Math.exp / Math.log1p. The kernel states:
 // expNeg within 2 ULP on [-87, 0] (0 below -87.3), log1pUnit within 3 ULP on [0, 1].
 import { afterEach, describe, expect, it } from 'vitest';
-import { runtime, useReady } from '../helpers/engines.js';
+import { useReady } from '../helpers/engines.js';
+import { testingRuntime, type TestingRuntime } from '../helpers/testingBuild.js';
 import { Scratch } from '../helpers/wasm.js';
 import { ulpDistance } from '../helpers/tolerance.js';
 
 useReady();
 
-let mem: Scratch;
+let mem: Scratch<TestingRuntime>;
 afterEach(() => mem?.free());
 
 /** Runs a 4-lane export over all of xs, four at a time (the tail padded by repeating the last value). */
 function lanes(fn: 'expNegLanes' | 'log1pUnitLanes', xs: number[]): Float32Array {
-  mem = new Scratch(runtime(true));
+  mem = new Scratch(testingRuntime(true));
   const inPtr = mem.f32([0, 0, 0, 0]);
   const outPtr = mem.f32([0, 0, 0, 0]);
   const out = new Float32Array(xs.length);
