@@ -23,9 +23,12 @@ if (unknown.length > 0) {
   console.error(`unknown argument ${unknown.join(', ')}; usage: npm run bench -- [--quick] [--full] [${Object.keys(CASES).join('] [')}]`);
   process.exit(2);
 }
-if (!existsSync(fileURLToPath(new URL('../src/wasm/binaries.ts', import.meta.url)))) {
-  console.error('src/wasm/binaries.ts is missing: run `npm run build` first.');
-  process.exit(2);
+// The cases run the embedded builds and, for the kernel bounds, the testing build: both come from `npm run build`.
+for (const file of ['../src/wasm/simdBinary.ts', '../build/steepest.testing.simd.wasm']) {
+  if (!existsSync(fileURLToPath(new URL(file, import.meta.url)))) {
+    console.error(`${file.slice(3)} is missing: run \`npm run build\` first.`);
+    process.exit(2);
+  }
 }
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));

@@ -9,12 +9,9 @@
   return f32x4.add(v128.shuffle<f32>(s01, s23, 0, 1, 4, 5), v128.shuffle<f32>(s01, s23, 2, 3, 6, 7));
 }
 
-/**
- * The four logits w.x_k (k < 4) of rows at x0..x3, as one f32x4. Not inlined: trainEpoch
- * and denseForward share one copy (-0.65 KB); the call per four rows costs a D = 16
- * logistic epoch about 5%.
- */
-export function dot4(wPtr: usize, x0: usize, x1: usize, x2: usize, x3: usize, n: i32): v128 {
+/** The four logits w.x_k (k < 4) of rows at x0..x3, as one f32x4. */
+// @ts-ignore: decorator
+@inline export function dot4(wPtr: usize, x0: usize, x1: usize, x2: usize, x3: usize, n: i32): v128 {
   let a0 = f32x4.splat(0);
   let a1 = f32x4.splat(0);
   let a2 = f32x4.splat(0);
