@@ -133,17 +133,21 @@ function expectTrained(result: Result): void {
   expect(result.worker.params).toEqual(result.worker.localParams);
 }
 
+/** What every bundler's output must do: no .wasm emitted or requested, each build bundled once, the app trains in Chromium as in Node. */
+async function expectAppWorks(out: string, split: boolean): Promise<void> {
+  expect((await files(out)).filter((f) => f.endsWith('.wasm')), 'no .wasm asset: the builds are embedded').toEqual([]);
+  const { result, requests, problems } = await runInChromium(out);
+  expectTrained(result);
+  expect(requests.filter((r) => r.endsWith('.wasm'))).toEqual([]);
+  await expectBuildsOnce(out, requests, split);
+  expect(problems).toEqual([]);
+}
+
 describe('bundlers: steepest imported by package name, no configuration', () => {
   it('Vite builds the app; it trains LogisticRegression and MLP in Chromium exactly as Node does', async () => {
     const out = path.join(tmp, 'vite');
     await build({ root: app, configFile: false, logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
-    const emitted = await files(out);
-    expect(emitted.filter((f) => f.endsWith('.wasm')), 'no .wasm asset: the builds are embedded').toEqual([]);
-    const { result, requests, problems } = await runInChromium(out);
-    expectTrained(result);
-    expect(requests.filter((r) => r.endsWith('.wasm'))).toEqual([]);
-    await expectBuildsOnce(out, requests, true);
-    expect(problems).toEqual([]);
+    await expectAppWorks(out, true);
   });
 
   it('esbuild bundles the app; it trains LogisticRegression and MLP in Chromium exactly as Node does', async () => {
@@ -154,11 +158,7 @@ describe('bundlers: steepest imported by package name, no configuration', () => 
     await esbuild.build({ entryPoints: { main: path.join(app, 'main.js'), browserWorker: worker }, bundle: true, format: 'esm', outdir: out, absWorkingDir: app, logLevel: 'warning' });
     await cp(path.join(app, 'index.html'), path.join(out, 'index.html'));
     expect(await files(out)).toEqual(['browserWorker.js', 'index.html', 'main.js']);
-    const { result, requests, problems } = await runInChromium(out);
-    expectTrained(result);
-    expect(requests.filter((r) => r.endsWith('.wasm'))).toEqual([]);
-    await expectBuildsOnce(out, requests, false);
-    expect(problems).toEqual([]);
+    await expectAppWorks(out, false);
   });
 
   it('webpack 5 bundles the app; it trains LogisticRegression and MLP in Chromium exactly as Node does', async () => {
@@ -171,12 +171,6 @@ describe('bundlers: steepest imported by package name, no configuration', () => 
     );
     expect(stats.toJson({ all: false, errors: true, warnings: true })).toMatchObject({ errors: [], warnings: [] });
     await cp(path.join(app, 'index.html'), path.join(out, 'index.html'));
-    const emitted = await files(out);
-    expect(emitted.filter((f) => f.endsWith('.wasm')), 'no .wasm asset: the builds are embedded').toEqual([]);
-    const { result, requests, problems } = await runInChromium(out);
-    expectTrained(result);
-    expect(requests.filter((r) => r.endsWith('.wasm'))).toEqual([]);
-    await expectBuildsOnce(out, requests, true);
-    expect(problems).toEqual([]);
+    await expectAppWorks(out, true);
   });
 });
