@@ -46,8 +46,8 @@ export interface WasmExports {
 
 /** wasm32 linear memory stops at 65,536 pages of 64 KiB. */
 export const MAX_MEMORY_BYTES = 2 ** 32;
-/** AssemblyScript's TLSF allocator refuses a single block of 2^30 - 4 bytes or more; 16 less keeps alignment. */
-export const MAX_BLOCK_BYTES = 2 ** 30 - 16;
+/** The largest block alloc serves: 2^30 - 2^25 bytes (992 MiB), MAX_ALLOC_BYTES in assembly/heap.ts (which says why). */
+export const MAX_BLOCK_BYTES = 2 ** 30 - 2 ** 25;
 
 /** Something that owns WASM memory and must re-create it after the instance is rebuilt. */
 export interface Reattachable {
@@ -126,7 +126,7 @@ export class WasmRuntime {
    * Why blocks of these sizes cannot be had, or null if they can: a block over
    * the allocator's limit, or a total past what wasm32 memory can hold.
    */
-  shortfall(blocks: readonly number[]): { limit: 'block' | 'memory'; bytes: number; available: number } | null {
+  shortfall(blocks: readonly number[], releasable = 0): { limit: 'block' | 'memory'; bytes: number; available: number } | null {
     let total = 0;
     for (const b of blocks) {
       if (!Number.isSafeInteger(b) || b > MAX_BLOCK_BYTES) return { limit: 'block', bytes: b, available: MAX_BLOCK_BYTES };
@@ -134,7 +134,8 @@ export class WasmRuntime {
     }
     // Free space inside memory counts, but fragmentation may hide some of it: the estimate errs on the safe
     // side by a page, and a page holds the module's static data and the allocator's root.
-    const available = MAX_MEMORY_BYTES - this.allocated - 2 * 65536;
+    // Blocks the caller frees before it allocates (releasable) count as free.
+    const available = MAX_MEMORY_BYTES - (this.allocated - releasable) - 2 * 65536;
     return total > available ? { limit: 'memory', bytes: total, available: Math.max(0, available) } : null;
   }
 
@@ -147,12 +148,17 @@ export class WasmRuntime {
     const size = Math.max(16, align16(bytes));
     let ptr: number;
     try {
-      // The allocator traps before changing its state when memory cannot grow, so no rebuild is needed.
+      if (this.trapPending) this.forceTrap();
       ptr = this.raw.alloc(size) >>> 0;
     } catch (err) {
-      throw new RangeError(`out of WebAssembly memory allocating ${bytes} bytes (${this.allocated} in use)`, { cause: err });
+      // Memory that cannot grow traps (unreachable) before the allocator changes its state: nothing to
+      // rebuild. Any other trap means its bookkeeping is damaged, as for a trap inside a kernel.
+      if (isOutOfMemory(err)) {
+        throw new RangeError(`out of WebAssembly memory allocating ${bytes} bytes (${this.allocated} in use)`, { cause: err });
+      }
+      throw this.fault('alloc', err);
     }
-    if (ptr === 0) throw new RangeError(`out of WebAssembly memory allocating ${bytes} bytes`);
+    if (ptr === 0) throw new RangeError(`out of WebAssembly memory allocating ${bytes} bytes`); // over heap.ts's limit: checked above
     this.sizes.set(ptr, size);
     this.allocated += size;
     return ptr;
@@ -166,8 +172,9 @@ export class WasmRuntime {
     if (!Number.isSafeInteger(bytes) || bytes <= 0 || bytes > MAX_BLOCK_BYTES) return; // larger: block by block
     try {
       this.raw.free(this.raw.alloc(bytes));
-    } catch {
+    } catch (err) {
       // Out of memory now: the allocations that follow report it with their sizes.
+      if (!isOutOfMemory(err)) throw this.fault('alloc', err);
     }
   }
 
@@ -177,7 +184,16 @@ export class WasmRuntime {
     if (size === undefined) return;
     this.sizes.delete(ptr);
     this.allocated -= size;
-    this.raw.free(ptr);
+    try {
+      this.raw.free(ptr);
+    } catch (err) {
+      throw this.fault('free', err);
+    }
+  }
+
+  /** Bytes of a block from alloc (0 for a pointer this generation did not hand out). */
+  blockBytes(ptr: number): number {
+    return this.sizes.get(ptr) ?? 0;
   }
 
   /** Copies values into f32 memory at ptr (converting from float64 if needed). */
@@ -204,6 +220,11 @@ export class WasmRuntime {
     this.trapPending = true;
   }
 
+  private forceTrap(): void {
+    this.trapPending = false;
+    this.raw.forceTrap();
+  }
+
   private guard(raw: WasmExports): WasmExports {
     const out: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(raw)) {
@@ -215,10 +236,7 @@ export class WasmRuntime {
       out[name] = (...args: number[]) => {
         if (this.broken) throw this.broken;
         try {
-          if (this.trapPending) {
-            this.trapPending = false;
-            raw.forceTrap();
-          }
+          if (this.trapPending) this.forceTrap();
           return fn(...args);
         } catch (err) {
           throw this.fault(name, err);
@@ -285,6 +303,11 @@ export class WasmRuntime {
     this.f64View = new Float64Array(buffer);
     this.u32View = new Uint32Array(buffer);
   }
+}
+
+/** Whether an error from alloc is the allocator's out-of-memory trap (memory could not grow). */
+function isOutOfMemory(err: unknown): boolean {
+  return err instanceof WebAssembly.RuntimeError && /unreachable/i.test(err.message);
 }
 
 /** Rounds bytes up to a multiple of 16, in float64 so sizes past 2^31 stay exact. */
