@@ -33,7 +33,10 @@ export interface MLPOptions extends CommonOptions {
 
 const HIDDEN: readonly HiddenActivation[] = ['sigmoid', 'tanh', 'relu'];
 
-/** A multilayer perceptron trained by backpropagation. */
+/**
+ * A multilayer perceptron trained by backpropagation. With a 'sigmoid' head of one output or a
+ * 'softmax' head, fit needs at least two classes unless it continues an already-trained model.
+ */
 export class MLP extends Model {
   /** Units of each hidden layer. */
   readonly hidden: readonly number[];
