@@ -11,6 +11,7 @@ import {
 import { ENGINES, useReady } from '../helpers/engines.js';
 import { MODEL_TYPES, NAMES, dataFor, flatParams, type TestModel } from '../helpers/modelTypes.js';
 import { expectSame } from '../helpers/tolerance.js';
+import { expectThrows } from '../helpers/errors.js';
 import { rejected } from '../helpers/training.js';
 import { inBrowser, trainInWorker, withScript, WorkerError } from '../helpers/worker.js';
 
@@ -31,6 +32,32 @@ function expectSameModel(got: TestModel, want: TestModel, label: string): void {
 // No seed in the options: each fit draws its shuffles and split from the model's own stream,
 // so the second fit matches only if the first one handed the stream back.
 const FIT: FitOptions = { epochs: 4, batchSize: 8, learningRate: 0.05, optimizer: 'adam', validationFraction: 0.25 };
+
+/** What fn throws (it must throw). */
+function caught<E extends Error>(fn: () => unknown): E {
+  try {
+    fn();
+  } catch (e) {
+    return e as E;
+  }
+  return expect.fail('expected a throw');
+}
+
+/** p, or a failure naming what did not settle within ms: a hang fails at once, not at the test timeout. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not settled after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** A copy of a whose buffer has been transferred away (as by an earlier trainInWorker with transfer: true). */
+function detached(a: Float32Array): Float32Array {
+  const c = a.slice();
+  structuredClone(c.buffer, { transfer: [c.buffer] });
+  return c;
+}
 
 describe.each(ENGINES)('trainInWorker (%s)', (engine) => {
   describe.each(MODEL_TYPES)('$name', (t) => {
@@ -136,12 +163,123 @@ describe('trainInWorker: progress, options, errors, cancellation', () => {
     }
     const notModel = await rejected(trainInWorker({} as never, d.X, d.y));
     expect(notModel).toBeInstanceOf(ValidationError);
-    // What structured clone cannot copy fails before the worker sees it.
-    const uncloneable = await rejected(trainInWorker(m, d.X, [Symbol('label')] as never));
-    expect(uncloneable).toBeInstanceOf(ValidationError);
-    expect(uncloneable.message).toMatch(/^trainInWorker cannot send its arguments to the worker \(DataCloneError: /);
     expectSame(flatParams(m), before, 'parameters after rejected calls');
     m.dispose();
+  });
+
+  // Each argument whose buffer trainInWorker can transfer (X, y, sampleWeight, validationData's X and y), and a
+  // typed-array row of a number[][] X. Node drops a message whose transfer list holds a detached buffer without
+  // a word, so this hung; Chromium's postMessage throws, without naming the argument.
+  const ones = new Float32Array(d.rows).fill(1);
+  const vX = d.X.slice(0, 40 * 4);
+  const vy = d.y.slice(0, 40);
+  const SEND: FitOptions = { epochs: 2, batchSize: 8 }; // no validationFraction: some cases give validationData
+  const rowsOf = (X: Float32Array) => Array.from({ length: X.length / 4 }, (_, r) => X.slice(r * 4, r * 4 + 4));
+  // Fresh copies each time: Node also took the other listed buffers of the message it dropped.
+  const detachedCases: [string, () => [Float32Array | Float32Array[], Float32Array, FitOptions], string][] = [
+    ['X', () => [detached(d.X), d.y.slice(), {}], 'X is a detached Float32Array (its buffer was transferred)'],
+    ['y', () => [d.X.slice(), detached(d.y), {}], 'y is a detached Float32Array (its buffer was transferred)'],
+    ['sampleWeight', () => [d.X.slice(), d.y.slice(), { sampleWeight: detached(ones) }], 'sampleWeight is a detached Float32Array (its buffer was transferred)'],
+    ['validationData.X', () => [d.X.slice(), d.y.slice(), { validationData: { X: detached(vX), y: vy.slice() } }], 'validationData.X is a detached Float32Array (its buffer was transferred)'],
+    ['validationData.y', () => [d.X.slice(), d.y.slice(), { validationData: { X: vX.slice(), y: detached(vy) } }], 'validationData.y is a detached Float32Array (its buffer was transferred)'],
+    ['a row of X', () => {
+      const rows = rowsOf(d.X);
+      rows[3] = detached(rows[3]);
+      return [rows, d.y.slice(), {}];
+    }, 'X row 3 is a detached Float32Array (its buffer was transferred)'],
+  ];
+
+  it.each([false, true])('a detached argument rejects at once with fit\'s ValidationError, and the model stays usable (transfer: %s)', async (transfer) => {
+    const m = make();
+    const twin = make();
+    const before = flatParams(m);
+    for (const [what, args, message] of detachedCases) {
+      const [X, y, opts] = args();
+      expectThrows(() => twin.fit(X, y, { ...SEND, ...opts }), ValidationError, message); // fit's own wording
+      const [X2, y2, opts2] = args();
+      const err = await within(rejected(trainInWorker(m, X2, y2, { ...SEND, ...opts2, transfer })), 5000, what);
+      expect(err, what).toBeInstanceOf(ValidationError);
+      expect(err.message).toBe(message);
+      // Nothing was sent: every other argument's buffer is still here.
+      const arrays = [X2, y2, opts2.sampleWeight, opts2.validationData?.X, opts2.validationData?.y].flat();
+      expect(arrays.filter((a) => a instanceof Float32Array && a.byteLength === 0).length, `${what}: detached buffers`).toBe(1);
+    }
+    expectSame(flatParams(m), before, 'parameters after the rejected calls');
+    // Not left busy: a local fit and a worker fit both work, and match a twin's.
+    const fresh = make();
+    expect(untimed(await trainInWorker(m, d.X, d.y, FIT))).toEqual(untimed(fresh.fit(d.X, d.y, FIT)));
+    expectSameModel(m, fresh, 'after a worker fit that followed the rejected calls');
+    m.fit(d.X, d.y, { epochs: 1 });
+    for (const x of [m, twin, fresh]) x.dispose();
+  });
+
+  // A value structured clone cannot copy makes postMessage itself throw. Every option that could hold one is
+  // checked as fit checks it before anything is sent; what remains are the data arguments.
+  it.each([false, true])('a value that cannot be sent rejects with a ValidationError naming its argument (transfer: %s)', async (transfer) => {
+    const m = make();
+    const before = flatParams(m);
+    const sym = Symbol('label');
+    const withSymbol = (a: Float32Array) => [sym, ...Array.from(a).slice(1)] as unknown as number[];
+    const cases: [string, [unknown, unknown, FitOptions]][] = [
+      ['X', [[withSymbol(d.X.subarray(0, 4)), ...rowsOf(d.X).slice(1)], d.y.slice(), {}]],
+      ['y', [d.X.slice(), withSymbol(d.y), {}]],
+      ['sampleWeight', [d.X.slice(), d.y.slice(), { sampleWeight: withSymbol(ones) }]],
+      ['validationData.X', [d.X.slice(), d.y.slice(), { validationData: { X: [withSymbol(vX.subarray(0, 4))], y: vy.slice(0, 1) } }]],
+      ['validationData.y', [d.X.slice(), d.y.slice(), { validationData: { X: vX.slice(), y: withSymbol(vy) } }]],
+    ];
+    for (const [what, [X, y, opts]] of cases) {
+      const err = await within(rejected(trainInWorker(m, X as Float32Array, y as Float32Array, { ...SEND, ...opts, transfer })), 5000, what);
+      expect(err, what).toBeInstanceOf(ValidationError);
+      // The rest is the runtime's DataCloneError message, which differs between Node and Chromium.
+      expect(err.message).toMatch(new RegExp(`^trainInWorker cannot send ${what.replace('.', '\\.')} to the worker \\(DataCloneError: .*Symbol\\(label\\)`));
+      // Nothing was transferred, even with transfer: true.
+      for (const a of [X, y]) if (a instanceof Float32Array) expect(a.byteLength, `${what}: a buffer was taken`).toBeGreaterThan(0);
+    }
+    // A schedule's bad option, which fit checks only when it starts training, gets fit's message here too.
+    const schedule = { type: 'step', stepSize: () => 10 };
+    const local = caught(() => make().fit(d.X, d.y, { ...FIT, schedule } as unknown as FitOptions));
+    const err = await within(rejected(trainInWorker(m, d.X, d.y, { ...FIT, schedule, transfer } as unknown as FitOptions)), 5000, 'schedule');
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.message).toBe(local.message);
+    expectSame(flatParams(m), before, 'parameters after the rejected calls');
+    m.fit(d.X, d.y, { epochs: 1 }); // not left busy
+    await trainInWorker(m, d.X, d.y, { epochs: 1 });
+    m.dispose();
+  });
+
+  // Buffers that Chromium's postMessage refuses and Node's accepts: a WebAssembly memory's (cannot be
+  // detached; Node copies it instead) and a shared one outside a cross-origin isolated page.
+  it('a buffer the runtime cannot transfer or share rejects naming its argument, or trains as fit does where it can', async () => {
+    const m = make();
+    const twin = make();
+    const onMemory = (memory: WebAssembly.Memory) => {
+      const X = new Float32Array(memory.buffer, 0, d.X.length);
+      X.set(d.X);
+      return X;
+    };
+    const plain = onMemory(new WebAssembly.Memory({ initial: 1 }));
+    const shared = onMemory(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
+    const transferred = trainInWorker(m, plain, d.y.slice(), { ...SEND, transfer: true });
+    if (inBrowser) {
+      const err = await within(rejected(transferred), 5000, 'WebAssembly memory');
+      expect(err).toBeInstanceOf(ValidationError);
+      expect(err.message).toMatch(/^trainInWorker cannot transfer the buffers of X, y to the worker \(TypeError: .*not detachable.*\); transfer: false copies them instead$/);
+      expect(plain.byteLength).toBe(d.X.byteLength);
+    } else {
+      expect(untimed(await transferred)).toEqual(untimed(twin.fit(d.X, d.y, SEND)));
+    }
+    const sent = trainInWorker(m, shared, d.y, SEND);
+    if (inBrowser && !crossOriginIsolated) {
+      const err = await within(rejected(sent), 5000, 'shared memory');
+      expect(err).toBeInstanceOf(ValidationError);
+      expect(err.message).toMatch(/^trainInWorker cannot send X to the worker \(DataCloneError: .*SharedArrayBuffer/);
+    } else {
+      expect(untimed(await sent)).toEqual(untimed(twin.fit(d.X, d.y, SEND)));
+    }
+    expectSameModel(m, twin, 'after the calls');
+    m.fit(d.X, d.y, { epochs: 1 }); // not left busy
+    m.dispose();
+    twin.dispose();
   });
 
   it('an error inside the worker arrives as the same class with the same message; the model is as it was', async () => {
