@@ -51,7 +51,8 @@ export interface ErrorData {
 export type WorkerMessage =
   | ({ type: 'progress' } & WorkerProgress)
   | { type: 'done'; history: History; state: TrainingState }
-  | { type: 'error'; error: ErrorData };
+  /** state: after a DivergenceError, what the diverged fit left (the last finite epoch), which a local fit keeps too. */
+  | { type: 'error'; error: ErrorData; state?: TrainingState };
 
 /** A worker that died, could not start, or could not read or send a message. */
 export class WorkerError extends Error {

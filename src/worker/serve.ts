@@ -1,10 +1,11 @@
 // The worker's side of trainInWorker, the same in a Web Worker and in worker_threads:
 // rebuild the caller's model from its file and full training state, fit, and send
 // back the history and the new state (or the error, as data).
+import { DivergenceError } from '../errors.js';
 import { loadModel } from '../models/loadModel.js';
 import type { TrainingState } from '../models/model.js';
 import { loadBuilds } from '../wasm/runtime.js';
-import type { EpochRecord } from '../models/history.js';
+import type { EpochRecord, History } from '../models/history.js';
 import { describeError, errorData, type FitRequest, type WorkerMessage } from './protocol.js';
 
 /** Sends a message to the caller's thread, transferring the listed buffers. */
@@ -18,7 +19,8 @@ interface Answer {
 
 /**
  * Handles one request and posts its outcome: the history and new state, or the error as
- * data. Rejects only when not even a plain error could be posted (see crash).
+ * data (with the state a DivergenceError leaves, which a local fit keeps). Rejects only
+ * when not even a plain error could be posted (see crash).
  */
 export async function serve(req: FitRequest, post: Post): Promise<void> {
   let answer: Answer;
@@ -54,7 +56,15 @@ async function train(req: FitRequest, post: Post): Promise<Answer> {
       last.posted = false;
       if (performance.now() - last.at >= every) progress(r);
     };
-    const history = model.fit(req.X, req.y, { ...req.options, onEpochEnd });
+    let history: History;
+    try {
+      history = model.fit(req.X, req.y, { ...req.options, onEpochEnd });
+    } catch (err) {
+      // Divergence keeps the last finite epoch's weights and moves the random stream on, as a local fit does: hand that back too.
+      if (!(err instanceof DivergenceError)) throw err;
+      const state = model.exportTraining();
+      return { message: { type: 'error', error: errorData(err), state }, transfer: buffersOf(state) };
+    }
     if (last.record && !last.posted) progress(last.record);
     const state = model.exportTraining();
     return { message: { type: 'done', history, state }, transfer: buffersOf(state) };

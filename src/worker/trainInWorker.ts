@@ -1,8 +1,9 @@
 // The caller's side of trainInWorker, the same in browsers and Node: check the
 // options, send the model's file, full training state and the data to a fresh
-// worker, and on success take the trained state back into the model. Until then
-// the model is untouched (busy, as during fitAsync), so a failure, an abort or a
-// dead worker leaves it as it was.
+// worker, and on success (or divergence, which keeps the last finite epoch as fit
+// does) take the worker's state back into the model. Until then the model is
+// untouched (busy, as during fitAsync), so any other failure, an abort or a dead
+// worker leaves it as it was.
 import { ValidationError } from '../errors.js';
 import { resolveFitOptions, type FitOptions } from '../models/fitOptions.js';
 import type { History } from '../models/history.js';
@@ -80,7 +81,9 @@ export function trainWith(spawn: Spawn, model: Model, X: MatrixInput, y: Targets
         const { type: _, ...progress } = m;
         o.onProgress?.(progress);
       } else if (m.type === 'error') {
-        end(() => reject(errorFromData(m.error)));
+        const err = errorFromData(m.error);
+        if (m.state) take(m.state); // a DivergenceError: the model keeps the last finite epoch, as after a local fit
+        end(() => reject(err));
       } else {
         take(m.state);
         end(() => resolve(m.history));
