@@ -5,8 +5,8 @@
 // worker end the call promptly; the calling thread stays responsive.
 import { describe, expect, it } from 'vitest';
 import {
-  BusyError, DisposedError, DivergenceError, LinearRegression, LogisticRegression, SoftmaxRegression, ValidationError,
-  type FitOptions, type History,
+  BusyError, DisposedError, DivergenceError, LinearRegression, SoftmaxRegression, ValidationError,
+  type FitOptions, type History, type MatrixInput,
 } from '../../src/index.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
 import { MODEL_TYPES, NAMES, dataFor, flatParams, type TestModel } from '../helpers/modelTypes.js';
@@ -53,7 +53,7 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** A copy of a whose buffer has been transferred away (as by an earlier trainInWorker with transfer: true). */
-function detached(a: Float32Array): Float32Array {
+function detached(a: Float32Array): Float32Array<ArrayBuffer> {
   const c = a.slice();
   structuredClone(c.buffer, { transfer: [c.buffer] });
   return c;
@@ -218,7 +218,8 @@ describe('trainInWorker: progress, options, errors, cancellation', () => {
   const SEND: FitOptions = { epochs: 2, batchSize: 8 }; // no validationFraction: some cases give validationData
   const rowsOf = (X: Float32Array) => Array.from({ length: X.length / 4 }, (_, r) => X.slice(r * 4, r * 4 + 4));
   // Fresh copies each time: Node also took the other listed buffers of the message it dropped.
-  const detachedCases: [string, () => [Float32Array | Float32Array[], Float32Array, FitOptions], string][] = [
+  // X is a Float32Array or rows of them (which fit reads as number[][]).
+  const detachedCases: [string, () => [MatrixInput, Float32Array, FitOptions], string][] = [
     ['X', () => [detached(d.X), d.y.slice(), {}], 'X is a detached Float32Array (its buffer was transferred)'],
     ['y', () => [d.X.slice(), detached(d.y), {}], 'y is a detached Float32Array (its buffer was transferred)'],
     ['sampleWeight', () => [d.X.slice(), d.y.slice(), { sampleWeight: detached(ones) }], 'sampleWeight is a detached Float32Array (its buffer was transferred)'],
@@ -227,7 +228,7 @@ describe('trainInWorker: progress, options, errors, cancellation', () => {
     ['a row of X', () => {
       const rows = rowsOf(d.X);
       rows[3] = detached(rows[3]);
-      return [rows, d.y.slice(), {}];
+      return [rows as unknown as MatrixInput, d.y.slice(), {}];
     }, 'X row 3 is a detached Float32Array (its buffer was transferred)'],
   ];
 
