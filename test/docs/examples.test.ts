@@ -138,7 +138,8 @@ async function runPage(block: DocBlock, dir: string): Promise<void> {
 
 describe('the doctest itself', () => {
   it('rejects a skip without a reason and an unknown directive', () => {
-    expect(() => extractBlocks('<!-- doctest: skip -->\n```js\n1\n```\n', 'x.md')).toThrow("x.md:1: unknown doctest directive 'skip'");
+    expect(() => extractBlocks('<!-- doctest: skip -->\n```js\n1\n```\n', 'x.md')).toThrow('x.md:1: doctest skip needs a reason');
+    expect(() => extractBlocks('<!-- doctest: skip ( ) -->\n```js\n1\n```\n', 'x.md')).toThrow('x.md:1: doctest skip needs a reason');
     expect(() => extractBlocks('<!-- doctest: sikp (no) -->\n```js\n1\n```\n', 'x.md')).toThrow("unknown doctest directive 'sikp (no)'");
   });
 
@@ -153,6 +154,26 @@ describe('the doctest itself', () => {
     expect(transcriptMismatch(shown, ['accuracy 98.1%  loss 0.07566', 'time      3.1 ms for 32 epochs']))
       .toBe('line 1: the doc shows "accuracy 98.2%  loss 0.07566", the command printed "accuracy 98.1%  loss 0.07566"');
     expect(transcriptMismatch(shown, ['accuracy 98.2%  loss 0.07566'])).toMatch(/^line 2: /);
+  });
+});
+
+// README's Install section, as prose: ES modules only, and what a CommonJS project sees.
+describe('README.md: the package in a CommonJS project', () => {
+  it("require('steepest') throws ERR_PACKAGE_PATH_NOT_EXPORTED, import lines in a .js file are a SyntaxError, .mjs and import() work", () => {
+    const dir = join(temp, 'commonjs');
+    mkdirSync(join(dir, 'node_modules'), { recursive: true });
+    symlinkSync(ROOT, join(dir, 'node_modules/steepest'), 'dir');
+    writeFileSync(join(dir, 'package.json'), '{ "private": true, "type": "commonjs" }\n');
+    const esm = "import { ready, availableEngines } from 'steepest';\nawait ready();\nconsole.log(availableEngines()[0]);\n";
+    writeFileSync(join(dir, 'required.js'), "require('steepest');\n");
+    writeFileSync(join(dir, 'imports.js'), esm);
+    writeFileSync(join(dir, 'imports.mjs'), esm);
+    writeFileSync(join(dir, 'dynamic.js'), "import('steepest').then(async (s) => { await s.ready(); console.log(s.availableEngines()[0]); });\n");
+    const node = (file: string) => run(process.execPath, [file], dir);
+    expect(node('required.js').output).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    expect(node('imports.js').output).toContain('SyntaxError: Cannot use import statement outside a module');
+    expect(node('imports.mjs')).toEqual({ status: 0, output: 'wasm-simd\n' });
+    expect(node('dynamic.js')).toEqual({ status: 0, output: 'wasm-simd\n' });
   });
 });
 

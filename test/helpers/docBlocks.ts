@@ -41,7 +41,7 @@ export function extractBlocks(markdown: string, file: string): DocBlock[] {
       if (trimmed === '') continue;
       const d = DIRECTIVE.exec(trimmed);
       pending = d ? { text: d[1], line: i + 1 } : undefined;
-      if (!d && trimmed.includes('doctest:')) throw new Error(`${file}:${i + 1}: malformed doctest directive: ${trimmed}`);
+      if (!d && /^<!--\s*doctest/.test(trimmed)) throw new Error(`${file}:${i + 1}: malformed doctest directive: ${trimmed}`);
       continue;
     }
     const [, indent, fence, lang] = open;
@@ -65,12 +65,14 @@ export function extractBlocks(markdown: string, file: string): DocBlock[] {
     const code = body.join('\n');
     const block: DocBlock = { where, kind, code, program: code };
     if (directive) {
-      const skip = /^skip\s*\((.+)\)$/.exec(directive.text);
-      if (skip) block.skip = skip[1].trim();
+      const skip = /^skip\s*\(\s*(\S.*?)\s*\)$/.exec(directive.text);
+      if (skip) block.skip = skip[1];
       else if (directive.text === 'continue') {
         const previous = last.get(kind);
         if (!previous) throw new Error(`${where}: doctest continue, but no earlier ${kind} block in ${file}`);
         block.program = `${previous.program}\n${code}`;
+      } else if (/^skip\b/.test(directive.text)) {
+        throw new Error(`${file}:${directive.line}: doctest skip needs a reason: <!-- doctest: skip (why it cannot run here) -->`);
       } else {
         throw new Error(`${file}:${directive.line}: unknown doctest directive '${directive.text}' (expected 'skip (reason)' or 'continue')`);
       }
