@@ -1,9 +1,11 @@
 // README.md and docs/*.md run as written (a doctest): every js block as an .mjs file and every
-// ts block through tsx, in a fresh project whose node_modules/steepest is this package
-// (dist/, from `npm run build`); every sh line and every `$ ` line of a console transcript
-// through the built command, its output compared with the one shown (durations and versions
-// masked); html pages in Chromium. One temporary directory per markdown file, so a command can
-// read what an earlier block of the same file wrote. Directives: test/helpers/docBlocks.ts.
+// ts block with its types stripped (and type-checked by tsc, strict), in a fresh project whose
+// node_modules/steepest is this package (dist/, from `npm run build`); every sh line and every
+// `$ ` line of a console transcript through the built command, its output compared with the one
+// shown (durations and versions masked); html pages in Chromium. One temporary directory per
+// markdown file, so a command can read what an earlier block of the same file wrote.
+// Directives (skip with a reason, continue): test/helpers/docBlocks.ts.
+import { transformSync } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -18,7 +20,6 @@ import { extractBlocks, parseTranscript, transcriptMismatch, type DocBlock } fro
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli/main.js');
-const TSX = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 /** Per block: a doc example that needs longer is too slow to be an example. */
 const TIMEOUT_MS = 30_000;
 
@@ -77,11 +78,12 @@ function expectSuccess(block: DocBlock, ran: Ran, what: string): void {
   if (ran.status !== 0) throw new Error(`${block.where}: ${what} exited with ${ran.status}:\n${ran.output}`);
 }
 
+/** js as an .mjs file; ts with its types stripped by esbuild (what tsx does, without a process per block to load it). */
 function runScript(block: DocBlock, dir: string): void {
-  const name = `${block.where.replace(/[/.:]/g, '_')}.${block.kind === 'js' ? 'mjs' : 'ts'}`;
-  writeFileSync(join(dir, name), block.program);
-  const ran = block.kind === 'js' ? run(process.execPath, [name], dir) : run(process.execPath, [TSX, name], dir);
-  expectSuccess(block, ran, name);
+  const name = `${block.where.replace(/[/.:]/g, '_')}.mjs`;
+  const code = block.kind === 'js' ? block.program : transformSync(block.program, { loader: 'ts', format: 'esm', target: 'node20' }).code;
+  writeFileSync(join(dir, name), code);
+  expectSuccess(block, run(process.execPath, [name], dir), name);
 }
 
 function runShell(block: DocBlock, dir: string): void {
@@ -154,6 +156,28 @@ describe('the doctest itself', () => {
     expect(transcriptMismatch(shown, ['accuracy 98.1%  loss 0.07566', 'time      3.1 ms for 32 epochs']))
       .toBe('line 1: the doc shows "accuracy 98.2%  loss 0.07566", the command printed "accuracy 98.1%  loss 0.07566"');
     expect(transcriptMismatch(shown, ['accuracy 98.2%  loss 0.07566'])).toMatch(/^line 2: /);
+  });
+});
+
+// The ts blocks as a TypeScript user compiles them: tsx above only strips types.
+describe('every ts block type-checks', () => {
+  const programs = BLOCKS.flatMap(({ blocks }) => blocks.filter((b) => b.kind === 'ts' && !b.skip));
+  it(`${programs.length} blocks, strict, as a NodeNext ES module project`, () => {
+    const dir = join(temp, 'typecheck');
+    mkdirSync(join(dir, 'node_modules'), { recursive: true });
+    symlinkSync(ROOT, join(dir, 'node_modules/steepest'), 'dir');
+    writeFileSync(join(dir, 'package.json'), '{ "private": true, "type": "module" }\n');
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022', lib: ['ES2022', 'DOM'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true,
+        noEmit: true, skipLibCheck: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')],
+      },
+      include: ['*.ts'],
+    }));
+    for (const b of programs) writeFileSync(join(dir, `${b.where.replace(/[/.:]/g, '_')}.ts`), b.program);
+    const ran = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], dir);
+    expect(ran.output, 'tsc errors, by file (README_md_66.ts is the block at README.md:66)').toBe('');
+    expect(ran.status).toBe(0);
   });
 });
 
