@@ -369,40 +369,41 @@ export interface EmbeddedBuilds {
   scalar(): Promise<Uint8Array>;
 }
 type Source = WasmSource | (() => Promise<Uint8Array>) | undefined;
+type Build = 'simd' | 'scalar';
 
-const builds: { simd: WasmRuntime | null; scalar: WasmRuntime | null } = { simd: null, scalar: null };
-const failures: { simd: Error | null; scalar: Error | null } = { simd: null, scalar: null };
-let pending: Promise<void> | null = null;
+/** One build across ready() calls: it loads once; a failure remembers its source so that only another one retries. */
+interface Slot {
+  runtime: WasmRuntime | null;
+  failure: Error | null;
+  failedSource: Source;
+  /** The compile under way (it never rejects): later callers wait for it instead of compiling again. */
+  pending: Promise<void> | null;
+}
+const slots: Record<Build, Slot> = {
+  simd: { runtime: null, failure: null, failedSource: undefined, pending: null },
+  scalar: { runtime: null, failure: null, failedSource: undefined, pending: null },
+};
 let loaded = false;
+let warned = false;
 
 /**
  * ready() (src/wasm/ready.ts) with the builds to fall back on: the embedded copies, or
  * none in a training worker, which is handed the caller's compiled modules and so
- * neither carries nor compiles a build of its own. The first call's options win.
+ * neither carries nor compiles a build of its own. Calls add up: each loads what it asks
+ * for that no earlier call loaded (see want); a build that loaded stays.
  */
-export function loadBuilds(options: ReadyOptions, embedded: EmbeddedBuilds | null): Promise<void> {
-  pending ??= load(options, embedded);
-  return pending;
-}
-
-async function load(options: ReadyOptions, embedded: EmbeddedBuilds | null): Promise<void> {
+export async function loadBuilds(options: ReadyOptions, embedded: EmbeddedBuilds | null): Promise<void> {
   const support = detectSupport();
-  const noWasm = new Error('this runtime has no WebAssembly');
-  const simd = !support.wasm ? Promise.reject(noWasm)
-    : support.simd ? instantiate(options.simd ?? embedded?.simd, true)
-    : Promise.reject(new Error('this runtime has no WebAssembly SIMD'));
-  const loadScalar = () =>
-    support.wasm ? instantiate(options.scalar === true || options.scalar === undefined ? embedded?.scalar : options.scalar, false) : Promise.reject(noWasm);
+  const simd = want('simd', options.simd ?? embedded?.simd, support);
+  const scalarSource = options.scalar === true || options.scalar === undefined ? embedded?.scalar : options.scalar;
   // Without options.scalar the scalar build is a fallback: loaded (and its chunk fetched) only if SIMD did not load.
-  const scalar = options.scalar !== undefined ? loadScalar() : simd.then(() => null, loadScalar);
-  const [s, v] = await Promise.allSettled([scalar, simd]);
-  if (s.status === 'fulfilled') builds.scalar = s.value;
-  else failures.scalar = asError(s.reason);
-  if (v.status === 'fulfilled') builds.simd = v.value;
-  else failures.simd = asError(v.reason);
+  const scalar = options.scalar !== undefined ? want('scalar', scalarSource, support)
+    : simd.then(() => null, () => want('scalar', scalarSource, support));
+  await Promise.allSettled([simd, scalar]);
   loaded = true;
-  if (!builds.simd && !builds.scalar) {
-    const cause = failures.scalar ?? failures.simd;
+  if (!slots.simd.runtime && !slots.scalar.runtime && !warned) {
+    warned = true; // once per page: a later call that changes nothing has nothing new to say
+    const cause = slots.scalar.failure ?? slots.simd.failure;
     console.warn(
       `steepest: WebAssembly is unavailable (${describe(cause)}); engine 'auto' trains with the js engine` +
         (isCspRefusal(cause) ? ". A Content-Security-Policy without 'wasm-unsafe-eval' blocks it" : ''),
@@ -410,7 +411,39 @@ async function load(options: ReadyOptions, embedded: EmbeddedBuilds | null): Pro
   }
 }
 
-async function instantiate(source: Source, simd: boolean): Promise<WasmRuntime> {
+/**
+ * A build, compiled at most once: one that loaded is kept whatever source a later call
+ * names (models may already hold its memory, and every source is the same package's
+ * build); one being compiled is waited for; one that failed is tried again only from a
+ * different source (the same bytes or URL would fail the same way).
+ */
+async function want(build: Build, source: Source, support: { wasm: boolean; simd: boolean }): Promise<WasmRuntime> {
+  const slot = slots[build];
+  for (;;) {
+    if (slot.runtime) return slot.runtime;
+    if (slot.pending) {
+      await slot.pending;
+      continue;
+    }
+    if (slot.failure && slot.failedSource === source) throw slot.failure;
+    slot.pending = instantiate(source, build === 'simd', support).then(
+      (runtime) => {
+        slot.runtime = runtime;
+        slot.failure = null;
+        slot.pending = null;
+      },
+      (err) => {
+        slot.failure = asError(err);
+        slot.failedSource = source;
+        slot.pending = null;
+      },
+    );
+  }
+}
+
+async function instantiate(source: Source, simd: boolean, support: { wasm: boolean; simd: boolean }): Promise<WasmRuntime> {
+  if (!support.wasm) throw new Error('this runtime has no WebAssembly');
+  if (simd && !support.simd) throw new Error('this runtime has no WebAssembly SIMD');
   const module = await compile(source);
   const instance = await WebAssembly.instantiate(module, wasmImports);
   const exports = instance.exports as unknown as Partial<WasmExports>;
@@ -450,10 +483,10 @@ export function isReady(): boolean {
 
 /** The instantiated build, or null if ready() has not finished or the build did not load. */
 export function getRuntime(simd: boolean): WasmRuntime | null {
-  return simd ? builds.simd : builds.scalar;
+  return slots[simd ? 'simd' : 'scalar'].runtime;
 }
 
-/** Why a build did not load (null if it loaded, was not asked for, or ready() has not finished). */
+/** Why a build did not load (null if it loaded, was not asked for, or has not been tried). */
 export function loadFailure(simd: boolean): Error | null {
-  return simd ? failures.simd : failures.scalar;
+  return slots[simd ? 'simd' : 'scalar'].failure;
 }
