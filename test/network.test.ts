@@ -3,10 +3,8 @@
 // (assembly/network.ts, both builds) against the reference over the SIMD tails of every
 // width, 1 to 3 hidden layers, every activation and head, several batch sizes and optimizers.
 import { describe, expect, it } from 'vitest';
-import {
-  forwardNetwork, networkGradient, networkLayout, networkLoss, predictNetwork,
-  type ActivationName, type HeadName, type NetworkShape,
-} from '../src/reference/network.js';
+import { forwardNetwork, networkGradient, networkLoss, predictNetwork } from '../src/reference/network.js';
+import { networkLayout, type ActivationName, type HeadName, type NetworkShape } from '../src/engines/network.js';
 import { BUILDS, useReady } from './helpers/engines.js';
 import { testingRuntime } from './helpers/testingBuild.js';
 import { expectClose, expectSame, maxAbs } from './helpers/tolerance.js';

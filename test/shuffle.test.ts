@@ -4,7 +4,8 @@
 // data-integrity properties, uniformity of the visit order, and what the models do with it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { below, seedState, type RngState } from '../src/reference/random.js';
-import { BUCKET_BYTES, bucketCount, permuteBuckets, planScatter, scatterRows } from '../src/reference/shuffle.js';
+import { permuteBuckets, planScatter, scatterRows } from '../src/reference/shuffle.js';
+import { BUCKET_BYTES, bucketCount } from '../src/engines/shape.js';
 import { BUILDS, ENGINES, runtime, useReady } from './helpers/engines.js';
 import { Scratch } from './helpers/wasm.js';
 import { expectClose, expectSame } from './helpers/tolerance.js';

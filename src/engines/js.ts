@@ -1,16 +1,17 @@
 // The reference engine: plain TypeScript over the src/reference kernels, float64
 // parameters and arithmetic, float32 data (the same values the WASM engines see).
-import type { BatchConfig, Engine, Trainer, TrainerState, TrainingData } from './engine.js';
+import type { BatchConfig, Engine, EpochStats, Trainer, TrainerState, TrainingData } from './engine.js';
 import { beginShuffledEpoch, endShuffledEpoch, type ArrangementOps } from './arrangement.js';
 import { shuffleBuckets, singleLayerLoss } from './shape.js';
 import type { LossKind } from '../reference/losses.js';
 import type { RngState } from '../reference/random.js';
 import { permuteBuckets, planScatter, scatterRows, type Rows } from '../reference/shuffle.js';
-import { epochStats, newEpochProgress, predictLogits, trainBatches, type EpochProgress, type EpochStats } from '../reference/train.js';
-import { networkGradient, networkLayout, predictNetwork, trainNetworkBatches, type NetworkShape } from '../reference/network.js';
+import { epochStats, newEpochProgress, predictLogits, trainBatches, type EpochProgress } from '../reference/train.js';
+import { networkGradient, predictNetwork, trainNetworkBatches } from '../reference/network.js';
+import { networkLayout, type NetworkShape } from './network.js';
 import { createOptimizerState, resolveOptimizer, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { findNonFinite, gatherRows } from '../reference/data.js';
-import { takeRows } from '../models/split.js';
+import { takeRows } from '../data/rows.js';
 import { copyRows, valueError, type MatrixSource } from '../validate.js';
 
 /** Training data and the shuffle's buffers, as plain typed arrays. */

@@ -1,8 +1,17 @@
 // What every engine decides from a model's shape, decided once here so the engines agree:
 // whether the fused single-layer epoch (the fast path) applies, and how rows are shuffled.
 import { LOSS_BCE, LOSS_MSE, type LossKind } from '../reference/losses.js';
-import { bucketCount } from '../reference/shuffle.js';
-import type { NetworkShape } from '../reference/network.js';
+import type { NetworkShape } from './network.js';
+
+/** Target bytes per bucket: well inside this machine's 1 MiB per-core L2. */
+export const BUCKET_BYTES = 256 * 1024;
+
+/** How many buckets the shuffle uses for rows of cols features (every engine uses this). */
+export function bucketCount(rows: number, cols: number): number {
+  const rowBytes = (cols + 1) * 4; // the X row and its target
+  const bucketRows = Math.max(1, Math.floor(BUCKET_BYTES / rowBytes));
+  return Math.max(1, Math.ceil(rows / bucketRows));
+}
 
 /** The loss of the single-layer fast path (one output, no hidden layer, mse or sigmoid head), or null for a network. */
 export function singleLayerLoss(shape: NetworkShape): LossKind | null {

@@ -2,16 +2,6 @@
 // rows per epoch, built from streaming passes (see that file for why it is uniform).
 import { below, type RngState } from './random.js';
 
-/** Target bytes per bucket: well inside this machine's 1 MiB per-core L2. */
-export const BUCKET_BYTES = 256 * 1024;
-
-/** How many buckets the shuffle uses for rows of cols features (every engine uses this). */
-export function bucketCount(rows: number, cols: number): number {
-  const rowBytes = (cols + 1) * 4; // the X row and its target
-  const bucketRows = Math.max(1, Math.floor(BUCKET_BYTES / rowBytes));
-  return Math.max(1, Math.ceil(rows / bucketRows));
-}
-
 /** Draws each position's bucket into ids; writes bucket starts (buckets+1 entries) and write cursors. */
 export function planScatter(
   rng: RngState, ids: Uint32Array, starts: Uint32Array, cursors: Uint32Array, rows: number, buckets: number,

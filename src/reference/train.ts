@@ -5,23 +5,7 @@ import { axpy } from './axpy.js';
 import { rowLoss, rowLossGrad, type LossKind } from './losses.js';
 import { scatterRows, type Rows } from './shuffle.js';
 import { optimizerStep, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
-
-/** The largest finite float32: the WASM engines store parameters, gradients and row losses as float32. */
-export const FLOAT32_MAX = 3.4028234663852886e38;
-
-/** What one epoch measured; the same fields the WASM stats block holds. */
-export interface EpochStats {
-  /** Sum of (weighted) row losses plus penalties, each at the parameters its batch saw. */
-  lossSum: number;
-  /** L2 norm of the epoch's average data gradient (the exact gradient for full-batch GD). */
-  gradNorm: number;
-  /** Largest single-step parameter change. */
-  maxStep: number;
-  /** Batches whose update was applied. */
-  batches: number;
-  /** Index of the batch whose loss or update was not finite, else -1. */
-  diverged: number;
-}
+import { FLOAT32_MAX, outOfFloat32, type EpochStats } from '../engines/engine.js';
 
 /** Running totals of an epoch trained in chunks of batches. */
 export interface EpochProgress {
@@ -135,12 +119,6 @@ export function penalizedStep(
   progress.maxStep = Math.max(progress.maxStep, maxChange);
   progress.rows += n;
   return true;
-}
-
-/** Whether any value is past the float32 range (or NaN). */
-export function outOfFloat32(v: Float64Array): boolean {
-  for (let i = 0; i < v.length; i++) if (!(Math.abs(v[i]) <= FLOAT32_MAX)) return true;
-  return false;
 }
 
 /** Logit w.x + b of each row. */

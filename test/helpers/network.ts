@@ -4,10 +4,10 @@
 import type { TestingRuntime } from './testingBuild.js';
 import { allocNetworkBlock, type NetworkBlock } from '../../src/wasm/networkBlock.js';
 import { writeOptimizerBlock } from '../../src/wasm/optimizerBlock.js';
-import {
-  backwardNetwork, forwardNetwork, headLoss, networkLayout, targetWidth, trainNetworkBatches, type NetworkShape,
-} from '../../src/reference/network.js';
-import { epochStats, newEpochProgress, type EpochStats } from '../../src/reference/train.js';
+import { backwardNetwork, forwardNetwork, headLoss, trainNetworkBatches } from '../../src/reference/network.js';
+import { networkLayout, targetWidth, type NetworkShape } from '../../src/engines/network.js';
+import type { EpochStats } from '../../src/engines/engine.js';
+import { epochStats, newEpochProgress } from '../../src/reference/train.js';
 import { denseForward } from '../../src/reference/dense.js';
 import { ACT_IDENTITY, activationForward } from '../../src/reference/activations.js';
 import { createOptimizerState, resolveOptimizer, type OptimizerOptions, type OptimizerName } from '../../src/optim/optimizers.js';
