@@ -1,5 +1,5 @@
 // What every engine decides from a model's shape, decided once here so the engines agree:
-// whether the fused single-layer epoch (the fast path) applies, and how rows are shuffled.
+// whether the fused single-layer epoch (the WASM fast path) applies, and how rows are shuffled.
 import { LOSS_BCE, LOSS_MSE, type LossKind } from '../reference/losses.js';
 import type { NetworkShape } from './network.js';
 
@@ -22,10 +22,18 @@ export function singleLayerLoss(shape: NetworkShape): LossKind | null {
 }
 
 /**
- * Buckets of the shuffle (see arrangement.ts). The single-layer epoch is bound by memory
- * access, so it scatters rows into cache-sized buckets; a network's epoch is bound by
- * arithmetic, so its rows are visited in one Fisher-Yates order over all of them (one bucket).
+ * Buckets of the shuffle (see arrangement.ts): every model type scatters its rows into
+ * cache-sized buckets, so each epoch reads the data in streaming passes.
  */
 export function shuffleBuckets(shape: NetworkShape, rows: number): number {
+  return bucketCount(rows, shape.inputs);
+}
+
+/**
+ * The WASM engines' bucket count until their network epoch scatters rows too (branch
+ * h15-wasm): one bucket, a Fisher-Yates order over all rows, for a network. Remove it and
+ * its import in wasm.ts when that lands.
+ */
+export function wasmShuffleBuckets(shape: NetworkShape, rows: number): number {
   return singleLayerLoss(shape) === null ? 1 : bucketCount(rows, shape.inputs);
 }

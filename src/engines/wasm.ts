@@ -8,7 +8,7 @@ import type { LossKind } from '../reference/losses.js';
 import type { RngState } from '../reference/random.js';
 import { networkLayout, targetWidth, type NetworkShape } from './network.js';
 import { beginShuffledEpoch, endShuffledEpoch, type ArrangementOps } from './arrangement.js';
-import { shuffleBuckets, singleLayerLoss } from './shape.js';
+import { singleLayerLoss, wasmShuffleBuckets as shuffleBuckets } from './shape.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { allocNetworkBlock, type NetworkBlock } from '../wasm/networkBlock.js';
 import { OPT, SLOTS, writeOptimizerBlock } from '../wasm/optimizerBlock.js';

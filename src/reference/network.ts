@@ -1,6 +1,6 @@
-// Reference twin of assembly/network.ts: a network of dense layers trained by
-// mini-batch gradient descent, in float64, written from the backpropagation
-// equations. For layer l with input a_{l-1} (a_0 = X) and output a_l = f_l(z_l):
+// Reference twin of assembly/network.ts: a network of dense layers forward and
+// backward, in float64, written from the backpropagation equations (train.ts runs
+// the epoch over them). For layer l with input a_{l-1} (a_0 = X) and output a_l = f_l(z_l):
 //   forward:   z_l = a_{l-1} W_l^T + b_l
 //   head:      delta_L = dLoss/dz_L (times f_L'(z_L) when the output layer has an activation)
 //   backward:  dW_l = delta_l^T a_{l-1},  db_l = column sums of delta_l,
@@ -11,10 +11,7 @@ import { denseBackwardInput, denseBackwardWeights, denseForward } from './dense.
 import { activationBackward, activationForward } from './activations.js';
 import { LOSS_BCE, LOSS_MSE, lossRows } from './losses.js';
 import { softmaxCrossEntropy } from './softmax.js';
-import { penalizedStep, type EpochProgress, type Penalty } from './train.js';
-import { networkLayout, targetWidth, type NetworkShape } from '../engines/network.js';
-import { outOfFloat32 } from '../engines/engine.js';
-import type { OptimizerState, ResolvedOptimizer } from '../optim/optimizers.js';
+import { networkLayout, type NetworkShape } from '../engines/network.js';
 
 /** Every layer's outputs a_l (rows x units, after its activation) for rows rows of x. */
 export function forwardNetwork(
@@ -92,61 +89,4 @@ export function networkLoss(
 export function predictNetwork(shape: NetworkShape, params: ArrayLike<number>, x: ArrayLike<number>, rows: number): Float64Array {
   const acts = forwardNetwork(shape, params, x, rows);
   return acts[acts.length - 1];
-}
-
-/** Input rows with their targets (see targetWidth) and optional row weights. */
-export interface NetworkRows {
-  X: ArrayLike<number>;
-  y: ArrayLike<number>;
-  sw: ArrayLike<number> | null;
-}
-
-/**
- * Trains batches firstBatch..lastBatch of an epoch, adding to progress (as
- * trainBatches in train.ts does for one layer): each batch's gradient is the mean
- * over its rows plus the penalties' gradient on the weights, then one optimizer
- * step. Rows are visited in the order given by order, or in storage order.
- */
-export function trainNetworkBatches(
-  shape: NetworkShape, src: NetworkRows, order: Uint32Array | null, rows: number,
-  batchSize: number, firstBatch: number, lastBatch: number,
-  params: Float64Array, opt: ResolvedOptimizer, state: OptimizerState, lrs: Float64Array,
-  penalty: Penalty, progress: EpochProgress,
-): void {
-  const { layers, count } = networkLayout(shape);
-  const inputs = shape.inputs;
-  const width = targetWidth(shape);
-  const grad = new Float64Array(count);
-  const weightRanges = layers.map((l) => [l.weights, l.weights + l.units * l.inputs] as const);
-  let batch = firstBatch;
-  for (let start = batch * batchSize; batch < lastBatch && start < rows; batch++, start += batchSize) {
-    const end = Math.min(start + batchSize, rows);
-    const n = end - start;
-    // The batch's rows, targets and weights, in visiting order.
-    const x = new Float64Array(n * inputs);
-    const y = new Float64Array(n * width);
-    const sw = src.sw ? new Float64Array(n) : null;
-    for (let k = 0; k < n; k++) {
-      const r = order ? order[start + k] : start + k;
-      for (let i = 0; i < inputs; i++) x[k * inputs + i] = src.X[r * inputs + i];
-      for (let t = 0; t < width; t++) y[k * width + t] = src.y[r * width + t];
-      if (sw && src.sw) sw[k] = src.sw[r];
-    }
-    grad.fill(0);
-    const batchLoss = networkGradient(shape, params, x, y, sw, n, grad);
-    if (!Number.isFinite(batchLoss)) {
-      progress.diverged = batch;
-      break;
-    }
-    const gradOverflow = outOfFloat32(grad); // the WASM engines sum a batch's gradient in float32
-    for (let i = 0; i < count; i++) {
-      progress.gradSum[i] += grad[i];
-      grad[i] /= n;
-    }
-    if (!penalizedStep(params, grad, weightRanges, penalty, opt, state, lrs[batch], batchLoss, n, gradOverflow, progress)) {
-      progress.diverged = batch;
-      break;
-    }
-  }
-  progress.batches = batch;
 }
