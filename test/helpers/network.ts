@@ -1,5 +1,5 @@
 // Runs the fused network epoch (assembly/network.ts) and its float64 reference
-// (src/reference/network.ts) on the same data, initial parameters, batches and
+// (src/reference/train.ts over network.ts) on the same data, initial parameters, batches and
 // visiting orders, for the network tests; and what those tests check their data with.
 import type { TestingRuntime } from './testingBuild.js';
 import { allocNetworkBlock, type NetworkBlock } from '../../src/wasm/networkBlock.js';
