@@ -146,7 +146,7 @@ class JsTrainer implements Trainer {
     trainBatches(
       { shape: this.shape, params: this.params, opt: this.opt, optState: this.state, progress: d.progress },
       {
-        kind: 'dense', rows: d.rows, cols: this.inputs, ...d.cur, arrangement: d.order && { order: d.order, next },
+        kind: 'dense', rows: d.rows, cols: this.inputs, width: d.width, ...d.cur, arrangement: d.order && { order: d.order, next },
         batchSize: config.batchSize, l1: config.l1, l2: config.l2, lrs: config.lrs,
       },
       first, last,

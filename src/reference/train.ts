@@ -54,13 +54,15 @@ export interface Arrangement {
 
 /**
  * What an epoch trains on and how: the twin of the WASM data descriptor. A dense in-memory
- * table (rows x cols X, targetWidth(shape) targets per row in y, optional row weights sw) is
- * the only kind so far; a CSR table and a stream's chunk are to be further kinds.
+ * table (rows x cols X, width targets per row in y, optional row weights sw) is the only
+ * kind so far; a CSR table and a stream's chunk are to be further kinds.
  */
 export interface EpochData extends Rows {
   kind: 'dense';
   rows: number;
   cols: number;
+  /** Targets per row: targetWidth of the network's shape. */
+  width: number;
   /** Visit order and scatter target, or null for storage order. */
   arrangement: Arrangement | null;
   batchSize: number;
@@ -79,18 +81,21 @@ export interface EpochData extends Rows {
  */
 export function trainBatches(net: Network, data: EpochData, firstBatch: number, lastBatch: number): void {
   const { shape, params, progress } = net;
-  const { rows, cols, batchSize } = data;
+  const { rows, cols, width, batchSize } = data;
+  if (cols !== shape.inputs || width !== targetWidth(shape)) {
+    // A caller's mistake, not the user's: the engine builds both from one shape.
+    throw new Error(`trainBatches: the data has ${cols} columns and ${width} targets per row, the network ${shape.inputs} inputs and ${targetWidth(shape)}`);
+  }
   const order = data.arrangement?.order ?? null;
   const next = data.arrangement?.next ?? null;
   const { layers, count } = networkLayout(shape);
-  const width = targetWidth(shape);
   const weights = layers.map((l) => [l.weights, l.weights + l.units * l.inputs] as const);
   const grad = new Float64Array(count);
   let batch = firstBatch;
   for (let start = batch * batchSize; batch < lastBatch && start < rows; batch++, start += batchSize) {
     const end = Math.min(start + batchSize, rows);
     const n = end - start;
-    const { x, y, sw } = batchRows(data, order, start, n, width);
+    const { x, y, sw } = batchRows(data, order, start, n);
     const acts = forwardNetwork(shape, params, x, n);
     const out = acts[acts.length - 1];
     const delta = new Float64Array(out.length);
@@ -117,9 +122,9 @@ export function trainBatches(net: Network, data: EpochData, firstBatch: number, 
 
 /** The n rows at positions start.. (row order[p], or p), with their targets and weights, in visiting order. */
 function batchRows(
-  data: EpochData, order: Uint32Array | null, start: number, n: number, width: number,
+  data: EpochData, order: Uint32Array | null, start: number, n: number,
 ): { x: Float64Array; y: Float64Array; sw: Float64Array | null } {
-  const { cols } = data;
+  const { cols, width } = data;
   const x = new Float64Array(n * cols);
   const y = new Float64Array(n * width);
   const sw = data.sw ? new Float64Array(n) : null;

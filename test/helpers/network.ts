@@ -102,7 +102,7 @@ export function runReference(shape: NetworkShape, data: NetData, init: Float64Ar
     const progress = newEpochProgress(params.length);
     const order = visit[e];
     trainBatches({ shape, params, opt, optState: state, progress }, {
-      kind: 'dense', rows: data.rows, cols: shape.inputs, X: data.X, y: data.y, sw: data.sw,
+      kind: 'dense', rows: data.rows, cols: shape.inputs, width: targetWidth(shape), X: data.X, y: data.y, sw: data.sw,
       arrangement: order && { order, next: null }, batchSize: opts.batchSize, l1: opts.l1 ?? 0, l2: opts.l2 ?? 0, lrs,
     }, 0, batches);
     stats.push(epochStats(progress));
