@@ -99,7 +99,9 @@ export function trainBatches(net: Network, data: EpochData, firstBatch: number, 
     const acts = forwardNetwork(shape, params, x, n);
     const out = acts[acts.length - 1];
     const delta = new Float64Array(out.length);
-    const batchLoss = float32RowLosses(shape, out, y, sw, n, delta, headLoss(shape, out, y, sw, n, delta));
+    const loss = headLoss(shape, out, y, sw, n, delta);
+    // Row losses are >= 0, so only a sum past the float32 range can hold a row past it.
+    const batchLoss = loss > FLOAT32_MAX ? float32RowSum(shape, out, y, sw, n) : loss;
     grad.fill(0);
     backwardNetwork(shape, params, x, acts, delta, n, grad);
     if (next) scatterRows(data, order, next.ids, next.cursors, next.dst, start, end, cols, width);
@@ -141,23 +143,18 @@ function batchRows(
  * The batch's loss as the WASM engines sum it: each row's loss is a float32 there, so one
  * past the float32 range is Infinity (there each output's loss, for several outputs of an mse
  * or sigmoid head: the same test unless a row's outputs stay inside the range and their sum
- * does not). Losses are >= 0, so only a sum past the range can hold one: then the rows are
- * summed again one by one.
+ * does not).
  */
-function float32RowLosses(
-  shape: NetworkShape, out: Float64Array, y: Float64Array, sw: Float64Array | null, n: number, delta: Float64Array,
-  sum: number,
-): number {
-  if (!(sum > FLOAT32_MAX)) return sum;
+function float32RowSum(shape: NetworkShape, out: Float64Array, y: Float64Array, sw: Float64Array | null, n: number): number {
   const o = out.length / n;
   const w = y.length / n;
-  let rowsSum = 0;
+  const delta = new Float64Array(o);
+  let sum = 0;
   for (let k = 0; k < n; k++) {
-    const l = headLoss(shape, out.subarray(k * o, (k + 1) * o), y.subarray(k * w, (k + 1) * w),
-      sw ? sw.subarray(k, k + 1) : null, 1, delta.subarray(k * o, (k + 1) * o));
-    rowsSum += l > FLOAT32_MAX ? Infinity : l;
+    const l = headLoss(shape, out.subarray(k * o, (k + 1) * o), y.subarray(k * w, (k + 1) * w), sw ? sw.subarray(k, k + 1) : null, 1, delta);
+    sum += l > FLOAT32_MAX ? Infinity : l;
   }
-  return rowsSum;
+  return sum;
 }
 
 /**
