@@ -1,8 +1,17 @@
 // What every engine decides from a model's shape, decided once here so the engines agree:
-// whether the fused single-layer epoch (the fast path) applies, and how rows are shuffled.
+// whether the fused single-layer epoch (the WASM fast path) applies, and how rows are shuffled.
 import { LOSS_BCE, LOSS_MSE, type LossKind } from '../reference/losses.js';
-import { bucketCount } from '../reference/shuffle.js';
-import type { NetworkShape } from '../reference/network.js';
+import type { NetworkShape } from './network.js';
+
+/** Target bytes per bucket: well inside this machine's 1 MiB per-core L2. */
+export const BUCKET_BYTES = 256 * 1024;
+
+/** How many buckets the shuffle uses for rows of cols features (every engine uses this). */
+export function bucketCount(rows: number, cols: number): number {
+  const rowBytes = (cols + 1) * 4; // the X row and its target
+  const bucketRows = Math.max(1, Math.floor(BUCKET_BYTES / rowBytes));
+  return Math.max(1, Math.ceil(rows / bucketRows));
+}
 
 /** The loss of the single-layer fast path (one output, no hidden layer, mse or sigmoid head), or null for a network. */
 export function singleLayerLoss(shape: NetworkShape): LossKind | null {
@@ -13,10 +22,18 @@ export function singleLayerLoss(shape: NetworkShape): LossKind | null {
 }
 
 /**
- * Buckets of the shuffle (see arrangement.ts). The single-layer epoch is bound by memory
- * access, so it scatters rows into cache-sized buckets; a network's epoch is bound by
- * arithmetic, so its rows are visited in one Fisher-Yates order over all of them (one bucket).
+ * Buckets of the shuffle (see arrangement.ts): every model type scatters its rows into
+ * cache-sized buckets, so each epoch reads the data in streaming passes.
  */
 export function shuffleBuckets(shape: NetworkShape, rows: number): number {
+  return bucketCount(rows, shape.inputs);
+}
+
+/**
+ * The WASM engines' bucket count until their network epoch scatters rows too (branch
+ * h15-wasm): one bucket, a Fisher-Yates order over all rows, for a network. Remove it and
+ * its import in wasm.ts when that lands.
+ */
+export function wasmShuffleBuckets(shape: NetworkShape, rows: number): number {
   return singleLayerLoss(shape) === null ? 1 : bucketCount(rows, shape.inputs);
 }

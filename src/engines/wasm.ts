@@ -3,20 +3,19 @@
 // parameters, gradients, optimizer state, stats, scratch; src/wasm/networkBlock.ts)
 // and one set of data blocks per data set. Every typed-array view is taken from the
 // runtime right before use, so memory growth never leaves a stale one.
-import type { BatchConfig, DataSize, Engine, Trainer, TrainerState, TrainingData } from './engine.js';
+import type { BatchConfig, DataSize, Engine, EpochStats, Trainer, TrainerState, TrainingData } from './engine.js';
 import type { LossKind } from '../reference/losses.js';
 import type { RngState } from '../reference/random.js';
-import type { EpochStats } from '../reference/train.js';
-import { networkLayout, targetWidth, type NetworkShape } from '../reference/network.js';
+import { networkLayout, targetWidth, type NetworkShape } from './network.js';
 import { beginShuffledEpoch, endShuffledEpoch, type ArrangementOps } from './arrangement.js';
-import { shuffleBuckets, singleLayerLoss } from './shape.js';
+import { singleLayerLoss, wasmShuffleBuckets as shuffleBuckets } from './shape.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { allocNetworkBlock, type NetworkBlock } from '../wasm/networkBlock.js';
 import { OPT, SLOTS, writeOptimizerBlock } from '../wasm/optimizerBlock.js';
 import { MAX_BLOCK_BYTES, type Reattachable, type WasmRuntime } from '../wasm/runtime.js';
 import { EngineError, ValidationError } from '../errors.js';
 import { copyRows, valueError, type MatrixSource } from '../validate.js';
-import { takeRows } from '../models/split.js';
+import { takeRows } from '../data/rows.js';
 
 // The stats block's f64 fields, as numbered in assembly/train.ts.
 const STATS = { lossSum: 0, gradNorm: 1, maxStep: 2, batches: 3, diverged: 4 };

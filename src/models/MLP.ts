@@ -3,7 +3,7 @@
 // for classes), trained by backpropagation on the same core as the linear models.
 import { ValidationError } from '../errors.js';
 import { knownKeys, optionsObject, positiveInteger, show, type MatrixInput, type TargetInput } from '../validate.js';
-import type { ActivationName, HeadName } from '../reference/network.js';
+import type { ActivationName, HeadName } from '../engines/network.js';
 import { COMMON_KEYS, Model, readModelJSON, type CommonOptions } from './model.js';
 import {
   argmaxRows, classificationMetrics, regressionMetrics, sigmoidProba, softmaxRows, thresholded,

@@ -5,7 +5,7 @@
 // LogisticRegression files written before networks existed) still load. Every field is checked, and an error names it
 // as the file spells it (weights[3], layers[1].bias, shape.layers[0].units).
 import { ValidationError } from '../errors.js';
-import { ACTIVATIONS, HEADS, networkLayout, type ActivationName, type HeadName, type NetworkShape } from '../reference/network.js';
+import { ACTIVATIONS, HEADS, networkLayout, type ActivationName, type HeadName, type NetworkShape } from '../engines/network.js';
 import { article, show } from '../validate.js';
 import { version } from '../version.js';
 import { jsonObject as object, jsonRoot, knownFields as known } from '../jsonFields.js';

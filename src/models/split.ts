@@ -58,21 +58,6 @@ export function splitIndices(
   return { train, val };
 }
 
-/** The typed arrays takeRows copies into one of their own kind. */
-export type RowArray = Float32Array | Float64Array | Int32Array | Uint8Array;
-
-/** The rows at idx of a rows x cols matrix, in an array of X's kind. */
-export function takeRows<T extends RowArray>(X: T, cols: number, idx: Uint32Array): T {
-  const Kind = [Float32Array, Float64Array, Int32Array, Uint8Array].find((K) => X instanceof K)!;
-  const out = new Kind(idx.length * cols) as T;
-  for (let k = 0; k < idx.length; k++) {
-    const from = idx[k] * cols;
-    const to = k * cols;
-    for (let c = 0; c < cols; c++) out[to + c] = X[from + c];
-  }
-  return out;
-}
-
 /**
  * Per-row weights from sampleWeight and classWeight (multiplied), or null when
  * both are absent. 'balanced' is scikit-learn's n / (classes * count(label)).

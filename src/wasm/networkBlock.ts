@@ -2,7 +2,7 @@
 // (i32 fields; the numbers below repeat NET_* and LAYER_* there), the flat
 // parameter, gradient, gradient-sum and optimizer vectors, the optimizer and
 // stats blocks, and scratch rows for one chunk of a batch.
-import { HEADS, networkLayout, targetWidth, type NetworkShape } from '../reference/network.js';
+import { HEADS, networkLayout, targetWidth, type NetworkShape } from '../engines/network.js';
 import { OPT_FIELDS, SLOTS } from './optimizerBlock.js';
 import { align16, type WasmRuntime } from './runtime.js';
 
