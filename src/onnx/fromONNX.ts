@@ -84,11 +84,11 @@ class Reader {
       if (b.dims.length !== 1 || b.dims[0] !== units) this.fail(gemm, `its bias '${b.name}' is ${show(b.dims)}, not [${units}]`);
       z = gemm.outputs[0];
       const act = this.peek();
-      const hidden = act && act.op in ACTIVATIONS && act.inputs[0] === z && !this.outputNames.has(act.outputs[0]);
+      // A hidden layer's activation: its output is not a graph output (the head's Sigmoid writes 'probabilities').
+      const hidden = act && act.op in ACTIVATIONS && !this.outputNames.has(act.outputs[0]);
       layers.push({ units, activation: hidden ? ACTIVATIONS[act.op] : 'identity', weights: Array.from(W.values!), bias: Array.from(b.values!) });
       if (!hidden) break;
-      this.at++;
-      x = act.outputs[0];
+      x = this.next(act.op, z, `a ${act.op} (the layer's activation)`).outputs[0];
       inputsWidth = units;
     }
     const { head, classes } = this.head(z, layers[layers.length - 1].units);

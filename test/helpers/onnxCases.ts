@@ -26,6 +26,9 @@ export interface Trained {
   cols: number;
   /** The rows as the model's predict takes them (number[][] with preprocessing, else the Float32Array). */
   predictInput(first?: number): Float32Array | number[][];
+  /** What the model was fit on: the feature matrix and the targets. */
+  X: Float32Array;
+  y: unknown;
 }
 
 /** How raw columns map to features: numeric columns standardized, categorical ones coded 1, 2, 3 (and 0.5). */
@@ -107,9 +110,10 @@ function modelCase(name: string, kind: OutputKind, outputs: number, build: Build
     make(engine, prep) {
       const f = features(prep, seed);
       const model = build(f.width, engine);
-      model.fit(f.X, targets(scores(f.X, f.width, outputs, seed)) as number[], { epochs: 30, learningRate: 0.05, batchSize: 8, seed });
+      const y = targets(scores(f.X, f.width, outputs, seed));
+      model.fit(f.X, y as number[], { epochs: 30, learningRate: 0.05, batchSize: 8, seed });
       if (f.preprocessor) model.preprocessing = f.preprocessor;
-      return { model, input: f.input, rows: ROWS, cols: f.cols, predictInput: f.predictInput };
+      return { model, input: f.input, rows: ROWS, cols: f.cols, predictInput: f.predictInput, X: f.X, y };
     },
   };
 }
