@@ -4,12 +4,14 @@
 // interface (names, types, shapes), its metadata, every supported opset, onnx.checker's full
 // check where Python's onnx package is installed, and the errors.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DisposedError, LogisticRegression, Preprocessor, ValidationError, version } from '../../src/index.js';
+import { DisposedError, LogisticRegression, Preprocessor, ValidationError, loadModel, version, type SoftmaxRegression } from '../../src/index.js';
+import { run as steepest } from '../../src/cli/run.js';
 import { OPSETS, toONNX } from '../../src/onnx/index.js';
 import { decodeModel, encodeModel, type Node } from '../../src/onnx/proto.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
@@ -17,6 +19,8 @@ import { expectThrows } from '../helpers/errors.js';
 import { ONNX_CASES, PREP_LAYOUTS, ROWS, expectSameOutputs, type OnnxCase, type Trained } from '../helpers/onnxCases.js';
 
 useReady();
+
+const ROOT = join(import.meta.dirname, '../..');
 
 async function run(bytes: Uint8Array, t: Trained, first: number): Promise<Record<string, ort.Tensor>> {
   const session = await ort.InferenceSession.create(bytes);
@@ -237,5 +241,32 @@ describe('toONNX errors', () => {
     expectThrows(() => toONNX(model, { opSet: 13 } as never), ValidationError, "unknown toONNX option 'opSet' (expected one of opset, inputName)");
     model.dispose();
     expect(() => toONNX(model)).toThrow(DisposedError);
+  });
+});
+
+describe("README's Node snippet (Serving elsewhere)", () => {
+  // Run as written, in a plain node process: 'steepest' resolves to this package's dist/ (npm run build).
+  it('prints the labels the model itself predicts for its two rows', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const code = /<!-- serving-node -->\n```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(code, 'README has the serving-node snippet').toBeDefined();
+    expect(existsSync(join(ROOT, 'dist/onnx/index.js')), 'dist/ is built (npm run build)').toBe(true);
+    mkdirSync(join(ROOT, 'out'), { recursive: true });
+    const dir = mkdtempSync(join(ROOT, 'out/readme-onnx-'));
+    try {
+      const sink = new Writable({ write: (_c, _e, done) => done() });
+      expect(await steepest(['train', 'iris', '--out', join(dir, 'model.json'), '--quiet'], { stdin: Readable.from([]), stdout: sink, stderr: sink })).toBe(0);
+      writeFileSync(join(dir, 'snippet.mjs'), code!);
+      const out = execFileSync(process.execPath, [join(dir, 'snippet.mjs')], { cwd: dir, encoding: 'utf8' });
+      const model = loadModel(readFileSync(join(dir, 'model.json'), 'utf8')) as SoftmaxRegression;
+      const expected = model.predictLabels([[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]);
+      expect(expected).toEqual(['setosa', 'virginica']); // what the README's comment says
+      expect(out.startsWith(`[ ${expected.map((l) => `'${l}'`).join(', ')} ] Float32Array(6) [`)).toBe(true);
+      // The file it wrote is toONNX's for that model.
+      expect(new Uint8Array(readFileSync(join(dir, 'model.onnx')))).toEqual(toONNX(model));
+      model.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
