@@ -19,6 +19,14 @@ type Head = 'mse' | 'sigmoid' | 'softmax';
 const ACTIVATIONS: Record<string, Activation> = { Sigmoid: 'sigmoid', Tanh: 'tanh', Relu: 'relu' };
 const MODELS = ['LinearRegression', 'LogisticRegression', 'SoftmaxRegression', 'MLP'];
 
+/** A dense layer as read from the graph. */
+interface Layer {
+  units: number;
+  activation: Activation;
+  weights: number[];
+  bias: number[];
+}
+
 /**
  * The model an ONNX file written by toONNX holds (bytes: the file's contents), predicting as
  * the exported model did and ready to train further. options.engine as for loadModel.
@@ -70,27 +78,8 @@ class Reader {
     if (this.peek()?.inputs[0] === input.name && (this.peek()?.op === 'Gather' || this.peek()?.op === 'Cast')) {
       ({ columns, features: x } = this.preprocessing(input.name, width, names));
     }
-    const layers: { units: number; activation: Activation; weights: number[]; bias: number[] }[] = [];
-    let inputsWidth = columns ? columns.reduce((n, c) => n + (c.kind === 'numeric' ? 1 : c.categories.length), 0) : width;
-    const features = inputsWidth;
-    let z = '';
-    for (;;) {
-      const gemm = this.next('Gemm', x, 'a Gemm (a dense layer)');
-      this.attributes(gemm, { transB: 1 }, { transA: 0, alpha: 1, beta: 1 });
-      const W = this.tensor(gemm, 1, FLOAT);
-      const units = W.dims[0];
-      if (W.dims.length !== 2 || W.dims[1] !== inputsWidth) this.fail(gemm, `its weights '${W.name}' are ${show(W.dims)}, not [units, ${inputsWidth}]`);
-      const b = this.tensor(gemm, 2, FLOAT);
-      if (b.dims.length !== 1 || b.dims[0] !== units) this.fail(gemm, `its bias '${b.name}' is ${show(b.dims)}, not [${units}]`);
-      z = gemm.outputs[0];
-      const act = this.peek();
-      // A hidden layer's activation: its output is not a graph output (the head's Sigmoid writes 'probabilities').
-      const hidden = act && act.op in ACTIVATIONS && !this.outputNames.has(act.outputs[0]);
-      layers.push({ units, activation: hidden ? ACTIVATIONS[act.op] : 'identity', weights: Array.from(W.values!), bias: Array.from(b.values!) });
-      if (!hidden) break;
-      x = this.next(act.op, z, `a ${act.op} (the layer's activation)`).outputs[0];
-      inputsWidth = units;
-    }
+    const features = columns ? columns.reduce((n, c) => n + (c.kind === 'numeric' ? 1 : c.categories.length), 0) : width;
+    const { layers, z } = this.dense(x, features);
     const { head, classes } = this.head(z, layers[layers.length - 1].units);
     const last = this.peek();
     if (last) this.fail(last, 'toONNX writes nothing after the head');
@@ -110,6 +99,28 @@ class Reader {
       if (meta[META.target] !== undefined) json.preprocessing.target = meta[META.target];
     }
     return json;
+  }
+
+  // Dense layers: Gemm (transB = 1), then the activation unless it is the output layer (identity).
+  private dense(x: string, width: number): { layers: Layer[]; z: string } {
+    const layers: Layer[] = [];
+    for (;;) {
+      const gemm = this.next('Gemm', x, 'a Gemm (a dense layer)');
+      this.attributes(gemm, { transB: 1 }, { transA: 0, alpha: 1, beta: 1 });
+      const W = this.tensor(gemm, 1, FLOAT);
+      const units = W.dims[0];
+      if (W.dims.length !== 2 || W.dims[1] !== width) this.fail(gemm, `its weights '${W.name}' are ${show(W.dims)}, not [units, ${width}]`);
+      const b = this.tensor(gemm, 2, FLOAT);
+      if (b.dims.length !== 1 || b.dims[0] !== units) this.fail(gemm, `its bias '${b.name}' is ${show(b.dims)}, not [${units}]`);
+      const z = gemm.outputs[0];
+      const act = this.peek();
+      // A hidden layer's activation: its output is not a graph output (the head's Sigmoid writes 'probabilities').
+      const hidden = act && act.op in ACTIVATIONS && !this.outputNames.has(act.outputs[0]);
+      layers.push({ units, activation: hidden ? ACTIVATIONS[act.op] : 'identity', weights: Array.from(W.values!), bias: Array.from(b.values!) });
+      if (!hidden) return { layers, z };
+      x = this.next(act.op, z, `a ${act.op} (the layer's activation)`).outputs[0];
+      width = units;
+    }
   }
 
   // Segments in column order (numeric runs: [Gather] Cast Sub Div Cast; a categorical column:
@@ -219,7 +230,7 @@ class Reader {
     return ge;
   }
 
-  private modelType(name: string | undefined, layers: { units: number; activation: Activation }[], head: Head): string {
+  private modelType(name: string | undefined, layers: Layer[], head: Head): string {
     if (name !== undefined) {
       if (!MODELS.includes(name)) throw this.structure(`its metadata '${META.model}' is ${show(name)}, not one of ${MODELS.join(', ')}`);
       return name;
