@@ -99,10 +99,10 @@ describe('size budget', () => {
     expect(sizes.gzipped).toBeLessThanOrEqual(BUNDLE_BUDGET);
   });
 
-  it('the main entry bundle imports nothing (no runtime dependencies) and holds no worker, CLI, data set, plot, minimizer, split or metrics code', () => {
+  it('the main entry bundle imports nothing (no runtime dependencies) and holds no worker, CLI, data set, plot, minimizer, ONNX, split or metrics code', () => {
     expect(imports).toEqual([]);
     expect(inputs.filter((p) => p.includes('node_modules'))).toEqual([]);
-    expect(inputs.filter((p) => /dist\/(worker|cli|datasets|plot|minimize)\/|preprocess\/split\.js|confusionMatrix|precisionRecall/.test(p))).toEqual([]);
+    expect(inputs.filter((p) => /dist\/(worker|cli|datasets|plot|minimize|onnx)\/|preprocess\/split\.js|confusionMatrix|precisionRecall/.test(p))).toEqual([]);
     expect(inputs).toContain('dist/wasm/simdBinary.js'); // the SIMD build is in it
     expect(inputs).not.toContain('dist/wasm/scalarBinary.js');
     expect(lazyInputs).toEqual(['dist/wasm/scalarBinary.js']); // the only thing loaded later

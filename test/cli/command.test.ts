@@ -110,10 +110,14 @@ describe('the packed package', () => {
         const prep = await import('steepest/preprocess');
         const metrics = await import('steepest/metrics');
         const min = await import('steepest/minimize');
+        const onnx = await import('steepest/onnx');
+        await lib.ready();
+        const back = onnx.fromONNX(onnx.toONNX(new lib.LogisticRegression({ features: 2 })));
         console.log(typeof lib.LogisticRegression, typeof plot.plotHistory, sets.names().length > 0,
-          typeof prep.StandardScaler, prep.Preprocessor === lib.Preprocessor, typeof metrics.confusionMatrix, typeof min.gradientCheck);
+          typeof prep.StandardScaler, prep.Preprocessor === lib.Preprocessor, typeof metrics.confusionMatrix, typeof min.gradientCheck,
+          back instanceof lib.LogisticRegression);
       `);
-      expect(out.trim()).toBe('function function true function true function function');
+      expect(out.trim()).toBe('function function true function true function function true');
     } finally {
       renameSync(join(away, 'cli-progress'), join(nm, 'cli-progress'));
       renameSync(join(away, 'csv-parse'), join(nm, 'csv-parse'));
@@ -125,7 +129,7 @@ describe('help, version, info, bench', () => {
   it('has --help for every command, listing its options', async () => {
     const main = await steepest(['--help']);
     expect(main.code).toBe(0);
-    for (const c of ['train', 'predict', 'eval', 'bench', 'info']) expect(main.stdout).toContain(`  ${c} `);
+    for (const c of ['train', 'predict', 'eval', 'bench', 'info', 'export']) expect(main.stdout).toContain(`  ${c} `);
     const expected: Record<string, string[]> = {
       train: ['--target', '--model', '--hidden', '--activation', '--optimizer', '--lr', '--epochs', '--batch', '--schedule', '--l2', '--val',
         '--early-stopping', '--seed', '--engine', '--categorical', '--drop-invalid', '--out', '--plot', '--plot-path', '--quiet', '--json', '--debug'],
@@ -133,6 +137,7 @@ describe('help, version, info, bench', () => {
       eval: ['--target', '--json', '--drop-invalid'],
       bench: ['--quick', '--rows'],
       info: ['--json'],
+      export: ['--onnx', '--opset'],
     };
     for (const [c, flags] of Object.entries(expected)) {
       const r = await steepest([c, '--help']);
@@ -256,6 +261,13 @@ describe('round trips: train, predict, eval', () => {
     expect(Math.abs(e.mae - mae)).toBeLessThanOrEqual(1e-5);
   });
 
+  it('export writes a trained model as ONNX', async () => {
+    expect((await steepest(['train', 'linear.csv', '--target', 'y', '--epochs', '5', '--out', 'linear5.json', '--quiet'])).code).toBe(0);
+    const r = await steepest(['export', 'linear5.json', '--onnx', 'linear5.onnx']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`wrote linear5.onnx (${readFileSync(join(dir, 'linear5.onnx')).length} bytes, ONNX opset 13): input X float32 [N, 2]; outputs variable float32 [N, 1]\n`);
+  });
+
   it('a classifier on a CSV with semicolons, a categorical column and a text target with a comma in it', async () => {
     const t = await steepest(['train', 'categorical.csv', '--target', 'kind', '--categorical', 'colour', '--epochs', '150', '--out', 'cat.json', '--quiet']);
     expect(t.code).toBe(0);
@@ -368,7 +380,7 @@ describe('errors: one line on stderr, a non-zero exit code, no stack trace unles
       "model file 'future.json' cannot be loaded: json has file format version 99; this version of steepest reads versions 1, 2 and 3 (the file was written by a newer steepest: upgrade steepest to load it)"],
     ['a JSON file that is not a model', ['eval', 'notmodel.json', 'linear.csv'], 1, "model file 'notmodel.json' cannot be loaded: "],
     ['a misspelled option', ['train', 'linear.csv', '--target', 'y', '--epoch', '5'], 2, "unknown option '--epoch' for steepest train; did you mean '--epochs'?"],
-    ['a misspelled command', ['trian', 'linear.csv'], 2, "unknown command 'trian'; did you mean 'train'? (commands: train, predict, eval, bench, info; steepest --help)"],
+    ['a misspelled command', ['trian', 'linear.csv'], 2, "unknown command 'trian'; did you mean 'train'? (commands: train, predict, eval, bench, info, export; steepest --help)"],
     ['a bad option value', ['train', 'linear.csv', '--target', 'y', '--lr', 'fast'], 2, "--lr must be a number > 0, got 'fast'"],
     ['--plot-path for a model it cannot draw', ['train', 'iris', '--plot-path', 'p.svg'], 2,
       '--plot-path draws linear regression on one feature; this is softmax regression on 4 features'],
