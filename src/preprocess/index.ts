@@ -6,3 +6,4 @@ export {
   Preprocessor, parseNumber, type PreprocessorColumn, type PreprocessorJSON, type PreprocessorFitOptions, type RawRows, type RawValue,
 } from './Preprocessor.js';
 export { trainTestSplit, type TrainTestSplit, type TrainTestSplitOptions, type SplitFeatures, type SplitTargets } from './split.js';
+export { HashingVectorizer, type HashingVectorizerOptions } from './HashingVectorizer.js';
