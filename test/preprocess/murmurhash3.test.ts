@@ -6,7 +6,7 @@
 // Key lengths 0..5 hit every tail (0-3 bytes left after the 4-byte blocks); non-ASCII keys
 // cover 2-, 3- and 4-byte UTF-8 (surrogate pairs).
 import { describe, expect, it } from 'vitest';
-import { murmurhash3 } from '../../src/preprocess/murmurhash3.js';
+import { murmurhash3, murmurhash3Bytes } from '../../src/preprocess/murmurhash3.js';
 
 const VECTORS: [string, number, number][] = [
   ["", 0, 0],
@@ -60,6 +60,11 @@ describe('murmurhash3', () => {
   it("equals scikit-learn's murmurhash3_32 on every vector", () => {
     for (const [key, seed, expected] of VECTORS) expect([key, seed, murmurhash3(key, seed)]).toEqual([key, seed, expected]);
     expect(0x5a97808a | 0).toBe(1519878282); // the published vector, as the literal above has it
+  });
+
+  it('hashes bytes the same as the string they encode, and reads only length bytes', () => {
+    for (const [key, seed, expected] of VECTORS) expect(murmurhash3Bytes(new TextEncoder().encode(key), undefined, seed)).toBe(expected);
+    expect(murmurhash3Bytes(Uint8Array.from([97, 98, 99, 100, 101, 0]), 5)).toBe(-392455434); // 'abcde'
   });
 
   it('hashes a lone surrogate as U+FFFD, as TextEncoder encodes it', () => {
