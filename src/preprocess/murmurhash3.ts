@@ -51,11 +51,12 @@ export function murmurhash3Bytes(bytes: Uint8Array, length = bytes.length, seed 
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
-  let tail = 0;
-  switch (length & 3) {
-    case 3: tail ^= bytes[end + 2] << 16; // falls through
-    case 2: tail ^= bytes[end + 1] << 8; // falls through
-    case 1: h ^= scramble(tail ^ bytes[end]);
+  const left = length & 3;
+  if (left > 0) {
+    let tail = bytes[end];
+    if (left > 1) tail |= bytes[end + 1] << 8;
+    if (left > 2) tail |= bytes[end + 2] << 16;
+    h ^= scramble(tail);
   }
   h ^= length;
   h ^= h >>> 16;
