@@ -15,7 +15,7 @@ export type { CsvTable };
 export {
   readSvmlight, streamSvmlight, writeSvmlight, type SvmlightChunk, type SvmlightReadOptions, type SvmlightWriteOptions, type TextSource,
 } from './svmlight.js';
-export type { CSR } from '../data/csr.js';
+export { checkCSR, type CSR } from '../data/csr.js';
 
 /** A data set as the models take it; `Y` is its target's kind (load names it per set). */
 export interface Dataset<Y extends Float32Array | string[] = Float32Array | string[]> {
