@@ -10,20 +10,8 @@ import { Readable } from 'node:stream';
 import { ValidationError } from '../../src/errors.js';
 import { checkCSR, type CSR } from '../../src/data/csr.js';
 import { readSvmlight, streamSvmlight, writeSvmlight, type SvmlightChunk, type SvmlightReadOptions } from '../../src/datasets/index.js';
+import { SKLEARN, SKLEARN_FILES } from '../fixtures/svmlightCases.js';
 import { expectThrows } from '../helpers/errors.js';
-
-// The files of test/fixtures/svmlight.py, and what scikit-learn 1.2.1's load_svmlight_file
-// read from them (zero_based=False, then True), printed by that script.
-const SKLEARN_FILES: [string, boolean][] = [
-  ['# written by hand\n1 qid:3 1:0.5 3:-2 # a trailing comment\n-1 2:1e-3 4:0\r\n\n+1 1:3.25 2:7\n0\n2.5 5:1.5E2 6:-.25\n', false],
-  ['1 0:1 2:2\n0 1:-1\n', true],
-];
-const SKLEARN = [
-  { shape: [5, 6], indptr: [0, 2, 4, 6, 6, 8], indices: [0, 2, 1, 3, 0, 1, 4, 5],
-    data: [0.5, -2.0, 0.001, 0.0, 3.25, 7.0, 150.0, -0.25], y: [1.0, -1.0, 1.0, 0.0, 2.5] },
-  { shape: [2, 3], indptr: [0, 2, 3], indices: [0, 2, 1],
-    data: [1.0, 2.0, -1.0], y: [1.0, 0.0] },
-];
 
 /** A chunk as plain arrays, to compare with literals. */
 const plain = ({ X, y }: SvmlightChunk) => ({
