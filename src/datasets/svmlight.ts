@@ -133,9 +133,15 @@ export function writeSvmlight(data: { X: CSR | MatrixInput; y: TargetInput }, op
 
 // Row r of a CSR matrix as increasing columns with their summed values, zeros left out.
 function sparseRow(X: CSR, r: number): [number[], number[]] {
+  const from = X.indptr[r];
+  const to = X.indptr[r + 1];
   const order: number[] = [];
-  for (let k = X.indptr[r]; k < X.indptr[r + 1]; k++) order.push(k);
-  order.sort((a, b) => X.indices[a] - X.indices[b]);
+  let sorted = true;
+  for (let k = from; k < to; k++) {
+    order.push(k);
+    if (k > from && X.indices[k] <= X.indices[k - 1]) sorted = false;
+  }
+  if (!sorted) order.sort((a, b) => X.indices[a] - X.indices[b]); // stable: repeated columns add in stored order
   const cols: number[] = [];
   const values: number[] = [];
   for (let i = 0; i < order.length; ) {

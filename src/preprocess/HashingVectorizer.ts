@@ -52,7 +52,7 @@ export class HashingVectorizer {
     const norm = o.norm === undefined ? 'l2' : o.norm;
     if (norm !== 'l1' && norm !== 'l2' && norm !== null) throw new ValidationError(`norm must be 'l1', 'l2' or null, got ${show(norm)}`);
     this.options = Object.freeze({
-      features, ngramRange: [range[0], range[1]] as const, norm,
+      features, ngramRange: Object.freeze([range[0], range[1]] as const), norm,
       alternateSign: (o.alternateSign ?? true) as boolean, lowercase: (o.lowercase ?? true) as boolean,
     });
   }
