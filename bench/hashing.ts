@@ -3,14 +3,13 @@
 // the token regex: the floor any tokenizer-based hasher pays) and hashing alone. The text
 // is synthetic, from the seeded PRNG: words drawn from a Zipf-like vocabulary (English-like
 // ASCII words, and Cyrillic ones for 2-byte UTF-8), about 100 words per document.
-import { HashingVectorizer } from '../src/preprocess/HashingVectorizer.js';
+import { HashingVectorizer, TOKEN_PATTERN as TOKEN } from '../src/preprocess/HashingVectorizer.js';
 import { murmurhash3 } from '../src/preprocess/murmurhash3.js';
 import { below, seedState, uniform, type RngState } from '../src/reference/random.js';
 import { check, measure, perSecond, printTable, sig, writeResult, type BenchOptions, type MeasureOptions } from '../src/bench/harness.js';
 
 const VOCABULARY = 20_000;
 const WORDS_PER_DOC = 100;
-const TOKEN = /[\p{L}\p{N}_]{2,}/gu; // HashingVectorizer's token pattern
 
 /** A word of 2-10 letters from alphabet, first letter capitalized sometimes (so lowercasing has work). */
 function word(rng: RngState, alphabet: string): string {

@@ -28,7 +28,8 @@ const OPTIONS = ['features', 'ngramRange', 'alternateSign', 'norm', 'lowercase']
 // for every code point Python's Unicode database assigns (checked over all of them against
 // Python 3.11, Unicode 14); combining marks (M*) are not word characters there either.
 // JavaScript's \b is ASCII-only, so the boundaries come from taking maximal runs instead.
-const TOKEN = /[\p{L}\p{N}_]{2,}/gu;
+/** The token pattern: global, so match() returns every token. */
+export const TOKEN_PATTERN = /[\p{L}\p{N}_]{2,}/gu;
 
 /** Hashes documents' words into a fixed number of columns, as scikit-learn's HashingVectorizer. */
 export class HashingVectorizer {
@@ -74,7 +75,7 @@ export class HashingVectorizer {
     const data: number[] = [];
     let keys = new Float64Array(64);
     for (let r = 0; r < texts.length; r++) {
-      const words = (lowercase ? texts[r].toLowerCase() : texts[r]).match(TOKEN) ?? [];
+      const words = (lowercase ? texts[r].toLowerCase() : texts[r]).match(TOKEN_PATTERN) ?? [];
       // Each token as column * 2 + (1 for +1, 0 for -1): one numeric sort groups a column's tokens.
       let count = 0;
       for (let n = minN; n <= maxN; n++) {

@@ -7,10 +7,12 @@
 // underscores, single characters (dropped), empty texts, bigrams and trigrams, norms l1, l2
 // and null, alternateSign false, 16 columns (collisions), one column (signs that cancel leave
 // a stored 0, and a row of zeros stays unnormalized) and lowercase false.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { checkCSR } from '../../src/data/csr.js';
 import { HashingVectorizer, type HashingVectorizerOptions } from '../../src/preprocess/index.js';
+import { TOKEN_PATTERN } from '../../src/preprocess/HashingVectorizer.js';
 import { CASES, TEXTS } from '../fixtures/hashingCases.js';
 import { expectThrows } from '../helpers/errors.js';
 
@@ -23,6 +25,25 @@ describe('HashingVectorizer', () => {
     expect(Array.from(X.data)).toEqual(c.data);
     expect(X.data).toBeInstanceOf(Float64Array);
     expect(checkCSR(X, 'X', c.shape[1])).toBe(X);
+  });
+
+  it("takes as word characters exactly the code points Python's \\w matches, over every code point Python's Unicode assigns", () => {
+    // test/fixtures/pythonWord.json: written by test/fixtures/pythonWord.py (Python 3.11.2, Unicode 14.0).
+    const py = JSON.parse(readFileSync(new URL('../fixtures/pythonWord.json', import.meta.url), 'utf8')) as { word: [number, number][]; assigned: [number, number][] };
+    const word = new Uint8Array(0x110000);
+    for (const [a, b] of py.word) word.fill(1, a, b + 1);
+    const disagree: string[] = [];
+    let checked = 0;
+    for (const [a, b] of py.assigned) {
+      for (let c = a; c <= b; c++) {
+        const twice = String.fromCodePoint(c, c); // a token needs two word characters
+        const ours = (twice.match(TOKEN_PATTERN) ?? []).join('') === twice;
+        if (ours !== (word[c] === 1)) disagree.push(c.toString(16));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(280_000); // Unicode 14 assigns 284,278 (with private use and surrogates)
+    expect(disagree).toEqual([]);
   });
 
   it('keeps the defaults of scikit-learn', () => {
