@@ -92,8 +92,8 @@ export interface Matrix {
   rows: number;
 }
 
-// Why a value cannot be stored as float32, or null if it can.
-function badValue(v: unknown): string | null {
+/** Why a value cannot be stored as float32 ('NaN', 'too large', ...), or null if it can. */
+export function badValue(v: unknown): string | null {
   if (typeof v !== 'number') return 'a non-number';
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return 'Infinity';
@@ -102,7 +102,8 @@ function badValue(v: unknown): string | null {
   return null;
 }
 
-function matrixValueError(name: string, v: unknown, row: number, col: number, why: string): ValidationError {
+/** The error for a bad value of X at a row and column (badValue's reason as `why`). */
+export function matrixValueError(name: string, v: unknown, row: number, col: number, why: string): ValidationError {
   if (why === 'too large') {
     return new ValidationError(
       `${name} value ${show(v)} at row ${row}, column ${col} is too large for float32 (largest magnitude is 3.4028234663852886e+38)`,

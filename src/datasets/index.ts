@@ -1,4 +1,4 @@
-// steepest/datasets: the bundled data sets, loadable by name. Its own entry point, so
+// steepest/datasets: the bundled data sets, loadable by name, and svmlight files. Its own entry point, so
 // `import 'steepest'` does not carry the data (about 400 kB of source).
 import { ValidationError } from '../errors.js';
 import { show } from '../validate.js';
@@ -12,6 +12,10 @@ import { secretNumber } from './data/secret_number.js';
 import { secretNumberNoisy } from './data/secret_number_noisy.js';
 
 export type { CsvTable };
+export {
+  readSvmlight, streamSvmlight, writeSvmlight, type SvmlightChunk, type SvmlightReadOptions, type SvmlightWriteOptions, type TextSource,
+} from './svmlight.js';
+export { checkCSR, type CSR } from '../data/csr.js';
 
 /** A data set as the models take it; `Y` is its target's kind (load names it per set). */
 export interface Dataset<Y extends Float32Array | string[] = Float32Array | string[]> {
