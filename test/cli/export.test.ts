@@ -41,7 +41,7 @@ describe('steepest export', () => {
     expect(new Uint8Array(bytes)).toEqual(toONNX(t.model));
     const session = await ort.InferenceSession.create(bytes);
     const out = await session.run({ X: new ort.Tensor('float32', t.input, [t.rows, t.cols]) });
-    expect(Array.from(out.label.data)).toEqual((t.model as LogisticRegression).predictLabels(t.predictInput()));
+    expect([...(out.label.data as Iterable<string | number>)]).toEqual((t.model as LogisticRegression).predictLabels(t.predictInput()));
     await session.release();
   });
 

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // onnxruntime-web in Chromium runs an MLP that toONNX exported in the same page (preprocessing
 // included) and gives the model's own labels and probabilities (1e-5 relative, as in Node).
 import * as ort from 'onnxruntime-web/wasm';
