@@ -1,6 +1,6 @@
 // The network epoch: the float64 reference (src/reference/network.ts) against values
-// worked out by hand and against central finite differences, and the fused WASM epoch
-// (assembly/network.ts, both builds) against the reference over the SIMD tails of every
+// worked out by hand and against central finite differences, and the WASM epoch
+// (assembly/train.ts with assembly/network.ts, both builds) against the reference over the SIMD tails of every
 // width, 1 to 3 hidden layers, every activation and head, several batch sizes and optimizers.
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,6 +15,7 @@ import {
 } from './helpers/network.js';
 import type { TestingRuntime } from './helpers/testingBuild.js';
 import { writeOptimizerBlock } from '../src/wasm/optimizerBlock.js';
+import { STATUS_OK } from '../src/wasm/abi.js';
 import { createOptimizerState, resolveOptimizer } from '../src/optim/optimizers.js';
 import { epochStats, newEpochProgress, trainBatches } from '../src/reference/train.js';
 import { LOSS_BCE, LOSS_MSE } from '../src/reference/losses.js';
@@ -28,14 +29,14 @@ function wasmGradient(rt: TestingRuntime, shape: NetworkShape, data: NetData, pa
     net.load(data);
     net.setParams(params);
     const b = net.block;
-    const loss = rt.exports.networkGradient(b.descPtr, net.xPtr, net.yPtr, net.swPtr, data.rows, b.paramsPtr, b.gradPtr);
+    const loss = rt.exports.networkGradient(b.descPtr, net.describe());
     return { loss, grad: Float64Array.from(rt.readF32(b.gradPtr, b.count)) };
   } finally {
     net.free();
   }
 }
 
-/** The WASM output-layer values of data's rows, via predictNetwork. */
+/** The WASM output-layer values of data's rows, via predict. */
 function wasmPredict(rt: TestingRuntime, shape: NetworkShape, data: NetData, params: ArrayLike<number>, capacity = 64) {
   const net = new WasmNet(rt, shape, capacity);
   try {
@@ -43,7 +44,7 @@ function wasmPredict(rt: TestingRuntime, shape: NetworkShape, data: NetData, par
     net.setParams(params);
     const outputs = shape.layers[shape.layers.length - 1].units;
     const outPtr = net.place(new Float32Array(data.rows * outputs));
-    rt.exports.predictNetwork(net.block.descPtr, net.xPtr, data.rows, net.block.paramsPtr, outPtr);
+    expect(rt.exports.predict(net.block.descPtr, net.describe(), outPtr)).toBe(STATUS_OK);
     return Float64Array.from(rt.readF32(outPtr, data.rows * outputs));
   } finally {
     net.free();
@@ -410,8 +411,8 @@ describe.each(BUILDS)('WASM network epoch semantics ($build build)', ({ simd }) 
         rt.f64.fill(0.01, lrsPtr >>> 3, (lrsPtr >>> 3) + 8);
         const orderPtr = net.place(orders(50, 1, 5, true)[0]!, true);
         for (let k = 0; k + 1 < cuts.length; k++) {
-          rt.exports.trainNetworkEpoch(b.descPtr, net.xPtr, net.yPtr, net.swPtr, orderPtr, 50, 7, cuts[k], cuts[k + 1],
-            b.paramsPtr, b.gradPtr, b.gradSumPtr, b.slotsPtr, b.optPtr, lrsPtr, 0, 1e-3, b.statsPtr);
+          const dataPtr = net.describe({ orderPtr, batchSize: 7, lrsPtr, l2: 1e-3 });
+          expect(rt.exports.trainEpoch(b.descPtr, dataPtr, cuts[k], cuts[k + 1])).toBe(STATUS_OK);
         }
         return { params: net.params(), stats: net.stats() };
       } finally {

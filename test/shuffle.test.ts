@@ -12,6 +12,7 @@ import { chiSquare999, chiSquareUniform, permutations } from './helpers/stats.js
 import { regression } from './helpers/data.js';
 import { makeModel } from './helpers/models.js';
 import type { WasmRuntime } from '../src/wasm/runtime.js';
+import { DATA_BYTES, writeDataBlock } from '../src/wasm/dataBlock.js';
 
 useReady();
 
@@ -83,10 +84,20 @@ function wasmOps(mem: Scratch, rng: RngState, data: Rows, rows: number, cols: nu
   let nextStarts = mem.bytes((buckets + 1) * 4);
   const cursors = mem.bytes(buckets * 4);
   const order = mem.bytes(rows * 4);
+  // The data descriptor of the current buffers, written before each call (as the engine does).
+  const dataPtr = mem.bytes(DATA_BYTES);
+  const describe = (useOrder = true) => {
+    writeDataBlock(mem.rt, dataPtr, {
+      rows, cols, width: 1, xPtr: cur.X, yPtr: cur.y, swPtr: cur.sw, orderPtr: useOrder ? order : 0, buckets,
+      startsPtr: starts, nextStartsPtr: nextStarts, idsPtr: ids, cursorsPtr: cursors, nextXPtr: next.X, nextYPtr: next.y,
+      nextSwPtr: next.sw,
+    });
+    return dataPtr;
+  };
   return {
-    plan: () => ex.planScatter(statePtr, ids, nextStarts, cursors, rows, buckets),
-    scatter: (useOrder, from, to) => ex.scatterRows(cur.X, cur.y, cur.sw, useOrder ? order : 0, ids, cursors, next.X, next.y, next.sw, from, to, cols),
-    permute: () => ex.permuteBuckets(statePtr, order, starts, buckets),
+    plan: () => ex.planScatter(describe(), statePtr),
+    scatter: (useOrder, from, to) => ex.scatterRows(describe(useOrder), from, to),
+    permute: () => ex.permuteBuckets(describe(), statePtr),
     swap: () => {
       [cur, next] = [next, cur];
       [starts, nextStarts] = [nextStarts, starts];

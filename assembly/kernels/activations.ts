@@ -12,11 +12,7 @@
 // scratch, so every element gets the same value whatever its position.
 import { sigmoidKernel } from './sigmoid';
 import { expNeg4 } from './vmath';
-
-export const ACT_IDENTITY: i32 = 0;
-export const ACT_SIGMOID: i32 = 1;
-export const ACT_TANH: i32 = 2;
-export const ACT_RELU: i32 = 3;
+import { ACT_IDENTITY, ACT_SIGMOID, ACT_TANH, ACT_RELU } from '../../src/wasm/abi';
 
 /** 1 / (1 + exp(-z)) on four lanes: with e = exp(-|z|), 1/(1+e) for z >= 0 and e/(1+e) below. */
 // @ts-ignore: decorator

@@ -1,9 +1,7 @@
 // Per-row losses and their derivatives with respect to the logit z.
 import { sigmoidKernel } from './sigmoid';
 import { expNeg4, log1pUnit4 } from './vmath';
-
-export const LOSS_MSE: i32 = 0;
-export const LOSS_BCE: i32 = 1;
+import { LOSS_MSE, LOSS_BCE } from '../../src/wasm/abi';
 
 /** Squared error (z - y)^2; no 1/2 factor, so its derivative is 2 (z - y). */
 // @ts-ignore: decorator

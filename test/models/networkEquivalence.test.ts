@@ -3,7 +3,7 @@
 // the SIMD-tail sweeps, 1 to 3 hidden layers, every activation and head, batch sizes 1, 7, 64,
 // 'full' and ones that do not divide the row count (one past the engine's 256-row scratch, so a
 // batch runs in chunks), shuffled and in storage order, with and without row weights and
-// penalties. test/network.test.ts holds the kernels (one trainNetworkEpoch call per epoch) to
+// penalties. test/network.test.ts holds the kernels (one trainEpoch call per epoch) to
 // the reference; this holds what the user sees: the loss history and model.layers.
 import { describe, expect, it } from 'vitest';
 import { MLP, SoftmaxRegression, type FitOptions, type History, type Model } from '../../src/index.js';
