@@ -13,10 +13,10 @@ export function singleLayerLoss(shape: NetworkShape): LossKind | null {
 }
 
 /**
- * Buckets of the shuffle (see arrangement.ts). The single-layer epoch is bound by memory
- * access, so it scatters rows into cache-sized buckets; a network's epoch is bound by
- * arithmetic, so its rows are visited in one Fisher-Yates order over all of them (one bucket).
+ * Buckets of the shuffle (see arrangement.ts): cache-sized buckets for every shape, so every
+ * epoch visits its rows bucket by bucket (a random row read stays in cache) and scatters
+ * them into the next arrangement as it trains.
  */
 export function shuffleBuckets(shape: NetworkShape, rows: number): number {
-  return singleLayerLoss(shape) === null ? 1 : bucketCount(rows, shape.inputs);
+  return bucketCount(rows, shape.inputs);
 }
