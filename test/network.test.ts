@@ -15,7 +15,7 @@ import {
 } from './helpers/network.js';
 import type { TestingRuntime } from './helpers/testingBuild.js';
 import { writeOptimizerBlock } from '../src/wasm/optimizerBlock.js';
-import { STATUS_OK } from '../src/wasm/abi.js';
+import { DATA_KIND, KIND_CSR, KIND_STREAM, STATUS_BAD_KIND, STATUS_OK } from '../src/wasm/abi.js';
 import { createOptimizerState, resolveOptimizer } from '../src/optim/optimizers.js';
 import { epochStats, newEpochProgress, trainBatches } from '../src/reference/train.js';
 import { LOSS_BCE, LOSS_MSE } from '../src/reference/losses.js';
@@ -423,6 +423,35 @@ describe.each(BUILDS)('WASM network epoch semantics ($build build)', ({ simd }) 
     expect(results[1].stats).toEqual(results[0].stats);
     expect(results[0].stats).toMatchObject({ batches: 8, rows: 50, diverged: -1 });
   });
+
+  it.each([['csr', KIND_CSR], ['stream', KIND_STREAM]] as const)(
+    'refuses a %s data descriptor (not implemented yet): trainEpoch and predict return STATUS_BAD_KIND and change nothing, networkGradient traps',
+    (_, kind) => {
+      const data = makeData(shape, 20, 24);
+      const rt = testingRuntime(simd);
+      const net = new WasmNet(rt, shape, 4);
+      try {
+        net.load(data);
+        net.setParams(initParams(shape, 25));
+        const b = net.block;
+        writeOptimizerBlock(rt, b.optPtr, b.slotsPtr, b.nParams, b.count, resolveOptimizer('sgd'));
+        const lrsPtr = net.place(new Float32Array(10));
+        rt.f64.fill(0.1, lrsPtr >>> 3, (lrsPtr >>> 3) + 5);
+        const dataPtr = net.describe({ batchSize: 4, lrsPtr });
+        expect(rt.exports.trainEpoch(b.descPtr, dataPtr, 0, 5)).toBe(STATUS_OK); // the control: a dense descriptor trains
+        const before = { params: net.params(), stats: net.stats() };
+        rt.u32[(dataPtr >>> 2) + DATA_KIND] = kind;
+        expect(rt.exports.trainEpoch(b.descPtr, dataPtr, 0, 5)).toBe(STATUS_BAD_KIND);
+        expect({ params: net.params(), stats: net.stats() }).toEqual(before);
+        const outPtr = net.place(new Float32Array(20 * 3).fill(7));
+        expect(rt.exports.predict(b.descPtr, dataPtr, outPtr)).toBe(STATUS_BAD_KIND);
+        expect(rt.readF32(outPtr, 60).every((v) => v === 7)).toBe(true);
+        expect(() => rt.unguarded.networkGradient(b.descPtr, dataPtr)).toThrow(WebAssembly.RuntimeError);
+      } finally {
+        net.free();
+      }
+    },
+  );
 
   it('stops at the batch whose loss is not finite, before its update, and records its index (as the reference)', () => {
     // A label out of range (3 of classes 0..2) at row 9 makes that row's loss NaN: with
