@@ -1,10 +1,11 @@
 // What every engine decides from a model's shape, decided once here so the engines agree:
-// whether the fused single-layer epoch (the fast path) applies, and how rows are shuffled.
+// whether a model is one output without hidden layers (the WASM epoch's four-row batch kernel,
+// the reference's linear twin), and how rows are shuffled.
 import { LOSS_BCE, LOSS_MSE, type LossKind } from '../reference/losses.js';
 import { bucketCount } from '../reference/shuffle.js';
 import type { NetworkShape } from '../reference/network.js';
 
-/** The loss of the single-layer fast path (one output, no hidden layer, mse or sigmoid head), or null for a network. */
+/** The loss of a one-output model without hidden layers (identity output, mse or sigmoid head), or null for any other network. */
 export function singleLayerLoss(shape: NetworkShape): LossKind | null {
   if (shape.layers.length !== 1) return null;
   const [out] = shape.layers;
