@@ -15,11 +15,10 @@ import { align16, type WasmRuntime } from './runtime.js';
 /** Byte addresses of one network's pieces; nParams is the padded vector length the kernels use. */
 export interface NetworkBlock {
   readonly base: number;
-  readonly bytes: number;
+  /** The network descriptor (NET_* and LAYER_*), which holds every other pointer the epoch uses. */
   readonly descPtr: number;
   readonly paramsPtr: number;
   readonly gradPtr: number;
-  readonly gradSumPtr: number;
   readonly slotsPtr: number;
   readonly optPtr: number;
   readonly statsPtr: number;
@@ -31,8 +30,6 @@ export interface NetworkBlock {
   readonly nParams: number;
   /** Parameters of the network (networkLayout(shape).count). */
   readonly count: number;
-  /** Rows per chunk that the scratch holds. */
-  readonly capacity: number;
 }
 
 /**
@@ -101,8 +98,7 @@ export function allocNetworkBlock(rt: WasmRuntime, shape: NetworkShape, capacity
     u32[f + LAYER_DELTA_PTR] = base + chunk[l].delta;
   });
   return {
-    base, bytes: at, descPtr: base + desc, paramsPtr: base + params, gradPtr: base + grad, gradSumPtr: base + gradSum,
-    slotsPtr: base + slots, optPtr: base + opt, statsPtr: base + stats, rngPtr: base + rng, dataPtr: base + data,
-    nParams, count, capacity,
+    base, descPtr: base + desc, paramsPtr: base + params, gradPtr: base + grad, slotsPtr: base + slots,
+    optPtr: base + opt, statsPtr: base + stats, rngPtr: base + rng, dataPtr: base + data, nParams, count,
   };
 }
