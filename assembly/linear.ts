@@ -6,7 +6,7 @@ import { dotKernel } from './kernels/dot';
 import { axpyKernel } from './kernels/axpy';
 import { bceLoss, bceGrad, mseLoss, mseGrad, lossRows } from './kernels/losses';
 import { dot4, axpy4 } from './kernels/block4';
-import { LOSS_BCE, NET_SCRATCH_BYTES } from '../src/wasm/abi';
+import { LOSS_BCE } from '../src/wasm/abi';
 
 // @ts-ignore: decorator
 @inline function rowAt(orderPtr: usize, p: i32): u32 {
@@ -65,8 +65,8 @@ import { LOSS_BCE, NET_SCRATCH_BYTES } from '../src/wasm/abi';
 }
 
 // Sub-batches of up to SUB rows: logits, targets, derivatives and row addresses, four lanes
-// per block, in four buffers of SUB f32 at scratchPtr (4 * SUB * 4 = NET_SCRATCH_BYTES).
-const SUB = NET_SCRATCH_BYTES >> 4;
+// per block, in four buffers of SUB f32 at scratchPtr, then lossRows' tail scratch (NET_SCRATCH_BYTES).
+const SUB = 64;
 const SUB_BYTES: usize = <usize>SUB << 2;
 
 /**
@@ -115,7 +115,7 @@ const SUB_BYTES: usize = <usize>SUB << 2;
     // Phase 2: losses and derivatives (lossRows runs the same four-lane kernels for the
     // network's head); dBuf holds the row weights on the way in when weighted.
     const n = subEnd - sub;
-    batchLoss += lossRows(lossKind, zBuf, yBuf, swPtr ? dBuf : 0, n, 1, dBuf);
+    batchLoss += lossRows(lossKind, zBuf, yBuf, swPtr ? dBuf : 0, n, 1, dBuf, scratchPtr + 4 * SUB_BYTES);
     // The empty lanes of a last group of one to three rows get derivative 0: they add nothing.
     if (n & 3) memory.fill(dBuf + (<usize>n << 2), 0, <usize>(4 - (n & 3)) << 2);
     // Phase 3: the gradient, reading the sub-batch's rows again from L1.

@@ -10,7 +10,7 @@ import { softmaxCrossEntropy } from './kernels/softmax';
 import { field, pointer } from './fields';
 import {
   NET_INPUTS, NET_LAYERS, NET_HEAD, NET_PARAMS, NET_CAPACITY, NET_X_PTR, NET_Y_PTR, NET_SW_PTR, NET_PARAMS_PTR,
-  NET_GRAD_PTR, NET_HEADER, LAYER_FIELDS, LAYER_UNITS, LAYER_ACTIVATION, LAYER_WEIGHTS, LAYER_BIAS, LAYER_OUT_PTR,
+  NET_GRAD_PTR, NET_SCRATCH_PTR, NET_HEADER, LAYER_FIELDS, LAYER_UNITS, LAYER_ACTIVATION, LAYER_WEIGHTS, LAYER_BIAS, LAYER_OUT_PTR,
   LAYER_DELTA_PTR, HEAD_SOFTMAX, DATA_KIND, KIND_DENSE, DATA_ROWS, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR,
   STATUS_OK, STATUS_BAD_KIND,
 } from '../src/wasm/abi';
@@ -18,6 +18,12 @@ import {
 // @ts-ignore: decorator
 @inline export function layerField(netPtr: usize, l: i32, f: i32): i32 {
   return field(netPtr, NET_HEADER + l * LAYER_FIELDS + f);
+}
+
+/** The kernels' SIMD tail scratch: KERNEL_TAIL_BYTES after the one-output kernel's buffers. */
+// @ts-ignore: decorator
+@inline function tailScratch(netPtr: usize): usize {
+  return pointer(netPtr, NET_SCRATCH_PTR) + 1024;
 }
 
 // @ts-ignore: decorator
@@ -34,6 +40,7 @@ import {
 /** The forward pass of n rows at xPtr; the last layer writes to lastOutPtr, or to its scratch when that is 0. */
 function forward(netPtr: usize, xPtr: usize, n: i32, paramsPtr: usize, lastOutPtr: usize): void {
   const layers = field(netPtr, NET_LAYERS);
+  const tailPtr = tailScratch(netPtr);
   let inPtr = xPtr;
   let width = field(netPtr, NET_INPUTS);
   for (let l = 0; l < layers; l++) {
@@ -41,7 +48,7 @@ function forward(netPtr: usize, xPtr: usize, n: i32, paramsPtr: usize, lastOutPt
     const outPtr = l == layers - 1 && lastOutPtr ? lastOutPtr : layerPtr(netPtr, l, LAYER_OUT_PTR);
     denseForward(inPtr, n, width, paramsPtr + (<usize>layerField(netPtr, l, LAYER_WEIGHTS) << 2),
       paramsPtr + (<usize>layerField(netPtr, l, LAYER_BIAS) << 2), units, outPtr);
-    activationForward(layerField(netPtr, l, LAYER_ACTIVATION), outPtr, n * units);
+    activationForward(layerField(netPtr, l, LAYER_ACTIVATION), outPtr, n * units, tailPtr);
     inPtr = outPtr;
     width = units;
   }
@@ -57,13 +64,14 @@ function chunkGradient(netPtr: usize, xPtr: usize, yPtr: usize, swPtr: usize, n:
   forward(netPtr, xPtr, n, paramsPtr, 0);
   const last = field(netPtr, NET_LAYERS) - 1;
   const head = field(netPtr, NET_HEAD);
+  const tailPtr = tailScratch(netPtr);
   let units = layerField(netPtr, last, LAYER_UNITS);
   let outPtr = layerPtr(netPtr, last, LAYER_OUT_PTR);
   let deltaPtr = layerPtr(netPtr, last, LAYER_DELTA_PTR);
   const loss = head == HEAD_SOFTMAX
     ? softmaxCrossEntropy(outPtr, n, units, yPtr, swPtr, deltaPtr)
-    : lossRows(head, outPtr, yPtr, swPtr, n, units, deltaPtr); // HEAD_MSE and HEAD_SIGMOID are lossRows' LOSS codes
-  activationBackward(layerField(netPtr, last, LAYER_ACTIVATION), outPtr, deltaPtr, n * units);
+    : lossRows(head, outPtr, yPtr, swPtr, n, units, deltaPtr, tailPtr); // HEAD_MSE and HEAD_SIGMOID are lossRows' LOSS codes
+  activationBackward(layerField(netPtr, last, LAYER_ACTIVATION), outPtr, deltaPtr, n * units, tailPtr);
   for (let l = last; l >= 0; l--) {
     const prevOutPtr = l > 0 ? layerPtr(netPtr, l - 1, LAYER_OUT_PTR) : xPtr;
     const width = l > 0 ? layerField(netPtr, l - 1, LAYER_UNITS) : field(netPtr, NET_INPUTS);
@@ -73,7 +81,7 @@ function chunkGradient(netPtr: usize, xPtr: usize, yPtr: usize, swPtr: usize, n:
     if (l == 0) break;
     const prevDeltaPtr = layerPtr(netPtr, l - 1, LAYER_DELTA_PTR);
     denseBackwardInput(deltaPtr, n, units, paramsPtr + w, width, prevDeltaPtr);
-    activationBackward(layerField(netPtr, l - 1, LAYER_ACTIVATION), prevOutPtr, prevDeltaPtr, n * width);
+    activationBackward(layerField(netPtr, l - 1, LAYER_ACTIVATION), prevOutPtr, prevDeltaPtr, n * width, tailPtr);
     units = width;
     deltaPtr = prevDeltaPtr;
   }

@@ -69,7 +69,8 @@ function powInt(b: f64, t: f64): f64 {
 }
 
 /**
- * Updates n parameters at paramsPtr from the gradient at gradPtr. slotsPtr holds
+ * Updates n parameters at paramsPtr (n a multiple of 4 in the SIMD build, as NET_PARAMS
+ * is) from the gradient at gradPtr. slotsPtr holds
  * three state vectors of n f32 each (sgd: momentum buffer; adam/adamw: exp_avg,
  * exp_avg_sq, max_exp_avg_sq; rmsprop: square_avg, momentum_buffer, grad_avg;
  * adagrad: state_sum). Writes the gradient's squared norm and the largest parameter
@@ -84,29 +85,8 @@ export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
     if (kind == ADAM || kind == ADAMW) betaPowers(optPtr, t);
     const s1 = slotsPtr + (<usize>n << 2);
     const s2 = slotsPtr + (<usize>n << 3);
-    const whole = n & ~3;
-    updateSimd(kind, optPtr, paramsPtr, gradPtr, slotsPtr, s1, s2, whole, lr, t, statsPtr);
-    if (whole < n) {
-      // The last 1..3 parameters (the engines pad n to a multiple of 4, so only direct callers
-      // get here): one more vector in zero-padded scratch rows; zero lanes change nothing.
-      const normSq = load<f64>(statsPtr + (<usize>STAT_STEP_NORM_SQ << 3));
-      const maxChange = load<f64>(statsPtr + (<usize>STAT_STEP_MAX_CHANGE << 3));
-      const off = <usize>whole << 2;
-      const bytes = <usize>(n - whole) << 2;
-      memory.fill(tailBuf, 0, 80);
-      memory.copy(tailBuf, paramsPtr + off, bytes);
-      memory.copy(tailBuf + 16, gradPtr + off, bytes);
-      memory.copy(tailBuf + 32, slotsPtr + off, bytes);
-      memory.copy(tailBuf + 48, s1 + off, bytes);
-      memory.copy(tailBuf + 64, s2 + off, bytes);
-      updateSimd(kind, optPtr, tailBuf, tailBuf + 16, tailBuf + 32, tailBuf + 48, tailBuf + 64, 4, lr, t, statsPtr);
-      memory.copy(paramsPtr + off, tailBuf, bytes);
-      memory.copy(slotsPtr + off, tailBuf + 32, bytes);
-      memory.copy(s1 + off, tailBuf + 48, bytes);
-      memory.copy(s2 + off, tailBuf + 64, bytes);
-      finishStep(statsPtr, load<f64>(statsPtr + (<usize>STAT_STEP_NORM_SQ << 3)) + normSq,
-        max(load<f64>(statsPtr + (<usize>STAT_STEP_MAX_CHANGE << 3)), maxChange));
-    }
+    // n is NET_PARAMS, a multiple of 4 (the vectors are zero-padded): no tail.
+    updateSimd(kind, optPtr, paramsPtr, gradPtr, slotsPtr, s1, s2, n, lr, t, statsPtr);
     return;
   }
   const wd = hyper(optPtr, OPT_WEIGHT_DECAY);
@@ -236,8 +216,6 @@ export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
   finishStep(statsPtr, f64x2.extract_lane(normSq, 0) + f64x2.extract_lane(normSq, 1), <f64>max(m01, m23));
 }
 
-// Scratch for step's last 1..3 parameters: five rows of four f32 (params, grad, three slots).
-const tailBuf = memory.data(80, 16);
 
 /**
  * The update of optimizer kind on n parameters (a multiple of 4) in f32x4, with the

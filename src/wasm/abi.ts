@@ -82,7 +82,10 @@ export const NET_SLOTS_PTR = 12; // SLOTS x params f32: the optimizer state
 export const NET_OPT_PTR = 13; // the optimizer block (OPT_*)
 export const NET_STATS_PTR = 14; // the stats block (STAT_*)
 export const NET_HEADER = 16; // slots before the first layer's fields (15 is reserved)
-export const NET_SCRATCH_BYTES = 1024; // four buffers of 64 f32
+// NET_SCRATCH_PTR's bytes: the one-output kernel's four buffers of 64 f32 (1024 bytes), then
+// KERNEL_TAIL_BYTES where lossRows, activationForward and activationBackward run a SIMD tail.
+export const NET_SCRATCH_BYTES = 1152;
+export const KERNEL_TAIL_BYTES = 128;
 
 // Fields of layer l, at slot NET_HEADER + l * LAYER_FIELDS (6 and 7 are reserved).
 export const LAYER_UNITS = 0; // outputs of the layer

@@ -77,8 +77,10 @@ describe('one ABI source (src/wasm/abi.ts)', () => {
     expect([abi.HEAD_MSE, abi.HEAD_SIGMOID]).toEqual([abi.LOSS_MSE, abi.LOSS_BCE]);
   });
 
-  it('the one-output kernel gets its four 64-lane buffers from NET_SCRATCH_BYTES', () => {
-    expect(abi.NET_SCRATCH_BYTES).toBe(4 * 64 * 4);
+  it("NET_SCRATCH_BYTES holds the one-output kernel's four 64-lane buffers, then the kernels' tail scratch", () => {
+    // assembly/linear.ts (SUB = 64) and assembly/network.ts (tailScratch at +1024) lay it out so.
+    expect(abi.NET_SCRATCH_BYTES).toBe(4 * 64 * 4 + abi.KERNEL_TAIL_BYTES);
+    expect(abi.KERNEL_TAIL_BYTES).toBeGreaterThanOrEqual(128); // activationBackward: two blocks of sixteen f32
   });
 
   it("the reference engine's activation, loss and head codes and the optimizer names are the ABI's", () => {
