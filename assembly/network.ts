@@ -20,10 +20,10 @@ import {
   return field(netPtr, NET_HEADER + l * LAYER_FIELDS + f);
 }
 
-/** The kernels' SIMD tail scratch: KERNEL_TAIL_BYTES after the one-output kernel's buffers. */
+/** The kernels' SIMD tail scratch (KERNEL_TAIL_BYTES). */
 // @ts-ignore: decorator
 @inline function tailScratch(netPtr: usize): usize {
-  return pointer(netPtr, NET_SCRATCH_PTR) + 1024;
+  return pointer(netPtr, NET_SCRATCH_PTR);
 }
 
 // @ts-ignore: decorator

@@ -74,7 +74,7 @@ export const NET_CAPACITY = 4; // rows the chunk scratch holds; a batch runs in 
 export const NET_X_PTR = 5; // chunk scratch, capacity x inputs f32: a chunk's rows gathered in visiting order
 export const NET_Y_PTR = 6; // chunk scratch, capacity x target width (f32, or i32 labels for softmax)
 export const NET_SW_PTR = 7; // chunk scratch, capacity f32 row weights
-export const NET_SCRATCH_PTR = 8; // NET_SCRATCH_BYTES for the one-output batch kernel (assembly/linear.ts)
+export const NET_SCRATCH_PTR = 8; // KERNEL_TAIL_BYTES of scratch for the kernels' SIMD tails
 export const NET_PARAMS_PTR = 9; // params f32
 export const NET_GRAD_PTR = 10; // params f32: a batch's gradient
 export const NET_GRAD_SUM_PTR = 11; // params f64: the epoch's gradient sum
@@ -82,9 +82,8 @@ export const NET_SLOTS_PTR = 12; // SLOTS x params f32: the optimizer state
 export const NET_OPT_PTR = 13; // the optimizer block (OPT_*)
 export const NET_STATS_PTR = 14; // the stats block (STAT_*)
 export const NET_HEADER = 16; // slots before the first layer's fields (15 is reserved)
-// NET_SCRATCH_PTR's bytes: the one-output kernel's four buffers of 64 f32 (1024 bytes), then
-// KERNEL_TAIL_BYTES where lossRows, activationForward and activationBackward run a SIMD tail.
-export const NET_SCRATCH_BYTES = 1152;
+// Bytes at NET_SCRATCH_PTR, where lossRows, activationForward and activationBackward run their
+// SIMD tails (the last values that do not fill a block) in the network's batch gradient.
 export const KERNEL_TAIL_BYTES = 128;
 
 // Fields of layer l, at slot NET_HEADER + l * LAYER_FIELDS (6 and 7 are reserved).

@@ -1,12 +1,12 @@
 // One network's block of WASM memory for the epoch (assembly/train.ts): the network
 // descriptor (NET_* and LAYER_* of src/wasm/abi.ts), the flat parameter, gradient,
 // gradient-sum and optimizer vectors, the optimizer and stats blocks, the shuffle's PRNG
-// state, the one-output kernel's scratch and scratch rows for one chunk of a batch.
+// state, the kernels' tail scratch and scratch rows for one chunk of a batch.
 import { HEADS, networkLayout, targetWidth, type NetworkShape } from '../reference/network.js';
 import {
   LAYER_ACTIVATION, LAYER_BIAS, LAYER_DELTA_PTR, LAYER_FIELDS, LAYER_OUT_PTR, LAYER_UNITS, LAYER_WEIGHTS, NET_CAPACITY,
   NET_GRAD_PTR, NET_GRAD_SUM_PTR, NET_HEAD, NET_HEADER, NET_INPUTS, NET_LAYERS, NET_OPT_PTR, NET_PARAMS, NET_PARAMS_PTR,
-  NET_SCRATCH_BYTES, NET_SCRATCH_PTR, NET_SLOTS_PTR, NET_STATS_PTR, NET_SW_PTR, NET_X_PTR, NET_Y_PTR, OPT_FIELDS, SLOTS,
+  KERNEL_TAIL_BYTES, NET_SCRATCH_PTR, NET_SLOTS_PTR, NET_STATS_PTR, NET_SW_PTR, NET_X_PTR, NET_Y_PTR, OPT_FIELDS, SLOTS,
   STAT_FIELDS,
 } from './abi.js';
 import { DATA_BYTES } from './dataBlock.js';
@@ -62,7 +62,7 @@ export function allocNetworkBlock(rt: WasmRuntime, shape: NetworkShape, capacity
   const opt = take(OPT_FIELDS * 8);
   const stats = take(STAT_FIELDS * 8);
   const rng = take(16);
-  const scratch = take(NET_SCRATCH_BYTES);
+  const scratch = take(KERNEL_TAIL_BYTES);
   const data = take(DATA_BYTES);
   const xs = take(capacity * shape.inputs * 4);
   const ys = take(capacity * targetWidth(shape) * 4);
