@@ -10,18 +10,13 @@ export { predict, networkGradient } from './network';
 export { planScatter, scatterRows, permuteBuckets } from './shuffle';
 export { readSequential, readRows } from './bounds';
 export { findNonFinite, gatherRows } from './data';
+export { alloc, free } from './heap';
 
-/** Allocates size bytes (16-byte aligned) from the module's heap; may grow memory. */
-export function alloc(size: usize): usize {
-  return heap.alloc(size);
-}
-
-/** Returns a block from alloc to the heap. */
-export function free(ptr: usize): void {
-  heap.free(ptr);
-}
-
-/** Test hook: traps, as a bug inside a kernel would (src/wasm/runtime.ts rebuilds the instance). */
+/**
+ * Test hook: traps with an access past the end of memory, as a kernel with a bad pointer would
+ * (src/wasm/runtime.ts rebuilds the instance). Not `unreachable`: inside alloc that trap means
+ * out of memory, which needs no rebuild.
+ */
 export function forceTrap(): void {
-  unreachable();
+  store<u32>(<usize>0xfffffffc, 0, 16); // effective address 2^32 + 12: past any wasm32 memory
 }

@@ -12,7 +12,7 @@ export type { RegressionMetrics, ClassificationMetrics } from './models/metrics.
 export { loadModel, type AnyModel } from './models/loadModel.js';
 export type { ModelJSON } from './models/serialize.js';
 export type { FromJSONOptions } from './models/fromJSONOptions.js';
-export type { NetworkShape, LayerShape, ActivationName, HeadName } from './reference/network.js';
+export type { NetworkShape, LayerShape, ActivationName, HeadName } from './engines/network.js';
 export { version } from './version.js';
 export {
   Preprocessor, parseNumber, type PreprocessorColumn, type PreprocessorJSON, type PreprocessorFitOptions, type RawRows, type RawValue,

@@ -32,8 +32,8 @@ function isDetached(v: ArrayBufferView): boolean {
   }
 }
 
-// Throws if v is a typed array whose buffer was transferred away (it then reads as empty).
-function notDetached(name: string, v: unknown): void {
+/** Throws if v is a typed array whose buffer was transferred away (it then reads as empty). */
+export function notDetached(name: string, v: unknown): void {
   if (ArrayBuffer.isView(v) && isDetached(v)) {
     throw new ValidationError(`${name} is a detached ${v.constructor.name} (its buffer was transferred)`);
   }

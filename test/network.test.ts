@@ -3,10 +3,8 @@
 // (assembly/train.ts with assembly/network.ts, both builds) against the reference over the SIMD tails of every
 // width, 1 to 3 hidden layers, every activation and head, several batch sizes and optimizers.
 import { describe, expect, it } from 'vitest';
-import {
-  forwardNetwork, networkGradient, networkLayout, networkLoss, predictNetwork,
-  type ActivationName, type HeadName, type NetworkShape,
-} from '../src/reference/network.js';
+import { forwardNetwork, networkGradient, networkLoss, predictNetwork } from '../src/reference/network.js';
+import { networkLayout, type ActivationName, type HeadName, type NetworkShape } from '../src/engines/network.js';
 import { BUILDS, useReady } from './helpers/engines.js';
 import { testingRuntime } from './helpers/testingBuild.js';
 import { expectClose, expectSame, maxAbs } from './helpers/tolerance.js';
@@ -16,9 +14,7 @@ import {
 import type { TestingRuntime } from './helpers/testingBuild.js';
 import { writeOptimizerBlock } from '../src/wasm/optimizerBlock.js';
 import { DATA_KIND, KIND_CSR, KIND_STREAM, STATUS_BAD_KIND, STATUS_OK } from '../src/wasm/abi.js';
-import { createOptimizerState, resolveOptimizer } from '../src/optim/optimizers.js';
-import { epochStats, newEpochProgress, trainBatches } from '../src/reference/train.js';
-import { LOSS_BCE, LOSS_MSE } from '../src/reference/losses.js';
+import { resolveOptimizer } from '../src/optim/optimizers.js';
 
 useReady();
 
@@ -228,31 +224,6 @@ describe('reference gradient against central differences of the loss', () => {
     const w = networkLayout(shape).layers[1].weights; // the square 4 x 4 hidden-to-hidden W
     for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) transposed[w + r * 4 + c] = params[w + c * 4 + r];
     expect(gradientCheck(shape, params, data, tamperedGradient(shape, transposed)).ratio).toBeGreaterThan(1000);
-  });
-});
-
-describe('reference: a network without hidden layers is the linear model of reference/train.ts', () => {
-  // Same data, order, batches, optimizer and penalties through both float64 references; they
-  // differ only in the order of float64 sums, so 1e-12 (relative to values of size ~1).
-  it.each(['mse', 'sigmoid'] as const)('%s head', (head) => {
-    const features = 6;
-    const shape: NetworkShape = { inputs: features, layers: [{ units: 1, activation: 'identity' }], head };
-    const data = makeData(shape, 40, 41, true);
-    const init = initParams(shape, 42);
-    const opts: RunOptions = { epochs: 2, batchSize: 7, lr: 0.1, optimizer: 'adam', shuffle: true, l1: 1e-3, l2: 1e-2 };
-    const net = runReference(shape, data, init, opts);
-    const opt = resolveOptimizer('adam');
-    const params = Float64Array.from(init);
-    const state = createOptimizerState(opt, params.length);
-    const lrs = new Float64Array(6).fill(0.1);
-    orders(40, 2, 77, true).forEach((order, e) => {
-      const progress = newEpochProgress(params.length);
-      trainBatches(head === 'mse' ? LOSS_MSE : LOSS_BCE, { X: data.X, y: data.y, sw: data.sw }, order, 40, features, 7, 0, 6,
-        params, opt, state, lrs, { l1: 1e-3, l2: 1e-2 }, progress, null);
-      expectClose(net.stats[e].lossSum, progress.lossSum, { rel: 1e-12 }, `epoch ${e} loss sum`);
-      expectClose(net.stats[e].gradNorm, epochStats(progress).gradNorm, { rel: 1e-12 }, `epoch ${e} gradient norm`);
-    });
-    expectClose(net.params, params, { abs: 1e-12 }, 'parameters');
   });
 });
 

@@ -4,7 +4,8 @@
 // data-integrity properties, uniformity of the visit order, and what the models do with it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { below, seedState, type RngState } from '../src/reference/random.js';
-import { BUCKET_BYTES, bucketCount, permuteBuckets, planScatter, scatterRows } from '../src/reference/shuffle.js';
+import { permuteBuckets, planScatter, scatterRows } from '../src/reference/shuffle.js';
+import { BUCKET_BYTES, bucketCount } from '../src/engines/shape.js';
 import { BUILDS, ENGINES, runtime, useReady } from './helpers/engines.js';
 import { Scratch } from './helpers/wasm.js';
 import { expectClose, expectSame } from './helpers/tolerance.js';
@@ -52,8 +53,9 @@ interface ShuffleOps {
 }
 
 function referenceOps(rng: RngState, data: Rows, rows: number, cols: number, buckets: number): ShuffleOps {
+  const width = data.y.length / rows; // targets per row
   let cur: Rows = copyRows(data);
-  let next: Rows = { X: new Float32Array(rows * cols), y: new Float32Array(rows), sw: data.sw ? new Float32Array(rows) : null };
+  let next: Rows = { X: new Float32Array(rows * cols), y: new Float32Array(rows * width), sw: data.sw ? new Float32Array(rows) : null };
   const ids = new Uint32Array(rows);
   let starts = Uint32Array.from({ length: buckets + 1 }, (_, b) => (b === buckets ? rows : 0));
   let nextStarts = new Uint32Array(buckets + 1);
@@ -61,7 +63,7 @@ function referenceOps(rng: RngState, data: Rows, rows: number, cols: number, buc
   const order = new Uint32Array(rows);
   return {
     plan: () => planScatter(rng, ids, nextStarts, cursors, rows, buckets),
-    scatter: (useOrder, from, to) => scatterRows(cur, useOrder ? order : null, ids, cursors, next, from, to, cols),
+    scatter: (useOrder, from, to) => scatterRows(cur, useOrder ? order : null, ids, cursors, next, from, to, cols, width),
     permute: () => permuteBuckets(rng, order, starts, buckets),
     swap: () => {
       [cur, next] = [next, cur];
@@ -252,6 +254,27 @@ describe('the reference epoch pipeline', () => {
     expect(orders.size).toBe(3); // a fresh order every epoch
   });
 
+  it('carries every target of a row with it (3 per row, as a multi-output model has): 333 rows, 7 buckets', () => {
+    const rows = 333;
+    const cols = 5;
+    const width = 3;
+    // Target t of row i is i + t/4 (exact in float32): the first names the row, the others must follow it.
+    const data = { ...labelled(rows, cols), y: Float32Array.from({ length: rows * width }, (_, k) => Math.floor(k / width) + (k % width) / 4) };
+    const ops = referenceOps(seedState(3), data, rows, cols, 7);
+    const arranged = { done: false };
+    for (let e = 0; e < 3; e++) {
+      const ep = epoch(ops, 7, rows, arranged);
+      const ids = ep.data.y.filter((_, k) => k % width === 0);
+      expectPermutationOfRows({ order: ep.order, data: { ...ep.data, y: ids } }, rows, cols, `epoch ${e}`);
+      for (let r = 0; r < rows; r++) {
+        for (let t = 1; t < width; t++) {
+          const got = ep.data.y[r * width + t];
+          if (got !== ids[r] + t / 4) expect.fail(`epoch ${e}: target ${t} at row ${r} (row id ${ids[r]}) is ${got}, expected ${ids[r] + t / 4}`);
+        }
+      }
+    }
+  });
+
   it('is deterministic: the same seed gives the same visit orders', () => {
     const run = () => {
       const ops = referenceOps(seedState(11), labelled(333, 5), 333, 5, 7);
@@ -357,9 +380,8 @@ describe('uniformity of the visit order (4 rows, 24,000 epochs)', () => {
   });
 });
 
-/** Original row ids the engines visit in each of `epochs` epochs for this seed and shape. */
-function visitOrders(seed: number, rows: number, cols: number, epochs: number): number[][] {
-  const buckets = bucketCount(rows, cols);
+/** Original row ids the engines visit in each of `epochs` epochs for this seed and shape (buckets: bucketCount's unless given). */
+function visitOrders(seed: number, rows: number, cols: number, epochs: number, buckets = bucketCount(rows, cols)): number[][] {
   // Only ids matter, and the PRNG draws depend on rows and buckets, not on cols.
   const ops = referenceOps(seedState(seed), labelled(rows, 1), rows, 1, buckets);
   const arranged = { done: false };
@@ -472,5 +494,60 @@ describe.each(ENGINES)('visit order in fit (%s)', (engine) => {
       expectClose(got[0], expected[0], tol, 'output 1 after two shuffled epochs');
       expectClose(got[1], expected[1], tol, 'output 2 after two shuffled epochs');
     });
+  });
+});
+
+// The same for a network: every model type gets the same streaming shuffle. Two outputs without
+// hidden layers (an MLP with hidden: [] and the mse head) is a network to every engine and has two
+// targets per row, so the scatter must carry both; its float64 hand loop is as short as the linear one.
+describe.each(ENGINES)('visit order in fit of a network with two outputs (%s)', (engine) => {
+  const lr = 0.05;
+  const rows = 2000;
+  const f = 40;
+  const d = regression({ rows, features: f, seed: 9, noise: 0.5 });
+  const y = new Float32Array(rows * 2); // targets (y, x_0 - y / 2) of each row
+  for (let r = 0; r < rows; r++) {
+    y[2 * r] = d.y[r];
+    y[2 * r + 1] = d.X[r * f] - d.y[r] / 2;
+  }
+
+  /** Float64 mini-batch GD on mean over rows of sum_t (W_t.x + b_t - y_t)^2, one epoch per entry of orders; [W (2 x f), b]. */
+  function handLoop(orders: ArrayLike<number>[], batch: number): Float64Array {
+    const params = new Float64Array(2 * f + 2);
+    for (const order of orders) {
+      for (let start = 0; start < order.length; start += batch) {
+        const g = new Float64Array(2 * f + 2);
+        const end = Math.min(start + batch, order.length);
+        for (let p = start; p < end; p++) {
+          const r = order[p];
+          for (let t = 0; t < 2; t++) {
+            let z = params[2 * f + t];
+            for (let j = 0; j < f; j++) z += params[t * f + j] * d.X[r * f + j];
+            const e = 2 * (z - y[2 * r + t]);
+            for (let j = 0; j < f; j++) g[t * f + j] += e * d.X[r * f + j];
+            g[2 * f + t] += e;
+          }
+        }
+        for (let j = 0; j < params.length; j++) params[j] -= (lr * g[j]) / (end - start);
+      }
+    }
+    return params;
+  }
+  const differ = (a: Float64Array, b: Float64Array) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+  // As for the linear model above: 80 steps on O(1) values, float64 (js) to ~1e-14, float32 (wasm) to ~1e-5.
+  const tol = { abs: engine === 'js' ? 1e-12 : 1e-5 };
+
+  it('shuffle: true visits rows in the documented permutation for the seed (two buckets, as a linear model would)', () => {
+    expect(bucketCount(rows, f)).toBe(2);
+    const orders = visitOrders(4, rows, f, 2);
+    const expected = handLoop(orders, 50);
+    expect(differ(expected, handLoop([orders[1], orders[0]], 50))).toBeGreaterThan(100 * tol.abs);
+    // Not the one Fisher-Yates order over all rows that networks used to get.
+    expect(differ(expected, handLoop(visitOrders(4, rows, f, 2, 1), 50))).toBeGreaterThan(100 * tol.abs);
+    const m = new MLP({ inputs: f, hidden: [], outputs: 2, head: 'mse', init: 'zeros', engine });
+    m.fit(d.X, y, { epochs: 2, batchSize: 50, learningRate: lr, shuffle: true, seed: 4 });
+    const [layer] = m.layers;
+    m.dispose();
+    expectClose(Float64Array.from([...layer.weights, ...layer.bias]), expected, tol, 'params after two shuffled epochs');
   });
 });

@@ -1,8 +1,8 @@
 // What every bench case shares: command-line options, timing statistics, a
 // table printer, a guard against NaN results, and the JSON writer.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
+import { writeOutputFile } from '../cli/outputPath.js';
 
 /** Options every case receives. */
 export interface BenchOptions {
@@ -177,9 +177,8 @@ export function machineLine(): string {
 /** Writes <resultsDir>/<name>.json with the machine info and options beside the data; returns its path relative to the working directory, or null without a resultsDir. */
 export function writeResult(name: string, options: BenchOptions, data: Record<string, unknown>): string | null {
   if (options.resultsDir === undefined) return null;
-  mkdirSync(options.resultsDir, { recursive: true });
   const path = join(options.resultsDir, `${name}.json`);
   const payload = { case: name, quick: options.quick, rows: options.rows, machine: machineInfo(), ...data };
-  writeFileSync(path, `${JSON.stringify(payload, null, 2)}\n`);
+  writeOutputFile(path, `${JSON.stringify(payload, null, 2)}\n`);
   return relative(process.cwd(), path);
 }

@@ -1,7 +1,9 @@
 // steepest bench: the WASM vs JS training benchmark, compiled into the package,
 // run on the user's own machine.
+import { join } from 'node:path';
 import { parse, positionals, num, str, type CommandSpec } from './args.js';
 import { commandHelp } from './help.js';
+import { checkOutputFile } from './outputPath.js';
 import type { IO } from './io.js';
 import { runBench, SHIPPED_CASES } from '../bench/index.js';
 
@@ -33,6 +35,9 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   }
   positionals(spec, p.positionals);
   const rows = num(p, 'rows', { integer: true, min: 1024 });
-  const found = await runBench(SHIPPED_CASES, Object.keys(SHIPPED_CASES), { quick: p.values.quick === true, rows, resultsDir: str(p, 'out') });
+  const resultsDir = str(p, 'out');
+  // Each case writes <DIR>/<case>.json at its end: a bad folder fails now, not after minutes of timing.
+  if (resultsDir !== undefined) for (const name of Object.keys(SHIPPED_CASES)) checkOutputFile(join(resultsDir, `${name}.json`));
+  const found = await runBench(SHIPPED_CASES, Object.keys(SHIPPED_CASES), { quick: p.values.quick === true, rows, resultsDir });
   return found.length > 0 ? 1 : 0;
 }

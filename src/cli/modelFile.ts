@@ -19,6 +19,18 @@ export interface LoadedModel {
 
 /** Loads the model file at path; every way it can fail is a CliError naming the file. */
 export async function readModelFile(path: string): Promise<LoadedModel> {
+  const model = await loadModelFile(path);
+  const prep = model.preprocessing;
+  if (!prep) {
+    model.dispose();
+    throw new CliError(`model file '${path}' has no preprocessing (its input column names); steepest predict and eval read models saved by steepest train, or by the API with model.preprocessing set`);
+  }
+  const classifier = !(model instanceof LinearRegression) && !(model instanceof MLP && model.head === 'mse');
+  return { model, prep, classifier, kind: kindOf(model) };
+}
+
+/** The model in the file at path, with or without preprocessing (steepest export takes either). */
+export async function loadModelFile(path: string): Promise<AnyModel> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -34,19 +46,11 @@ export async function readModelFile(path: string): Promise<LoadedModel> {
   } catch (err) {
     throw new CliError(`model file '${path}' is not valid JSON (truncated?): ${(err as Error).message}`);
   }
-  let model: AnyModel;
   try {
-    model = loadModel(json);
+    return loadModel(json);
   } catch (err) {
     throw new CliError(`model file '${path}' cannot be loaded: ${(err as Error).message}`);
   }
-  const prep = model.preprocessing;
-  if (!prep) {
-    model.dispose();
-    throw new CliError(`model file '${path}' has no preprocessing (its input column names); steepest predict and eval read models saved by steepest train, or by the API with model.preprocessing set`);
-  }
-  const classifier = !(model instanceof LinearRegression) && !(model instanceof MLP && model.head === 'mse');
-  return { model, prep, classifier, kind: kindOf(model) };
 }
 
 function kindOf(model: AnyModel): string {

@@ -1,10 +1,10 @@
 // steepest predict: a saved model's predictions for the rows of a data file, as CSV.
-import { writeFile } from 'node:fs/promises';
 import { ready } from '../wasm/ready.js';
 import { parse, positionals, str, type CommandSpec } from './args.js';
 import { csvLine } from './csvOut.js';
-import { CliError, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
 import { commandHelp } from './help.js';
+import { checkOutputFile, writeOutputFile } from './outputPath.js';
 import { say, type IO } from './io.js';
 import { readModelFile } from './modelFile.js';
 import { modelRows } from './rows.js';
@@ -44,6 +44,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   const [modelPath, dataArg] = positionals(spec, p.positionals);
   const proba = p.values.proba === true;
   const out = str(p, 'out');
+  if (out) checkOutputFile(out); // before the model and data are read
   await ready();
   const { model, prep, classifier, kind } = await readModelFile(modelPath);
   if (proba && !classifier) throw new UsageError(`--proba applies to classifiers; model file '${modelPath}' holds ${kind}`);
@@ -73,11 +74,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   model.dispose();
   const text = `${lines.join('\n')}\n`;
   if (out) {
-    try {
-      await writeFile(out, text);
-    } catch (err) {
-      throw new CliError(`cannot write '${out}': ${(err as Error).message}`);
-    }
+    writeOutputFile(out, text);
     say(io.stderr, `wrote ${predicted.length} predictions to ${out}`);
   } else io.stdout.write(text);
   return 0;

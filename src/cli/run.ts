@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: () => import('./eval.js'),
   bench: () => import('./bench.js'),
   info: () => import('./info.js'),
+  export: () => import('./export.js'),
 };
 
 /** Runs the command line argv (without 'node steepest'); returns the exit code. */

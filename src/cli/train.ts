@@ -1,8 +1,6 @@
 // steepest train: reads the data, standardizes and one-hot encodes the features,
 // picks (or takes) the model type, trains with progress, prints a summary, and
 // writes the model (with its preprocessing) and the plots.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import {
   ready, LinearRegression, LogisticRegression, SoftmaxRegression, MLP, Preprocessor,
   type AnyModel, type EpochRecord, type FitAsyncOptions, type History, type OptimizerName, type ScheduleOptions, type EngineOption,
@@ -13,6 +11,7 @@ import { choice, list, num, parse, positionals, str, type CommandSpec } from './
 import { cleanRows, planColumns } from './columns.js';
 import { CliError, UsageError } from './errors.js';
 import { commandHelp } from './help.js';
+import { checkOutputFile, writeOutputFile } from './outputPath.js';
 import { say, type IO } from './io.js';
 import { progress, progressMode } from './progress.js';
 import { modelMetrics, type Metrics } from './metrics.js';
@@ -92,6 +91,8 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   }
   const [dataArg] = positionals(spec, p.positionals);
   const o = options(p);
+  // Before the data is read and the model trained: a bad path fails now, not after the training.
+  for (const file of [o.out, o.plot, o.plotPath]) if (file) checkOutputFile(file);
   const mode = progressMode(io.stdout, { json: o.json, quiet: o.quiet });
   const info = (text: string) => {
     if (mode === 'bar' || mode === 'lines') say(io.stdout, text);
@@ -167,9 +168,9 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   };
   model.preprocessing = prep;
   const files: TrainResult['files'] = {};
-  if (o.out) files.model = await write(o.out, `${JSON.stringify(model.toJSON())}\n`);
-  if (o.plot) files.plot = await write(o.plot, plotHistory(history, { title: `${describe(kind)}: ${data.name}`, logScale: o.logScale }));
-  if (o.plotPath) files.plotPath = await write(o.plotPath, plotPath(Array.from(split.XTrain), Array.from(split.yTrain as Float32Array), path, { title: `Gradient descent on J(θ0, θ1): ${data.name}` }));
+  if (o.out) files.model = write(o.out, `${JSON.stringify(model.toJSON())}\n`);
+  if (o.plot) files.plot = write(o.plot, plotHistory(history, { title: `${describe(kind)}: ${data.name}`, logScale: o.logScale }));
+  if (o.plotPath) files.plotPath = write(o.plotPath, plotPath(Array.from(split.XTrain), Array.from(split.yTrain as Float32Array), path, { title: `Gradient descent on J(θ0, θ1): ${data.name}` }));
 
   const result: TrainResult = {
     type: 'result', command: 'train',
@@ -290,13 +291,9 @@ function pathRecorder(model: AnyModel, path: ParameterPoint[], epochs: number, b
   return { every: Math.max(1, Math.ceil((epochs * batchesPerEpoch) / 2000)), record: () => void path.push([m.bias, m.weights[0]]) };
 }
 
-async function write(file: string, text: string): Promise<string> {
-  try {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, text);
-  } catch (err) {
-    throw new CliError(`cannot write '${file}': ${(err as Error).message}`);
-  }
+/** Writes a file the run produces; returns its path for the summary. */
+function write(file: string, text: string): string {
+  writeOutputFile(file, text);
   return file;
 }
 

@@ -13,12 +13,12 @@ import { secretNumberNoisy } from './data/secret_number_noisy.js';
 
 export type { CsvTable };
 
-/** A data set as the models take it. */
-export interface Dataset {
+/** A data set as the models take it; `Y` is its target's kind (load names it per set). */
+export interface Dataset<Y extends Float32Array | string[] = Float32Array | string[]> {
   /** Features, rows x features.length, row-major float32. */
   X: Float32Array;
   /** The target per row: numbers (0/1 labels, class indices or values), or string labels. */
-  y: Float32Array | string[];
+  y: Y;
   /** Feature names, in X's column order. */
   features: string[];
   /** The target column's name. */
@@ -28,7 +28,12 @@ export interface Dataset {
   rows: number;
 }
 
-const SETS: Record<string, Bundled> = {
+/** The bundled sets whose target is text (string labels). */
+export type TextTargetName = 'iris' | 'speeding_tickets';
+/** The bundled sets whose target is numbers (0/1 labels, class indices or values). */
+export type NumericTargetName = 'breast_cancer' | 'digits' | 'secret_number' | 'secret_number_noisy';
+
+const SETS: Record<TextTargetName | NumericTargetName, Bundled> = {
   breast_cancer: breastCancer,
   digits,
   iris,
@@ -42,7 +47,10 @@ export function names(): string[] {
   return Object.keys(SETS);
 }
 
-/** A bundled data set by name (a fresh copy: change it freely). */
+/** A bundled data set by name (a fresh copy: change it freely); its `y` is typed by the set's target. */
+export function load(name: TextTargetName): Dataset<string[]>;
+export function load(name: NumericTargetName): Dataset<Float32Array>;
+export function load(name: string): Dataset;
 export function load(name: string): Dataset {
   const b = bundled(name);
   const rows = b.y.length;
@@ -68,5 +76,5 @@ function bundled(name: unknown): Bundled {
   if (typeof name !== 'string' || !Object.hasOwn(SETS, name)) {
     throw new ValidationError(`unknown data set ${show(name)} (the bundled ones are ${names().join(', ')})`);
   }
-  return SETS[name];
+  return SETS[name as keyof typeof SETS];
 }

@@ -1,12 +1,32 @@
 // The one interface every engine implements. Models are written once against it;
 // the WASM engines and the pure-TypeScript reference engine sit behind it.
-import type { NetworkShape } from '../reference/network.js';
+import type { NetworkShape } from './network.js';
 import type { MatrixSource } from '../validate.js';
 import type { RngState } from '../reference/random.js';
 import type { ResolvedOptimizer } from '../optim/optimizers.js';
-import type { EpochStats } from '../reference/train.js';
 
-export type { EpochStats };
+/** The largest finite float32: the WASM engines store parameters, gradients and row losses as float32. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Whether any value is past the float32 range (or NaN): where the WASM engines see Infinity, every engine stops. */
+export function outOfFloat32(v: ArrayLike<number>): boolean {
+  for (let i = 0; i < v.length; i++) if (!(Math.abs(v[i]) <= FLOAT32_MAX)) return true;
+  return false;
+}
+
+/** What one epoch measured; the same fields the WASM stats block holds. */
+export interface EpochStats {
+  /** Sum of (weighted) row losses plus penalties, each at the parameters its batch saw. */
+  lossSum: number;
+  /** L2 norm of the epoch's average data gradient (the exact gradient for full-batch GD). */
+  gradNorm: number;
+  /** Largest single-step parameter change. */
+  maxStep: number;
+  /** Batches whose update was applied. */
+  batches: number;
+  /** Index of the batch whose loss or update was not finite, else -1. */
+  diverged: number;
+}
 
 /** Engines by name; 'auto' picks the fastest one this runtime supports. */
 export type EngineName = 'wasm-simd' | 'wasm-scalar' | 'js';

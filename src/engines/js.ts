@@ -1,16 +1,16 @@
 // The reference engine: plain TypeScript over the src/reference kernels, float64
 // parameters and arithmetic, float32 data (the same values the WASM engines see).
-import type { BatchConfig, Engine, Trainer, TrainerState, TrainingData } from './engine.js';
+import type { BatchConfig, Engine, EpochStats, Trainer, TrainerState, TrainingData } from './engine.js';
 import { beginShuffledEpoch, endShuffledEpoch, type ArrangementOps } from './arrangement.js';
-import { shuffleBuckets, singleLayerLoss } from './shape.js';
-import type { LossKind } from '../reference/losses.js';
+import { shuffleBuckets } from './shape.js';
 import type { RngState } from '../reference/random.js';
 import { permuteBuckets, planScatter, scatterRows, type Rows } from '../reference/shuffle.js';
-import { epochStats, newEpochProgress, predictLogits, trainBatches, type EpochProgress, type EpochStats } from '../reference/train.js';
-import { networkGradient, networkLayout, predictNetwork, trainNetworkBatches, type NetworkShape } from '../reference/network.js';
+import { epochStats, newEpochProgress, trainBatches, type EpochProgress } from '../reference/train.js';
+import { networkGradient, predictNetwork } from '../reference/network.js';
+import { networkLayout, targetWidth, type NetworkShape } from './network.js';
 import { createOptimizerState, resolveOptimizer, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { findNonFinite, gatherRows } from '../reference/data.js';
-import { takeRows } from '../models/split.js';
+import { takeRows } from '../data/rows.js';
 import { copyRows, valueError, type MatrixSource } from '../validate.js';
 
 /** Training data and the shuffle's buffers, as plain typed arrays. */
@@ -27,12 +27,14 @@ class JsData implements TrainingData {
   nextStarts: Uint32Array;
   cursors: Uint32Array;
 
-  constructor(readonly rows: number, cols: number, nParams: number, public cur: Rows, shuffle: boolean, buckets: number) {
+  constructor(
+    readonly rows: number, cols: number, readonly width: number, nParams: number, public cur: Rows, shuffle: boolean, buckets: number,
+  ) {
     this.buckets = shuffle ? buckets : 1;
     const scatter = this.buckets > 1;
     this.next = {
       X: new Float32Array(scatter ? rows * cols : 0),
-      y: new Float32Array(scatter ? rows : 0),
+      y: new Float32Array(scatter ? rows * width : 0),
       sw: cur.sw && scatter ? new Float32Array(rows) : null,
     };
     this.order = shuffle ? new Uint32Array(rows) : null;
@@ -54,8 +56,7 @@ class JsData implements TrainingData {
 class JsTrainer implements Trainer {
   readonly paramCount: number;
   private readonly inputs: number;
-  /** The single-layer fast path's loss, or null for a network. */
-  private readonly loss: LossKind | null;
+  private readonly width: number;
   private params: Float64Array;
   private opt: ResolvedOptimizer = resolveOptimizer('sgd');
   private state: OptimizerState;
@@ -63,7 +64,7 @@ class JsTrainer implements Trainer {
   constructor(readonly shape: NetworkShape) {
     this.paramCount = networkLayout(shape).count;
     this.inputs = shape.inputs;
-    this.loss = singleLayerLoss(shape);
+    this.width = targetWidth(shape);
     this.params = new Float64Array(this.paramCount);
     this.state = createOptimizerState(this.opt, this.paramCount);
   }
@@ -100,9 +101,9 @@ class JsTrainer implements Trainer {
     split: { train: Uint32Array; val: Uint32Array } | null,
   ): { train: TrainingData; val: TrainingData | null } {
     const X = copied(src);
-    const width = y.length / src.rows;
+    const width = this.width;
     const data = (rows: number, Xs: Float32Array, ys: Float32Array, s: Float32Array | null, shuf: boolean) =>
-      new JsData(rows, this.inputs, this.paramCount, { X: Xs, y: ys, sw: s }, shuf, shuffleBuckets(this.shape, rows));
+      new JsData(rows, this.inputs, width, this.paramCount, { X: Xs, y: ys, sw: s }, shuf, shuffleBuckets(this.shape, rows));
     if (!split) return { train: data(src.rows, X, y.slice(), sw ? sw.slice() : null, shuffle), val: null };
     const F = this.inputs;
     const val = data(split.val.length, takeRows(X, F, split.val), takeRows(y, width, split.val), null, false);
@@ -113,7 +114,7 @@ class JsTrainer implements Trainer {
   }
 
   loadValidation(src: MatrixSource, y: Float32Array): TrainingData {
-    return new JsData(src.rows, this.inputs, this.paramCount, { X: copied(src), y: y.slice(), sw: null }, false, 1);
+    return new JsData(src.rows, this.inputs, this.width, this.paramCount, { X: copied(src), y: y.slice(), sw: null }, false, 1);
   }
 
   release(): void {} // garbage-collected with the data
@@ -129,7 +130,7 @@ class JsTrainer implements Trainer {
       buckets: d.buckets,
       arranged: false,
       plan: () => planScatter(d.rng, d.ids, d.nextStarts, d.cursors, d.rows, d.buckets),
-      scatterAll: () => scatterRows(d.cur, null, d.ids, d.cursors, d.next, 0, d.rows, cols),
+      scatterAll: () => scatterRows(d.cur, null, d.ids, d.cursors, d.next, 0, d.rows, cols, d.width),
       permute: () => permuteBuckets(d.rng, d.order!, d.starts, d.buckets),
       swap: () => {
         [d.cur, d.next] = [d.next, d.cur];
@@ -141,14 +142,15 @@ class JsTrainer implements Trainer {
 
   trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats {
     const d = data as JsData;
-    if (this.loss === null) {
-      trainNetworkBatches(this.shape, d.cur, d.order, d.rows, config.batchSize, first, last, this.params,
-        this.opt, this.state, config.lrs, config, d.progress);
-    } else {
-      const target = d.scatter ? { ids: d.ids, cursors: d.cursors, dst: d.next } : null;
-      trainBatches(this.loss, d.cur, d.order, d.rows, this.inputs, config.batchSize, first, last, this.params,
-        this.opt, this.state, config.lrs, config, d.progress, target);
-    }
+    const next = d.scatter ? { ids: d.ids, cursors: d.cursors, dst: d.next } : null;
+    trainBatches(
+      { shape: this.shape, params: this.params, opt: this.opt, optState: this.state, progress: d.progress },
+      {
+        kind: 'dense', rows: d.rows, cols: this.inputs, width: d.width, ...d.cur, arrangement: d.order && { order: d.order, next },
+        batchSize: config.batchSize, l1: config.l1, l2: config.l2, lrs: config.lrs,
+      },
+      first, last,
+    );
     return epochStats(d.progress);
   }
 
@@ -158,16 +160,12 @@ class JsTrainer implements Trainer {
   }
 
   outputs(src: MatrixSource): Float64Array {
-    return this.forward(copied(src), src.rows);
+    return predictNetwork(this.shape, this.params, copied(src), src.rows);
   }
 
   dataOutputs(data: TrainingData): Float64Array {
     const d = data as JsData;
-    return this.forward(d.cur.X, d.rows);
-  }
-
-  private forward(X: Float32Array, rows: number): Float64Array {
-    return this.loss === null ? predictNetwork(this.shape, this.params, X, rows) : predictLogits(X, rows, this.inputs, this.params);
+    return predictNetwork(this.shape, this.params, d.cur.X, d.rows);
   }
 
   gradient(src: MatrixSource, y: Float32Array, sw: Float32Array | null): { loss: number; grad: Float64Array } {

@@ -1,9 +1,18 @@
 // What every engine decides from a model's shape, decided once here so the engines agree:
-// whether a model is one output without hidden layers (the WASM epoch's four-row batch kernel,
-// the reference's linear twin), and how rows are shuffled.
+// whether a model is one output without hidden layers (the WASM epoch's four-row batch kernel),
+// and how rows are shuffled.
 import { LOSS_BCE, LOSS_MSE, type LossKind } from '../reference/losses.js';
-import { bucketCount } from '../reference/shuffle.js';
-import type { NetworkShape } from '../reference/network.js';
+import type { NetworkShape } from './network.js';
+
+/** Target bytes per bucket: well inside this machine's 1 MiB per-core L2. */
+export const BUCKET_BYTES = 256 * 1024;
+
+/** How many buckets the shuffle uses for rows of cols features (every engine uses this). */
+export function bucketCount(rows: number, cols: number): number {
+  const rowBytes = (cols + 1) * 4; // the X row and its target
+  const bucketRows = Math.max(1, Math.floor(BUCKET_BYTES / rowBytes));
+  return Math.max(1, Math.ceil(rows / bucketRows));
+}
 
 /** The loss of a one-output model without hidden layers (identity output, mse or sigmoid head), or null for any other network. */
 export function singleLayerLoss(shape: NetworkShape): LossKind | null {
@@ -14,9 +23,8 @@ export function singleLayerLoss(shape: NetworkShape): LossKind | null {
 }
 
 /**
- * Buckets of the shuffle (see arrangement.ts): cache-sized buckets for every shape, so every
- * epoch visits its rows bucket by bucket (a random row read stays in cache) and scatters
- * them into the next arrangement as it trains.
+ * Buckets of the shuffle (see arrangement.ts): every model type scatters its rows into
+ * cache-sized buckets, so each epoch reads the data in streaming passes.
  */
 export function shuffleBuckets(shape: NetworkShape, rows: number): number {
   return bucketCount(rows, shape.inputs);

@@ -3,10 +3,9 @@
 // parameters, gradients, optimizer state, stats, scratch; src/wasm/networkBlock.ts)
 // and one set of data blocks per data set. Every typed-array view is taken from the
 // runtime right before use, so memory growth never leaves a stale one.
-import type { BatchConfig, DataSize, Engine, Trainer, TrainerState, TrainingData } from './engine.js';
+import type { BatchConfig, DataSize, Engine, EpochStats, Trainer, TrainerState, TrainingData } from './engine.js';
 import type { RngState } from '../reference/random.js';
-import type { EpochStats } from '../reference/train.js';
-import { networkLayout, targetWidth, type NetworkShape } from '../reference/network.js';
+import { networkLayout, targetWidth, type NetworkShape } from './network.js';
 import { beginShuffledEpoch, endShuffledEpoch, type ArrangementOps } from './arrangement.js';
 import { shuffleBuckets, singleLayerLoss } from './shape.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
@@ -19,7 +18,7 @@ import {
 import { MAX_BLOCK_BYTES, type Reattachable, type WasmRuntime } from '../wasm/runtime.js';
 import { EngineError, ValidationError } from '../errors.js';
 import { copyRows, valueError, type MatrixSource } from '../validate.js';
-import { takeRows } from '../models/split.js';
+import { takeRows } from '../data/rows.js';
 
 // predict copies X into WASM this many bytes at a time, so it has no size limit.
 const PREDICT_CHUNK_BYTES = 4 << 20;
@@ -160,12 +159,22 @@ class WasmData implements TrainingData {
   /** The call is done with the data: the blocks stay for the next one (the trainer frees them). */
   free(): void {}
 
+  /** Bytes of its blocks in WASM memory (0 once the instance was rebuilt: they are gone). */
+  get bytes(): number {
+    return this.ptrs().reduce((sum, p) => sum + this.rt.blockBytes(p), 0);
+  }
+
+  private ptrs(): number[] {
+    if (this.rt.generation !== this.gen) return [];
+    return [this.xPtr, this.yPtr, this.swPtr, this.nextXPtr, this.nextYPtr, this.nextSwPtr, this.orderPtr,
+      this.idsPtr, this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr, this.descPtr];
+  }
+
   /** Frees every block. */
   destroy(): void {
     const rt = this.rt;
-    // After a rebuild these pointers are void: the new instance never handed them out.
-    if (rt.generation === this.gen) for (const p of [this.xPtr, this.yPtr, this.swPtr, this.nextXPtr, this.nextYPtr, this.nextSwPtr, this.orderPtr,
-      this.idsPtr, this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr, this.descPtr]) rt.free(p);
+    // After a rebuild these pointers are void: the new instance never handed them out (ptrs() is empty).
+    for (const p of this.ptrs()) rt.free(p);
     this.xPtr = this.yPtr = this.swPtr = this.nextXPtr = this.nextYPtr = this.nextSwPtr = this.orderPtr = this.idsPtr = 0;
     this.startsPtr = this.nextStartsPtr = this.cursorsPtr = this.lrsPtr = this.lrsCapacity = this.descPtr = 0;
     this.rows = 0;
@@ -220,7 +229,9 @@ class WasmTrainer implements Trainer, Reattachable {
 
   checkCapacity(what: string, sets: DataSize[]): void {
     const blocks = sets.flatMap((set) => dataBlocks(set, this.inputs, this.width, shuffleBuckets(this.shape, set.rows)));
-    const short = this.rt.shortfall(blocks);
+    // This model's kept data blocks are either reused or freed before the new ones are allocated: count them as free.
+    const kept = (this.kept.train?.bytes ?? 0) + (this.kept.val?.bytes ?? 0);
+    const short = this.rt.shortfall(blocks, kept);
     if (!short) return;
     const remedy = `train on fewer rows at a time (partialFit), or use engine 'js', which has no such limit`;
     if (short.limit === 'block') {
@@ -228,13 +239,14 @@ class WasmTrainer implements Trainer, Reattachable {
       throw new ValidationError(
         `${what} needs ${set.rows * this.inputs * 4} bytes of WebAssembly memory in one block for X ` +
           `(${set.rows} rows x ${this.inputs} features x 4 bytes), more than the ${MAX_BLOCK_BYTES} bytes ` +
-          `one block can hold (the limit of AssemblyScript's allocator); ${remedy}`,
+          `one block can hold (the limit of the allocator); ${remedy}`,
       );
     }
     const shuffled = sets.some((x) => x.shuffle);
     throw new ValidationError(
       `${what} needs ${short.bytes} bytes of WebAssembly memory for its data, but only ${short.available} of ` +
-        `wasm32's 4 GiB (4294967296 bytes) are free; ${shuffled ? 'use shuffle: false (it needs half), ' : ''}${remedy}`,
+        `wasm32's 4 GiB (4294967296 bytes) are free; ${shuffled ? 'use shuffle: false (it needs half), ' : ''}` +
+        `call release() or dispose() on other models, ${remedy}`,
     );
   }
 

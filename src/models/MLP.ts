@@ -3,7 +3,7 @@
 // for classes), trained by backpropagation on the same core as the linear models.
 import { ValidationError } from '../errors.js';
 import { knownKeys, optionsObject, positiveInteger, show, type MatrixInput, type TargetInput } from '../validate.js';
-import type { ActivationName, HeadName } from '../reference/network.js';
+import type { ActivationName, HeadName } from '../engines/network.js';
 import { COMMON_KEYS, Model, readModelJSON, type CommonOptions } from './model.js';
 import {
   argmaxRows, classificationMetrics, regressionMetrics, sigmoidProba, softmaxRows, thresholded,
@@ -33,7 +33,10 @@ export interface MLPOptions extends CommonOptions {
 
 const HIDDEN: readonly HiddenActivation[] = ['sigmoid', 'tanh', 'relu'];
 
-/** A multilayer perceptron trained by backpropagation. */
+/**
+ * A multilayer perceptron trained by backpropagation. With a 'sigmoid' head of one output or a
+ * 'softmax' head, fit needs at least two classes unless it continues an already-trained model.
+ */
 export class MLP extends Model {
   /** Units of each hidden layer. */
   readonly hidden: readonly number[];

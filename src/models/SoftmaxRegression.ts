@@ -19,6 +19,8 @@ export interface SoftmaxOptions extends CommonOptions {
 /**
  * P(y = k | x) = softmax(W x + b)_k. Labels are integers 0..classes-1, or
  * strings, which map to classes in sorted order (kept in the model, returned by predictLabels).
+ * fit needs at least two classes unless it continues an already-trained model; partialFit
+ * accepts batches of one class.
  */
 export class SoftmaxRegression extends Model {
   /** Number of classes. */

@@ -1,11 +1,21 @@
 // gradientCheck's model form: the engine's backpropagated gradient at the model's current
 // parameters against central differences of the loss computed in float64 by the reference.
 // The function form (gradientCheck(f, grad, x)) lives in minimize.ts; gradientCheck below takes either.
+// It recognizes a model by what it reads from one (shape, engine, gradientProbe), not by
+// instanceof: steepest/minimize must not load the model core and the engines to tell them apart.
 import { finiteDifferenceGradient, gradientCheck as functionGradientCheck } from '../minimize/minimize.js';
 import { ValidationError } from '../errors.js';
-import { networkLayout } from '../reference/network.js';
+import { networkLayout } from '../engines/network.js';
 import { finite, knownKeys, optionsObject, show, type MatrixInput, type TargetInput } from '../validate.js';
-import { Model } from './model.js';
+import type { Model } from './model.js';
+
+/** What the model form reads from a model. */
+type Probed = Pick<Model, 'shape' | 'engine' | 'gradientProbe'>;
+
+/** Whether v is a model (anything with the model's gradientProbe), not a function to check. */
+function isModel(v: unknown): v is Probed {
+  return typeof v === 'object' && v !== null && typeof (v as Partial<Probed>).gradientProbe === 'function';
+}
 
 /**
  * Default tolerance on the worst relative error, per engine. The worst components are the small
@@ -50,7 +60,7 @@ export interface ModelGradientCheckOptions {
 
 /** Checks model's backpropagated gradient of the mean loss on (X, y) against central differences. */
 export function modelGradientCheck(
-  model: Model, X: MatrixInput, y: TargetInput | readonly string[], options: ModelGradientCheckOptions = {},
+  model: Probed, X: MatrixInput, y: TargetInput | readonly string[], options: ModelGradientCheckOptions = {},
 ): ModelGradientCheck {
   const o = optionsObject('gradientCheck options', options);
   knownKeys('gradientCheck option', o, ['tolerance', 'h']);
@@ -90,6 +100,6 @@ export function gradientCheck(
   options?: { h?: number; rtol?: number; atol?: number },
 ): ReturnType<typeof functionGradientCheck>;
 export function gradientCheck(a: unknown, b: unknown, c: unknown, d?: unknown): unknown {
-  if (a instanceof Model) return modelGradientCheck(a, b as MatrixInput, c as TargetInput, d as ModelGradientCheckOptions);
+  if (isModel(a)) return modelGradientCheck(a, b as MatrixInput, c as TargetInput, d as ModelGradientCheckOptions);
   return functionGradientCheck(a as never, b as never, c as ArrayLike<number>, d as never);
 }

@@ -19,13 +19,14 @@ export interface EpochRecord {
   valLoss?: number;
 }
 
-/** The stopping rules (see FitOptions). */
+/** The stopping rules (see FitOptions), and 'diverged': the loss or gradient stopped being finite (only in a DivergenceError's history). */
 export type StopRule =
-  | 'maxEpochs' | 'gradTol' | 'tol' | 'paramTol' | 'timeLimit' | 'targetLoss' | 'earlyStopping' | 'callback';
+  | 'maxEpochs' | 'gradTol' | 'tol' | 'paramTol' | 'timeLimit' | 'targetLoss' | 'earlyStopping' | 'callback' | 'diverged';
 
 /** Which stopping rule ended training, at which epoch, in words. */
 export interface StopReason {
   rule: StopRule;
+  /** The last epoch recorded (for 'diverged': the last finite one, whose weights the model keeps). */
   epoch: number;
   message: string;
 }

@@ -4,7 +4,7 @@
 // order of the flat parameter vector.
 import { ValidationError } from '../errors.js';
 import { normal, uniform, type RngState } from '../reference/random.js';
-import { networkLayout, type NetworkShape } from '../reference/network.js';
+import { networkLayout, type NetworkShape } from '../engines/network.js';
 import { finite, knownKeys, optionsObject, show } from '../validate.js';
 
 /** How to initialize: a scheme name, a scheme with parameters, or explicit weights. */

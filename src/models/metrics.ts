@@ -1,6 +1,7 @@
 // What evaluate() and predict() compute from a model's outputs (the output layer's
 // values, rows x outputs), shared by every model class.
-import { headLoss, type NetworkShape } from '../reference/network.js';
+import { headLoss } from '../reference/network.js';
+import type { NetworkShape } from '../engines/network.js';
 import { sigmoid } from '../reference/sigmoid.js';
 import { meanAbsoluteError, meanR2, meanSquaredError } from '../metrics/regression.js';
 import { matchFraction } from '../metrics/accuracy.js';

@@ -6,16 +6,18 @@
 import type { Engine, EngineName, EngineOption, Trainer, TrainerState, TrainingData } from '../engines/engine.js';
 import { getEngine } from '../engines/select.js';
 import { BusyError, DisposedError, DivergenceError, ValidationError } from '../errors.js';
-import { headLoss, networkLayout, networkLoss, type NetworkShape } from '../reference/network.js';
+import { headLoss, networkLoss } from '../reference/network.js';
+import { networkLayout, type NetworkShape } from '../engines/network.js';
 import { nextU32, seedState, type RngState } from '../reference/random.js';
 import { createSchedule, type Schedule } from '../optim/schedules.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
-import { FLOAT32_MAX } from '../reference/train.js';
+import { FLOAT32_MAX } from '../engines/engine.js';
 import { article, matrixRows, matrixSource, show, toMatrix, optionsObject, type MatrixInput, type MatrixSource, type TargetInput } from '../validate.js';
 import { batchRows, rejectAsyncOnly, resolveFitOptions, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
 import type { History } from './history.js';
 import { initialParams, type InitOption } from './initializers.js';
-import { requireBothClasses, rowWeights, splitIndices, sum, takeRows } from './split.js';
+import { requireTwoClasses, rowWeights, splitIndices, sum } from './split.js';
+import { takeRows } from '../data/rows.js';
 import { classCount, encodeTargets, targetColumns, type TargetKind } from './targets.js';
 import { jsonCopy, readModelJSON, writeModelJSON, type ModelJSON, type ReadJSON } from './serialize.js';
 import { runAsync, runEpochs, runSync } from './trainLoop.js';
@@ -380,20 +382,22 @@ export abstract class Model {
     this.checkCapacity(trainer, X, opts);
     createSchedule(opts.schedule, opts.learningRate, opts.warmup); // validates the schedule options
     const m = matrixSource(X, this.features);
-    const binary = this.targets.kind === 'binary';
     const encoded = encodeTargets(y, m.rows, this.targets, this.classNames, this.modelName);
     const t = encoded.y;
     const width = targetColumns(this.targets);
-    const labels = classCount(this.targets) > 0;
-    // One class, as in scikit-learn: an error for a model trained from its initializer, but data that
-    // arrives in pieces (partialFit) may hold one, and so may a fit that continues from trained weights
-    // (an earlier completed call, or explicit init weights as fromJSON gives) with warmStart and one restart.
+    const classes = classCount(this.targets);
+    const labels = classes > 0;
+    // One class, as in scikit-learn, for every classifier head (sigmoid with one output, softmax):
+    // an error for a model trained from its initializer, but data that arrives in pieces
+    // (partialFit) may hold one, and so may a fit that continues from trained weights (an earlier
+    // completed call, or explicit init weights as fromJSON gives) with warmStart and one restart.
+    // Multi-label targets are not class labels: a label absent from the data is allowed.
     const continuing = this.trained || (typeof this.init === 'object' && this.init !== null && ('weights' in this.init || 'layers' in this.init));
-    const needsBoth = binary && method !== 'partialFit' && !(continuing && opts.warmStart && opts.restarts === 1);
-    if (needsBoth) {
-      requireBothClasses(t, this.modelName, 'y contains', 'partialFit, and fit continuing an already-trained model, accept one class');
-    }
-    const classIds = labels ? Array.from({ length: classCount(this.targets) }, (_, k) => k) : null;
+    const needsTwo = labels && method !== 'partialFit' && !(continuing && opts.warmStart && opts.restarts === 1);
+    const oneClass = (rowsOf: Float32Array, subject: string, remedy: string) =>
+      requireTwoClasses(rowsOf, classes, encoded.classes ?? this.classNames, this.modelName, subject, remedy);
+    if (needsTwo) oneClass(t, 'y contains', 'partialFit, and fit continuing an already-trained model, accept one class');
+    const classIds = labels ? Array.from({ length: classes }, (_, k) => k) : null;
     const sw = rowWeights(opts.sampleWeight, opts.classWeight, t, this.modelName, classIds, width);
     const rng = opts.seed === undefined ? this.rng.slice() : seedState(opts.seed);
     let rows = m.rows;
@@ -409,7 +413,7 @@ export abstract class Model {
       valY = takeRows(t, width, split.val);
       rows = split.train.length;
       const left = `the training rows left by validationFraction ${opts.validationFraction}`;
-      if (needsBoth) requireBothClasses(takeRows(t, width, split.train), this.modelName, `${left} contain`, 'use a smaller validationFraction or more rows of the rarer class');
+      if (needsTwo) oneClass(takeRows(t, width, split.train), `${left} contain`, 'use a smaller validationFraction or more rows of the rarer class');
       if (sw && sum(takeRows(sw, 1, split.train)) === 0) {
         throw new ValidationError(`${left} all have weight 0; at least one needs a weight > 0 (use a smaller validationFraction or other weights)`);
       }

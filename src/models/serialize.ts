@@ -5,7 +5,7 @@
 // LogisticRegression files written before networks existed) still load. Every field is checked, and an error names it
 // as the file spells it (weights[3], layers[1].bias, shape.layers[0].units).
 import { ValidationError } from '../errors.js';
-import { ACTIVATIONS, HEADS, networkLayout, type ActivationName, type HeadName, type NetworkShape } from '../reference/network.js';
+import { ACTIVATIONS, HEADS, networkLayout, type ActivationName, type HeadName, type NetworkShape } from '../engines/network.js';
 import { article, show } from '../validate.js';
 import { version } from '../version.js';
 import { jsonObject as object, jsonRoot, knownFields as known } from '../jsonFields.js';
@@ -92,7 +92,7 @@ export function readModelJSON(json: unknown, expected: string | null): ReadJSON 
     const newer = typeof o.version === 'number' && Number.isInteger(o.version) && o.version > FORMAT_VERSION;
     throw new ValidationError(
       `json has file format version ${show(o.version)}; this version of steepest reads versions 1, 2 and ${FORMAT_VERSION}` +
-        (newer ? ` (the file was written by steepest ${show(o.library)}: upgrade steepest to load it)` : ''),
+        (newer ? ` (the file was written by ${typeof o.library === 'string' ? `steepest ${show(o.library)}` : 'a newer steepest'}: upgrade steepest to load it)` : ''),
     );
   }
   known(o, o.version === 2 ? V2_FIELDS : V3_FIELDS, '');

@@ -58,21 +58,6 @@ export function splitIndices(
   return { train, val };
 }
 
-/** The typed arrays takeRows copies into one of their own kind. */
-export type RowArray = Float32Array | Float64Array | Int32Array | Uint8Array;
-
-/** The rows at idx of a rows x cols matrix, in an array of X's kind. */
-export function takeRows<T extends RowArray>(X: T, cols: number, idx: Uint32Array): T {
-  const Kind = [Float32Array, Float64Array, Int32Array, Uint8Array].find((K) => X instanceof K)!;
-  const out = new Kind(idx.length * cols) as T;
-  for (let k = 0; k < idx.length; k++) {
-    const from = idx[k] * cols;
-    const to = k * cols;
-    for (let c = 0; c < cols; c++) out[to + c] = X[from + c];
-  }
-  return out;
-}
-
 /**
  * Per-row weights from sampleWeight and classWeight (multiplied), or null when
  * both are absent. 'balanced' is scikit-learn's n / (classes * count(label)).
@@ -122,12 +107,18 @@ export function sum(v: Float32Array): number {
 }
 
 /**
- * Throws unless the 0/1 labels y hold both classes: a binary classifier
- * trained from scratch on one class learns nothing but that class's prior.
- * subject starts the message ('y contains', 'the training rows ... contain').
+ * Throws unless the class labels y (one per row) hold at least two classes: a
+ * classifier trained from scratch on one class learns nothing but that class's
+ * prior (and reports accuracy 1). The one check for every classifier head.
+ * subject starts the message ('y contains', 'the training rows ... contain');
+ * names are the model's class names (string labels), or null for numeric labels.
  */
-export function requireBothClasses(y: Float32Array, model: string, subject: string, remedy: string): void {
+export function requireTwoClasses(
+  y: Float32Array, classes: number, names: readonly string[] | null, model: string, subject: string, remedy: string,
+): void {
   for (let i = 1; i < y.length; i++) if (y[i] !== y[0]) return;
-  const rows = y.length === 1 ? `its only row is ${show(y[0])}` : `all ${y.length} rows are ${show(y[0])}`;
-  throw new ValidationError(`${subject} only one class (${rows}); ${model} needs both 0 and 1 to fit a new model (${remedy})`);
+  const label = (k: number) => show(names ? names[k] : k);
+  const rows = y.length === 1 ? `its only row is ${label(y[0])}` : `all ${y.length} rows are ${label(y[0])}`;
+  const needs = classes === 2 ? `both ${label(0)} and ${label(1)}` : `at least 2 of its ${classes} classes`;
+  throw new ValidationError(`${subject} only one class (${rows}); ${model} needs ${needs} to fit a new model (${remedy})`);
 }

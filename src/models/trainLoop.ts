@@ -85,7 +85,7 @@ export function* runEpochs(run: Run): Generator<Progress, History, void> {
       trainer.restoreState(start); // divergence or abort: back to the last completed epoch
       if (err instanceof DivergenceError) {
         (err as DivergenceError & { history?: History }).history = makeHistory(run.engine, records, {
-          rule: 'maxEpochs', epoch: records.length, message: err.message,
+          rule: 'diverged', epoch: records.length, message: err.message,
         });
       }
       throw err;

@@ -3,7 +3,8 @@
 import { ValidationError } from '../errors.js';
 import { seedState } from '../reference/random.js';
 import { knownKeys, optionsObject, show } from '../validate.js';
-import { splitIndices, takeRows, type RowArray } from '../models/split.js';
+import { splitIndices } from '../models/split.js';
+import { takeRows, type RowArray } from '../data/rows.js';
 import type { RawRows } from './Preprocessor.js';
 
 /** trainTestSplit's options. */

@@ -1,6 +1,6 @@
-// Reference twin of assembly/network.ts: a network of dense layers trained by
-// mini-batch gradient descent, in float64, written from the backpropagation
-// equations. For layer l with input a_{l-1} (a_0 = X) and output a_l = f_l(z_l):
+// Reference twin of assembly/network.ts: a network of dense layers forward and
+// backward, in float64, written from the backpropagation equations (train.ts runs
+// the epoch over them). For layer l with input a_{l-1} (a_0 = X) and output a_l = f_l(z_l):
 //   forward:   z_l = a_{l-1} W_l^T + b_l
 //   head:      delta_L = dLoss/dz_L (times f_L'(z_L) when the output layer has an activation)
 //   backward:  dW_l = delta_l^T a_{l-1},  db_l = column sums of delta_l,
@@ -8,63 +8,10 @@
 // The flat parameter vector is laid out as in WASM: layer by layer, W_l
 // (units x inputs, row-major) then b_l.
 import { denseBackwardInput, denseBackwardWeights, denseForward } from './dense.js';
-import {
-  ACT_IDENTITY, ACT_RELU, ACT_SIGMOID, ACT_TANH, activationBackward, activationForward, type ActivationKind,
-} from './activations.js';
+import { activationBackward, activationForward } from './activations.js';
 import { LOSS_BCE, LOSS_MSE, lossRows } from './losses.js';
 import { softmaxCrossEntropy } from './softmax.js';
-import { outOfFloat32, penalizedStep, type EpochProgress, type Penalty } from './train.js';
-import type { OptimizerState, ResolvedOptimizer } from '../optim/optimizers.js';
-
-/** Activation codes by name (as numbered in assembly/kernels/activations.ts). */
-export const ACTIVATIONS = { identity: ACT_IDENTITY, sigmoid: ACT_SIGMOID, tanh: ACT_TANH, relu: ACT_RELU } as const;
-export type ActivationName = keyof typeof ACTIVATIONS;
-
-/** Head codes by name (as numbered in assembly/network.ts): the loss on the output layer's values. */
-export const HEADS = { mse: 0, sigmoid: 1, softmax: 2 } as const;
-export type HeadName = keyof typeof HEADS;
-
-/** One dense layer: its width and the activation applied to its output. */
-export interface LayerShape {
-  units: number;
-  activation: ActivationName;
-}
-
-/** An input width, dense layers (hidden ones, then the output layer) and a head. */
-export interface NetworkShape {
-  inputs: number;
-  layers: readonly LayerShape[];
-  head: HeadName;
-}
-
-/** A layer's place in the flat parameter vector (offsets in elements). */
-export interface LayerLayout {
-  inputs: number;
-  units: number;
-  activation: ActivationKind;
-  /** Offset of W (units x inputs, row-major). */
-  weights: number;
-  /** Offset of b (units). */
-  bias: number;
-}
-
-/** Where each layer's W and b sit: layer by layer, weights then biases; count = the vector's length. */
-export function networkLayout(shape: NetworkShape): { layers: LayerLayout[]; count: number } {
-  let at = 0;
-  let inputs = shape.inputs;
-  const layers = shape.layers.map(({ units, activation }) => {
-    const layer = { inputs, units, activation: ACTIVATIONS[activation], weights: at, bias: at + units * inputs };
-    at += units * inputs + units;
-    inputs = units;
-    return layer;
-  });
-  return { layers, count: at };
-}
-
-/** Targets per row: one class label for the softmax head, else one value per output. */
-export function targetWidth(shape: NetworkShape): number {
-  return shape.head === 'softmax' ? 1 : shape.layers[shape.layers.length - 1].units;
-}
+import { networkLayout, type NetworkShape } from '../engines/network.js';
 
 /** Every layer's outputs a_l (rows x units, after its activation) for rows rows of x. */
 export function forwardNetwork(
@@ -142,61 +89,4 @@ export function networkLoss(
 export function predictNetwork(shape: NetworkShape, params: ArrayLike<number>, x: ArrayLike<number>, rows: number): Float64Array {
   const acts = forwardNetwork(shape, params, x, rows);
   return acts[acts.length - 1];
-}
-
-/** Input rows with their targets (see targetWidth) and optional row weights. */
-export interface NetworkRows {
-  X: ArrayLike<number>;
-  y: ArrayLike<number>;
-  sw: ArrayLike<number> | null;
-}
-
-/**
- * Trains batches firstBatch..lastBatch of an epoch, adding to progress (as
- * trainBatches in train.ts does for one layer): each batch's gradient is the mean
- * over its rows plus the penalties' gradient on the weights, then one optimizer
- * step. Rows are visited in the order given by order, or in storage order.
- */
-export function trainNetworkBatches(
-  shape: NetworkShape, src: NetworkRows, order: Uint32Array | null, rows: number,
-  batchSize: number, firstBatch: number, lastBatch: number,
-  params: Float64Array, opt: ResolvedOptimizer, state: OptimizerState, lrs: Float64Array,
-  penalty: Penalty, progress: EpochProgress,
-): void {
-  const { layers, count } = networkLayout(shape);
-  const inputs = shape.inputs;
-  const width = targetWidth(shape);
-  const grad = new Float64Array(count);
-  const weightRanges = layers.map((l) => [l.weights, l.weights + l.units * l.inputs] as const);
-  let batch = firstBatch;
-  for (let start = batch * batchSize; batch < lastBatch && start < rows; batch++, start += batchSize) {
-    const end = Math.min(start + batchSize, rows);
-    const n = end - start;
-    // The batch's rows, targets and weights, in visiting order.
-    const x = new Float64Array(n * inputs);
-    const y = new Float64Array(n * width);
-    const sw = src.sw ? new Float64Array(n) : null;
-    for (let k = 0; k < n; k++) {
-      const r = order ? order[start + k] : start + k;
-      for (let i = 0; i < inputs; i++) x[k * inputs + i] = src.X[r * inputs + i];
-      for (let t = 0; t < width; t++) y[k * width + t] = src.y[r * width + t];
-      if (sw && src.sw) sw[k] = src.sw[r];
-    }
-    grad.fill(0);
-    const batchLoss = networkGradient(shape, params, x, y, sw, n, grad);
-    if (!Number.isFinite(batchLoss)) {
-      progress.diverged = batch;
-      break;
-    }
-    const gradOverflow = outOfFloat32(grad); // the WASM engines sum a batch's gradient in float32
-    for (let i = 0; i < count; i++) {
-      progress.gradSum[i] += grad[i];
-      grad[i] /= n;
-    }
-    if (!penalizedStep(params, grad, weightRanges, penalty, opt, state, lrs[batch], batchLoss, n, gradOverflow, progress)) {
-      progress.diverged = batch;
-      break;
-    }
-  }
-  progress.batches = batch;
 }

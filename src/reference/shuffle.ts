@@ -2,16 +2,6 @@
 // rows per epoch, built from streaming passes (see that file for why it is uniform).
 import { below, type RngState } from './random.js';
 
-/** Target bytes per bucket: well inside this machine's 1 MiB per-core L2. */
-export const BUCKET_BYTES = 256 * 1024;
-
-/** How many buckets the shuffle uses for rows of cols features (every engine uses this). */
-export function bucketCount(rows: number, cols: number): number {
-  const rowBytes = (cols + 1) * 4; // the X row and its target
-  const bucketRows = Math.max(1, Math.floor(BUCKET_BYTES / rowBytes));
-  return Math.max(1, Math.ceil(rows / bucketRows));
-}
-
 /** Draws each position's bucket into ids; writes bucket starts (buckets+1 entries) and write cursors. */
 export function planScatter(
   rng: RngState, ids: Uint32Array, starts: Uint32Array, cursors: Uint32Array, rows: number, buckets: number,
@@ -32,26 +22,33 @@ export function planScatter(
   starts[buckets] = start;
 }
 
-/** Rows with their targets and optional weights: what the shuffle moves. */
+/** Rows with their targets (the same number per row) and optional weights: what the shuffle moves. */
 export interface Rows {
   X: Float32Array;
   y: Float32Array;
   sw: Float32Array | null;
 }
 
+/** Where each visited row is copied for the next epoch's arrangement (see planScatter). */
+export interface ScatterTarget {
+  ids: Uint32Array;
+  cursors: Uint32Array;
+  dst: Rows;
+}
+
 /**
- * Copies the rows at positions from..to (row order[p], or p without an order),
- * with their targets and weights, to the next slot of bucket ids[p] in dst.
+ * Copies the rows at positions from..to (row order[p], or p without an order), with
+ * their width targets and their weights, to the next slot of bucket ids[p] in dst.
  */
 export function scatterRows(
   src: Rows, order: Uint32Array | null, ids: Uint32Array, cursors: Uint32Array, dst: Rows,
-  from: number, to: number, cols: number,
+  from: number, to: number, cols: number, width: number,
 ): void {
   for (let p = from; p < to; p++) {
     const r = order ? order[p] : p;
     const d = cursors[ids[p]]++;
     dst.X.set(src.X.subarray(r * cols, (r + 1) * cols), d * cols);
-    dst.y[d] = src.y[r];
+    dst.y.set(src.y.subarray(r * width, (r + 1) * width), d * width);
     if (src.sw && dst.sw) dst.sw[d] = src.sw[r];
   }
 }

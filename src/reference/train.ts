@@ -1,27 +1,14 @@
-// Reference twin of assembly/train.ts: mini-batch gradient descent for a linear
-// model, as plain float64 loops.
-import { dot } from './dot.js';
-import { axpy } from './axpy.js';
-import { rowLoss, rowLossGrad, type LossKind } from './losses.js';
-import { scatterRows, type Rows } from './shuffle.js';
+// Reference twin of the WASM epoch: mini-batch gradient descent over a network (a linear
+// model is a network of one dense layer) and a data description, as plain float64 loops.
+// Every model type runs this one loop: each batch gathers its rows in visiting order, runs
+// the network forward, the head's loss and backward (network.ts), adds the penalties and
+// takes one optimizer step; a shuffled epoch also scatters the rows it visits into the
+// next epoch's arrangement (shuffle.ts, engines/arrangement.ts).
+import { backwardNetwork, forwardNetwork, headLoss } from './network.js';
+import { scatterRows, type Rows, type ScatterTarget } from './shuffle.js';
 import { optimizerStep, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
-
-/** The largest finite float32: the WASM engines store parameters, gradients and row losses as float32. */
-export const FLOAT32_MAX = 3.4028234663852886e38;
-
-/** What one epoch measured; the same fields the WASM stats block holds. */
-export interface EpochStats {
-  /** Sum of (weighted) row losses plus penalties, each at the parameters its batch saw. */
-  lossSum: number;
-  /** L2 norm of the epoch's average data gradient (the exact gradient for full-batch GD). */
-  gradNorm: number;
-  /** Largest single-step parameter change. */
-  maxStep: number;
-  /** Batches whose update was applied. */
-  batches: number;
-  /** Index of the batch whose loss or update was not finite, else -1. */
-  diverged: number;
-}
+import { FLOAT32_MAX, outOfFloat32, type EpochStats } from '../engines/engine.js';
+import { networkLayout, targetWidth, type NetworkShape } from '../engines/network.js';
 
 /** Running totals of an epoch trained in chunks of batches. */
 export interface EpochProgress {
@@ -47,62 +34,87 @@ export function epochStats(p: EpochProgress): EpochStats {
   return { lossSum: p.lossSum, gradNorm: Math.sqrt(normSq), maxStep: p.maxStep, batches: p.batches, diverged: p.diverged };
 }
 
-/** Weight penalties: l2/2 ||w||^2 + l1 ||w||_1 (the bias is not penalized). */
-export interface Penalty {
-  l1: number;
-  l2: number;
+/** What the epoch updates: the twin of the WASM network descriptor with its parameter, optimizer and stats blocks. */
+export interface Network {
+  shape: NetworkShape;
+  /** The flat parameter vector (layout: networkLayout). */
+  params: Float64Array;
+  opt: ResolvedOptimizer;
+  optState: OptimizerState;
+  progress: EpochProgress;
 }
 
-/** Where each visited row is copied for the next epoch's arrangement (see shuffle.ts). */
-export interface ScatterTarget {
-  ids: Uint32Array;
-  cursors: Uint32Array;
-  dst: Rows;
+/** The order a shuffled epoch visits rows in, and where it copies them for the next epoch. */
+export interface Arrangement {
+  /** The row at each position. */
+  order: Uint32Array;
+  /** With a target, each visited row is also copied into the next arrangement (see arrangement.ts). */
+  next: ScatterTarget | null;
 }
 
 /**
- * Trains batches firstBatch..lastBatch of an epoch, adding to progress.
- * params is [w (cols), bias]; rows are visited in the order given by order
- * (row indices), or in storage order when it is null. With a scatter target
- * each batch's rows are also copied into the next arrangement.
+ * What an epoch trains on and how: the twin of the WASM data descriptor. A dense in-memory
+ * table (rows x cols X, width targets per row in y, optional row weights sw) is the only
+ * kind so far; a CSR table and a stream's chunk are to be further kinds.
  */
-export function trainBatches(
-  loss: LossKind, src: Rows, order: Uint32Array | null, rows: number, cols: number,
-  batchSize: number, firstBatch: number, lastBatch: number,
-  params: Float64Array, opt: ResolvedOptimizer, state: OptimizerState, lrs: Float64Array,
-  penalty: Penalty, progress: EpochProgress, scatter: ScatterTarget | null,
-): void {
-  const { X, y, sw } = src;
-  const nParams = cols + 1;
-  const grad = new Float64Array(nParams);
+export interface EpochData extends Rows {
+  kind: 'dense';
+  rows: number;
+  cols: number;
+  /** Targets per row: targetWidth of the network's shape. */
+  width: number;
+  /** Visit order and scatter target, or null for storage order. */
+  arrangement: Arrangement | null;
+  batchSize: number;
+  /** Weight penalties l2/2 ||w||^2 + l1 ||w||_1 (biases are not penalized). */
+  l1: number;
+  l2: number;
+  /** Learning rate of each batch of the epoch. */
+  lrs: Float64Array;
+}
+
+/**
+ * Trains batches firstBatch..lastBatch of an epoch, adding to net.progress: each batch's
+ * gradient is the mean over its rows plus the penalties' gradient on the weights, then one
+ * optimizer step. Stops at the first batch whose loss or update is not finite as the WASM
+ * engines see it (progress.diverged).
+ */
+export function trainBatches(net: Network, data: EpochData, firstBatch: number, lastBatch: number): void {
+  const { shape, params, progress } = net;
+  const { rows, cols, width, batchSize } = data;
+  if (cols !== shape.inputs || width !== targetWidth(shape)) {
+    // A caller's mistake, not the user's: the engine builds both from one shape.
+    throw new Error(`trainBatches: the data has ${cols} columns and ${width} targets per row, the network ${shape.inputs} inputs and ${targetWidth(shape)}`);
+  }
+  const order = data.arrangement?.order ?? null;
+  const next = data.arrangement?.next ?? null;
+  const { layers, count } = networkLayout(shape);
+  const weights = layers.map((l) => [l.weights, l.weights + l.units * l.inputs] as const);
+  const grad = new Float64Array(count);
   let batch = firstBatch;
   for (let start = batch * batchSize; batch < lastBatch && start < rows; batch++, start += batchSize) {
     const end = Math.min(start + batchSize, rows);
+    const n = end - start;
+    const { x, y, sw } = batchRows(data, order, start, n);
+    const acts = forwardNetwork(shape, params, x, n);
+    const out = acts[acts.length - 1];
+    const delta = new Float64Array(out.length);
+    const loss = headLoss(shape, out, y, sw, n, delta);
+    // Row losses are >= 0, so only a sum past the float32 range can hold a row past it.
+    const batchLoss = loss > FLOAT32_MAX ? float32RowSum(shape, out, y, sw, n) : loss;
     grad.fill(0);
-    let batchLoss = 0;
-    for (let p = start; p < end; p++) {
-      const r = order ? order[p] : p;
-      const s = sw ? sw[r] : 1;
-      const z = dot(params, 0, X, r * cols, cols) + params[cols];
-      // A row loss past the float32 range is Infinity in the WASM engines: count it as one here too.
-      const l = s * rowLoss(loss, z, y[r]);
-      batchLoss += Math.abs(l) > FLOAT32_MAX ? Infinity : l;
-      const d = s * rowLossGrad(loss, z, y[r]);
-      axpy(d, X, r * cols, grad, cols);
-      grad[cols] += d;
-    }
-    if (scatter) scatterRows(src, order, scatter.ids, scatter.cursors, scatter.dst, start, end, cols);
+    backwardNetwork(shape, params, x, acts, delta, n, grad);
+    if (next) scatterRows(data, order, next.ids, next.cursors, next.dst, start, end, cols, width);
     if (!Number.isFinite(batchLoss)) {
       progress.diverged = batch;
       break;
     }
-    const n = end - start;
     const gradOverflow = outOfFloat32(grad); // the WASM engines sum a batch's gradient in float32
-    for (let i = 0; i < nParams; i++) {
+    for (let i = 0; i < count; i++) {
       progress.gradSum[i] += grad[i];
       grad[i] /= n;
     }
-    if (!penalizedStep(params, grad, [[0, cols]], penalty, opt, state, lrs[batch], batchLoss, n, gradOverflow, progress)) {
+    if (!penalizedStep(net, grad, weights, data, data.lrs[batch], batchLoss, n, gradOverflow)) {
       progress.diverged = batch;
       break;
     }
@@ -110,17 +122,52 @@ export function trainBatches(
   progress.batches = batch;
 }
 
+/** The n rows at positions start.. (row order[p], or p), with their targets and weights, in visiting order. */
+function batchRows(
+  data: EpochData, order: Uint32Array | null, start: number, n: number,
+): { x: Float64Array; y: Float64Array; sw: Float64Array | null } {
+  const { cols, width } = data;
+  const x = new Float64Array(n * cols);
+  const y = new Float64Array(n * width);
+  const sw = data.sw ? new Float64Array(n) : null;
+  for (let k = 0; k < n; k++) {
+    const r = order ? order[start + k] : start + k;
+    for (let c = 0; c < cols; c++) x[k * cols + c] = data.X[r * cols + c];
+    for (let t = 0; t < width; t++) y[k * width + t] = data.y[r * width + t];
+    if (sw && data.sw) sw[k] = data.sw[r];
+  }
+  return { x, y, sw };
+}
+
 /**
- * The end of a batch, shared with the network twin: the penalties' gradient on the weights
- * (index ranges [from, to); biases are not penalized), one optimizer step, and the epoch's
- * totals. False when the batch diverged as the WASM engines see it: a gradient sum or a
- * parameter past the float32 range is Infinity there.
+ * The batch's loss as the WASM engines sum it: each row's loss is a float32 there, so one
+ * past the float32 range is Infinity (there each output's loss, for several outputs of an mse
+ * or sigmoid head: the same test unless a row's outputs stay inside the range and their sum
+ * does not).
  */
-export function penalizedStep(
-  params: Float64Array, grad: Float64Array, weights: readonly (readonly [number, number])[], penalty: Penalty,
-  opt: ResolvedOptimizer, state: OptimizerState, lr: number, batchLoss: number, n: number, gradOverflow: boolean,
-  progress: EpochProgress,
+function float32RowSum(shape: NetworkShape, out: Float64Array, y: Float64Array, sw: Float64Array | null, n: number): number {
+  const o = out.length / n;
+  const w = y.length / n;
+  const delta = new Float64Array(o);
+  let sum = 0;
+  for (let k = 0; k < n; k++) {
+    const l = headLoss(shape, out.subarray(k * o, (k + 1) * o), y.subarray(k * w, (k + 1) * w), sw ? sw.subarray(k, k + 1) : null, 1, delta);
+    sum += l > FLOAT32_MAX ? Infinity : l;
+  }
+  return sum;
+}
+
+/**
+ * The end of a batch: the penalties' gradient on the weights (index ranges [from, to);
+ * biases are not penalized), one optimizer step, and the epoch's totals. False when the
+ * batch diverged as the WASM engines see it: a gradient sum or a parameter past the float32
+ * range is Infinity there.
+ */
+function penalizedStep(
+  net: Network, grad: Float64Array, weights: readonly (readonly [number, number])[], penalty: { l1: number; l2: number },
+  lr: number, batchLoss: number, n: number, gradOverflow: boolean,
 ): boolean {
+  const { params, progress } = net;
   let pen = 0;
   for (const [from, to] of weights) {
     for (let i = from; i < to; i++) {
@@ -129,23 +176,10 @@ export function penalizedStep(
       grad[i] += penalty.l2 * w + penalty.l1 * Math.sign(w);
     }
   }
-  const { maxChange, gradNorm } = optimizerStep(opt, state, params, grad, lr);
+  const { maxChange, gradNorm } = optimizerStep(net.opt, net.optState, params, grad, lr);
   progress.lossSum += batchLoss + pen * n;
   if (!Number.isFinite(gradNorm) || !Number.isFinite(maxChange) || gradOverflow || outOfFloat32(params)) return false;
   progress.maxStep = Math.max(progress.maxStep, maxChange);
   progress.rows += n;
   return true;
-}
-
-/** Whether any value is past the float32 range (or NaN). */
-export function outOfFloat32(v: Float64Array): boolean {
-  for (let i = 0; i < v.length; i++) if (!(Math.abs(v[i]) <= FLOAT32_MAX)) return true;
-  return false;
-}
-
-/** Logit w.x + b of each row. */
-export function predictLogits(X: Float32Array, rows: number, cols: number, params: Float64Array): Float64Array {
-  const out = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) out[r] = dot(params, 0, X, r * cols, cols) + params[cols];
-  return out;
 }

@@ -2,7 +2,7 @@
 // descriptor (NET_* and LAYER_* of src/wasm/abi.ts), the flat parameter, gradient,
 // gradient-sum and optimizer vectors, the optimizer and stats blocks, the shuffle's PRNG
 // state, the kernels' tail scratch and scratch rows for one chunk of a batch.
-import { HEADS, networkLayout, targetWidth, type NetworkShape } from '../reference/network.js';
+import { HEADS, networkLayout, targetWidth, type NetworkShape } from '../engines/network.js';
 import {
   LAYER_ACTIVATION, LAYER_BIAS, LAYER_DELTA_PTR, LAYER_FIELDS, LAYER_OUT_PTR, LAYER_UNITS, LAYER_WEIGHTS, NET_CAPACITY,
   NET_GRAD_PTR, NET_GRAD_SUM_PTR, NET_HEAD, NET_HEADER, NET_INPUTS, NET_LAYERS, NET_OPT_PTR, NET_PARAMS, NET_PARAMS_PTR,

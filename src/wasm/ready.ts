@@ -14,8 +14,10 @@ const embedded: EmbeddedBuilds = {
  * Compiles and instantiates the SIMD build, or where it cannot load the scalar
  * one (both when options.scalar asks), each on its own: one that fails leaves the
  * other usable, and 'auto' falls back to the best that loaded, then to js (with
- * one warning). Resolves whatever happened; the first call's options win.
- * Everything after it is synchronous.
+ * one warning). Resolves whatever happened. Calls add up: a later call loads what it
+ * asks for that is not loaded yet (the scalar build, or a build that failed, from a
+ * different source); a build that loaded stays, whatever source a later call names;
+ * concurrent calls share each compile. Everything after it is synchronous.
  */
 export function ready(options: ReadyOptions = {}): Promise<void> {
   return loadBuilds(options, embedded);

@@ -38,8 +38,8 @@ export type WasmExports = { memory: WebAssembly.Memory } & {
 
 /** wasm32 linear memory stops at 65,536 pages of 64 KiB. */
 export const MAX_MEMORY_BYTES = 2 ** 32;
-/** AssemblyScript's TLSF allocator refuses a single block of 2^30 - 4 bytes or more; 16 less keeps alignment. */
-export const MAX_BLOCK_BYTES = 2 ** 30 - 16;
+/** The largest block alloc serves: 2^30 - 2^25 bytes (992 MiB), MAX_ALLOC_BYTES in assembly/heap.ts (which says why). */
+export const MAX_BLOCK_BYTES = 2 ** 30 - 2 ** 25;
 
 /** Something that owns WASM memory and must re-create it after the instance is rebuilt. */
 export interface Reattachable {
@@ -118,7 +118,7 @@ export class WasmRuntime {
    * Why blocks of these sizes cannot be had, or null if they can: a block over
    * the allocator's limit, or a total past what wasm32 memory can hold.
    */
-  shortfall(blocks: readonly number[]): { limit: 'block' | 'memory'; bytes: number; available: number } | null {
+  shortfall(blocks: readonly number[], releasable = 0): { limit: 'block' | 'memory'; bytes: number; available: number } | null {
     let total = 0;
     for (const b of blocks) {
       if (!Number.isSafeInteger(b) || b > MAX_BLOCK_BYTES) return { limit: 'block', bytes: b, available: MAX_BLOCK_BYTES };
@@ -126,7 +126,8 @@ export class WasmRuntime {
     }
     // Free space inside memory counts, but fragmentation may hide some of it: the estimate errs on the safe
     // side by a page, and a page holds the module's static data and the allocator's root.
-    const available = MAX_MEMORY_BYTES - this.allocated - 2 * 65536;
+    // Blocks the caller frees before it allocates (releasable) count as free.
+    const available = MAX_MEMORY_BYTES - (this.allocated - releasable) - 2 * 65536;
     return total > available ? { limit: 'memory', bytes: total, available: Math.max(0, available) } : null;
   }
 
@@ -139,12 +140,17 @@ export class WasmRuntime {
     const size = Math.max(16, align16(bytes));
     let ptr: number;
     try {
-      // The allocator traps before changing its state when memory cannot grow, so no rebuild is needed.
+      if (this.trapPending) this.forceTrap();
       ptr = this.raw.alloc(size) >>> 0;
     } catch (err) {
-      throw new RangeError(`out of WebAssembly memory allocating ${bytes} bytes (${this.allocated} in use)`, { cause: err });
+      // Memory that cannot grow traps (unreachable) before the allocator changes its state: nothing to
+      // rebuild. Any other trap means its bookkeeping is damaged, as for a trap inside a kernel.
+      if (isOutOfMemory(err)) {
+        throw new RangeError(`out of WebAssembly memory allocating ${bytes} bytes (${this.allocated} in use)`, { cause: err });
+      }
+      throw this.fault('alloc', err);
     }
-    if (ptr === 0) throw new RangeError(`out of WebAssembly memory allocating ${bytes} bytes`);
+    if (ptr === 0) throw new RangeError(`out of WebAssembly memory allocating ${bytes} bytes`); // over heap.ts's limit: checked above
     this.sizes.set(ptr, size);
     this.allocated += size;
     return ptr;
@@ -158,8 +164,9 @@ export class WasmRuntime {
     if (!Number.isSafeInteger(bytes) || bytes <= 0 || bytes > MAX_BLOCK_BYTES) return; // larger: block by block
     try {
       this.raw.free(this.raw.alloc(bytes));
-    } catch {
+    } catch (err) {
       // Out of memory now: the allocations that follow report it with their sizes.
+      if (!isOutOfMemory(err)) throw this.fault('alloc', err);
     }
   }
 
@@ -169,7 +176,16 @@ export class WasmRuntime {
     if (size === undefined) return;
     this.sizes.delete(ptr);
     this.allocated -= size;
-    this.raw.free(ptr);
+    try {
+      this.raw.free(ptr);
+    } catch (err) {
+      throw this.fault('free', err);
+    }
+  }
+
+  /** Bytes of a block from alloc (0 for a pointer this generation did not hand out). */
+  blockBytes(ptr: number): number {
+    return this.sizes.get(ptr) ?? 0;
   }
 
   /** Copies values into f32 memory at ptr (converting from float64 if needed). */
@@ -196,6 +212,11 @@ export class WasmRuntime {
     this.trapPending = true;
   }
 
+  private forceTrap(): void {
+    this.trapPending = false;
+    this.raw.forceTrap();
+  }
+
   private guard(raw: WasmExports): WasmExports {
     const out: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(raw)) {
@@ -207,10 +228,7 @@ export class WasmRuntime {
       out[name] = (...args: number[]) => {
         if (this.broken) throw this.broken;
         try {
-          if (this.trapPending) {
-            this.trapPending = false;
-            raw.forceTrap();
-          }
+          if (this.trapPending) this.forceTrap();
           return fn(...args);
         } catch (err) {
           throw this.fault(name, err);
@@ -279,6 +297,11 @@ export class WasmRuntime {
   }
 }
 
+/** Whether an error from alloc is the allocator's out-of-memory trap (memory could not grow). */
+function isOutOfMemory(err: unknown): boolean {
+  return err instanceof WebAssembly.RuntimeError && /unreachable/i.test(err.message);
+}
+
 /** Rounds bytes up to a multiple of 16, in float64 so sizes past 2^31 stay exact. */
 export function align16(bytes: number): number {
   return Math.ceil(bytes / 16) * 16;
@@ -338,40 +361,41 @@ export interface EmbeddedBuilds {
   scalar(): Promise<Uint8Array>;
 }
 type Source = WasmSource | (() => Promise<Uint8Array>) | undefined;
+type Build = 'simd' | 'scalar';
 
-const builds: { simd: WasmRuntime | null; scalar: WasmRuntime | null } = { simd: null, scalar: null };
-const failures: { simd: Error | null; scalar: Error | null } = { simd: null, scalar: null };
-let pending: Promise<void> | null = null;
+/** One build across ready() calls: it loads once; a failure remembers its source so that only another one retries. */
+interface Slot {
+  runtime: WasmRuntime | null;
+  failure: Error | null;
+  failedSource: Source;
+  /** The compile under way (it never rejects): later callers wait for it instead of compiling again. */
+  pending: Promise<void> | null;
+}
+const slots: Record<Build, Slot> = {
+  simd: { runtime: null, failure: null, failedSource: undefined, pending: null },
+  scalar: { runtime: null, failure: null, failedSource: undefined, pending: null },
+};
 let loaded = false;
+let warned = false;
 
 /**
  * ready() (src/wasm/ready.ts) with the builds to fall back on: the embedded copies, or
  * none in a training worker, which is handed the caller's compiled modules and so
- * neither carries nor compiles a build of its own. The first call's options win.
+ * neither carries nor compiles a build of its own. Calls add up: each loads what it asks
+ * for that no earlier call loaded (see want); a build that loaded stays.
  */
-export function loadBuilds(options: ReadyOptions, embedded: EmbeddedBuilds | null): Promise<void> {
-  pending ??= load(options, embedded);
-  return pending;
-}
-
-async function load(options: ReadyOptions, embedded: EmbeddedBuilds | null): Promise<void> {
+export async function loadBuilds(options: ReadyOptions, embedded: EmbeddedBuilds | null): Promise<void> {
   const support = detectSupport();
-  const noWasm = new Error('this runtime has no WebAssembly');
-  const simd = !support.wasm ? Promise.reject(noWasm)
-    : support.simd ? instantiate(options.simd ?? embedded?.simd, true)
-    : Promise.reject(new Error('this runtime has no WebAssembly SIMD'));
-  const loadScalar = () =>
-    support.wasm ? instantiate(options.scalar === true || options.scalar === undefined ? embedded?.scalar : options.scalar, false) : Promise.reject(noWasm);
+  const simd = want('simd', options.simd ?? embedded?.simd, support);
+  const scalarSource = options.scalar === true || options.scalar === undefined ? embedded?.scalar : options.scalar;
   // Without options.scalar the scalar build is a fallback: loaded (and its chunk fetched) only if SIMD did not load.
-  const scalar = options.scalar !== undefined ? loadScalar() : simd.then(() => null, loadScalar);
-  const [s, v] = await Promise.allSettled([scalar, simd]);
-  if (s.status === 'fulfilled') builds.scalar = s.value;
-  else failures.scalar = asError(s.reason);
-  if (v.status === 'fulfilled') builds.simd = v.value;
-  else failures.simd = asError(v.reason);
+  const scalar = options.scalar !== undefined ? want('scalar', scalarSource, support)
+    : simd.then(() => null, () => want('scalar', scalarSource, support));
+  await Promise.allSettled([simd, scalar]);
   loaded = true;
-  if (!builds.simd && !builds.scalar) {
-    const cause = failures.scalar ?? failures.simd;
+  if (!slots.simd.runtime && !slots.scalar.runtime && !warned) {
+    warned = true; // once per page: a later call that changes nothing has nothing new to say
+    const cause = slots.scalar.failure ?? slots.simd.failure;
     console.warn(
       `steepest: WebAssembly is unavailable (${describe(cause)}); engine 'auto' trains with the js engine` +
         (isCspRefusal(cause) ? ". A Content-Security-Policy without 'wasm-unsafe-eval' blocks it" : ''),
@@ -379,7 +403,39 @@ async function load(options: ReadyOptions, embedded: EmbeddedBuilds | null): Pro
   }
 }
 
-async function instantiate(source: Source, simd: boolean): Promise<WasmRuntime> {
+/**
+ * A build, compiled at most once: one that loaded is kept whatever source a later call
+ * names (models may already hold its memory, and every source is the same package's
+ * build); one being compiled is waited for; one that failed is tried again only from a
+ * different source (the same bytes or URL would fail the same way).
+ */
+async function want(build: Build, source: Source, support: { wasm: boolean; simd: boolean }): Promise<WasmRuntime> {
+  const slot = slots[build];
+  for (;;) {
+    if (slot.runtime) return slot.runtime;
+    if (slot.pending) {
+      await slot.pending;
+      continue;
+    }
+    if (slot.failure && slot.failedSource === source) throw slot.failure;
+    slot.pending = instantiate(source, build === 'simd', support).then(
+      (runtime) => {
+        slot.runtime = runtime;
+        slot.failure = null;
+        slot.pending = null;
+      },
+      (err) => {
+        slot.failure = asError(err);
+        slot.failedSource = source;
+        slot.pending = null;
+      },
+    );
+  }
+}
+
+async function instantiate(source: Source, simd: boolean, support: { wasm: boolean; simd: boolean }): Promise<WasmRuntime> {
+  if (!support.wasm) throw new Error('this runtime has no WebAssembly');
+  if (simd && !support.simd) throw new Error('this runtime has no WebAssembly SIMD');
   const module = await compile(source);
   const instance = await WebAssembly.instantiate(module, wasmImports);
   const exports = instance.exports as Record<string, unknown>;
@@ -420,10 +476,10 @@ export function isReady(): boolean {
 
 /** The instantiated build, or null if ready() has not finished or the build did not load. */
 export function getRuntime(simd: boolean): WasmRuntime | null {
-  return simd ? builds.simd : builds.scalar;
+  return slots[simd ? 'simd' : 'scalar'].runtime;
 }
 
-/** Why a build did not load (null if it loaded, was not asked for, or ready() has not finished). */
+/** Why a build did not load (null if it loaded, was not asked for, or has not been tried). */
 export function loadFailure(simd: boolean): Error | null {
-  return simd ? failures.simd : failures.scalar;
+  return slots[simd ? 'simd' : 'scalar'].failure;
 }

@@ -40,9 +40,10 @@ function threadArgv(argv: readonly string[]): string[] {
 /**
  * Runs model.fit(X, y, options) in a worker thread; on success the model holds the
  * trained parameters, optimizer state and random stream exactly as a local fit would
- * leave them, and the promise gives fit's history. On failure or abort the model is as
- * it was. Options: fit's (functions cannot cross threads) plus onProgress,
- * progressEveryMs, signal and transfer.
+ * leave them, and the promise gives fit's history. After a DivergenceError it keeps the
+ * last finite epoch, as fit does; on any other failure or abort it is as it was.
+ * Options: fit's (functions cannot cross threads) plus onProgress, progressEveryMs,
+ * signal and transfer.
  */
 export function trainInWorker(model: Model, X: MatrixInput, y: Targets, options?: TrainInWorkerOptions): Promise<History> {
   return trainWith(spawnThread, model, X, y, options);

@@ -1,8 +1,8 @@
 // The worker_threads script behind trainInWorker in Node: one request, one answer.
 import { parentPort } from 'node:worker_threads';
-import { serve } from './serve.js';
+import { crash, serve, unreadable, type Post } from './serve.js';
 import type { FitRequest } from './protocol.js';
 
-parentPort!.once('message', (req: FitRequest) => {
-  void serve(req, (message, transfer) => parentPort!.postMessage(message, transfer ?? []));
-});
+const post: Post = (message, transfer) => parentPort!.postMessage(message, transfer ?? []);
+parentPort!.once('message', (req: FitRequest) => void serve(req, post).catch(crash));
+parentPort!.once('messageerror', (err: Error) => unreadable(`${err.name}: ${err.message}`, post));

@@ -51,11 +51,17 @@ export interface ErrorData {
 export type WorkerMessage =
   | ({ type: 'progress' } & WorkerProgress)
   | { type: 'done'; history: History; state: TrainingState }
-  | { type: 'error'; error: ErrorData };
+  /** state: after a DivergenceError, what the diverged fit left (the last finite epoch), which a local fit keeps too. */
+  | { type: 'error'; error: ErrorData; state?: TrainingState };
 
-/** A worker that died, could not start, or sent what could not be read. */
+/** A worker that died, could not start, or could not read or send a message. */
 export class WorkerError extends Error {
   override name = 'WorkerError';
+}
+
+/** An error as one line: its class and message. */
+export function describeError(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
 /** An error as data (any thrown value). */
@@ -71,7 +77,7 @@ export function errorData(err: unknown): ErrorData {
 }
 
 const CLASSES: Record<string, new (message: string) => Error> = {
-  ValidationError, DisposedError, EngineError, BusyError, Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
+  ValidationError, DisposedError, EngineError, BusyError, WorkerError, Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
 };
 
 /** The error ErrorData describes, as its own class (unknown names become an Error with that name). */

@@ -1,16 +1,18 @@
 // The caller's side of trainInWorker, the same in browsers and Node: check the
 // options, send the model's file, full training state and the data to a fresh
-// worker, and on success take the trained state back into the model. Until then
-// the model is untouched (busy, as during fitAsync), so a failure, an abort or a
-// dead worker leaves it as it was.
+// worker, and on success (or divergence, which keeps the last finite epoch as fit
+// does) take the worker's state back into the model. Until then the model is
+// untouched (busy, as during fitAsync), so any other failure, an abort or a dead
+// worker leaves it as it was.
 import { ValidationError } from '../errors.js';
 import { resolveFitOptions, type FitOptions } from '../models/fitOptions.js';
 import type { History } from '../models/history.js';
-import { Model, type Targets } from '../models/model.js';
+import { Model, type Targets, type TrainingState } from '../models/model.js';
 import { abortError } from '../models/trainLoop.js';
+import { createSchedule } from '../optim/schedules.js';
 import { getRuntime } from '../wasm/runtime.js';
-import { optionsObject, show, type MatrixInput } from '../validate.js';
-import { errorFromData, WorkerError, type FitRequest, type WorkerMessage, type WorkerProgress } from './protocol.js';
+import { notDetached, optionsObject, show, type MatrixInput } from '../validate.js';
+import { describeError, errorFromData, WorkerError, type FitRequest, type WorkerMessage, type WorkerProgress } from './protocol.js';
 
 /** trainInWorker's options: fit's (without its callbacks) plus progress, cancellation and transfer. */
 export interface TrainInWorkerOptions extends Omit<FitOptions, 'onEpochEnd' | 'onBatchEnd'> {
@@ -37,7 +39,7 @@ const WORKER_KEYS = ['onProgress', 'progressEveryMs', 'signal', 'transfer'];
 
 /** Runs model.fit(X, y, options) in a worker started by spawn; see the entry points. */
 export function trainWith(spawn: Spawn, model: Model, X: MatrixInput, y: Targets, options: TrainInWorkerOptions = {}): Promise<History> {
-  let request: { req: FitRequest; transfer: ArrayBuffer[] };
+  let request: Request;
   let hold: ReturnType<Model['holdTraining']>;
   let o: ReturnType<typeof checkOptions>;
   try {
@@ -68,28 +70,33 @@ export function trainWith(spawn: Spawn, model: Model, X: MatrixInput, y: Targets
       settle();
     }
     o.signal?.addEventListener('abort', onAbort);
+    // Takes the worker's training state into the model, unless dispose() was asked for meanwhile (then that error ends the call).
+    function take(state: TrainingState): void {
+      const stop = hold.stopped();
+      if (stop) throw stop;
+      model.importTraining(state);
+    }
+    function handle(m: WorkerMessage): void {
+      if (m.type === 'progress') {
+        const { type: _, ...progress } = m;
+        o.onProgress?.(progress);
+      } else if (m.type === 'error') {
+        const err = errorFromData(m.error);
+        if (m.state) take(m.state); // a DivergenceError: the model keeps the last finite epoch, as after a local fit
+        end(() => reject(err));
+      } else {
+        take(m.state);
+        end(() => resolve(m.history));
+      }
+    }
     try {
       worker = spawn({
         message(m) {
           if (settled) return;
-          if (m.type === 'progress') {
-            const { type: _, ...progress } = m;
-            try {
-              o.onProgress?.(progress);
-            } catch (err) {
-              end(() => reject(err));
-            }
-          } else if (m.type === 'error') {
-            end(() => reject(errorFromData(m.error)));
-          } else {
-            const stop = hold.stopped();
-            if (stop) return end(() => reject(stop));
-            try {
-              model.importTraining(m.state);
-            } catch (err) {
-              return end(() => reject(err));
-            }
-            end(() => resolve(m.history));
+          try {
+            handle(m);
+          } catch (err) {
+            end(() => reject(err)); // onProgress threw, or the state could not be taken
           }
         },
         died(err) {
@@ -97,14 +104,13 @@ export function trainWith(spawn: Spawn, model: Model, X: MatrixInput, y: Targets
         },
       });
     } catch (err) {
-      end(() => reject(new WorkerError(`could not start the training worker (${describe(err)})`, { cause: err })));
+      end(() => reject(new WorkerError(`could not start the training worker (${describeError(err)})`, { cause: err })));
       return;
     }
     try {
       worker.post(request.req, request.transfer);
     } catch (err) {
-      // Something in X, y or the options that structured clone cannot copy (or a buffer that cannot be transferred).
-      end(() => reject(new ValidationError(`trainInWorker cannot send its arguments to the worker (${describe(err)})`, { cause: err })));
+      end(() => reject(unsendable(err, request)));
     }
   });
 }
@@ -126,6 +132,7 @@ function checkOptions(options: TrainInWorkerOptions) {
   for (const [key, value] of Object.entries(o)) if (!WORKER_KEYS.includes(key)) fit[key] = value;
   // Everything fit would reject is rejected here, with fit's message, before the worker starts.
   const resolved = resolveFitOptions({ ...fit, onProgress: o.onProgress, signal: o.signal });
+  createSchedule(resolved.schedule, resolved.learningRate, resolved.warmup); // fit checks its options only when it starts
   const every = o.progressEveryMs ?? 16;
   if (typeof every !== 'number' || !(every >= 0 && every < Infinity)) {
     throw new ValidationError(`progressEveryMs must be a finite number >= 0, got ${show(every)}`);
@@ -134,8 +141,23 @@ function checkOptions(options: TrainInWorkerOptions) {
   return { fit: fit as FitOptions, epochs: resolved.epochs, onProgress: options.onProgress, every, signal: resolved.signal, transfer: o.transfer === true };
 }
 
-function makeRequest(model: Model, X: MatrixInput, y: Targets, o: ReturnType<typeof checkOptions>): { req: FitRequest; transfer: ArrayBuffer[] } {
+/** A request, the buffers it hands over (each with the arguments it holds) and its data arguments by name. */
+interface Request {
+  req: FitRequest;
+  transfer: ArrayBuffer[];
+  holders: string[][];
+  args: [string, unknown][];
+}
+
+function makeRequest(model: Model, X: MatrixInput, y: Targets, o: ReturnType<typeof checkOptions>): Request {
   const state = model.exportTraining(); // throws DisposedError or BusyError first
+  const args = dataArguments(X, y, o.fit);
+  // A detached buffer cannot cross (Node even drops, silently, a message whose transfer list holds one, after
+  // taking the other listed buffers): fit's own error, before anything is sent.
+  for (const [name, v] of args) {
+    notDetached(name, v);
+    if (Array.isArray(v)) v.forEach((row, r) => notDetached(`${name} row ${r}`, row));
+  }
   const simd = getRuntime(true);
   const scalar = getRuntime(false);
   const modules: FitRequest['modules'] = {};
@@ -145,16 +167,41 @@ function makeRequest(model: Model, X: MatrixInput, y: Targets, o: ReturnType<typ
     type: 'fit', modules, engine: model.engine, json: model.toJSON(), state, X, y, options: o.fit, epochs: o.epochs,
     progressEveryMs: o.onProgress ? o.every : null,
   };
-  const buffers = new Set<ArrayBuffer>();
+  const buffers = new Map<ArrayBuffer, string[]>();
   if (o.transfer) {
-    const vd = o.fit.validationData;
-    for (const a of [X, y, o.fit.sampleWeight, vd?.X, vd?.y]) {
-      if (ArrayBuffer.isView(a) && a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
+    for (const [name, v] of args) {
+      if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer) buffers.set(v.buffer, [...(buffers.get(v.buffer) ?? []), name]);
     }
   }
-  return { req, transfer: [...buffers] };
+  return { req, transfer: [...buffers.keys()], holders: [...buffers.values()], args };
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+/** X, y and the options that carry data, by the names fit's errors give them, in the order fit reads them. */
+function dataArguments(X: MatrixInput, y: Targets, fit: FitOptions): [string, unknown][] {
+  const args: [string, unknown][] = [['X', X], ['y', y]];
+  if (fit.sampleWeight !== undefined) args.push(['sampleWeight', fit.sampleWeight]);
+  if (fit.validationData !== undefined) args.push(['validationData.X', fit.validationData.X], ['validationData.y', fit.validationData.y]);
+  return args;
+}
+
+/**
+ * The error for a request postMessage refused: the argument structured clone cannot copy
+ * (the other options are checked as fit checks them, so they can hold nothing of the kind),
+ * else the buffers that could not be transferred.
+ */
+function unsendable(err: unknown, r: Request): ValidationError {
+  // Typed arrays last: cloning one copies its buffer.
+  const order = [...r.args.filter(([, v]) => !ArrayBuffer.isView(v)), ...r.args.filter(([, v]) => ArrayBuffer.isView(v))];
+  for (const [name, v] of order) {
+    try {
+      structuredClone(v);
+    } catch {
+      return new ValidationError(`trainInWorker cannot send ${name} to the worker (${describeError(err)})`, { cause: err });
+    }
+  }
+  // E.g. a WebAssembly memory's buffer, which browsers cannot detach.
+  if (r.transfer.length > 0) {
+    return new ValidationError(`trainInWorker cannot transfer the buffers of ${r.holders.flat().join(', ')} to the worker (${describeError(err)}); transfer: false copies them instead`, { cause: err });
+  }
+  return new ValidationError(`trainInWorker cannot send its arguments to the worker (${describeError(err)})`, { cause: err });
 }

@@ -3,6 +3,7 @@
 // plain ES modules. Under a Content-Security-Policy without 'wasm-unsafe-eval', 'auto'
 // trains with js after one warning and a forced WASM engine's error names the fix;
 // ready({ simd, scalar }) loads .wasm files served over HTTP, and a broken URL falls back;
+// a later ready({ scalar: true }) loads the scalar build that ready() left out;
 // steepest/worker finds its worker script beside itself.
 import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,6 +186,35 @@ describe('ready({ simd, scalar }) with the .wasm files served over HTTP', () => 
     expect(r.engines).toEqual(['js']);
     expect(r.auto.engine).toBe('js');
     expect(warnings).toEqual(["steepest: WebAssembly is unavailable (Error: fetching /nowhere/steepest.scalar.wasm gave HTTP 404); engine 'auto' trains with the js engine"]);
+    await page.close();
+  });
+});
+
+describe('ready() called again', () => {
+  it('await ready(); await ready({ scalar: true }): the second call fetches the scalar chunk and loads it; both train as in Node', async () => {
+    const { page, warnings, errors } = await open(false);
+    const chunks: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/scalarBinary.js')) chunks.push(new URL(r.url()).pathname);
+    });
+    const first = await page.evaluate(async () => {
+      const g = globalThis as unknown as { steepest: typeof steepest };
+      await g.steepest.ready();
+      return g.steepest.availableEngines();
+    });
+    expect(first).toEqual(['wasm-simd', 'js']);
+    expect(chunks).toEqual([]); // SIMD loaded: the scalar build is not fetched
+    const second = await page.evaluate(async () => {
+      const g = globalThis as unknown as { steepest: typeof steepest; train: typeof train };
+      await g.steepest.ready({ scalar: true });
+      return { engines: g.steepest.availableEngines(), simd: await g.train('wasm-simd'), scalar: await g.train('wasm-scalar') };
+    });
+    expect(second.engines).toEqual(['wasm-simd', 'wasm-scalar', 'js']);
+    expect(chunks).toEqual(['/lib/wasm/scalarBinary.js']);
+    expect(second.simd).toEqual(node['wasm-simd']);
+    expect(second.scalar).toEqual(node['wasm-scalar']);
+    expect(warnings).toEqual([]);
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

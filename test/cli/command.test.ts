@@ -2,12 +2,12 @@
 // installed from the tarball into a fresh project, and its bin run as a subprocess.
 // Round trips (train, predict, eval, and the model loaded back through the API),
 // --json, the plots, stdin, and every error the command promises, word for word.
-import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exec, packAndInstall, remove, ROOT, type Installed, type Ran } from '../helpers/packed.js';
+import { exec, execFirstLine, packAndInstall, remove, ROOT, type Installed, type Ran } from '../helpers/packed.js';
 import { loadCsv } from '../helpers/data.js';
 
 let pkg: Installed;
@@ -110,10 +110,14 @@ describe('the packed package', () => {
         const prep = await import('steepest/preprocess');
         const metrics = await import('steepest/metrics');
         const min = await import('steepest/minimize');
+        const onnx = await import('steepest/onnx');
+        await lib.ready();
+        const back = onnx.fromONNX(onnx.toONNX(new lib.LogisticRegression({ features: 2 })));
         console.log(typeof lib.LogisticRegression, typeof plot.plotHistory, sets.names().length > 0,
-          typeof prep.StandardScaler, prep.Preprocessor === lib.Preprocessor, typeof metrics.confusionMatrix, typeof min.gradientCheck);
+          typeof prep.StandardScaler, prep.Preprocessor === lib.Preprocessor, typeof metrics.confusionMatrix, typeof min.gradientCheck,
+          back instanceof lib.LogisticRegression);
       `);
-      expect(out.trim()).toBe('function function true function true function function');
+      expect(out.trim()).toBe('function function true function true function function true');
     } finally {
       renameSync(join(away, 'cli-progress'), join(nm, 'cli-progress'));
       renameSync(join(away, 'csv-parse'), join(nm, 'csv-parse'));
@@ -125,7 +129,7 @@ describe('help, version, info, bench', () => {
   it('has --help for every command, listing its options', async () => {
     const main = await steepest(['--help']);
     expect(main.code).toBe(0);
-    for (const c of ['train', 'predict', 'eval', 'bench', 'info']) expect(main.stdout).toContain(`  ${c} `);
+    for (const c of ['train', 'predict', 'eval', 'bench', 'info', 'export']) expect(main.stdout).toContain(`  ${c} `);
     const expected: Record<string, string[]> = {
       train: ['--target', '--model', '--hidden', '--activation', '--optimizer', '--lr', '--epochs', '--batch', '--schedule', '--l2', '--val',
         '--early-stopping', '--seed', '--engine', '--categorical', '--drop-invalid', '--out', '--plot', '--plot-path', '--quiet', '--json', '--debug'],
@@ -133,6 +137,7 @@ describe('help, version, info, bench', () => {
       eval: ['--target', '--json', '--drop-invalid'],
       bench: ['--quick', '--rows'],
       info: ['--json'],
+      export: ['--onnx', '--opset'],
     };
     for (const [c, flags] of Object.entries(expected)) {
       const r = await steepest([c, '--help']);
@@ -256,6 +261,13 @@ describe('round trips: train, predict, eval', () => {
     expect(Math.abs(e.mae - mae)).toBeLessThanOrEqual(1e-5);
   });
 
+  it('export writes a trained model as ONNX', async () => {
+    expect((await steepest(['train', 'linear.csv', '--target', 'y', '--epochs', '5', '--out', 'linear5.json', '--quiet'])).code).toBe(0);
+    const r = await steepest(['export', 'linear5.json', '--onnx', 'linear5.onnx']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`wrote linear5.onnx (${readFileSync(join(dir, 'linear5.onnx')).length} bytes, ONNX opset 13): input X float32 [N, 2]; outputs variable float32 [N, 1]\n`);
+  });
+
   it('a classifier on a CSV with semicolons, a categorical column and a text target with a comma in it', async () => {
     const t = await steepest(['train', 'categorical.csv', '--target', 'kind', '--categorical', 'colour', '--epochs', '150', '--out', 'cat.json', '--quiet']);
     expect(t.code).toBe(0);
@@ -364,10 +376,11 @@ describe('errors: one line on stderr, a non-zero exit code, no stack trace unles
       "other.csv does not have the model's columns 'x1', 'x2'; the model reads x1, x2, the data has q, y"],
     ['a model file that does not exist', ['predict', 'nothere.json', 'linear.csv'], 1, "cannot read model file 'nothere.json': no such file"],
     ['a model file that is a folder', ['predict', 'folder.json', 'linear.csv'], 1, "cannot read model file 'folder.json': it is a directory"],
-    ['a model file of another version', ['eval', 'future.json', 'linear.csv'], 1, "model file 'future.json' cannot be loaded: "],
+    ['a model file of another version (and no library field)', ['eval', 'future.json', 'linear.csv'], 1,
+      "model file 'future.json' cannot be loaded: json has file format version 99; this version of steepest reads versions 1, 2 and 3 (the file was written by a newer steepest: upgrade steepest to load it)"],
     ['a JSON file that is not a model', ['eval', 'notmodel.json', 'linear.csv'], 1, "model file 'notmodel.json' cannot be loaded: "],
     ['a misspelled option', ['train', 'linear.csv', '--target', 'y', '--epoch', '5'], 2, "unknown option '--epoch' for steepest train; did you mean '--epochs'?"],
-    ['a misspelled command', ['trian', 'linear.csv'], 2, "unknown command 'trian'; did you mean 'train'? (commands: train, predict, eval, bench, info; steepest --help)"],
+    ['a misspelled command', ['trian', 'linear.csv'], 2, "unknown command 'trian'; did you mean 'train'? (commands: train, predict, eval, bench, info, export; steepest --help)"],
     ['a bad option value', ['train', 'linear.csv', '--target', 'y', '--lr', 'fast'], 2, "--lr must be a number > 0, got 'fast'"],
     ['--plot-path for a model it cannot draw', ['train', 'iris', '--plot-path', 'p.svg'], 2,
       '--plot-path draws linear regression on one feature; this is softmax regression on 4 features'],
@@ -407,4 +420,84 @@ describe('errors: one line on stderr, a non-zero exit code, no stack trace unles
     expect(lines.length).toBeGreaterThan(2);
     expect(lines.slice(1).some((l) => /^\s+at .+(\.js|\.ts):\d+:\d+\)?$/.test(l))).toBe(true);
   });
+});
+
+// Every option that writes a file, with a path that cannot be written: a file used as a folder
+// (bad.csv is a file), and a folder that cannot be made (/proc refuses new entries; Node 20's
+// mkdir({ recursive: true }) never returned there). Each fails at once, before the data is read
+// or training starts (nothing on stdout), with one line naming the path; a hang is killed.
+describe('output paths: a bad one fails at once, before any training', () => {
+  const TIMEOUT = 30_000;
+  const writers: [string, (path: string) => string[], string][] = [
+    ['train --out', (f) => ['train', 'linear.csv', '--target', 'y', '--epochs', '500', '--out', f], 'm.json'],
+    ['train --plot', (f) => ['train', 'linear.csv', '--target', 'y', '--epochs', '500', '--plot', f], 'loss.svg'],
+    ['train --plot-path', (f) => ['train', 'secret_number', '--epochs', '500', '--plot-path', f], 'path.svg'],
+    ['predict --out', (f) => ['predict', 'linear.json', 'linear.csv', '--out', f], 'p.csv'],
+    // bench writes <DIR>/fit.json first: checked before any timing
+    ['bench --out', (f) => ['bench', '--quick', '--out', f.slice(0, f.lastIndexOf('/'))], 'fit.json'],
+  ];
+
+  it.each(writers)('%s into a file used as a folder', async (_, args, name) => {
+    const path = `bad.csv/x/${name}`;
+    const r = await exec(pkg.bin, args(path), dir, undefined, TIMEOUT);
+    expect(r).toEqual({ code: 1, stdout: '', stderr: `steepest: cannot write '${path}': 'bad.csv' is not a directory\n` });
+  }, 2 * TIMEOUT);
+
+  it.runIf(process.platform === 'linux').each(writers)('%s into a folder that cannot be made (/proc/nope)', async (_, args, name) => {
+    const path = `/proc/nope/${name}`;
+    const r = await exec(pkg.bin, args(path), dir, undefined, TIMEOUT);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    // root is refused by procfs (no such file), anyone else by permissions first
+    expect(r.stderr).toMatch(new RegExp(`^steepest: cannot write '${path}': cannot create directory '/proc/nope': (no such file or directory|permission denied)\n$`));
+  }, 2 * TIMEOUT);
+
+  it('a file in a folder that exists but cannot hold it (/proc) fails before training too', async () => {
+    const r = await exec(pkg.bin, ['train', 'linear.csv', '--target', 'y', '--out', '/proc/m.json'], dir, undefined, TIMEOUT);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^steepest: cannot write '\/proc\/m\.json': (no such file or directory|permission denied)\n$/);
+  }, 2 * TIMEOUT);
+
+  it('a folder as the output file', async () => {
+    const r = await exec(pkg.bin, ['train', 'linear.csv', '--target', 'y', '--out', 'folder.json'], dir, undefined, TIMEOUT);
+    expect(r).toEqual({ code: 1, stdout: '', stderr: "steepest: cannot write 'folder.json': it is a directory\n" });
+  }, 2 * TIMEOUT);
+
+  it('the up-front check leaves no file behind when the run then fails; missing folders are made', async () => {
+    const r = await exec(pkg.bin, ['train', 'bad.csv', '--target', 'y', '--out', 'made/here/m.json'], dir, undefined, TIMEOUT);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("steepest: bad.csv line 4: column 'b' has 'abc', which is not a number; --drop-invalid skips such rows\n");
+    expect(existsSync(join(dir, 'made/here'))).toBe(true);
+    expect(existsSync(join(dir, 'made/here/m.json'))).toBe(false);
+  }, 2 * TIMEOUT);
+});
+
+// `steepest ... | head -1`: the reader takes one line and closes the pipe. Every command ends
+// quietly (no EPIPE stack trace, exit code 0) and still writes its files.
+describe('a closed output pipe ends the output quietly', () => {
+  const TIMEOUT = 60_000;
+  const headed = (args: string[]) => execFirstLine(pkg.bin, args, dir, TIMEOUT);
+  const expectQuiet = (r: Ran, first: string | RegExp) => {
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    if (typeof first === 'string') expect(r.stdout).toBe(first);
+    else expect(r.stdout).toMatch(first);
+  };
+
+  it('train (progress lines) still writes its model file', async () => {
+    const r = await headed(['train', 'breast_cancer', '--epochs', '200', '--out', 'piped.json']);
+    expectQuiet(r, "model: logistic regression (auto: target 'benign' has 2 distinct values; --model to choose)\n");
+    expect(JSON.parse(readFileSync(join(dir, 'piped.json'), 'utf8')).model).toBe('LogisticRegression');
+  }, 2 * TIMEOUT);
+
+  it('train --json', async () => {
+    expectQuiet(await headed(['train', 'breast_cancer', '--epochs', '200', '--json']), /^\{"type":"epoch","epoch":1,.*\}\n$/);
+  }, 2 * TIMEOUT);
+
+  it('predict (more output than a pipe holds) and eval', async () => {
+    expect((await steepest(['train', 'digits', '--epochs', '2', '--out', 'digits-pipe.json', '--quiet'])).code).toBe(0);
+    expectQuiet(await headed(['predict', 'digits-pipe.json', 'digits', '--proba']), 'digit,p(0),p(1),p(2),p(3),p(4),p(5),p(6),p(7),p(8),p(9)\n');
+    expectQuiet(await headed(['eval', 'digits-pipe.json', 'digits']), 'softmax regression (digits-pipe.json) on digits: 1797 rows\n');
+  }, 3 * TIMEOUT);
 });

@@ -1,10 +1,10 @@
 // steepest/datasets: every bundled set equals its CSV in data/ (read here by the test
 // helper's own csv-parse reader, not by the generator), the teaching sets hold the facts
 // their descriptions state, and load hands out copies.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../../src/index.js';
-import { load, names, table } from '../../src/datasets/index.js';
+import { load, names, table, type TextTargetName } from '../../src/datasets/index.js';
 import { readCsv } from '../../src/datasets/csv.js';
 import { loadCsv } from '../helpers/data.js';
 import { expectThrows } from '../helpers/errors.js';
@@ -39,6 +39,15 @@ describe('bundled data sets', () => {
     const read = await readCsv(new URL(`../../data/${f.file}`, import.meta.url));
     expect({ ...t, source: read.source }).toEqual(read);
     expect(t.source).toBe(name);
+  });
+
+  it("load's type says each set's target kind: text for exactly the sets whose CSV target is text", () => {
+    // `satisfies` fails type-checking when a text set is missing here; the loop, when a set is in the wrong list.
+    const text = { iris: true, speeding_tickets: true } satisfies Record<TextTargetName, true>;
+    for (const [name, f] of Object.entries(FILES)) expect(Object.hasOwn(text, name), name).toBe(f.strings);
+    expectTypeOf(load('iris').y).toEqualTypeOf<string[]>();
+    expectTypeOf(load('digits').y).toEqualTypeOf<Float32Array>();
+    expectTypeOf(load('digits' as string).y).toEqualTypeOf<Float32Array | string[]>();
   });
 
   it('the teaching sets are the ones the course uses, with their stated optima', () => {

@@ -1,5 +1,5 @@
 // Runs the WASM epoch (assembly/train.ts, over a network and a data descriptor) and its float64 reference
-// (src/reference/network.ts) on the same data, initial parameters, batches and
+// (src/reference/train.ts over network.ts) on the same data, initial parameters, batches and
 // visiting orders, for the network tests; and what those tests check their data with.
 import type { TestingRuntime } from './testingBuild.js';
 import { allocNetworkBlock, type NetworkBlock } from '../../src/wasm/networkBlock.js';
@@ -9,10 +9,10 @@ import {
   STAT_BATCHES, STAT_DIVERGED, STAT_GRAD_NORM, STAT_LOSS_SUM, STAT_MAX_STEP, STAT_ROWS, STATUS_OK,
 } from '../../src/wasm/abi.js';
 import { expect } from 'vitest';
-import {
-  backwardNetwork, forwardNetwork, headLoss, networkLayout, targetWidth, trainNetworkBatches, type NetworkShape,
-} from '../../src/reference/network.js';
-import { epochStats, newEpochProgress, type EpochStats } from '../../src/reference/train.js';
+import { backwardNetwork, forwardNetwork, headLoss } from '../../src/reference/network.js';
+import { networkLayout, targetWidth, type NetworkShape } from '../../src/engines/network.js';
+import type { EpochStats } from '../../src/engines/engine.js';
+import { epochStats, newEpochProgress, trainBatches } from '../../src/reference/train.js';
 import { denseForward } from '../../src/reference/dense.js';
 import { ACT_IDENTITY, activationForward } from '../../src/reference/activations.js';
 import { createOptimizerState, resolveOptimizer, type OptimizerOptions, type OptimizerName } from '../../src/optim/optimizers.js';
@@ -94,7 +94,7 @@ export function orders(rows: number, epochs: number, seed: number, shuffle: bool
 
 const batchesOf = (rows: number, batchSize: number) => Math.ceil(rows / batchSize);
 
-/** Trains the reference network for opts.epochs epochs, one trainNetworkBatches call per epoch. */
+/** Trains the reference network for opts.epochs epochs, one trainBatches call per epoch. */
 export function runReference(shape: NetworkShape, data: NetData, init: Float64Array, opts: RunOptions): RunResult {
   const opt = resolveOptimizer(opts.optimizer);
   const params = Float64Array.from(init);
@@ -105,8 +105,11 @@ export function runReference(shape: NetworkShape, data: NetData, init: Float64Ar
   const visit = orders(data.rows, opts.epochs, 77, opts.shuffle ?? false);
   for (let e = 0; e < opts.epochs; e++) {
     const progress = newEpochProgress(params.length);
-    trainNetworkBatches(shape, { X: data.X, y: data.y, sw: data.sw }, visit[e], data.rows, opts.batchSize, 0, batches,
-      params, opt, state, lrs, { l1: opts.l1 ?? 0, l2: opts.l2 ?? 0 }, progress);
+    const order = visit[e];
+    trainBatches({ shape, params, opt, optState: state, progress }, {
+      kind: 'dense', rows: data.rows, cols: shape.inputs, width: targetWidth(shape), X: data.X, y: data.y, sw: data.sw,
+      arrangement: order && { order, next: null }, batchSize: opts.batchSize, l1: opts.l1 ?? 0, l2: opts.l2 ?? 0, lrs,
+    }, 0, batches);
     stats.push(epochStats(progress));
   }
   return { params, stats };

@@ -66,16 +66,51 @@ export interface Ran {
   stderr: string;
 }
 
-/** Runs file with args in cwd, feeding input on stdin; never rejects. */
-export function exec(file: string, args: readonly string[], cwd: string, input?: string): Promise<Ran> {
+/**
+ * Runs file with args in cwd, feeding input on stdin; never rejects. After timeoutMs the
+ * child is killed and the result has code -1 and '[timed out]' on stderr, so a hang fails.
+ */
+export function exec(file: string, args: readonly string[], cwd: string, input?: string, timeoutMs = Infinity): Promise<Ran> {
   return new Promise((done, fail) => {
     const child = spawn(file, args, { cwd, env: { ...process.env, NO_COLOR: '1' } });
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
+    const timer = Number.isFinite(timeoutMs) ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs) : null;
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      done(timedOut ? { code: -1, stdout, stderr: `${stderr}[timed out]` } : { code: code ?? -1, stdout, stderr });
+    });
     child.stdin.end(input ?? '');
+  });
+}
+
+/**
+ * Runs `file args | head -1` in bash (pipefail: the code is file's unless head fails) in cwd: a
+ * real pipe (64 KB; Node's own child pipes are sockets that buffer more), which head closes
+ * after the first line, so file's later writes fail with EPIPE. Never rejects; a hang past
+ * timeoutMs is killed (the whole process group) and reported as code -1.
+ */
+export function execFirstLine(file: string, args: readonly string[], cwd: string, timeoutMs: number): Promise<Ran> {
+  return new Promise((done, fail) => {
+    const child = spawn('bash', ['-c', 'set -o pipefail; "$0" "$@" | head -1', file, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, detached: true });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      process.kill(-child.pid!, 'SIGKILL');
+    }, timeoutMs);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done(timedOut ? { code: -1, stdout, stderr: `${stderr}[timed out]` } : { code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end();
   });
 }

@@ -40,6 +40,9 @@ describe.each(ENGINES)('divergence keeps the last finite weights (%s)', (engine)
     // The error carries the history of the finished epochs.
     expect(err.history?.epochs.length).toBe(epoch - 1);
     expect(err.history?.loss.every(Number.isFinite)).toBe(true);
+    // Its stop reason says divergence (not 'maxEpochs'), at the last finite epoch, with the error's message.
+    expect(err.history?.stopReason).toEqual({ rule: 'diverged', epoch: epoch - 1, message: err.message });
+    expect(err.history?.bestEpoch).toBe(epoch - 1);
     // Last, the whole message. With one batch per epoch the batch that diverged is batch 1.
     expect(err.message).toBe(
       `training diverged in epoch ${epoch}, batch 1: the loss or gradient stopped being finite at learningRate ${LR}. ` +
@@ -47,6 +50,18 @@ describe.each(ENGINES)('divergence keeps the last finite weights (%s)', (engine)
     );
     m.dispose();
     twin.dispose();
+  });
+
+  it("fitAsync's and partialFit's DivergenceError histories say 'diverged' too", async () => {
+    const m = makeModel('linear', engine, 4, { init: 'random', seed: 1 });
+    let err: (DivergenceError & { history?: History }) | undefined;
+    await m.fitAsync(d.X, d.y, { epochs: 500, batchSize: 'full', learningRate: LR, shuffle: false }).catch((e) => (err = e));
+    expect(err).toBeInstanceOf(DivergenceError);
+    expect(err!.history?.stopReason).toEqual({ rule: 'diverged', epoch: err!.epoch - 1, message: err!.message });
+    // partialFit makes one pass: from weights already past float32's range (see above), its first epoch diverges.
+    const p = catchDivergence(() => { for (let k = 0; k < 500; k++) m.partialFit(d.X, d.y, { batchSize: 'full', learningRate: LR, shuffle: false }); });
+    expect(p.history?.stopReason).toEqual({ rule: 'diverged', epoch: 0, message: p.message });
+    m.dispose();
   });
 
   it('leaves a usable model: predict and toJSON reflect the kept (finite) weights', () => {

@@ -5,7 +5,7 @@ import { ENGINES, useReady } from '../helpers/engines.js';
 import { classification, regression, type Synthetic } from '../helpers/data.js';
 import { MODEL_KINDS, trainFresh, type ModelKind } from '../helpers/models.js';
 import { expectClose, expectSame, maxAbs } from '../helpers/tolerance.js';
-import { bucketCount } from '../../src/reference/shuffle.js';
+import { bucketCount } from '../../src/engines/shape.js';
 
 useReady();
 

@@ -110,6 +110,9 @@ describe.each(ENGINES)('fromJSON (%s)', (engine) => {
       bad(withField('version', 3), "unknown json field 'features' (expected one of format, version, library, model, shape, layers, classes, training, preprocessing)");
       bad(withField('version', '1'), "json has file format version '1'; this version of steepest reads versions 1, 2 and 3");
       bad({ ...withField('version', 4), library: '9.0.0' }, "json has file format version 4; this version of steepest reads versions 1, 2 and 3 (the file was written by steepest '9.0.0': upgrade steepest to load it)");
+      // No library field (or not a string): no 'steepest undefined'.
+      bad(withField('version', 7), 'json has file format version 7; this version of steepest reads versions 1, 2 and 3 (the file was written by a newer steepest: upgrade steepest to load it)');
+      bad({ ...withField('version', 4), library: 12 }, 'json has file format version 4; this version of steepest reads versions 1, 2 and 3 (the file was written by a newer steepest: upgrade steepest to load it)');
       bad(withField('model', 5), 'model must be a string, got 5');
       const other = name === 'LinearRegression' ? 'LogisticRegression' : 'LinearRegression';
       bad(withField('model', other), `json holds a ${other}, not a ${name} (load it with ${other}.fromJSON or loadModel)`);

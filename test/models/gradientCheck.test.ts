@@ -19,7 +19,7 @@ import {
   LinearRegression, LogisticRegression, MLP, SoftmaxRegression, ValidationError, type HiddenActivation, type Model,
 } from '../../src/index.js';
 import { GRADIENT_TOLERANCE, gradientCheck } from '../../src/minimize/index.js';
-import { networkLayout, type HeadName, type NetworkShape } from '../../src/reference/network.js';
+import { networkLayout, type HeadName, type NetworkShape } from '../../src/engines/network.js';
 import { ENGINES, useReady, type TestEngine } from '../helpers/engines.js';
 import { backwardWith, initParams, makeData, minAbsPreActivation } from '../helpers/network.js';
 import { uniformF32 } from '../helpers/data.js';

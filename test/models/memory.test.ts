@@ -8,7 +8,7 @@ import { WASM_ENGINES, runtimeOf, useReady } from '../helpers/engines.js';
 import { classification, regression } from '../helpers/data.js';
 import { makeModel, paramsOf } from '../helpers/models.js';
 import { expectClose, expectSame } from '../helpers/tolerance.js';
-import { bucketCount } from '../../src/reference/shuffle.js';
+import { bucketCount } from '../../src/engines/shape.js';
 
 useReady();
 

@@ -7,7 +7,7 @@
 // the reference; this holds what the user sees: the loss history and model.layers.
 import { describe, expect, it } from 'vitest';
 import { MLP, SoftmaxRegression, type FitOptions, type History, type Model } from '../../src/index.js';
-import type { ActivationName, HeadName, NetworkShape } from '../../src/reference/network.js';
+import type { ActivationName, HeadName, NetworkShape } from '../../src/engines/network.js';
 import { WASM_ENGINES, useReady, type TestEngine } from '../helpers/engines.js';
 import { makeData } from '../helpers/network.js';
 import { expectClose } from '../helpers/tolerance.js';

@@ -4,7 +4,7 @@
 // overflow the call stack from about 150,000 rows).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LinearRegression, ValidationError } from '../../src/index.js';
-import { splitIndices, takeRows } from '../../src/models/split.js';
+import { splitIndices } from '../../src/models/split.js';
 import { below, seedState, type RngState } from '../../src/reference/random.js';
 import { useReady } from '../helpers/engines.js';
 import { expectThrows } from '../helpers/errors.js';
@@ -99,16 +99,6 @@ describe('splitIndices', () => {
     const split = splitIndices(rows, 0.1, seedState(4), labels);
     expectStratifiedPartition(split, rows, 0.1, labels);
     expect(split.val.length).toBe(200_001); // the labels have 666,667, 666,667 and 666,666 rows: round(66,666.7) = round(66,666.6) = 66,667 of each
-  });
-});
-
-describe('takeRows and take', () => {
-  it('gather rows and values in the order of idx (exact copies)', () => {
-    const X = Float32Array.from([0, 1, 10, 11, 20, 21, 30, 31]);
-    const idx = Uint32Array.from([3, 0, 2]);
-    expect(Array.from(takeRows(X, 2, idx))).toEqual([30, 31, 0, 1, 20, 21]);
-    expect(Array.from(takeRows(Float32Array.from([5, 6, 7, 8]), 1, idx))).toEqual([8, 5, 7]);
-    expect(takeRows(X, 2, new Uint32Array(0)).length).toBe(0);
   });
 });
 

@@ -2,7 +2,8 @@
 // src/models/fitOptions.ts, src/models/linearModel.ts, src/engines/select.ts), and that a
 // failed call leaves the model exactly as it was, on every engine.
 import { describe, expect, it } from 'vitest';
-import { LinearRegression, LogisticRegression, ValidationError } from '../../src/index.js';
+import { LinearRegression, LogisticRegression, MLP, ValidationError } from '../../src/index.js';
+import { MODEL_TYPES, NAMES, dataFor, flatParams } from '../helpers/modelTypes.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
 import { makeModel, paramsOf, type AnyModel, type ModelKind } from '../helpers/models.js';
 import { expectSame } from '../helpers/tolerance.js';
@@ -10,6 +11,9 @@ import { splitIndices } from '../../src/models/split.js';
 import { seedState } from '../../src/reference/random.js';
 
 useReady();
+
+/** The largest |a_i - b_i|. */
+const maxAbsDiff = (a: Float64Array, b: Float64Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 const F32_LIMIT = '(largest magnitude is 3.4028234663852886e+38)';
 
@@ -364,6 +368,74 @@ describe.each(ENGINES)('validation (%s)', (engine) => {
       expect(m.bias).toBeGreaterThan(0);
       m.dispose();
     });
+  });
+
+  // The same rule, one check in the model core, for every classifier head: the sigmoid head of one
+  // output (LogisticRegression, MLP) and the softmax head (SoftmaxRegression, MLP). The messages
+  // are written out per kind, not built from the model.
+  describe.each(MODEL_TYPES.filter((t) => t.classes > 0))('one class: $name', (t) => {
+    const d = dataFor(t, 24, 1);
+    const name = t.name.startsWith('MLP') ? 'MLP' : t.name.split(' ')[0];
+    const needs = t.classes === 2 ? 'both 0 and 1' : 'at least 2 of its 3 classes';
+    const REMEDY = '(partialFit, and fit continuing an already-trained model, accept one class)';
+    const OPTS = { epochs: 2, batchSize: 4, learningRate: 0.1, optimizer: { name: 'sgd' as const, momentum: 0.9 } };
+    const make = () => t.make(engine, { init: 'random', seed: 5 });
+    const ones = new Float32Array(24).fill(1);
+
+    it('fit and fitAsync on a fresh model refuse y of one class and leave it as it was; a later partialFit of one class trains', async () => {
+      const m = make();
+      const twin = make();
+      const before = flatParams(m);
+      const message = `y contains only one class (all 24 rows are 1); ${name} needs ${needs} to fit a new model ${REMEDY}`;
+      expectValidation(() => m.fit(d.X, ones, OPTS), message);
+      await expect(m.fitAsync(d.X, ones, OPTS)).rejects.toThrowError(new ValidationError(message));
+      expectSame(flatParams(m), before, 'params after the refused calls');
+      // Unchanged: a later fit (continuing the random stream) matches a twin that never saw the refusals.
+      m.fit(d.X, d.y, OPTS);
+      twin.fit(d.X, d.y, OPTS);
+      expectSame(flatParams(m), flatParams(twin), 'a later fit vs a model that never saw the refused calls');
+      // Data arriving in pieces may hold one class.
+      const trained = flatParams(m);
+      m.partialFit(d.X, ones, { batchSize: 4, learningRate: 0.1 });
+      expect(maxAbsDiff(flatParams(m), trained)).toBeGreaterThan(0);
+      // ...and so may a partialFit on a fresh model.
+      const fresh = make();
+      fresh.partialFit(d.X, ones, { batchSize: 4, learningRate: 0.1 });
+      expect(maxAbsDiff(flatParams(fresh), before)).toBeGreaterThan(0);
+      for (const x of [m, twin, fresh]) x.dispose();
+    });
+
+    it('a trained model refitted from scratch (warmStart: false) on one string label names the label', () => {
+      const m = make();
+      const names = Array.from(d.y, (k) => NAMES[k]);
+      m.fit(d.X, names, OPTS);
+      const before = flatParams(m);
+      const need = t.classes === 2 ? "both 'ant' and 'bee'" : 'at least 2 of its 3 classes';
+      expectValidation(
+        () => m.fit(d.X, Array(24).fill('bee'), { ...OPTS, warmStart: false }),
+        `y contains only one class (all 24 rows are 'bee'); ${name} needs ${need} to fit a new model ${REMEDY}`,
+      );
+      expectSame(flatParams(m), before, 'params after the refused call');
+      m.dispose();
+    });
+
+    it('fit refuses a validationFraction split that leaves one class for training', () => {
+      // Class 1 has one row and round(0.5 * 1) = 1 goes to validation; the 3 zeros give 2 to validation.
+      const m = make();
+      expectValidation(
+        () => m.fit(d.X.subarray(0, 4 * t.features), [0, 0, 1, 0], { ...OPTS, batchSize: 1, validationFraction: 0.5 }),
+        `the training rows left by validationFraction 0.5 contain only one class (its only row is 0); ${name} needs ${needs} ` +
+          'to fit a new model (use a smaller validationFraction or more rows of the rarer class)',
+      );
+      m.dispose();
+    });
+  });
+
+  it("a multi-label MLP ('sigmoid' head, 2 outputs) has no such rule: a label that never occurs is allowed", () => {
+    const m = new MLP({ inputs: 3, hidden: [2], outputs: 2, head: 'sigmoid', engine });
+    const h = m.fit(GOOD_X, [[1, 0], [0, 0], [1, 0], [0, 0]], { epochs: 1, batchSize: 2 });
+    expect(h.epochs.length).toBe(1);
+    m.dispose();
   });
 
   it('fitAsync-only options given as undefined are not an error in fit and partialFit (nothing would be ignored)', () => {

@@ -33,7 +33,7 @@ describe.each(WASM_ENGINES)('recovery from a trap (%s)', (engine) => {
     const err = thrown(() => a.fit(d.X, d.y, { ...fit, optimizer: 'adam' }));
     expect(err).toBeInstanceOf(EngineError);
     expect((err as Error).message).toMatch(
-      new RegExp(`^engine '${engine}' failed inside WebAssembly \\(RuntimeError: unreachable.* in \\w+\\); its instance was rebuilt and every model on it restored to its state before the call$`),
+      new RegExp(`^engine '${engine}' failed inside WebAssembly \\(RuntimeError: memory access out of bounds.* in \\w+\\); its instance was rebuilt and every model on it restored to its state before the call$`),
     );
     expect((err as Error).cause).toBeInstanceOf(WebAssembly.RuntimeError);
     expect(rt().generation).toBe(generation + 1);
@@ -54,6 +54,66 @@ describe.each(WASM_ENGINES)('recovery from a trap (%s)', (engine) => {
 
     for (const m of [a, b, other, twinA]) m.dispose();
     expect(rt().allocatedBytes).toBe(baseline);
+  });
+
+  it('a trap inside the allocator: EngineError with the trap as cause, the instance rebuilt, every model restored, later allocations work', () => {
+    const a = new LogisticRegression({ features: 8, engine, seed: 8 });
+    const b = new LinearRegression({ features: 8, engine, seed: 9 });
+    a.fit(d.X, d.y, fit);
+    b.fit(d.X, d.y, fit);
+    const before = { a: paramsOf(a), b: paramsOf(b) };
+    const generation = rt().generation;
+    rt().trapNext();
+    const err = thrown(() => new LinearRegression({ features: 500, engine })); // its first act is to allocate
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^engine '${engine}' failed inside WebAssembly \\(RuntimeError: memory access out of bounds.* in alloc\\); its instance was rebuilt`),
+    );
+    expect((err as Error).cause).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(rt().generation).toBe(generation + 1);
+    expect(paramsOf(a)).toEqual(before.a);
+    expect(paramsOf(b)).toEqual(before.b);
+    const c = new LinearRegression({ features: 8, engine }); // a small allocation, as the report's 464 bytes
+    c.fit(d.X, d.y, fit);
+    expect(paramsOf(c).every(Number.isFinite)).toBe(true);
+    for (const m of [a, b, c]) m.dispose();
+  });
+
+  it("a heap damaged by a stray write: the allocator's trap is an EngineError and the rebuilt instance allocates again", () => {
+    const m = new LinearRegression({ features: 8, engine, seed: 10 });
+    m.fit(d.X, d.y, fit);
+    const before = paramsOf(m);
+    // Free a block, then overwrite the free-list link TLSF keeps in its first bytes (as a kernel writing
+    // out of bounds would): the next request that takes it follows the link past the end of memory.
+    const p = rt().alloc(4096);
+    rt().free(p);
+    rt().u32[p >>> 2] = 0xfffffff0;
+    const err = thrown(() => {
+      for (let i = 0; i < 4; i++) rt().alloc(4096);
+    });
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as Error).cause).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(paramsOf(m)).toEqual(before);
+    m.fit(d.X, d.y, fit);
+    m.dispose();
+  });
+
+  it('memory that cannot grow is a RangeError naming the bytes, with no rebuild', () => {
+    const generation = rt().generation;
+    const held: number[] = [];
+    let err: unknown;
+    try {
+      for (let i = 0; i < 8; i++) held.push(rt().alloc(900 * 2 ** 20)); // 7.2 GB asked: past wasm32's 4 GiB
+    } catch (e) {
+      err = e;
+    }
+    for (const p of held) rt().free(p);
+    expect(err).toBeInstanceOf(RangeError);
+    expect((err as Error).message).toMatch(/^out of WebAssembly memory allocating 943718400 bytes \(\d+ in use\)$/);
+    expect(rt().generation).toBe(generation);
+    const m = new LinearRegression({ features: 8, engine });
+    m.fit(d.X, d.y, fit);
+    m.dispose();
   });
 
   it('a trap in predict: EngineError, the model is unchanged and predicts again', () => {
