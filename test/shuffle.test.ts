@@ -464,9 +464,7 @@ describe.each(ENGINES)('visit order in fit (%s)', (engine) => {
   // scatter carries both targets of each row: the model must match two hand loops (one per
   // output, each on its own column of y) over the documented orders. A scatter that moved one
   // target per row, or a network visiting rows in another order, differs by far more (checked).
-  // js: the reference engine's network epoch gets the scatter on branch h15-ref (issue 15,
-  // merged with this one); until then it runs the order of its own, un-bucketed shuffle.
-  describe.skipIf(engine === 'js')('a two-output network over two buckets (2000 rows x 40)', () => {
+  describe('a two-output network over two buckets (2000 rows x 40)', () => {
     const a = regression({ rows: 2000, features: 40, seed: 9, noise: 0.5 });
     const b = regression({ rows: 2000, features: 40, seed: 10, noise: 0.5 });
     const y2 = Float32Array.from({ length: 4000 }, (_, i) => (i % 2 ? b.y : a.y)[i >> 1]);
