@@ -1,4 +1,4 @@
-// Reading the fields of a descriptor block (layouts in assembly/abi.ts): 4-byte slots
+// Reading the fields of a descriptor block (layouts in src/wasm/abi.ts): 4-byte slots
 // holding i32 values or u32 byte addresses, and f64 values over two slots.
 
 /** Slot i of the descriptor at ptr, as i32. */

@@ -1,5 +1,5 @@
 // The module's exports: what the engines call, each with at most 6 arguments. Only
-// numbers cross: byte addresses of descriptor blocks (assembly/abi.ts), ranges, sizes.
+// numbers cross: byte addresses of descriptor blocks (src/wasm/abi.ts), ranges, sizes.
 // src/wasm/runtime.ts lists the same names and arities (WASM_EXPORTS; test/wasm/abi.test.ts
 // compares them with this build). Kernel tests and the dev benchmarks use
 // assembly/testing.ts, a build that also exports the kernels on their own (not shipped:

@@ -1,6 +1,6 @@
 // The batch gradient of a network of dense layers (forward pass, head, backpropagation)
 // and its forward pass for prediction. The network's shape and its buffers arrive as a
-// descriptor block in linear memory (NET_* and LAYER_* in assembly/abi.ts, written by
+// descriptor block in linear memory (NET_* and LAYER_* in src/wasm/abi.ts, written by
 // src/wasm/networkBlock.ts), the data as a data descriptor (DATA_*). train.ts runs the
 // epoch. src/reference/network.ts is the float64 twin.
 import { denseForward, denseBackwardInput, denseBackwardWeights } from './kernels/dense';

@@ -17,7 +17,7 @@ import {
 } from '../src/wasm/abi';
 
 /**
- * For the data at dataPtr (assembly/abi.ts DATA_*): draws the next arrangement's bucket
+ * For the data at dataPtr (src/wasm/abi.ts DATA_*): draws the next arrangement's bucket
  * of each of its rows positions into idsPtr, and writes the next buckets' start rows
  * to nextStartsPtr (buckets + 1) and copies of them, the write cursors, to cursorsPtr.
  * rngPtr: the xoshiro128** state (4 u32), advanced.

@@ -1,7 +1,7 @@
 // Mini-batch gradient descent, one call per epoch (or per chunk of batches when a
 // callback wants to see progress), so the per-batch loop never returns to JS. One loop
 // for every model: the network and its buffers come as a network descriptor, the data,
-// its arrangement and the epoch's settings as a data descriptor (assembly/abi.ts). Per
+// its arrangement and the epoch's settings as a data descriptor (src/wasm/abi.ts). Per
 // batch the loop takes the batch gradient (linear.ts for one output without hidden
 // layers, network.ts otherwise), scatters the batch's rows into the next epoch's
 // arrangement (shuffle.ts), adds the penalties and steps the optimizer. Everything it
