@@ -1,17 +1,16 @@
-// The module's exports: what the engines call. Only numbers cross: sizes, byte offsets,
-// hyperparameters. Kernel tests and the dev benchmarks use assembly/testing.ts, a build
-// that also exports the kernels on their own (not shipped: every export costs the
-// embedded build bytes, and a kernel that is only called internally can be inlined).
+// The module's exports: what the engines call, each with at most 6 arguments. Only
+// numbers cross: byte addresses of descriptor blocks (src/wasm/abi.ts), ranges, sizes.
+// src/wasm/runtime.ts lists the same names and arities (WASM_EXPORTS; test/wasm/abi.test.ts
+// compares them with this build). Kernel tests and the dev benchmarks use
+// assembly/testing.ts, a build that also exports the kernels on their own (not shipped:
+// every export costs the embedded build bytes, and a kernel that is only called
+// internally can be inlined).
+export { trainEpoch } from './train';
+export { predict, networkGradient } from './network';
 export { planScatter, scatterRows, permuteBuckets } from './shuffle';
-export { step } from './optimizers';
-export { trainEpoch, predictLogits } from './train';
 export { readSequential, readRows } from './bounds';
 export { findNonFinite, gatherRows } from './data';
-export { trainNetworkEpoch, networkGradient, predictNetwork } from './network';
 export { alloc, free } from './heap';
-
-/** For tests: the last step's squared gradient norm and largest parameter change. */
-export { lastGradNormSq, lastMaxChange } from './optimizers';
 
 /**
  * Test hook: traps with an access past the end of memory, as a kernel with a bad pointer would

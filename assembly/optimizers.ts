@@ -5,34 +5,16 @@
 // update in f64 and rounds the result to f32; the SIMD build computes it in f32x4 lanes (the
 // gradient's squared norm alone is summed in f64). The js engine computes everything in f64.
 
-// Layout of the optimizer block (f64 values at optPtr), written by src/engines/wasm.ts.
-export const OPT_KIND = 0;        // 0 sgd, 1 adam, 2 adamw, 3 rmsprop, 4 adagrad
-export const OPT_MOMENTUM = 1;
-export const OPT_DAMPENING = 2;
-export const OPT_NESTEROV = 3;
-export const OPT_WEIGHT_DECAY = 4;
-export const OPT_BETA1 = 5;
-export const OPT_BETA2 = 6;
-export const OPT_EPS = 7;
-export const OPT_AMSGRAD = 8;
-export const OPT_ALPHA = 9;
-export const OPT_CENTERED = 10;
-export const OPT_LR_DECAY = 11;
-export const OPT_STEP = 12;       // steps taken so far (PyTorch's state['step'])
-export const OPT_POW_STEP = 13;   // the step that OPT_BETA1_POW and OPT_BETA2_POW belong to (a cache)
-export const OPT_BETA1_POW = 14;  // beta1^step
-export const OPT_BETA2_POW = 15;  // beta2^step
+import {
+  OPT_KIND, OPT_MOMENTUM, OPT_DAMPENING, OPT_NESTEROV, OPT_WEIGHT_DECAY, OPT_BETA1, OPT_BETA2, OPT_EPS, OPT_AMSGRAD,
+  OPT_ALPHA, OPT_CENTERED, OPT_LR_DECAY, OPT_STEP, OPT_POW_STEP, OPT_BETA1_POW, OPT_BETA2_POW,
+  OPTIMIZER_SGD as SGD, OPTIMIZER_ADAM as ADAM, OPTIMIZER_ADAMW as ADAMW, OPTIMIZER_RMSPROP as RMSPROP, OPTIMIZER_ADAGRAD as ADAGRAD,
+  STAT_STEP_NORM_SQ, STAT_STEP_MAX_CHANGE,
+} from '../src/wasm/abi';
 
-const SGD = 0;
-const ADAM = 1;
-const ADAMW = 2;
-const RMSPROP = 3;
-const ADAGRAD = 4;
-
-/** Squared L2 norm of the last gradient passed to step. */
-export let lastGradNormSq: f64 = 0;
-/** Largest |change| of a parameter in the last step. */
-export let lastMaxChange: f64 = 0;
+// The optimizer block (f64 OPT_* fields at optPtr) is written by src/wasm/optimizerBlock.ts.
+// A step's results (squared gradient norm, largest change) go to the stats block, not to
+// module globals, so an instance sharing the memory would see them too.
 
 // @ts-ignore: decorator
 @inline function hyper(optPtr: usize, i: i32): f64 {
@@ -87,12 +69,14 @@ function powInt(b: f64, t: f64): f64 {
 }
 
 /**
- * Updates n parameters at paramsPtr from the gradient at gradPtr. slotsPtr holds
+ * Updates n parameters at paramsPtr (n a multiple of 4 in the SIMD build, as NET_PARAMS
+ * is) from the gradient at gradPtr. slotsPtr holds
  * three state vectors of n f32 each (sgd: momentum buffer; adam/adamw: exp_avg,
  * exp_avg_sq, max_exp_avg_sq; rmsprop: square_avg, momentum_buffer, grad_avg;
- * adagrad: state_sum). Sets lastGradNormSq and lastMaxChange.
+ * adagrad: state_sum). Writes the gradient's squared norm and the largest parameter
+ * change to STAT_STEP_NORM_SQ and STAT_STEP_MAX_CHANGE of the stats block at statsPtr.
  */
-export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, n: i32, lr: f64): void {
+export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, n: i32, lr: f64, statsPtr: usize): void {
   const kind = <i32>hyper(optPtr, OPT_KIND);
   const t = hyper(optPtr, OPT_STEP) + 1;
   store<f64>(optPtr + (<usize>OPT_STEP << 3), t);
@@ -101,29 +85,8 @@ export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
     if (kind == ADAM || kind == ADAMW) betaPowers(optPtr, t);
     const s1 = slotsPtr + (<usize>n << 2);
     const s2 = slotsPtr + (<usize>n << 3);
-    const whole = n & ~3;
-    updateSimd(kind, optPtr, paramsPtr, gradPtr, slotsPtr, s1, s2, whole, lr, t);
-    if (whole < n) {
-      // The last 1..3 parameters (the engines pad n to a multiple of 4, so only direct callers
-      // get here): one more vector in zero-padded scratch rows; zero lanes change nothing.
-      const normSq = lastGradNormSq;
-      const maxChange = lastMaxChange;
-      const off = <usize>whole << 2;
-      const bytes = <usize>(n - whole) << 2;
-      memory.fill(tailBuf, 0, 80);
-      memory.copy(tailBuf, paramsPtr + off, bytes);
-      memory.copy(tailBuf + 16, gradPtr + off, bytes);
-      memory.copy(tailBuf + 32, slotsPtr + off, bytes);
-      memory.copy(tailBuf + 48, s1 + off, bytes);
-      memory.copy(tailBuf + 64, s2 + off, bytes);
-      updateSimd(kind, optPtr, tailBuf, tailBuf + 16, tailBuf + 32, tailBuf + 48, tailBuf + 64, 4, lr, t);
-      memory.copy(paramsPtr + off, tailBuf, bytes);
-      memory.copy(slotsPtr + off, tailBuf + 32, bytes);
-      memory.copy(s1 + off, tailBuf + 48, bytes);
-      memory.copy(s2 + off, tailBuf + 64, bytes);
-      lastGradNormSq += normSq;
-      lastMaxChange = max(lastMaxChange, maxChange);
-    }
+    // n is NET_PARAMS, a multiple of 4 (the vectors are zero-padded): no tail.
+    updateSimd(kind, optPtr, paramsPtr, gradPtr, slotsPtr, s1, s2, n, lr, t, statsPtr);
     return;
   }
   const wd = hyper(optPtr, OPT_WEIGHT_DECAY);
@@ -228,8 +191,14 @@ export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
       store<f32>(paramsPtr + off, q);
     }
   }
-  lastGradNormSq = normSq;
-  lastMaxChange = maxChange;
+  finishStep(statsPtr, normSq, maxChange);
+}
+
+/** Records a step's squared gradient norm and largest parameter change in the stats block. */
+// @ts-ignore: decorator
+@inline function finishStep(statsPtr: usize, normSq: f64, maxChange: f64): void {
+  store<f64>(statsPtr + (<usize>STAT_STEP_NORM_SQ << 3), normSq);
+  store<f64>(statsPtr + (<usize>STAT_STEP_MAX_CHANGE << 3), maxChange);
 }
 
 /** acc + the squares of g's four lanes, squared and summed in f64. */
@@ -241,15 +210,12 @@ export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
 }
 
 // @ts-ignore: decorator
-@inline function finish(normSq: v128, maxChange: v128): void {
-  lastGradNormSq = f64x2.extract_lane(normSq, 0) + f64x2.extract_lane(normSq, 1);
+@inline function finish(statsPtr: usize, normSq: v128, maxChange: v128): void {
   const m01 = max(f32x4.extract_lane(maxChange, 0), f32x4.extract_lane(maxChange, 1));
   const m23 = max(f32x4.extract_lane(maxChange, 2), f32x4.extract_lane(maxChange, 3));
-  lastMaxChange = <f64>max(m01, m23);
+  finishStep(statsPtr, f64x2.extract_lane(normSq, 0) + f64x2.extract_lane(normSq, 1), <f64>max(m01, m23));
 }
 
-// Scratch for step's last 1..3 parameters: five rows of four f32 (params, grad, three slots).
-const tailBuf = memory.data(80, 16);
 
 /**
  * The update of optimizer kind on n parameters (a multiple of 4) in f32x4, with the
@@ -257,15 +223,16 @@ const tailBuf = memory.data(80, 16);
  */
 function updateSimd(
   kind: i32, optPtr: usize, paramsPtr: usize, gradPtr: usize, s0: usize, s1: usize, s2: usize, n: i32, lr: f64, t: f64,
+  statsPtr: usize,
 ): void {
-  if (kind == SGD) sgdSimd(optPtr, paramsPtr, gradPtr, s0, n, lr);
-  else if (kind == ADAM || kind == ADAMW) adamSimd(optPtr, paramsPtr, gradPtr, s0, s1, s2, n, lr, kind == ADAMW);
-  else if (kind == RMSPROP) rmspropSimd(optPtr, paramsPtr, gradPtr, s0, s1, s2, n, lr);
-  else adagradSimd(optPtr, paramsPtr, gradPtr, s0, n, lr, t);
+  if (kind == SGD) sgdSimd(optPtr, paramsPtr, gradPtr, s0, n, lr, statsPtr);
+  else if (kind == ADAM || kind == ADAMW) adamSimd(optPtr, paramsPtr, gradPtr, s0, s1, s2, n, lr, kind == ADAMW, statsPtr);
+  else if (kind == RMSPROP) rmspropSimd(optPtr, paramsPtr, gradPtr, s0, s1, s2, n, lr, statsPtr);
+  else adagradSimd(optPtr, paramsPtr, gradPtr, s0, n, lr, t, statsPtr);
 }
 
 /** torch.optim.SGD in f32x4: g += wd p; momentum buffer (the first gradient on step 1); nesterov. */
-function sgdSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, n: i32, lr: f64): void {
+function sgdSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, n: i32, lr: f64, statsPtr: usize): void {
   const t = hyper(optPtr, OPT_STEP);
   const wd = f32x4.splat(<f32>hyper(optPtr, OPT_WEIGHT_DECAY));
   const muS = hyper(optPtr, OPT_MOMENTUM);
@@ -290,12 +257,13 @@ function sgdSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usiz
     maxChange = f32x4.pmax(maxChange, f32x4.abs(f32x4.sub(q, p))); // pmax: one maxps; a NaN update shows in normSq
     v128.store(paramsPtr + off, q);
   }
-  finish(normSq, maxChange);
+  finish(statsPtr, normSq, maxChange);
 }
 
 /** torch.optim.Adam / AdamW in f32x4, with bias correction and amsgrad. */
 function adamSimd(
   optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, s1: usize, s2: usize, n: i32, lr: f64, decoupled: bool,
+  statsPtr: usize,
 ): void {
   const t = hyper(optPtr, OPT_STEP);
   const wdS = hyper(optPtr, OPT_WEIGHT_DECAY);
@@ -336,12 +304,12 @@ function adamSimd(
     maxChange = f32x4.pmax(maxChange, f32x4.abs(f32x4.sub(q, p0)));
     v128.store(paramsPtr + off, q);
   }
-  finish(normSq, maxChange);
+  finish(statsPtr, normSq, maxChange);
 }
 
 /** torch.optim.RMSprop in f32x4: square_avg, optional centering (grad_avg) and momentum buffer. */
 function rmspropSimd(
-  optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, s1: usize, s2: usize, n: i32, lr: f64,
+  optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, s1: usize, s2: usize, n: i32, lr: f64, statsPtr: usize,
 ): void {
   const wd = f32x4.splat(<f32>hyper(optPtr, OPT_WEIGHT_DECAY));
   const alphaS = hyper(optPtr, OPT_ALPHA);
@@ -379,11 +347,13 @@ function rmspropSimd(
     maxChange = f32x4.pmax(maxChange, f32x4.abs(f32x4.sub(q, p)));
     v128.store(paramsPtr + off, q);
   }
-  finish(normSq, maxChange);
+  finish(statsPtr, normSq, maxChange);
 }
 
 /** torch.optim.Adagrad in f32x4: state_sum of squared gradients, lr decayed per step. */
-function adagradSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, n: i32, lr: f64, t: f64): void {
+function adagradSimd(
+  optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, n: i32, lr: f64, t: f64, statsPtr: usize,
+): void {
   const wd = f32x4.splat(<f32>hyper(optPtr, OPT_WEIGHT_DECAY));
   const eps = f32x4.splat(<f32>hyper(optPtr, OPT_EPS));
   const clr = f32x4.splat(<f32>(lr / (1 + (t - 1) * hyper(optPtr, OPT_LR_DECAY))));
@@ -401,5 +371,5 @@ function adagradSimd(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
     maxChange = f32x4.pmax(maxChange, f32x4.abs(f32x4.sub(q, p)));
     v128.store(paramsPtr + off, q);
   }
-  finish(normSq, maxChange);
+  finish(statsPtr, normSq, maxChange);
 }

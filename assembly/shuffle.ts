@@ -10,14 +10,25 @@
 // independent of earlier epochs. src/reference/shuffle.ts is the twin; both
 // consume the PRNG identically.
 import { loadRng, storeRng, below } from './random';
+import { field, pointer } from './fields';
+import {
+  DATA_ROWS, DATA_COLS, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_ORDER_PTR, DATA_BUCKETS, DATA_STARTS_PTR,
+  DATA_NEXT_STARTS_PTR, DATA_IDS_PTR, DATA_CURSORS_PTR, DATA_NEXT_X_PTR, DATA_NEXT_Y_PTR, DATA_NEXT_SW_PTR,
+} from '../src/wasm/abi';
 
 /**
- * Draws the bucket of each of rows positions into idsPtr (u32), and writes the
- * buckets' start rows to startsPtr (u32 x buckets+1) and copies of them, the
- * write cursors, to cursorsPtr (u32 x buckets).
+ * For the data at dataPtr (src/wasm/abi.ts DATA_*): draws the next arrangement's bucket
+ * of each of its rows positions into idsPtr, and writes the next buckets' start rows
+ * to nextStartsPtr (buckets + 1) and copies of them, the write cursors, to cursorsPtr.
+ * rngPtr: the xoshiro128** state (4 u32), advanced.
  */
-export function planScatter(statePtr: usize, idsPtr: usize, startsPtr: usize, cursorsPtr: usize, rows: i32, buckets: i32): void {
-  loadRng(statePtr);
+export function planScatter(dataPtr: usize, rngPtr: usize): void {
+  const rows = field(dataPtr, DATA_ROWS);
+  const buckets = field(dataPtr, DATA_BUCKETS);
+  const idsPtr = pointer(dataPtr, DATA_IDS_PTR);
+  const startsPtr = pointer(dataPtr, DATA_NEXT_STARTS_PTR);
+  const cursorsPtr = pointer(dataPtr, DATA_CURSORS_PTR);
+  loadRng(rngPtr);
   memory.fill(cursorsPtr, 0, <usize>buckets << 2);
   for (let p = 0; p < rows; p++) {
     const b = below(<u32>buckets);
@@ -34,7 +45,7 @@ export function planScatter(statePtr: usize, idsPtr: usize, startsPtr: usize, cu
     start += n;
   }
   store<u32>(startsPtr + (<usize>buckets << 2), start);
-  storeRng(statePtr);
+  storeRng(rngPtr);
 }
 
 /** Copies n f32 values; an inline loop, because memory.copy is a runtime call that costs more than a short row. */
@@ -55,13 +66,14 @@ export function planScatter(statePtr: usize, idsPtr: usize, startsPtr: usize, cu
 
 /**
  * For positions from..to of the source arrangement (row order[p], or row p when
- * orderPtr is 0), copies the row, its target and its weight (when srcSwPtr is
- * not 0) to the next free slot of bucket ids[p] in dst.
+ * orderPtr is 0), copies the row (cols f32), its width target values (copied as bits:
+ * f32 values or i32 labels) and its weight (when srcSwPtr is not 0) to the next free
+ * slot of bucket ids[p] in dst.
  */
 // @ts-ignore: decorator
 @inline export function scatterKernel(
   srcXPtr: usize, srcYPtr: usize, srcSwPtr: usize, orderPtr: usize, idsPtr: usize, cursorsPtr: usize,
-  dstXPtr: usize, dstYPtr: usize, dstSwPtr: usize, from: i32, to: i32, cols: i32,
+  dstXPtr: usize, dstYPtr: usize, dstSwPtr: usize, from: i32, to: i32, cols: i32, width: i32,
 ): void {
   const rowBytes = <usize>cols << 2;
   for (let p = from; p < to; p++) {
@@ -70,22 +82,38 @@ export function planScatter(statePtr: usize, idsPtr: usize, startsPtr: usize, cu
     const dst = load<u32>(c);
     store<u32>(c, dst + 1);
     copyRow(dstXPtr + <usize>dst * rowBytes, srcXPtr + <usize>r * rowBytes, cols);
-    store<f32>(dstYPtr + (<usize>dst << 2), load<f32>(srcYPtr + (<usize>r << 2)));
+    if (width == 1) {
+      store<u32>(dstYPtr + (<usize>dst << 2), load<u32>(srcYPtr + (<usize>r << 2)));
+    } else {
+      copyRow(dstYPtr + <usize>dst * (<usize>width << 2), srcYPtr + <usize>r * (<usize>width << 2), width);
+    }
     if (srcSwPtr) store<f32>(dstSwPtr + (<usize>dst << 2), load<f32>(srcSwPtr + (<usize>r << 2)));
   }
 }
 
-/** scatterKernel over positions from..to (see there). */
-export function scatterRows(
-  srcXPtr: usize, srcYPtr: usize, srcSwPtr: usize, orderPtr: usize, idsPtr: usize, cursorsPtr: usize,
-  dstXPtr: usize, dstYPtr: usize, dstSwPtr: usize, from: i32, to: i32, cols: i32,
-): void {
-  scatterKernel(srcXPtr, srcYPtr, srcSwPtr, orderPtr, idsPtr, cursorsPtr, dstXPtr, dstYPtr, dstSwPtr, from, to, cols);
+/**
+ * Scatters positions from..to of the data at dataPtr into its next arrangement (see
+ * scatterKernel; a plan must have set ids and cursors). The engines call it for the
+ * first arrangement with orderPtr 0; later epochs scatter inside trainEpoch.
+ */
+export function scatterRows(dataPtr: usize, from: i32, to: i32): void {
+  scatterKernel(
+    pointer(dataPtr, DATA_X_PTR), pointer(dataPtr, DATA_Y_PTR), pointer(dataPtr, DATA_SW_PTR), pointer(dataPtr, DATA_ORDER_PTR),
+    pointer(dataPtr, DATA_IDS_PTR), pointer(dataPtr, DATA_CURSORS_PTR),
+    pointer(dataPtr, DATA_NEXT_X_PTR), pointer(dataPtr, DATA_NEXT_Y_PTR), pointer(dataPtr, DATA_NEXT_SW_PTR),
+    from, to, field(dataPtr, DATA_COLS), field(dataPtr, DATA_WIDTH),
+  );
 }
 
-/** Writes to orderPtr a uniform random order of each bucket's rows (bucket b is rows starts[b]..starts[b+1]). */
-export function permuteBuckets(statePtr: usize, orderPtr: usize, startsPtr: usize, buckets: i32): void {
-  loadRng(statePtr);
+/**
+ * Writes to the data's orderPtr a uniform random order of each bucket's rows (bucket b
+ * is rows starts[b]..starts[b+1] of the current arrangement), advancing the state at rngPtr.
+ */
+export function permuteBuckets(dataPtr: usize, rngPtr: usize): void {
+  const orderPtr = pointer(dataPtr, DATA_ORDER_PTR);
+  const startsPtr = pointer(dataPtr, DATA_STARTS_PTR);
+  const buckets = field(dataPtr, DATA_BUCKETS);
+  loadRng(rngPtr);
   for (let b = 0; b < buckets; b++) {
     const start = load<u32>(startsPtr + (<usize>b << 2));
     const end = load<u32>(startsPtr + (<usize>(b + 1) << 2));
@@ -99,5 +127,5 @@ export function permuteBuckets(statePtr: usize, orderPtr: usize, startsPtr: usiz
       store<u32>(pb, t);
     }
   }
-  storeRng(statePtr);
+  storeRng(rngPtr);
 }

@@ -1,47 +1,74 @@
-// Mini-batch gradient descent for a linear model, fused into one call per epoch
-// (or per chunk of batches when a callback wants to see progress), so the
-// per-batch loop never returns to JS. src/reference/train.ts is the twin.
-import { dotKernel } from './kernels/dot';
-import { axpyKernel } from './kernels/axpy';
-import { LOSS_BCE, bceLoss, bceGrad, mseLoss, mseGrad, lossRows } from './kernels/losses';
-import { dot4, axpy4 } from './kernels/block4';
-import { step, lastGradNormSq, lastMaxChange } from './optimizers';
+// Mini-batch gradient descent, one call per epoch (or per chunk of batches when a
+// callback wants to see progress), so the per-batch loop never returns to JS. One loop
+// for every model: the network and its buffers come as a network descriptor, the data,
+// its arrangement and the epoch's settings as a data descriptor (src/wasm/abi.ts). Per
+// batch the loop takes the batch gradient (linear.ts for one output without hidden
+// layers, network.ts otherwise), scatters the batch's rows into the next epoch's
+// arrangement (shuffle.ts), adds the penalties and steps the optimizer. Everything it
+// keeps between calls is in those blocks, none of it in module globals; what a second
+// instance over the same memory still shares is the one-output kernel's static scratch
+// (linear.ts).
+// src/reference/train.ts is the twin.
+import { linearBatch } from './linear';
+import { networkBatch, layerField } from './network';
+import { step } from './optimizers';
 import { scatterKernel } from './shuffle';
 import { readSequential } from './bounds';
+import { field, pointer, fieldF64 } from './fields';
+import {
+  NET_INPUTS, NET_LAYERS, NET_HEAD, NET_PARAMS, NET_PARAMS_PTR, NET_GRAD_PTR, NET_GRAD_SUM_PTR,
+  NET_SLOTS_PTR, NET_OPT_PTR, NET_STATS_PTR, LAYER_UNITS, LAYER_ACTIVATION, LAYER_WEIGHTS, ACT_IDENTITY, HEAD_SOFTMAX,
+  DATA_KIND, KIND_DENSE, DATA_ROWS, DATA_COLS, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_ORDER_PTR,
+  DATA_BUCKETS, DATA_STARTS_PTR, DATA_IDS_PTR, DATA_CURSORS_PTR, DATA_NEXT_X_PTR, DATA_NEXT_Y_PTR, DATA_NEXT_SW_PTR,
+  DATA_BATCH_SIZE, DATA_LRS_PTR, DATA_L1, DATA_L2, STAT_LOSS_SUM, STAT_GRAD_NORM, STAT_MAX_STEP, STAT_BATCHES,
+  STAT_DIVERGED, STAT_ROWS, STAT_STEP_NORM_SQ, STAT_STEP_MAX_CHANGE, STAT_FIELDS, STATUS_OK, STATUS_BAD_KIND,
+} from '../src/wasm/abi';
 
-// Layout of the stats block (f64 values at statsPtr), read by src/engines/wasm.ts.
-// The fields accumulate over the chunks of one epoch; firstBatch = 0 resets them.
-export const STAT_LOSS_SUM = 0;   // sum of (weighted) row losses plus penalties, each at the parameters its batch saw
-export const STAT_GRAD_NORM = 1;  // L2 norm of the epoch's average data gradient (set by the last chunk)
-export const STAT_MAX_STEP = 2;   // largest single-step parameter change
-export const STAT_BATCHES = 3;    // batches whose update was applied
-export const STAT_DIVERGED = 4;   // index of the batch whose loss or update was not finite, else -1
-export const STAT_ROWS = 5;       // rows seen so far this epoch
-
-// Keeps the warm-up reads from being optimized away.
+// Keeps the warm-up reads from being optimized away (written, never read: a race on it is harmless).
 let warmSink: f32 = 0;
 
 /**
- * Trains batches firstBatch..lastBatch of an epoch over rows x cols f32 values
- * at xPtr, targets at yPtr and optional per-row weights at swPtr (0 = all 1).
- * Rows are visited in the order at orderPtr (u32 row indices), or in storage
- * order when orderPtr is 0. Parameters are [w (cols), bias, padding] with
- * nParams entries; lrsPtr holds one f64 learning rate per batch; l1 and l2
- * penalize the weights (not the bias).
- * Shuffling (see shuffle.ts): when startsPtr is not 0 the rows form `buckets`
- * contiguous buckets and each is read once sequentially before its rows are
- * visited in random order, so those reads hit cache; when idsPtr is not 0 each
- * visited row is also copied into the next epoch's arrangement (nextX, nextY, nextSw).
+ * Trains batches firstBatch..lastBatch of an epoch of the network at netPtr over the
+ * data at dataPtr: rows visited in the data's order (or storage order when its orderPtr
+ * is 0), one optimizer step per batch of batchSize rows at that batch's learning rate,
+ * l1 and l2 on the weights (not the biases). When the data is bucketed (buckets > 1),
+ * each bucket is read once sequentially before its rows are visited in random order, so
+ * those reads hit cache; when its idsPtr is not 0 each visited row is also copied into
+ * the next arrangement. The epoch's totals go to the network's stats block (STAT_*).
+ * Returns STATUS_OK, or STATUS_BAD_KIND (nothing changed) for a kind of data it cannot read.
  */
-export function trainEpoch(
-  lossKind: i32, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, rows: i32, cols: i32,
-  batchSize: i32, firstBatch: i32, lastBatch: i32,
-  paramsPtr: usize, gradPtr: usize, gradSumPtr: usize, nParams: i32, slotsPtr: usize, optPtr: usize,
-  lrsPtr: usize, l1: f64, l2: f64, statsPtr: usize,
-  startsPtr: usize, buckets: i32, idsPtr: usize, cursorsPtr: usize, nextXPtr: usize, nextYPtr: usize, nextSwPtr: usize,
-): void {
+export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatch: i32): i32 {
+  if (field(dataPtr, DATA_KIND) != KIND_DENSE) return STATUS_BAD_KIND;
+  // Every field is read once per call, into locals.
+  const nParams = field(netPtr, NET_PARAMS);
+  const paramsPtr = pointer(netPtr, NET_PARAMS_PTR);
+  const gradPtr = pointer(netPtr, NET_GRAD_PTR);
+  const gradSumPtr = pointer(netPtr, NET_GRAD_SUM_PTR);
+  const slotsPtr = pointer(netPtr, NET_SLOTS_PTR);
+  const optPtr = pointer(netPtr, NET_OPT_PTR);
+  const statsPtr = pointer(netPtr, NET_STATS_PTR);
+  const rows = field(dataPtr, DATA_ROWS);
+  const cols = field(dataPtr, DATA_COLS);
+  const width = field(dataPtr, DATA_WIDTH);
+  const xPtr = pointer(dataPtr, DATA_X_PTR);
+  const yPtr = pointer(dataPtr, DATA_Y_PTR);
+  const swPtr = pointer(dataPtr, DATA_SW_PTR);
+  const orderPtr = pointer(dataPtr, DATA_ORDER_PTR);
+  const buckets = field(dataPtr, DATA_BUCKETS);
+  const startsPtr = buckets > 1 ? pointer(dataPtr, DATA_STARTS_PTR) : 0;
+  const idsPtr = pointer(dataPtr, DATA_IDS_PTR);
+  const cursorsPtr = pointer(dataPtr, DATA_CURSORS_PTR);
+  const nextXPtr = pointer(dataPtr, DATA_NEXT_X_PTR);
+  const nextYPtr = pointer(dataPtr, DATA_NEXT_Y_PTR);
+  const nextSwPtr = pointer(dataPtr, DATA_NEXT_SW_PTR);
+  const batchSize = field(dataPtr, DATA_BATCH_SIZE);
+  const lrsPtr = pointer(dataPtr, DATA_LRS_PTR);
+  const l1 = fieldF64(dataPtr, DATA_L1);
+  const l2 = fieldF64(dataPtr, DATA_L2);
+  const linearLoss = linearHead(netPtr);
   const rowBytes = <usize>cols << 2;
   const paramBytes = <usize>nParams << 2;
+
   if (firstBatch == 0) startEpoch(statsPtr, gradSumPtr, nParams);
   let lossSum = load<f64>(statsPtr + (STAT_LOSS_SUM << 3));
   let maxStep = load<f64>(statsPtr + (STAT_MAX_STEP << 3));
@@ -64,40 +91,47 @@ export function trainEpoch(
         nextBucket++;
       }
     }
-    let batchLoss: f64;
-    if (ASC_FEATURE_SIMD) {
-      batchLoss = batchSimd(lossKind, xPtr, yPtr, swPtr, orderPtr, start, end, cols, paramsPtr, gradPtr);
-    } else {
-      batchLoss = batchScalar(lossKind, xPtr, yPtr, swPtr, orderPtr, start, end, cols, paramsPtr, gradPtr);
-    }
-    store<f32>(gradPtr + rowBytes, batchGradBias);
+    const batchLoss = linearLoss >= 0
+      ? linearBatch(linearLoss, xPtr, yPtr, swPtr, orderPtr, start, end, cols, paramsPtr, gradPtr)
+      : networkBatch(netPtr, xPtr, yPtr, swPtr, orderPtr, start, end, paramsPtr, gradPtr);
     if (idsPtr) {
-      scatterKernel(xPtr, yPtr, swPtr, orderPtr, idsPtr, cursorsPtr, nextXPtr, nextYPtr, nextSwPtr, start, end, cols);
+      scatterKernel(xPtr, yPtr, swPtr, orderPtr, idsPtr, cursorsPtr, nextXPtr, nextYPtr, nextSwPtr, start, end, cols, width);
     }
     if (!isFinite(batchLoss)) { diverged = batch; break; }
     const n = end - start;
     averageBatch(gradPtr, gradSumPtr, nParams, n);
     let penalty: f64 = 0;
-    if (l1 != 0 || l2 != 0) penalty = addPenalty(paramsPtr, gradPtr, cols, l1, l2);
-    step(optPtr, paramsPtr, gradPtr, slotsPtr, nParams, load<f64>(lrsPtr + (<usize>batch << 3)));
+    if (l1 != 0 || l2 != 0) penalty = addPenalties(netPtr, paramsPtr, gradPtr, l1, l2);
+    step(optPtr, paramsPtr, gradPtr, slotsPtr, nParams, load<f64>(lrsPtr + (<usize>batch << 3)), statsPtr);
     lossSum += batchLoss + penalty * n;
-    if (!isFinite(lastGradNormSq) || !isFinite(lastMaxChange)) { diverged = batch; break; }
-    maxStep = max(maxStep, lastMaxChange);
+    const change = load<f64>(statsPtr + (STAT_STEP_MAX_CHANGE << 3));
+    if (!isFinite(load<f64>(statsPtr + (STAT_STEP_NORM_SQ << 3))) || !isFinite(change)) { diverged = batch; break; }
+    maxStep = max(maxStep, change);
   }
   finishEpoch(statsPtr, gradSumPtr, nParams, lossSum, maxStep, batch, min(start, rows) - firstBatch * batchSize, diverged);
+  return STATUS_OK;
 }
 
-// The bookkeeping of an epoch, shared with the network epoch (network.ts).
+/**
+ * The loss code of linear.ts's batch step when the network is one output without hidden
+ * layers (identity output, mse or sigmoid head: lossRows' LOSS_MSE and LOSS_BCE), else -1.
+ */
+// @ts-ignore: decorator
+@inline function linearHead(netPtr: usize): i32 {
+  const head = field(netPtr, NET_HEAD);
+  return field(netPtr, NET_LAYERS) == 1 && layerField(netPtr, 0, LAYER_UNITS) == 1 &&
+    layerField(netPtr, 0, LAYER_ACTIVATION) == ACT_IDENTITY && head != HEAD_SOFTMAX ? head : -1;
+}
 
 /** Zeroes the epoch's gradient sum (nParams f64: a sum of f32 gradients can overflow f32) and its stats block; called by the chunk with firstBatch = 0. */
-export function startEpoch(statsPtr: usize, gradSumPtr: usize, nParams: i32): void {
+function startEpoch(statsPtr: usize, gradSumPtr: usize, nParams: i32): void {
   memory.fill(gradSumPtr, 0, <usize>nParams << 3);
-  memory.fill(statsPtr, 0, 8 * 8);
+  memory.fill(statsPtr, 0, STAT_FIELDS * 8);
   store<f64>(statsPtr + (STAT_DIVERGED << 3), -1);
 }
 
 /** Adds a batch's summed gradient to the epoch's running sum (f64), then divides it by the batch's n rows (the mean). */
-export function averageBatch(gradPtr: usize, gradSumPtr: usize, nParams: i32, n: i32): void {
+function averageBatch(gradPtr: usize, gradSumPtr: usize, nParams: i32, n: i32): void {
   const invN = <f32>1 / <f32>n;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
@@ -125,7 +159,7 @@ export function averageBatch(gradPtr: usize, gradSumPtr: usize, nParams: i32, n:
  * batch index, rowsDone more rows seen, the diverged batch (or -1), and the norm of
  * the epoch's average gradient from the running sum.
  */
-export function finishEpoch(
+function finishEpoch(
   statsPtr: usize, gradSumPtr: usize, nParams: i32, lossSum: f64, maxStep: f64, batch: i32, rowsDone: i32, diverged: i32,
 ): void {
   const seen = load<f64>(statsPtr + (STAT_ROWS << 3)) + <f64>rowsDone;
@@ -142,11 +176,11 @@ export function finishEpoch(
   if (diverged >= 0) store<f64>(statsPtr + (STAT_DIVERGED << 3), diverged);
 }
 
-/** Adds l2 * w + l1 * sign(w) to the gradient of cols weights; returns l2/2 ||w||^2 + l1 ||w||_1. */
-export function addPenalty(paramsPtr: usize, gradPtr: usize, cols: i32, l1: f64, l2: f64): f64 {
+/** Adds l2 * w + l1 * sign(w) to the gradient of n weights; returns l2/2 ||w||^2 + l1 ||w||_1. */
+function addPenalty(paramsPtr: usize, gradPtr: usize, n: i32, l1: f64, l2: f64): f64 {
   let sq: f64 = 0;
   let abs1: f64 = 0;
-  for (let i = 0; i < cols; i++) {
+  for (let i = 0; i < n; i++) {
     const off = <usize>i << 2;
     const w = <f64>load<f32>(paramsPtr + off);
     sq += w * w;
@@ -157,121 +191,16 @@ export function addPenalty(paramsPtr: usize, gradPtr: usize, cols: i32, l1: f64,
   return 0.5 * l2 * sq + l1 * abs1;
 }
 
-// The bias gradient of the last batch (a second return value).
-let batchGradBias: f32 = 0;
-
-// @ts-ignore: decorator
-@inline function rowAt(orderPtr: usize, p: i32): u32 {
-  return orderPtr ? load<u32>(orderPtr + (<usize>p << 2)) : <u32>p;
-}
-
-// @ts-ignore: decorator
-@inline function weightAt(swPtr: usize, r: u32): f32 {
-  return swPtr ? load<f32>(swPtr + (<usize>r << 2)) : <f32>1;
-}
-
-/** Weighted loss sum and gradient sum (not yet divided by the batch size) of rows start..end, one row at a time. */
-// @ts-ignore: decorator
-@inline function batchScalar(
-  lossKind: i32, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, start: i32, end: i32, cols: i32,
-  paramsPtr: usize, gradPtr: usize,
-): f64 {
-  const rowBytes = <usize>cols << 2;
-  const bias = load<f32>(paramsPtr + rowBytes);
-  let batchLoss: f64 = 0; // f32 row losses summed in f64, as every engine sums them
-  let gradBias: f32 = 0;
-  for (let p = start; p < end; p++) {
-    const r = rowAt(orderPtr, p);
-    const rowPtr = xPtr + <usize>r * rowBytes;
-    const y = load<f32>(yPtr + (<usize>r << 2));
-    const s = weightAt(swPtr, r);
-    const z = dotKernel(paramsPtr, rowPtr, cols) + bias;
-    let d: f32;
-    if (lossKind == LOSS_BCE) {
-      batchLoss += <f64>(s * bceLoss(z, y));
-      d = s * bceGrad(z, y);
-    } else {
-      batchLoss += <f64>(s * mseLoss(z, y));
-      d = s * mseGrad(z, y);
-    }
-    axpyKernel(d, rowPtr, gradPtr, cols);
-    gradBias += d;
+/** The penalties over every layer's weights (not the biases), with their gradient added to gradPtr. */
+function addPenalties(netPtr: usize, paramsPtr: usize, gradPtr: usize, l1: f64, l2: f64): f64 {
+  const layers = field(netPtr, NET_LAYERS);
+  let width = field(netPtr, NET_INPUTS);
+  let penalty: f64 = 0;
+  for (let l = 0; l < layers; l++) {
+    const units = layerField(netPtr, l, LAYER_UNITS);
+    const w = <usize>layerField(netPtr, l, LAYER_WEIGHTS) << 2;
+    penalty += addPenalty(paramsPtr + w, gradPtr + w, units * width, l1, l2);
+    width = units;
   }
-  batchGradBias = gradBias;
-  return batchLoss;
-}
-
-// Scratch for one sub-batch of up to SUB rows: logits, targets and derivatives, four lanes per block.
-const SUB = 64;
-const zBuf = memory.data(SUB * 4, 16);
-const yBuf = memory.data(SUB * 4, 16);
-const dBuf = memory.data(SUB * 4, 16);
-const rowBuf = memory.data(SUB * 4, 16); // the rows' byte addresses, kept from phase 1 for phase 3
-
-/**
- * The same, four rows at a time, in sub-batches of up to 64 rows and three
- * phases: all logits, then all losses and derivatives, then the gradient. The
- * loss phase is a long chain of dependent operations per block (exp, log1p,
- * two divisions); running it over independent blocks lets the CPU overlap them.
- * A last group of one to three rows repeats its first row in the empty lanes,
- * whose derivative is set to zero, so every row goes through the same arithmetic.
- */
-// @ts-ignore: decorator
-@inline function batchSimd(
-  lossKind: i32, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, start: i32, end: i32, cols: i32,
-  paramsPtr: usize, gradPtr: usize,
-): f64 {
-  const rowBytes = <usize>cols << 2;
-  const bias = f32x4.splat(load<f32>(paramsPtr + rowBytes));
-  let batchLoss: f64 = 0; // f32 row losses summed in f64, as every engine sums them
-  let dAcc = f32x4.splat(0);
-  for (let sub = start; sub < end; sub += SUB) {
-    const subEnd = min(sub + SUB, end);
-    // Phase 1: logits and targets (and weights folded into y's companion below).
-    for (let p = sub, k: usize = 0; p < subEnd; p += 4, k += 16) {
-      const left = subEnd - p;
-      const r0 = rowAt(orderPtr, p);
-      const r1 = left > 1 ? rowAt(orderPtr, p + 1) : r0;
-      const r2 = left > 2 ? rowAt(orderPtr, p + 2) : r0;
-      const r3 = left > 3 ? rowAt(orderPtr, p + 3) : r0;
-      const x0 = xPtr + <usize>r0 * rowBytes, x1 = xPtr + <usize>r1 * rowBytes;
-      const x2 = xPtr + <usize>r2 * rowBytes, x3 = xPtr + <usize>r3 * rowBytes;
-      v128.store(rowBuf + k, i32x4(<i32>x0, <i32>x1, <i32>x2, <i32>x3));
-      const z = dot4(paramsPtr, x0, x1, x2, x3, cols);
-      v128.store(zBuf + k, f32x4.add(z, bias));
-      v128.store(yBuf + k, f32x4(
-        load<f32>(yPtr + (<usize>r0 << 2)), load<f32>(yPtr + (<usize>r1 << 2)),
-        load<f32>(yPtr + (<usize>r2 << 2)), load<f32>(yPtr + (<usize>r3 << 2)),
-      ));
-      if (swPtr) {
-        v128.store(dBuf + k, f32x4(weightAt(swPtr, r0), weightAt(swPtr, r1), weightAt(swPtr, r2), weightAt(swPtr, r3)));
-      }
-    }
-    // Phase 2: losses and derivatives (lossRows runs the same four-lane kernels for the
-    // network's head); dBuf holds the row weights on the way in when weighted.
-    const n = subEnd - sub;
-    batchLoss += lossRows(lossKind, zBuf, yBuf, swPtr ? dBuf : 0, n, 1, dBuf);
-    // The empty lanes of a last group of one to three rows get derivative 0: they add nothing.
-    if (n & 3) memory.fill(dBuf + (<usize>n << 2), 0, <usize>(4 - (n & 3)) << 2);
-    // Phase 3: the gradient, reading the sub-batch's rows again from L1.
-    for (let p = sub, k: usize = 0; p < subEnd; p += 4, k += 16) {
-      const rows = v128.load(rowBuf + k);
-      const d = v128.load(dBuf + k);
-      dAcc = f32x4.add(dAcc, d);
-      axpy4(d, <usize>i32x4.extract_lane(rows, 0), <usize>i32x4.extract_lane(rows, 1),
-        <usize>i32x4.extract_lane(rows, 2), <usize>i32x4.extract_lane(rows, 3), gradPtr, cols);
-    }
-  }
-  batchGradBias = f32x4.extract_lane(dAcc, 0) + f32x4.extract_lane(dAcc, 1) +
-                  f32x4.extract_lane(dAcc, 2) + f32x4.extract_lane(dAcc, 3);
-  return batchLoss;
-}
-
-/** Writes the logit w.x + b of each of rows rows at xPtr to outPtr (f32). */
-export function predictLogits(xPtr: usize, rows: i32, cols: i32, paramsPtr: usize, outPtr: usize): void {
-  const rowBytes = <usize>cols << 2;
-  const bias = load<f32>(paramsPtr + rowBytes);
-  for (let r = 0; r < rows; r++) {
-    store<f32>(outPtr + (<usize>r << 2), dotKernel(paramsPtr, xPtr + <usize>r * rowBytes, cols) + bias);
-  }
+  return penalty;
 }

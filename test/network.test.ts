@@ -1,6 +1,6 @@
 // The network epoch: the float64 reference (src/reference/network.ts) against values
-// worked out by hand and against central finite differences, and the fused WASM epoch
-// (assembly/network.ts, both builds) against the reference over the SIMD tails of every
+// worked out by hand and against central finite differences, and the WASM epoch
+// (assembly/train.ts with assembly/network.ts, both builds) against the reference over the SIMD tails of every
 // width, 1 to 3 hidden layers, every activation and head, several batch sizes and optimizers.
 import { describe, expect, it } from 'vitest';
 import { forwardNetwork, networkGradient, networkLoss, predictNetwork } from '../src/reference/network.js';
@@ -13,6 +13,7 @@ import {
 } from './helpers/network.js';
 import type { TestingRuntime } from './helpers/testingBuild.js';
 import { writeOptimizerBlock } from '../src/wasm/optimizerBlock.js';
+import { DATA_KIND, KIND_CSR, KIND_STREAM, STATUS_BAD_KIND, STATUS_OK } from '../src/wasm/abi.js';
 import { resolveOptimizer } from '../src/optim/optimizers.js';
 
 useReady();
@@ -24,14 +25,14 @@ function wasmGradient(rt: TestingRuntime, shape: NetworkShape, data: NetData, pa
     net.load(data);
     net.setParams(params);
     const b = net.block;
-    const loss = rt.exports.networkGradient(b.descPtr, net.xPtr, net.yPtr, net.swPtr, data.rows, b.paramsPtr, b.gradPtr);
+    const loss = rt.exports.networkGradient(b.descPtr, net.describe());
     return { loss, grad: Float64Array.from(rt.readF32(b.gradPtr, b.count)) };
   } finally {
     net.free();
   }
 }
 
-/** The WASM output-layer values of data's rows, via predictNetwork. */
+/** The WASM output-layer values of data's rows, via predict. */
 function wasmPredict(rt: TestingRuntime, shape: NetworkShape, data: NetData, params: ArrayLike<number>, capacity = 64) {
   const net = new WasmNet(rt, shape, capacity);
   try {
@@ -39,7 +40,7 @@ function wasmPredict(rt: TestingRuntime, shape: NetworkShape, data: NetData, par
     net.setParams(params);
     const outputs = shape.layers[shape.layers.length - 1].units;
     const outPtr = net.place(new Float32Array(data.rows * outputs));
-    rt.exports.predictNetwork(net.block.descPtr, net.xPtr, data.rows, net.block.paramsPtr, outPtr);
+    expect(rt.exports.predict(net.block.descPtr, net.describe(), outPtr)).toBe(STATUS_OK);
     return Float64Array.from(rt.readF32(outPtr, data.rows * outputs));
   } finally {
     net.free();
@@ -381,8 +382,8 @@ describe.each(BUILDS)('WASM network epoch semantics ($build build)', ({ simd }) 
         rt.f64.fill(0.01, lrsPtr >>> 3, (lrsPtr >>> 3) + 8);
         const orderPtr = net.place(orders(50, 1, 5, true)[0]!, true);
         for (let k = 0; k + 1 < cuts.length; k++) {
-          rt.exports.trainNetworkEpoch(b.descPtr, net.xPtr, net.yPtr, net.swPtr, orderPtr, 50, 7, cuts[k], cuts[k + 1],
-            b.paramsPtr, b.gradPtr, b.gradSumPtr, b.slotsPtr, b.optPtr, lrsPtr, 0, 1e-3, b.statsPtr);
+          const dataPtr = net.describe({ orderPtr, batchSize: 7, lrsPtr, l2: 1e-3 });
+          expect(rt.exports.trainEpoch(b.descPtr, dataPtr, cuts[k], cuts[k + 1])).toBe(STATUS_OK);
         }
         return { params: net.params(), stats: net.stats() };
       } finally {
@@ -393,6 +394,35 @@ describe.each(BUILDS)('WASM network epoch semantics ($build build)', ({ simd }) 
     expect(results[1].stats).toEqual(results[0].stats);
     expect(results[0].stats).toMatchObject({ batches: 8, rows: 50, diverged: -1 });
   });
+
+  it.each([['csr', KIND_CSR], ['stream', KIND_STREAM]] as const)(
+    'refuses a %s data descriptor (not implemented yet): trainEpoch and predict return STATUS_BAD_KIND and change nothing, networkGradient traps',
+    (_, kind) => {
+      const data = makeData(shape, 20, 24);
+      const rt = testingRuntime(simd);
+      const net = new WasmNet(rt, shape, 4);
+      try {
+        net.load(data);
+        net.setParams(initParams(shape, 25));
+        const b = net.block;
+        writeOptimizerBlock(rt, b.optPtr, b.slotsPtr, b.nParams, b.count, resolveOptimizer('sgd'));
+        const lrsPtr = net.place(new Float32Array(10));
+        rt.f64.fill(0.1, lrsPtr >>> 3, (lrsPtr >>> 3) + 5);
+        const dataPtr = net.describe({ batchSize: 4, lrsPtr });
+        expect(rt.exports.trainEpoch(b.descPtr, dataPtr, 0, 5)).toBe(STATUS_OK); // the control: a dense descriptor trains
+        const before = { params: net.params(), stats: net.stats() };
+        rt.u32[(dataPtr >>> 2) + DATA_KIND] = kind;
+        expect(rt.exports.trainEpoch(b.descPtr, dataPtr, 0, 5)).toBe(STATUS_BAD_KIND);
+        expect({ params: net.params(), stats: net.stats() }).toEqual(before);
+        const outPtr = net.place(new Float32Array(20 * 3).fill(7));
+        expect(rt.exports.predict(b.descPtr, dataPtr, outPtr)).toBe(STATUS_BAD_KIND);
+        expect(rt.readF32(outPtr, 60).every((v) => v === 7)).toBe(true);
+        expect(() => rt.unguarded.networkGradient(b.descPtr, dataPtr)).toThrow(WebAssembly.RuntimeError);
+      } finally {
+        net.free();
+      }
+    },
+  );
 
   it('stops at the batch whose loss is not finite, before its update, and records its index (as the reference)', () => {
     // A label out of range (3 of classes 0..2) at row 9 makes that row's loss NaN: with

@@ -14,6 +14,7 @@ import { regression } from './helpers/data.js';
 import { makeModel } from './helpers/models.js';
 import { MLP } from '../src/index.js';
 import type { WasmRuntime } from '../src/wasm/runtime.js';
+import { DATA_BYTES, writeDataBlock } from '../src/wasm/dataBlock.js';
 
 useReady();
 
@@ -86,10 +87,20 @@ function wasmOps(mem: Scratch, rng: RngState, data: Rows, rows: number, cols: nu
   let nextStarts = mem.bytes((buckets + 1) * 4);
   const cursors = mem.bytes(buckets * 4);
   const order = mem.bytes(rows * 4);
+  // The data descriptor of the current buffers, written before each call (as the engine does).
+  const dataPtr = mem.bytes(DATA_BYTES);
+  const describe = (useOrder = true) => {
+    writeDataBlock(mem.rt, dataPtr, {
+      rows, cols, width: 1, xPtr: cur.X, yPtr: cur.y, swPtr: cur.sw, orderPtr: useOrder ? order : 0, buckets,
+      startsPtr: starts, nextStartsPtr: nextStarts, idsPtr: ids, cursorsPtr: cursors, nextXPtr: next.X, nextYPtr: next.y,
+      nextSwPtr: next.sw,
+    });
+    return dataPtr;
+  };
   return {
-    plan: () => ex.planScatter(statePtr, ids, nextStarts, cursors, rows, buckets),
-    scatter: (useOrder, from, to) => ex.scatterRows(cur.X, cur.y, cur.sw, useOrder ? order : 0, ids, cursors, next.X, next.y, next.sw, from, to, cols),
-    permute: () => ex.permuteBuckets(statePtr, order, starts, buckets),
+    plan: () => ex.planScatter(describe(), statePtr),
+    scatter: (useOrder, from, to) => ex.scatterRows(describe(useOrder), from, to),
+    permute: () => ex.permuteBuckets(describe(), statePtr),
     swap: () => {
       [cur, next] = [next, cur];
       [starts, nextStarts] = [nextStarts, starts];
@@ -447,6 +458,39 @@ describe.each(ENGINES)('visit order in fit (%s)', (engine) => {
       const expected = handLoop(d, orders, 50);
       expect(differ(expected, handLoop(d, [orders[1], orders[0]], 50))).toBeGreaterThan(100 * tol.abs);
       expectClose(fitParams(d, { epochs: 2, batchSize: 50, shuffle: true, seed: 4 }), expected, tol, 'params after two shuffled epochs');
+    });
+  });
+  // A network (two outputs, so not the one-output kernel) gets the same bucket shuffle, and its
+  // scatter carries both targets of each row: the model must match two hand loops (one per
+  // output, each on its own column of y) over the documented orders. A scatter that moved one
+  // target per row, or a network visiting rows in another order, differs by far more (checked).
+  describe('a two-output network over two buckets (2000 rows x 40)', () => {
+    const a = regression({ rows: 2000, features: 40, seed: 9, noise: 0.5 });
+    const b = regression({ rows: 2000, features: 40, seed: 10, noise: 0.5 });
+    const y2 = Float32Array.from({ length: 4000 }, (_, i) => (i % 2 ? b.y : a.y)[i >> 1]);
+
+    /** Output k's parameters [w (40), b] after two epochs of the network. */
+    function fitNetwork(shuffle: boolean): Float64Array[] {
+      const m = new MLP({ inputs: 40, hidden: [], outputs: 2, head: 'mse', init: 'zeros', engine });
+      try {
+        m.fit(a.X, y2, { learningRate: lr, epochs: 2, batchSize: 50, shuffle, seed: 4 });
+        const [{ weights, bias }] = m.layers;
+        return [0, 1].map((k) => Float64Array.from([...weights.subarray(40 * k, 40 * k + 40), bias[k]]));
+      } finally {
+        m.dispose();
+      }
+    }
+
+    it('shuffle: true visits rows in the documented permutation for the seed, with both targets of each row', () => {
+      expect(bucketCount(2000, 40)).toBe(2);
+      const orders = visitOrders(4, 2000, 40, 2);
+      // The mse head sums the outputs' squared errors: each output's gradient is that of its own linear model.
+      const expected = [a, b].map((d) => handLoop({ ...d, X: a.X }, orders, 50));
+      const got = fitNetwork(true);
+      expect(differ(expected[1], handLoop({ ...a, y: b.y }, [orders[1], orders[0]], 50))).toBeGreaterThan(100 * tol.abs);
+      expect(differ(expected[1], handLoop(a, orders, 50))).toBeGreaterThan(100 * tol.abs); // output 2 trained on output 1's targets
+      expectClose(got[0], expected[0], tol, 'output 1 after two shuffled epochs');
+      expectClose(got[1], expected[1], tol, 'output 2 after two shuffled epochs');
     });
   });
 });

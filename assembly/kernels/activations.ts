@@ -12,11 +12,7 @@
 // scratch, so every element gets the same value whatever its position.
 import { sigmoidKernel } from './sigmoid';
 import { expNeg4 } from './vmath';
-
-export const ACT_IDENTITY: i32 = 0;
-export const ACT_SIGMOID: i32 = 1;
-export const ACT_TANH: i32 = 2;
-export const ACT_RELU: i32 = 3;
+import { ACT_IDENTITY, ACT_SIGMOID, ACT_TANH, ACT_RELU } from '../../src/wasm/abi';
 
 /** 1 / (1 + exp(-z)) on four lanes: with e = exp(-|z|), 1/(1+e) for z >= 0 and e/(1+e) below. */
 // @ts-ignore: decorator
@@ -71,8 +67,6 @@ export const ACT_RELU: i32 = 3;
   v128.store(ptr, act4(kind, d), 48);
 }
 
-// Scratch for the last 1..15 values of a SIMD pass: two blocks of sixteen f32.
-const tailBuf = memory.data(128, 16);
 
 /** Activation kind (ACT_*) in place on steps >= 1 times 16 f32 values at ptr (SIMD build). */
 function activateSteps(kind: i32, ptr: usize, steps: i32): void {
@@ -87,8 +81,11 @@ function activateSteps(kind: i32, ptr: usize, steps: i32): void {
   else do { activate16(ACT_RELU, ptr); ptr += 64; } while (ptr < end);
 }
 
-/** Applies activation kind (ACT_*) in place to n f32 values at ptr; identity leaves them. */
-export function activationForward(kind: i32, ptr: usize, n: i32): void {
+/**
+ * Applies activation kind (ACT_*) in place to n f32 values at ptr; identity leaves them.
+ * tailPtr: KERNEL_TAIL_BYTES of scratch (16-byte aligned) for the SIMD build's last 1..15 values.
+ */
+export function activationForward(kind: i32, ptr: usize, n: i32, tailPtr: usize): void {
   if (kind == ACT_IDENTITY) return;
   if (ASC_FEATURE_SIMD) {
     if (n >= 16) activateSteps(kind, ptr, n >> 4);
@@ -96,9 +93,9 @@ export function activationForward(kind: i32, ptr: usize, n: i32): void {
     if (left) {
       // The last 1..15 values take one more step in scratch: no tail code of their own.
       const at = ptr + (<usize>(n & ~15) << 2);
-      memory.copy(tailBuf, at, left);
-      activateSteps(kind, tailBuf, 1);
-      memory.copy(at, tailBuf, left);
+      memory.copy(tailPtr, at, left);
+      activateSteps(kind, tailPtr, 1);
+      memory.copy(at, tailPtr, left);
     }
     return;
   }
@@ -135,8 +132,8 @@ function deriveSteps(kind: i32, aPtr: usize, deltaPtr: usize, steps: i32): void 
   else do { derive16(ACT_RELU, aPtr, deltaPtr); aPtr += 64; deltaPtr += 64; } while (deltaPtr < end);
 }
 
-/** delta[i] *= f'(z_i) for n values, from the activation outputs a[i] = f(z_i). */
-export function activationBackward(kind: i32, aPtr: usize, deltaPtr: usize, n: i32): void {
+/** delta[i] *= f'(z_i) for n values, from the activation outputs a[i] = f(z_i); tailPtr as activationForward's. */
+export function activationBackward(kind: i32, aPtr: usize, deltaPtr: usize, n: i32, tailPtr: usize): void {
   if (kind == ACT_IDENTITY) return;
   if (ASC_FEATURE_SIMD) {
     if (n >= 16) deriveSteps(kind, aPtr, deltaPtr, n >> 4);
@@ -144,10 +141,10 @@ export function activationBackward(kind: i32, aPtr: usize, deltaPtr: usize, n: i
     if (left) {
       // As activationForward: the last 1..15 values take one more step in scratch.
       const off = <usize>(n & ~15) << 2;
-      memory.copy(tailBuf, aPtr + off, left);
-      memory.copy(tailBuf + 64, deltaPtr + off, left);
-      deriveSteps(kind, tailBuf, tailBuf + 64, 1);
-      memory.copy(deltaPtr + off, tailBuf + 64, left);
+      memory.copy(tailPtr, aPtr + off, left);
+      memory.copy(tailPtr + 64, deltaPtr + off, left);
+      deriveSteps(kind, tailPtr, tailPtr + 64, 1);
+      memory.copy(deltaPtr + off, tailPtr + 64, left);
     }
     return;
   }

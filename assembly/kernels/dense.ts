@@ -17,7 +17,8 @@ import { dotKernel } from './dot';
 import { axpyKernel } from './axpy';
 import { dot4, sumLanes4 } from './block4';
 
-// Where denseForward sends the outputs of an odd last row's copy (SIMD build).
+// Where denseForward sends the outputs of an odd last row's copy (SIMD build): written, never
+// read, so instances sharing one memory may write it at once without harm.
 const oddBuf = memory.data(16, 16);
 
 /** out (rows x outputs) = x (rows x inputs) w^T + b: out[r, o] = b[o] + sum_i x[r, i] w[o, i] (f32, row-major). */

@@ -1,9 +1,7 @@
 // Per-row losses and their derivatives with respect to the logit z.
 import { sigmoidKernel } from './sigmoid';
 import { expNeg4, log1pUnit4 } from './vmath';
-
-export const LOSS_MSE: i32 = 0;
-export const LOSS_BCE: i32 = 1;
+import { LOSS_MSE, LOSS_BCE } from '../../src/wasm/abi';
 
 /** Squared error (z - y)^2; no 1/2 factor, so its derivative is 2 (z - y). */
 // @ts-ignore: decorator
@@ -123,17 +121,18 @@ function lossBlocks(kind: i32, zPtr: usize, yPtr: usize, swPtr: usize, outputs: 
   return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
 }
 
-// Scratch for lossRows' last one to three values (SIMD build): z (then the derivatives), y, weights.
-const tailBuf = memory.data(48, 16);
 
 /**
  * Loss kind LOSS_MSE or LOSS_BCE of rows x outputs logits at zPtr against targets
  * at yPtr (same shape; each output its own loss), every row weighted by swPtr
  * (f32, 0 = all 1). Returns the weighted loss sum, accumulated in f64, and writes
  * s dLoss/dz to deltaPtr (which may be zPtr). The SIMD build runs the four-lane
- * kernels over the flat values, the last one to three as one more block in scratch.
+ * kernels over the flat values, the last one to three as one more block in the scratch
+ * at tailPtr (KERNEL_TAIL_BYTES, 16-byte aligned).
  */
-export function lossRows(kind: i32, zPtr: usize, yPtr: usize, swPtr: usize, rows: i32, outputs: i32, deltaPtr: usize): f64 {
+export function lossRows(
+  kind: i32, zPtr: usize, yPtr: usize, swPtr: usize, rows: i32, outputs: i32, deltaPtr: usize, tailPtr: usize,
+): f64 {
   const n = rows * outputs;
   if (ASC_FEATURE_SIMD) {
     const whole = n & ~3;
@@ -142,12 +141,13 @@ export function lossRows(kind: i32, zPtr: usize, yPtr: usize, swPtr: usize, rows
     if (left > 0) {
       // Padded with z = y = 0 at weight 0: a finite loss times 0, so the padding adds nothing.
       const off = <usize>whole << 2;
-      memory.fill(tailBuf, 0, 48);
-      memory.copy(tailBuf, zPtr + off, <usize>left << 2);
-      memory.copy(tailBuf + 16, yPtr + off, <usize>left << 2);
-      for (let k = 0; k < left; k++) store<f32>(tailBuf + 32 + (<usize>k << 2), rowWeight(swPtr, whole + k, outputs));
-      sum += lossBlocks(kind, tailBuf, tailBuf + 16, tailBuf + 32, 1, tailBuf, 4);
-      memory.copy(deltaPtr + off, tailBuf, <usize>left << 2);
+      // The tail's z (then its derivatives), y and weights: three blocks of four at tailPtr.
+      memory.fill(tailPtr, 0, 48);
+      memory.copy(tailPtr, zPtr + off, <usize>left << 2);
+      memory.copy(tailPtr + 16, yPtr + off, <usize>left << 2);
+      for (let k = 0; k < left; k++) store<f32>(tailPtr + 32 + (<usize>k << 2), rowWeight(swPtr, whole + k, outputs));
+      sum += lossBlocks(kind, tailPtr, tailPtr + 16, tailPtr + 32, 1, tailPtr, 4);
+      memory.copy(deltaPtr + off, tailPtr, <usize>left << 2);
     }
     return sum;
   }

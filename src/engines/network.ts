@@ -1,14 +1,17 @@
 // The shape of a model as every engine sees it: an input width, dense layers and a head,
 // and where each layer's parameters sit in the flat parameter vector. Shared by the
 // engines, the model core and the file format; the engines' kernels are elsewhere.
-import { ACT_IDENTITY, ACT_RELU, ACT_SIGMOID, ACT_TANH, type ActivationKind } from '../reference/activations.js';
+import type { ActivationKind } from '../reference/activations.js';
+import {
+  ACT_IDENTITY, ACT_RELU, ACT_SIGMOID, ACT_TANH, HEAD_MSE, HEAD_SIGMOID, HEAD_SOFTMAX,
+} from '../wasm/abi.js';
 
-/** Activation codes by name (as numbered in assembly/kernels/activations.ts). */
+/** Activation codes by name (the ABI's, src/wasm/abi.ts). */
 export const ACTIVATIONS = { identity: ACT_IDENTITY, sigmoid: ACT_SIGMOID, tanh: ACT_TANH, relu: ACT_RELU } as const;
 export type ActivationName = keyof typeof ACTIVATIONS;
 
-/** Head codes by name (as numbered in assembly/network.ts): the loss on the output layer's values. */
-export const HEADS = { mse: 0, sigmoid: 1, softmax: 2 } as const;
+/** Head codes by name (the ABI's): the loss on the output layer's values. */
+export const HEADS = { mse: HEAD_MSE, sigmoid: HEAD_SIGMOID, softmax: HEAD_SOFTMAX } as const;
 export type HeadName = keyof typeof HEADS;
 
 /** One dense layer: its width and the activation applied to its output. */

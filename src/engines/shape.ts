@@ -1,5 +1,6 @@
 // What every engine decides from a model's shape, decided once here so the engines agree:
-// whether the fused single-layer epoch (the WASM fast path) applies, and how rows are shuffled.
+// whether a model is one output without hidden layers (the WASM epoch's four-row batch kernel),
+// and how rows are shuffled.
 import { LOSS_BCE, LOSS_MSE, type LossKind } from '../reference/losses.js';
 import type { NetworkShape } from './network.js';
 
@@ -13,7 +14,7 @@ export function bucketCount(rows: number, cols: number): number {
   return Math.max(1, Math.ceil(rows / bucketRows));
 }
 
-/** The loss of the single-layer fast path (one output, no hidden layer, mse or sigmoid head), or null for a network. */
+/** The loss of a one-output model without hidden layers (identity output, mse or sigmoid head), or null for any other network. */
 export function singleLayerLoss(shape: NetworkShape): LossKind | null {
   if (shape.layers.length !== 1) return null;
   const [out] = shape.layers;
@@ -27,13 +28,4 @@ export function singleLayerLoss(shape: NetworkShape): LossKind | null {
  */
 export function shuffleBuckets(shape: NetworkShape, rows: number): number {
   return bucketCount(rows, shape.inputs);
-}
-
-/**
- * The WASM engines' bucket count until their network epoch scatters rows too (branch
- * h15-wasm): one bucket, a Fisher-Yates order over all rows, for a network. Remove it and
- * its import in wasm.ts when that lands.
- */
-export function wasmShuffleBuckets(shape: NetworkShape, rows: number): number {
-  return singleLayerLoss(shape) === null ? 1 : bucketCount(rows, shape.inputs);
 }

@@ -4,21 +4,22 @@
 // and one set of data blocks per data set. Every typed-array view is taken from the
 // runtime right before use, so memory growth never leaves a stale one.
 import type { BatchConfig, DataSize, Engine, EpochStats, Trainer, TrainerState, TrainingData } from './engine.js';
-import type { LossKind } from '../reference/losses.js';
 import type { RngState } from '../reference/random.js';
 import { networkLayout, targetWidth, type NetworkShape } from './network.js';
 import { beginShuffledEpoch, endShuffledEpoch, type ArrangementOps } from './arrangement.js';
-import { singleLayerLoss, wasmShuffleBuckets as shuffleBuckets } from './shape.js';
+import { shuffleBuckets, singleLayerLoss } from './shape.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { allocNetworkBlock, type NetworkBlock } from '../wasm/networkBlock.js';
-import { OPT, SLOTS, writeOptimizerBlock } from '../wasm/optimizerBlock.js';
+import { writeOptimizerBlock } from '../wasm/optimizerBlock.js';
+import { DATA_BYTES, writeDataBlock, type DataFields } from '../wasm/dataBlock.js';
+import {
+  OPT_STEP, SLOTS, STAT_BATCHES, STAT_DIVERGED, STAT_GRAD_NORM, STAT_LOSS_SUM, STAT_MAX_STEP, STATUS_OK,
+} from '../wasm/abi.js';
 import { MAX_BLOCK_BYTES, type Reattachable, type WasmRuntime } from '../wasm/runtime.js';
 import { EngineError, ValidationError } from '../errors.js';
 import { copyRows, valueError, type MatrixSource } from '../validate.js';
 import { takeRows } from '../data/rows.js';
 
-// The stats block's f64 fields, as numbered in assembly/train.ts.
-const STATS = { lossSum: 0, gradNorm: 1, maxStep: 2, batches: 3, diverged: 4 };
 // predict copies X into WASM this many bytes at a time, so it has no size limit.
 const PREDICT_CHUNK_BYTES = 4 << 20;
 // Rows of a batch that a network's scratch holds (a batch runs in chunks of these); capped by bytes.
@@ -32,9 +33,15 @@ function dataBlocks({ rows, weighted, shuffle }: DataSize, cols: number, width: 
   const v = rows * 4;
   const out = [x, v * width];
   if (weighted) out.push(v);
-  if (buckets > 1) out.push(x, v, v, ...(weighted ? [v] : []));
+  if (buckets > 1) out.push(x, v * width, v, ...(weighted ? [v] : []));
   if (shuffle) out.push(v, (buckets + 1) * 4, (buckets + 1) * 4, buckets * 4);
+  out.push(DATA_BYTES);
   return out;
+}
+
+/** Throws if an entry point refused its data descriptor (a kind of data that build cannot read). */
+function checkStatus(rt: WasmRuntime, status: number): void {
+  if (status !== STATUS_OK) throw new EngineError(`engine '${rt.name}' cannot read this kind of data (status ${status})`);
 }
 
 function staleError(rt: WasmRuntime): EngineError {
@@ -62,6 +69,7 @@ class WasmData implements TrainingData {
   startsPtr = 0;
   nextStartsPtr = 0;
   cursorsPtr = 0;
+  descPtr = 0; // the data descriptor that describes these blocks to WASM (written before each call)
   /** The runtime generation these pointers belong to. */
   readonly gen: number;
 
@@ -77,7 +85,7 @@ class WasmData implements TrainingData {
       if (weighted) this.swPtr = rt.alloc(capacity * 4);
       if (maxBuckets > 1) {
         this.nextXPtr = rt.alloc(capacity * cols * 4);
-        this.nextYPtr = rt.alloc(capacity * 4); // only the single-layer path scatters, so targets are one per row there
+        this.nextYPtr = rt.alloc(capacity * width * 4);
         if (weighted) this.nextSwPtr = rt.alloc(capacity * 4);
         this.idsPtr = rt.alloc(capacity * 4);
       }
@@ -87,6 +95,7 @@ class WasmData implements TrainingData {
         this.nextStartsPtr = rt.alloc((maxBuckets + 1) * 4);
         this.cursorsPtr = rt.alloc(maxBuckets * 4);
       }
+      this.descPtr = rt.alloc(DATA_BYTES);
     } catch (err) {
       this.destroy();
       throw err;
@@ -129,6 +138,17 @@ class WasmData implements TrainingData {
     return this.lrsPtr;
   }
 
+  /** Writes the data descriptor (these blocks, the current arrangement, and more fields for this call); returns its address. */
+  describe(more: Partial<DataFields> = {}): number {
+    writeDataBlock(this.rt, this.descPtr, {
+      rows: this.rows, cols: this.cols, width: this.width, xPtr: this.xPtr, yPtr: this.yPtr, swPtr: this.swPtr,
+      orderPtr: this.orderPtr, buckets: this.buckets, startsPtr: this.startsPtr, nextStartsPtr: this.nextStartsPtr,
+      idsPtr: this.idsPtr, cursorsPtr: this.cursorsPtr, nextXPtr: this.nextXPtr, nextYPtr: this.nextYPtr,
+      nextSwPtr: this.nextSwPtr, ...more,
+    });
+    return this.descPtr;
+  }
+
   swap(): void {
     [this.xPtr, this.nextXPtr] = [this.nextXPtr, this.xPtr];
     [this.yPtr, this.nextYPtr] = [this.nextYPtr, this.yPtr];
@@ -147,7 +167,7 @@ class WasmData implements TrainingData {
   private ptrs(): number[] {
     if (this.rt.generation !== this.gen) return [];
     return [this.xPtr, this.yPtr, this.swPtr, this.nextXPtr, this.nextYPtr, this.nextSwPtr, this.orderPtr,
-      this.idsPtr, this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr];
+      this.idsPtr, this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr, this.descPtr];
   }
 
   /** Frees every block. */
@@ -156,7 +176,7 @@ class WasmData implements TrainingData {
     // After a rebuild these pointers are void: the new instance never handed them out (ptrs() is empty).
     for (const p of this.ptrs()) rt.free(p);
     this.xPtr = this.yPtr = this.swPtr = this.nextXPtr = this.nextYPtr = this.nextSwPtr = this.orderPtr = this.idsPtr = 0;
-    this.startsPtr = this.nextStartsPtr = this.cursorsPtr = this.lrsPtr = this.lrsCapacity = 0;
+    this.startsPtr = this.nextStartsPtr = this.cursorsPtr = this.lrsPtr = this.lrsCapacity = this.descPtr = 0;
     this.rows = 0;
   }
 }
@@ -166,8 +186,6 @@ class WasmTrainer implements Trainer, Reattachable {
   private readonly inputs: number;
   private readonly outputsPerRow: number;
   private readonly width: number; // target values per row
-  /** The single-layer fast path's loss (assembly/train.ts), or null for a network (assembly/network.ts). */
-  private readonly loss: LossKind | null;
   private block!: NetworkBlock;
   private gen = -1;
   private opt: ResolvedOptimizer = resolveOptimizer('sgd');
@@ -181,7 +199,6 @@ class WasmTrainer implements Trainer, Reattachable {
     this.inputs = shape.inputs;
     this.outputsPerRow = shape.layers[shape.layers.length - 1].units;
     this.width = targetWidth(shape);
-    this.loss = singleLayerLoss(shape);
     this.allocate();
     this.setOptimizer(this.opt);
     this.commit();
@@ -191,7 +208,9 @@ class WasmTrainer implements Trainer, Reattachable {
   private allocate(): void {
     const widest = Math.max(this.inputs, ...this.shape.layers.map((l) => l.units));
     const perRow = (this.inputs + this.width + 1 + 2 * this.shape.layers.reduce((s, l) => s + l.units, 0)) * 4;
-    const capacity = this.loss === null ? Math.max(1, Math.min(SCRATCH_ROWS, Math.floor(SCRATCH_BYTES / Math.max(perRow, widest)))) : 1;
+    // The one-output kernel without hidden layers (assembly/linear.ts) reads rows in place: no chunk scratch.
+    const capacity = singleLayerLoss(this.shape) === null
+      ? Math.max(1, Math.min(SCRATCH_ROWS, Math.floor(SCRATCH_BYTES / Math.max(perRow, widest)))) : 1;
     this.block = allocNetworkBlock(this.rt, this.shape, capacity);
     this.gen = this.rt.generation;
   }
@@ -249,12 +268,12 @@ class WasmTrainer implements Trainer, Reattachable {
     for (let s = 0; s < SLOTS; s++) {
       slots.push(Float64Array.from(this.rt.readF32(this.block.slotsPtr + s * this.block.nParams * 4, this.paramCount)));
     }
-    return { params: this.getParams(), optimizerStep: this.rt.f64[(this.block.optPtr >>> 3) + OPT.step], slots };
+    return { params: this.getParams(), optimizerStep: this.rt.f64[(this.block.optPtr >>> 3) + OPT_STEP], slots };
   }
 
   restoreState(saved: TrainerState): void {
     this.setParams(saved.params);
-    this.rt.f64[(this.block.optPtr >>> 3) + OPT.step] = saved.optimizerStep;
+    this.rt.f64[(this.block.optPtr >>> 3) + OPT_STEP] = saved.optimizerStep;
     const f32 = this.rt.f32;
     for (let s = 0; s < SLOTS; s++) f32.set(saved.slots[s], (this.block.slotsPtr >>> 2) + s * this.block.nParams);
   }
@@ -366,14 +385,12 @@ class WasmTrainer implements Trainer, Reattachable {
     const rngPtr = this.block.rngPtr;
     d.scatter = false;
     if (!d.orderPtr) return;
-    const cols = this.inputs;
     d.ops ??= {
       buckets: d.buckets,
       arranged: false,
-      plan: () => ex.planScatter(rngPtr, d.idsPtr, d.nextStartsPtr, d.cursorsPtr, d.rows, d.buckets),
-      scatterAll: () => ex.scatterRows(d.xPtr, d.yPtr, d.swPtr, 0, d.idsPtr, d.cursorsPtr, d.nextXPtr, d.nextYPtr,
-        d.nextSwPtr, 0, d.rows, cols),
-      permute: () => ex.permuteBuckets(rngPtr, d.orderPtr, d.startsPtr, d.buckets),
+      plan: () => ex.planScatter(d.describe(), rngPtr),
+      scatterAll: () => ex.scatterRows(d.describe({ orderPtr: 0 }), 0, d.rows),
+      permute: () => ex.permuteBuckets(d.describe(), rngPtr),
       swap: () => d.swap(),
     };
     rt.u32.set(rng, rngPtr >>> 2);
@@ -387,28 +404,18 @@ class WasmTrainer implements Trainer, Reattachable {
     const b = this.block;
     const lrsPtr = d.lrs(config.lrs.length); // may grow memory: views below are taken after it
     rt.f64.set(config.lrs.subarray(first, last), (lrsPtr >>> 3) + first);
-    if (this.loss === null) {
-      rt.exports.trainNetworkEpoch(
-        b.descPtr, d.xPtr, d.yPtr, d.swPtr, d.orderPtr, d.rows, config.batchSize, first, last,
-        b.paramsPtr, b.gradPtr, b.gradSumPtr, b.slotsPtr, b.optPtr, lrsPtr, config.l1, config.l2, b.statsPtr,
-      );
-    } else {
-      rt.exports.trainEpoch(
-        this.loss, d.xPtr, d.yPtr, d.swPtr, d.orderPtr, d.rows, this.inputs, config.batchSize, first, last,
-        b.paramsPtr, b.gradPtr, b.gradSumPtr, b.nParams, b.slotsPtr, b.optPtr,
-        lrsPtr, config.l1, config.l2, b.statsPtr,
-        d.buckets > 1 ? d.startsPtr : 0, d.buckets,
-        d.scatter ? d.idsPtr : 0, d.cursorsPtr, d.nextXPtr, d.nextYPtr, d.nextSwPtr,
-      );
-    }
+    const dataPtr = d.describe({
+      idsPtr: d.scatter ? d.idsPtr : 0, batchSize: config.batchSize, lrsPtr, l1: config.l1, l2: config.l2,
+    });
+    checkStatus(rt, rt.exports.trainEpoch(b.descPtr, dataPtr, first, last));
     const f64 = rt.f64;
     const s = b.statsPtr >>> 3;
     return {
-      lossSum: f64[s + STATS.lossSum],
-      gradNorm: f64[s + STATS.gradNorm],
-      maxStep: f64[s + STATS.maxStep],
-      batches: f64[s + STATS.batches],
-      diverged: f64[s + STATS.diverged],
+      lossSum: f64[s + STAT_LOSS_SUM],
+      gradNorm: f64[s + STAT_GRAD_NORM],
+      maxStep: f64[s + STAT_MAX_STEP],
+      batches: f64[s + STAT_BATCHES],
+      diverged: f64[s + STAT_DIVERGED],
     };
   }
 
@@ -432,7 +439,8 @@ class WasmTrainer implements Trainer, Reattachable {
       for (let r = 0; r < rows; r += chunk) {
         const n = Math.min(chunk, rows - r);
         this.copyIn(src, xPtr, r, n);
-        this.forward(xPtr, n, outPtr);
+        writeDataBlock(rt, this.block.dataPtr, { rows: n, cols, width: this.width, xPtr });
+        checkStatus(rt, rt.exports.predict(this.block.descPtr, this.block.dataPtr, outPtr));
         out.set(rt.f32.subarray(outPtr >>> 2, (outPtr >>> 2) + n * k), r * k);
       }
       return out;
@@ -449,18 +457,11 @@ class WasmTrainer implements Trainer, Reattachable {
     const rt = this.rt;
     const outPtr = rt.alloc(d.rows * this.outputsPerRow * 4);
     try {
-      this.forward(d.xPtr, d.rows, outPtr);
+      checkStatus(rt, rt.exports.predict(this.block.descPtr, d.describe(), outPtr));
       return Float64Array.from(rt.readF32(outPtr, d.rows * this.outputsPerRow));
     } finally {
       if (rt.generation === d.gen) rt.free(outPtr);
     }
-  }
-
-  // The output layer's values of n rows at xPtr, written to outPtr.
-  private forward(xPtr: number, n: number, outPtr: number): void {
-    const b = this.block;
-    if (this.loss === null) this.rt.exports.predictNetwork(b.descPtr, xPtr, n, b.paramsPtr, outPtr);
-    else this.rt.exports.predictLogits(xPtr, n, this.inputs, b.paramsPtr, outPtr);
   }
 
   gradient(src: MatrixSource, y: Float32Array, sw: Float32Array | null): { loss: number; grad: Float64Array } {
@@ -471,8 +472,8 @@ class WasmTrainer implements Trainer, Reattachable {
     try {
       this.copyIn(src, data.xPtr);
       this.writeTargets(data, y, sw);
-      // The network kernels also serve a single-layer model: the same parameter vector, the same head.
-      const loss = rt.exports.networkGradient(b.descPtr, data.xPtr, data.yPtr, data.swPtr, rows, b.paramsPtr, b.gradPtr);
+      data.reset(rows, 1);
+      const loss = rt.exports.networkGradient(b.descPtr, data.describe());
       const grad = Float64Array.from(rt.readF32(b.gradPtr, this.paramCount), (g) => g / rows);
       return { loss: loss / rows, grad };
     } finally {

@@ -1,38 +1,35 @@
-// One network's block of WASM memory for assembly/network.ts: the descriptor
-// (i32 fields; the numbers below repeat NET_* and LAYER_* there), the flat
-// parameter, gradient, gradient-sum and optimizer vectors, the optimizer and
-// stats blocks, and scratch rows for one chunk of a batch.
+// One network's block of WASM memory for the epoch (assembly/train.ts): the network
+// descriptor (NET_* and LAYER_* of src/wasm/abi.ts), the flat parameter, gradient,
+// gradient-sum and optimizer vectors, the optimizer and stats blocks, the shuffle's PRNG
+// state, the kernels' tail scratch and scratch rows for one chunk of a batch.
 import { HEADS, networkLayout, targetWidth, type NetworkShape } from '../engines/network.js';
-import { OPT_FIELDS, SLOTS } from './optimizerBlock.js';
+import {
+  LAYER_ACTIVATION, LAYER_BIAS, LAYER_DELTA_PTR, LAYER_FIELDS, LAYER_OUT_PTR, LAYER_UNITS, LAYER_WEIGHTS, NET_CAPACITY,
+  NET_GRAD_PTR, NET_GRAD_SUM_PTR, NET_HEAD, NET_HEADER, NET_INPUTS, NET_LAYERS, NET_OPT_PTR, NET_PARAMS, NET_PARAMS_PTR,
+  KERNEL_TAIL_BYTES, NET_SCRATCH_PTR, NET_SLOTS_PTR, NET_STATS_PTR, NET_SW_PTR, NET_X_PTR, NET_Y_PTR, OPT_FIELDS, SLOTS,
+  STAT_FIELDS,
+} from './abi.js';
+import { DATA_BYTES } from './dataBlock.js';
 import { align16, type WasmRuntime } from './runtime.js';
-
-const NET = { inputs: 0, layers: 1, head: 2, params: 3, capacity: 4, xPtr: 5, yPtr: 6, swPtr: 7 } as const;
-const NET_HEADER = 8;
-const LAYER = { units: 0, activation: 1, weights: 2, bias: 3, outPtr: 4, deltaPtr: 5 } as const;
-const LAYER_FIELDS = 8;
-/** f64 fields of the stats block (assembly/train.ts STAT_*). */
-export const STATS_FIELDS = 8;
-
 
 /** Byte addresses of one network's pieces; nParams is the padded vector length the kernels use. */
 export interface NetworkBlock {
   readonly base: number;
-  readonly bytes: number;
+  /** The network descriptor (NET_* and LAYER_*), which holds every other pointer the epoch uses. */
   readonly descPtr: number;
   readonly paramsPtr: number;
   readonly gradPtr: number;
-  readonly gradSumPtr: number;
   readonly slotsPtr: number;
   readonly optPtr: number;
   readonly statsPtr: number;
   /** The shuffle's PRNG state (4 u32). */
   readonly rngPtr: number;
+  /** A data descriptor for calls on data the trainer does not keep (predict on new rows). */
+  readonly dataPtr: number;
   /** Entries of each parameter-sized vector: count rounded up to a multiple of 4 (zero padding, so the optimizer's SIMD loop applies). */
   readonly nParams: number;
   /** Parameters of the network (networkLayout(shape).count). */
   readonly count: number;
-  /** Rows per chunk that the scratch holds. */
-  readonly capacity: number;
 }
 
 /**
@@ -63,36 +60,45 @@ export function allocNetworkBlock(rt: WasmRuntime, shape: NetworkShape, capacity
   const gradSum = take(nParams * 8); // f64 sums
   const slots = take(SLOTS * nParams * 4);
   const opt = take(OPT_FIELDS * 8);
-  const stats = take(STATS_FIELDS * 8);
+  const stats = take(STAT_FIELDS * 8);
   const rng = take(16);
+  const scratch = take(KERNEL_TAIL_BYTES);
+  const data = take(DATA_BYTES);
   const xs = take(capacity * shape.inputs * 4);
   const ys = take(capacity * targetWidth(shape) * 4);
   const sws = take(capacity * 4);
-  const scratch = layers.map((l) => ({ out: take(capacity * l.units * 4), delta: take(capacity * l.units * 4) }));
+  const chunk = layers.map((l) => ({ out: take(capacity * l.units * 4), delta: take(capacity * l.units * 4) }));
   const base = rt.alloc(at);
   new Uint8Array(rt.exports.memory.buffer, base, at).fill(0);
 
   const u32 = rt.u32;
   const d = (base + desc) >>> 2;
-  u32[d + NET.inputs] = shape.inputs;
-  u32[d + NET.layers] = layers.length;
-  u32[d + NET.head] = HEADS[shape.head];
-  u32[d + NET.params] = nParams;
-  u32[d + NET.capacity] = capacity;
-  u32[d + NET.xPtr] = base + xs;
-  u32[d + NET.yPtr] = base + ys;
-  u32[d + NET.swPtr] = base + sws;
+  u32[d + NET_INPUTS] = shape.inputs;
+  u32[d + NET_LAYERS] = layers.length;
+  u32[d + NET_HEAD] = HEADS[shape.head];
+  u32[d + NET_PARAMS] = nParams;
+  u32[d + NET_CAPACITY] = capacity;
+  u32[d + NET_X_PTR] = base + xs;
+  u32[d + NET_Y_PTR] = base + ys;
+  u32[d + NET_SW_PTR] = base + sws;
+  u32[d + NET_SCRATCH_PTR] = base + scratch;
+  u32[d + NET_PARAMS_PTR] = base + params;
+  u32[d + NET_GRAD_PTR] = base + grad;
+  u32[d + NET_GRAD_SUM_PTR] = base + gradSum;
+  u32[d + NET_SLOTS_PTR] = base + slots;
+  u32[d + NET_OPT_PTR] = base + opt;
+  u32[d + NET_STATS_PTR] = base + stats;
   layers.forEach((layer, l) => {
     const f = d + NET_HEADER + l * LAYER_FIELDS;
-    u32[f + LAYER.units] = layer.units;
-    u32[f + LAYER.activation] = layer.activation;
-    u32[f + LAYER.weights] = layer.weights;
-    u32[f + LAYER.bias] = layer.bias;
-    u32[f + LAYER.outPtr] = base + scratch[l].out;
-    u32[f + LAYER.deltaPtr] = base + scratch[l].delta;
+    u32[f + LAYER_UNITS] = layer.units;
+    u32[f + LAYER_ACTIVATION] = layer.activation;
+    u32[f + LAYER_WEIGHTS] = layer.weights;
+    u32[f + LAYER_BIAS] = layer.bias;
+    u32[f + LAYER_OUT_PTR] = base + chunk[l].out;
+    u32[f + LAYER_DELTA_PTR] = base + chunk[l].delta;
   });
   return {
-    base, bytes: at, descPtr: base + desc, paramsPtr: base + params, gradPtr: base + grad, gradSumPtr: base + gradSum,
-    slotsPtr: base + slots, optPtr: base + opt, statsPtr: base + stats, rngPtr: base + rng, nParams, count, capacity,
+    base, descPtr: base + desc, paramsPtr: base + params, gradPtr: base + grad, slotsPtr: base + slots,
+    optPtr: base + opt, statsPtr: base + stats, rngPtr: base + rng, dataPtr: base + data, nParams, count,
   };
 }

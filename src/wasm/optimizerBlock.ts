@@ -1,18 +1,17 @@
-// The optimizer block (f64 fields at optPtr) that assembly/optimizers.ts reads,
-// and the slot vectors that go with it. The field numbers repeat the OPT_* there.
+// The optimizer block (f64 OPT_* fields of src/wasm/abi.ts at optPtr) that
+// assembly/optimizers.ts reads, and the slot vectors that go with it.
 import { createOptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
+import {
+  OPT_ALPHA, OPT_AMSGRAD, OPT_BETA1, OPT_BETA2, OPT_CENTERED, OPT_DAMPENING, OPT_EPS, OPT_FIELDS, OPT_KIND, OPT_LR_DECAY,
+  OPT_MOMENTUM, OPT_NESTEROV, OPT_WEIGHT_DECAY, OPTIMIZER_ADAGRAD, OPTIMIZER_ADAM, OPTIMIZER_ADAMW, OPTIMIZER_RMSPROP,
+  OPTIMIZER_SGD, SLOTS,
+} from './abi.js';
 import type { WasmRuntime } from './runtime.js';
 
-/** f64 field numbers of the optimizer block (13-15 are the kernel's own cache of beta^t). */
-export const OPT = {
-  kind: 0, momentum: 1, dampening: 2, nesterov: 3, weightDecay: 4, beta1: 5, beta2: 6, eps: 7,
-  amsgrad: 8, alpha: 9, centered: 10, lrDecay: 11, step: 12,
+/** The optimizer codes by name. */
+export const OPTIMIZERS = {
+  sgd: OPTIMIZER_SGD, adam: OPTIMIZER_ADAM, adamw: OPTIMIZER_ADAMW, rmsprop: OPTIMIZER_RMSPROP, adagrad: OPTIMIZER_ADAGRAD,
 } as const;
-export const OPT_KINDS = { sgd: 0, adam: 1, adamw: 2, rmsprop: 3, adagrad: 4 } as const;
-/** f64 fields in the block. */
-export const OPT_FIELDS = 16;
-/** State vectors per parameter (see OptimizerState). */
-export const SLOTS = 3;
 
 /**
  * Writes opt's hyperparameters to the block at optPtr with step 0, and the
@@ -25,18 +24,18 @@ export function writeOptimizerBlock(
   const f64 = rt.f64;
   const o = optPtr >>> 3;
   f64.fill(0, o, o + OPT_FIELDS);
-  f64[o + OPT.kind] = OPT_KINDS[opt.name];
-  f64[o + OPT.momentum] = opt.momentum;
-  f64[o + OPT.dampening] = opt.dampening;
-  f64[o + OPT.nesterov] = opt.nesterov ? 1 : 0;
-  f64[o + OPT.weightDecay] = opt.weightDecay;
-  f64[o + OPT.beta1] = opt.betas[0];
-  f64[o + OPT.beta2] = opt.betas[1];
-  f64[o + OPT.eps] = opt.eps;
-  f64[o + OPT.amsgrad] = opt.amsgrad ? 1 : 0;
-  f64[o + OPT.alpha] = opt.alpha;
-  f64[o + OPT.centered] = opt.centered ? 1 : 0;
-  f64[o + OPT.lrDecay] = opt.lrDecay;
+  f64[o + OPT_KIND] = OPTIMIZERS[opt.name];
+  f64[o + OPT_MOMENTUM] = opt.momentum;
+  f64[o + OPT_DAMPENING] = opt.dampening;
+  f64[o + OPT_NESTEROV] = opt.nesterov ? 1 : 0;
+  f64[o + OPT_WEIGHT_DECAY] = opt.weightDecay;
+  f64[o + OPT_BETA1] = opt.betas[0];
+  f64[o + OPT_BETA2] = opt.betas[1];
+  f64[o + OPT_EPS] = opt.eps;
+  f64[o + OPT_AMSGRAD] = opt.amsgrad ? 1 : 0;
+  f64[o + OPT_ALPHA] = opt.alpha;
+  f64[o + OPT_CENTERED] = opt.centered ? 1 : 0;
+  f64[o + OPT_LR_DECAY] = opt.lrDecay;
   // The reference decides how state starts (e.g. Adagrad's initial accumulator).
   const { slots } = createOptimizerState(opt, count);
   const f32 = rt.f32;

@@ -4,45 +4,37 @@
 // copies. A trap inside WASM rebuilds the instance (see WasmRuntime.fault).
 import { EngineError } from '../errors.js';
 
-/** The shipped module's exports (assembly/index.ts). Pointers are byte offsets. */
-export interface WasmExports {
-  memory: WebAssembly.Memory;
-  alloc(size: number): number;
-  free(ptr: number): void;
-  planScatter(statePtr: number, idsPtr: number, startsPtr: number, cursorsPtr: number, rows: number, buckets: number): void;
-  scatterRows(
-    srcXPtr: number, srcYPtr: number, srcSwPtr: number, orderPtr: number, idsPtr: number, cursorsPtr: number,
-    dstXPtr: number, dstYPtr: number, dstSwPtr: number, from: number, to: number, cols: number,
-  ): void;
-  permuteBuckets(statePtr: number, orderPtr: number, startsPtr: number, buckets: number): void;
-  step(optPtr: number, paramsPtr: number, gradPtr: number, slotsPtr: number, n: number, lr: number): void;
-  trainEpoch(
-    lossKind: number, xPtr: number, yPtr: number, swPtr: number, orderPtr: number, rows: number, cols: number,
-    batchSize: number, firstBatch: number, lastBatch: number,
-    paramsPtr: number, gradPtr: number, gradSumPtr: number, nParams: number, slotsPtr: number, optPtr: number,
-    lrsPtr: number, l1: number, l2: number, statsPtr: number,
-    startsPtr: number, buckets: number, idsPtr: number, cursorsPtr: number, nextXPtr: number, nextYPtr: number,
-    nextSwPtr: number,
-  ): void;
-  predictLogits(xPtr: number, rows: number, cols: number, paramsPtr: number, outPtr: number): void;
-  readSequential(xPtr: number, n: number): number;
-  readRows(xPtr: number, orderPtr: number, rows: number, cols: number): number;
-  forceTrap(): void;
-  findNonFinite(ptr: number, n: number): number;
-  gatherRows(srcPtr: number, idsPtr: number, n: number, cols: number, dstPtr: number): void;
-  trainNetworkEpoch(
-    descPtr: number, xPtr: number, yPtr: number, swPtr: number, orderPtr: number, rows: number,
-    batchSize: number, firstBatch: number, lastBatch: number,
-    paramsPtr: number, gradPtr: number, gradSumPtr: number, slotsPtr: number, optPtr: number,
-    lrsPtr: number, l1: number, l2: number, statsPtr: number,
-  ): void;
-  networkGradient(
-    descPtr: number, xPtr: number, yPtr: number, swPtr: number, rows: number, paramsPtr: number, gradPtr: number,
-  ): number;
-  predictNetwork(descPtr: number, xPtr: number, rows: number, paramsPtr: number, outPtr: number): void;
-  lastGradNormSq: WebAssembly.Global;
-  lastMaxChange: WebAssembly.Global;
-}
+/**
+ * The shipped module's functions (assembly/index.ts): each one's parameter count and
+ * whether it returns a number. Pointers are byte offsets; the epoch's settings travel in
+ * descriptor blocks (src/wasm/abi.ts). WasmExports is derived from this table, and
+ * test/wasm/abi.test.ts compares it with the built module's exports and their arities.
+ */
+export const WASM_EXPORTS = {
+  alloc: [1, 'number'], // (size) -> ptr
+  free: [1, 'void'], // (ptr)
+  forceTrap: [0, 'void'],
+  trainEpoch: [4, 'number'], // (netPtr, dataPtr, firstBatch, lastBatch) -> STATUS_*
+  predict: [3, 'number'], // (netPtr, dataPtr, outPtr) -> STATUS_*
+  networkGradient: [2, 'number'], // (netPtr, dataPtr) -> loss sum
+  planScatter: [2, 'void'], // (dataPtr, rngPtr)
+  scatterRows: [3, 'void'], // (dataPtr, from, to)
+  permuteBuckets: [2, 'void'], // (dataPtr, rngPtr)
+  readSequential: [2, 'number'], // (xPtr, n) -> sum
+  readRows: [4, 'number'], // (xPtr, orderPtr, rows, cols) -> sum
+  findNonFinite: [2, 'number'], // (ptr, n) -> index or -1
+  gatherRows: [5, 'void'], // (srcPtr, idsPtr, n, cols, dstPtr)
+} as const;
+
+type Tuple<N extends number, T extends number[] = []> = T['length'] extends N ? T : Tuple<N, [...T, number]>;
+type ExportFn<E> = E extends readonly [infer N extends number, infer R]
+  ? (...args: Tuple<N>) => R extends 'number' ? number : void
+  : never;
+
+/** The shipped module's exports, typed from WASM_EXPORTS. */
+export type WasmExports = { memory: WebAssembly.Memory } & {
+  -readonly [K in keyof typeof WASM_EXPORTS]: ExportFn<(typeof WASM_EXPORTS)[K]>;
+};
 
 /** wasm32 linear memory stops at 65,536 pages of 64 KiB. */
 export const MAX_MEMORY_BYTES = 2 ** 32;
@@ -446,9 +438,10 @@ async function instantiate(source: Source, simd: boolean, support: { wasm: boole
   if (simd && !support.simd) throw new Error('this runtime has no WebAssembly SIMD');
   const module = await compile(source);
   const instance = await WebAssembly.instantiate(module, wasmImports);
-  const exports = instance.exports as unknown as Partial<WasmExports>;
-  if (typeof exports.trainEpoch !== 'function' || !(exports.memory instanceof WebAssembly.Memory)) {
-    throw new Error('the module is not a steepest build (it lacks trainEpoch or memory)');
+  const exports = instance.exports as Record<string, unknown>;
+  const missing = Object.entries(WASM_EXPORTS).find(([name, [arity]]) => (exports[name] as Function | undefined)?.length !== arity);
+  if (missing || !(exports.memory instanceof WebAssembly.Memory)) {
+    throw new Error(`the module is not a steepest build of this version (it lacks ${missing ? `${missing[0]}(${missing[1][0]} arguments)` : 'memory'})`);
   }
   return new WasmRuntime(module, instance, simd);
 }

@@ -1,9 +1,14 @@
-// Runs the fused network epoch (assembly/network.ts) and its float64 reference
+// Runs the WASM epoch (assembly/train.ts, over a network and a data descriptor) and its float64 reference
 // (src/reference/train.ts over network.ts) on the same data, initial parameters, batches and
 // visiting orders, for the network tests; and what those tests check their data with.
 import type { TestingRuntime } from './testingBuild.js';
 import { allocNetworkBlock, type NetworkBlock } from '../../src/wasm/networkBlock.js';
 import { writeOptimizerBlock } from '../../src/wasm/optimizerBlock.js';
+import { DATA_BYTES, writeDataBlock, type DataFields } from '../../src/wasm/dataBlock.js';
+import {
+  STAT_BATCHES, STAT_DIVERGED, STAT_GRAD_NORM, STAT_LOSS_SUM, STAT_MAX_STEP, STAT_ROWS, STATUS_OK,
+} from '../../src/wasm/abi.js';
+import { expect } from 'vitest';
 import { backwardNetwork, forwardNetwork, headLoss } from '../../src/reference/network.js';
 import { networkLayout, targetWidth, type NetworkShape } from '../../src/engines/network.js';
 import type { EpochStats } from '../../src/engines/engine.js';
@@ -117,10 +122,23 @@ export class WasmNet {
   xPtr = 0;
   yPtr = 0;
   swPtr = 0;
+  rows = 0;
+  /** A data descriptor for the loaded data (see describe). */
+  readonly dataPtr: number;
 
   constructor(readonly rt: TestingRuntime, readonly shape: NetworkShape, capacity: number) {
     this.block = allocNetworkBlock(rt, shape, capacity);
     this.ptrs.push(this.block.base);
+    this.dataPtr = this.place(new Float32Array(DATA_BYTES / 4));
+  }
+
+  /** Writes the data descriptor of the loaded data, in storage order unless more says otherwise; returns its address. */
+  describe(more: Partial<DataFields> = {}): number {
+    writeDataBlock(this.rt, this.dataPtr, {
+      rows: this.rows, cols: this.shape.inputs, width: targetWidth(this.shape), xPtr: this.xPtr, yPtr: this.yPtr,
+      swPtr: this.swPtr, ...more,
+    });
+    return this.dataPtr;
   }
 
   /** Copies values into fresh memory (as f32, or as i32 when ints) and returns their address. */
@@ -136,6 +154,7 @@ export class WasmNet {
     this.xPtr = this.place(data.X);
     this.yPtr = this.place(data.y, this.shape.head === 'softmax');
     this.swPtr = data.sw ? this.place(data.sw) : 0;
+    this.rows = data.rows;
   }
 
   setParams(p: ArrayLike<number>): void {
@@ -149,7 +168,10 @@ export class WasmNet {
   stats(): EpochStats & { rows: number } {
     const f64 = this.rt.f64;
     const s = this.block.statsPtr >>> 3;
-    return { lossSum: f64[s], gradNorm: f64[s + 1], maxStep: f64[s + 2], batches: f64[s + 3], diverged: f64[s + 4], rows: f64[s + 5] };
+    return {
+      lossSum: f64[s + STAT_LOSS_SUM], gradNorm: f64[s + STAT_GRAD_NORM], maxStep: f64[s + STAT_MAX_STEP],
+      batches: f64[s + STAT_BATCHES], diverged: f64[s + STAT_DIVERGED], rows: f64[s + STAT_ROWS],
+    };
   }
 
   free(): void {
@@ -157,7 +179,7 @@ export class WasmNet {
   }
 }
 
-/** Trains the WASM network for opts.epochs epochs, one trainNetworkEpoch call per epoch. */
+/** Trains the WASM network for opts.epochs epochs, one trainEpoch call per epoch. */
 export function runWasm(rt: TestingRuntime, shape: NetworkShape, data: NetData, init: Float64Array, opts: RunOptions): RunResult {
   const net = new WasmNet(rt, shape, opts.capacity ?? 64);
   try {
@@ -172,9 +194,8 @@ export function runWasm(rt: TestingRuntime, shape: NetworkShape, data: NetData, 
     const orderPtrs = visit.map((o) => (o ? net.place(o, true) : 0));
     const stats: EpochStats[] = [];
     for (let e = 0; e < opts.epochs; e++) {
-      rt.exports.trainNetworkEpoch(b.descPtr, net.xPtr, net.yPtr, net.swPtr, orderPtrs[e], data.rows, opts.batchSize,
-        0, batches, b.paramsPtr, b.gradPtr, b.gradSumPtr, b.slotsPtr, b.optPtr, lrsPtr, opts.l1 ?? 0, opts.l2 ?? 0,
-        b.statsPtr);
+      const dataPtr = net.describe({ orderPtr: orderPtrs[e], batchSize: opts.batchSize, lrsPtr, l1: opts.l1 ?? 0, l2: opts.l2 ?? 0 });
+      expect(rt.exports.trainEpoch(b.descPtr, dataPtr, 0, batches)).toBe(STATUS_OK);
       stats.push(net.stats());
     }
     return { params: net.params(), stats };

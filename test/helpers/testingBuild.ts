@@ -20,10 +20,12 @@ export interface TestingExports extends WasmExports {
   denseBackwardWeights(
     xPtr: number, deltaPtr: number, rows: number, inputs: number, outputs: number, gradWPtr: number, gradBPtr: number,
   ): void;
-  activationForward(kind: number, ptr: number, n: number): void;
-  activationBackward(kind: number, aPtr: number, deltaPtr: number, n: number): void;
+  activationForward(kind: number, ptr: number, n: number, tailPtr: number): void;
+  activationBackward(kind: number, aPtr: number, deltaPtr: number, n: number, tailPtr: number): void;
   softmaxCrossEntropy(zPtr: number, rows: number, classes: number, labelsPtr: number, swPtr: number, gradPtr: number): number;
-  lossRows(kind: number, zPtr: number, yPtr: number, swPtr: number, rows: number, outputs: number, deltaPtr: number): number;
+  lossRows(
+    kind: number, zPtr: number, yPtr: number, swPtr: number, rows: number, outputs: number, deltaPtr: number, tailPtr: number,
+  ): number;
 }
 
 /** A runtime over the testing build: its exports are typed with the kernels. */

@@ -11,6 +11,7 @@ import { Scratch } from '../helpers/wasm.js';
 import { uniformF32 } from '../helpers/data.js';
 import { expectClose, expectSame, U32, ulpDistance } from '../helpers/tolerance.js';
 import { MISALIGN, SIZES } from './sizes.js';
+import { KERNEL_TAIL_BYTES } from '../../src/wasm/abi.js';
 
 useReady();
 
@@ -52,7 +53,7 @@ describe.each(BUILDS)('activations ($build build)', ({ build, simd }) => {
 
   const forward = (kind: ActivationKind, z: Float32Array, misalign = 0): Float32Array => {
     const ptr = mem.f32(z, misalign, SENTINEL);
-    mem.rt.exports.activationForward(kind, ptr, z.length);
+    mem.rt.exports.activationForward(kind, ptr, z.length, mem.bytes(KERNEL_TAIL_BYTES));
     expectSame(mem.guards(ptr, z.length), new Float32Array(16).fill(SENTINEL), `guards, n=${z.length}`);
     return mem.readF32(ptr, z.length);
   };
@@ -102,7 +103,7 @@ describe.each(BUILDS)('activations ($build build)', ({ build, simd }) => {
         const a = Float32Array.from(uniformF32(n, 50 + n), (v) => Math.fround(activate(kind, 4 * v)));
         const aPtr = mem.f32(a, misalign);
         const dPtr = mem.f32(d, 4 - misalign, SENTINEL);
-        mem.rt.exports.activationBackward(kind, aPtr, dPtr, n);
+        mem.rt.exports.activationBackward(kind, aPtr, dPtr, n, mem.bytes(KERNEL_TAIL_BYTES));
         const got = mem.readF32(dPtr, n);
         expectSame(mem.guards(dPtr, n), new Float32Array(16).fill(SENTINEL), `guards kind ${kind} n=${n}`);
         for (let i = 0; i < n; i++) {
@@ -126,7 +127,7 @@ describe.each(BUILDS)('activations ($build build)', ({ build, simd }) => {
     place();
     const d = uniformF32(9, 3);
     const dPtr = mem.f32(d);
-    mem.rt.exports.activationBackward(ACT_IDENTITY, mem.f32(uniformF32(9, 4)), dPtr, 9);
+    mem.rt.exports.activationBackward(ACT_IDENTITY, mem.f32(uniformF32(9, 4)), dPtr, 9, mem.bytes(KERNEL_TAIL_BYTES));
     expectSame(mem.readF32(dPtr, 9), d, 'identity derivative');
   });
 });

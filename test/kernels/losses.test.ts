@@ -10,6 +10,7 @@ import { makeModel } from '../helpers/models.js';
 import { Scratch } from '../helpers/wasm.js';
 import { uniformF32 } from '../helpers/data.js';
 import { LOGITS, MISALIGN, SIZES } from './sizes.js';
+import { KERNEL_TAIL_BYTES } from '../../src/wasm/abi.js';
 
 useReady();
 
@@ -144,7 +145,7 @@ describe.each(BUILDS)('lossRows ($build build)', ({ simd }) => {
             const y = kind === LOSS_BCE ? yBce : yMse;
             const deltaPtr = mem.f32(new Float32Array(n), misalign, SENTINEL);
             const loss = mem.rt.exports.lossRows(kind, mem.f32(z, misalign), mem.f32(y, 4 - misalign),
-              weights ? mem.f32(weights, misalign) : 0, rows, outputs, deltaPtr);
+              weights ? mem.f32(weights, misalign) : 0, rows, outputs, deltaPtr, mem.bytes(KERNEL_TAIL_BYTES));
             const delta = mem.readF32(deltaPtr, n);
             expectSame(mem.guards(deltaPtr, n), new Float32Array(16).fill(SENTINEL), 'guards around delta');
             const want = new Float64Array(n);

@@ -3,7 +3,7 @@
 // the SIMD-tail sweeps, 1 to 3 hidden layers, every activation and head, batch sizes 1, 7, 64,
 // 'full' and ones that do not divide the row count (one past the engine's 256-row scratch, so a
 // batch runs in chunks), shuffled and in storage order, with and without row weights and
-// penalties. test/network.test.ts holds the kernels (one trainNetworkEpoch call per epoch) to
+// penalties, and shuffled over several buckets. test/network.test.ts holds the kernels (one trainEpoch call per epoch) to
 // the reference; this holds what the user sees: the loss history and model.layers.
 import { describe, expect, it } from 'vitest';
 import { MLP, SoftmaxRegression, type FitOptions, type History, type Model } from '../../src/index.js';
@@ -11,6 +11,7 @@ import type { ActivationName, HeadName, NetworkShape } from '../../src/engines/n
 import { WASM_ENGINES, useReady, type TestEngine } from '../helpers/engines.js';
 import { makeData } from '../helpers/network.js';
 import { expectClose } from '../helpers/tolerance.js';
+import { bucketCount } from '../../src/engines/shape.js';
 
 useReady();
 
@@ -106,12 +107,21 @@ function chunkedCase(batchSize: FitOptions['batchSize'], k: number): Case {
   return { ...c, name: `${c.name.replace(/batch \S+,/, `batch ${batchSize},`)} of 300 rows`, rows: 300, fit: { ...c.fit, batchSize } };
 }
 
+// Enough rows for the shuffle's bucket scatter (src/engines/shape.ts bucketCount: 1,100 rows of
+// 129 inputs are 3 buckets): every epoch after the first trains on the arrangement the previous
+// epoch's pass scattered, targets (several per row, or labels) and weights with their rows.
+function bucketedCase(c: Case): Case {
+  return { ...c, name: `${c.name.replace(/in order/, 'shuffled')} over 1100 rows (bucketed)`, rows: 1100, fit: { ...c.fit, shuffle: true } };
+}
+
 const CASES: Case[] = [
   ...WIDTHS.map((_, i) => mlpCase('inputs', i)),
   ...WIDTHS.map((_, i) => mlpCase('hidden', i)),
   ...FEW.map((_, i) => softmaxCase(i)),
   chunkedCase('full', 0),
   chunkedCase(280, 1),
+  ...[22, 21, 20].map((i) => bucketedCase(mlpCase('inputs', i))), // 129 inputs (mse, sigmoid and softmax heads), 128, 127
+  bucketedCase(softmaxCase(6)), // 129 features
 ];
 
 /** Trains case c's model on an engine: its history and every parameter, layer by layer. */
@@ -125,6 +135,11 @@ function train(c: Case, engine: TestEngine): { h: History; layers: { weights: Fl
     m.dispose();
   }
 }
+
+it('the bucketed cases span more than one bucket of the shuffle', () => {
+  const bucketed = CASES.filter((c) => c.name.endsWith('(bucketed)'));
+  expect(bucketed.map((c) => bucketCount(c.rows, c.shape.inputs) > 1)).toEqual([true, true, true, true]);
+});
 
 describe.each(WASM_ENGINES)('%s against js, through fit()', (engine) => {
   it.each(CASES)('$name', (c) => {

@@ -1,0 +1,136 @@
+// The one definition of every number both sides of the WASM boundary must agree on: the
+// codes (activations, losses, heads, optimizers, data kinds, statuses) and the field
+// numbers of the blocks in linear memory (network descriptor and its layers, data
+// descriptor, optimizer block, stats block). assembly/ imports this file as it is (plain
+// `export const NAME = integer` lines are AssemblyScript as well as TypeScript, so keep it
+// to those), and src/ imports it; a bundler inlines each value, so the names cost nothing.
+// Field numbers count 4-byte slots (i32 values or u32 byte addresses) unless a comment says
+// f64. test/wasm/abi.test.ts checks the layouts' slots and the exports of the builds.
+
+// Activation codes, applied to a layer's output (assembly/kernels/activations.ts).
+export const ACT_IDENTITY = 0;
+export const ACT_SIGMOID = 1;
+export const ACT_TANH = 2;
+export const ACT_RELU = 3;
+
+// Per-value losses of lossRows (assembly/kernels/losses.ts).
+export const LOSS_MSE = 0;
+export const LOSS_BCE = 1;
+
+// Heads: the loss on the output layer's values. HEAD_MSE and HEAD_SIGMOID are lossRows' LOSS codes.
+export const HEAD_MSE = 0; // sum over outputs of (z - y)^2; f32 targets, one per output
+export const HEAD_SIGMOID = 1; // binary cross-entropy from each output's logit; f32 targets in [0, 1]
+export const HEAD_SOFTMAX = 2; // softmax cross-entropy over the outputs; one i32 class label per row
+
+// Optimizer codes (OPT_KIND).
+export const OPTIMIZER_SGD = 0;
+export const OPTIMIZER_ADAM = 1;
+export const OPTIMIZER_ADAMW = 2;
+export const OPTIMIZER_RMSPROP = 3;
+export const OPTIMIZER_ADAGRAD = 4;
+
+// f64 fields of the optimizer block (assembly/optimizers.ts).
+export const OPT_KIND = 0;
+export const OPT_MOMENTUM = 1;
+export const OPT_DAMPENING = 2;
+export const OPT_NESTEROV = 3;
+export const OPT_WEIGHT_DECAY = 4;
+export const OPT_BETA1 = 5;
+export const OPT_BETA2 = 6;
+export const OPT_EPS = 7;
+export const OPT_AMSGRAD = 8;
+export const OPT_ALPHA = 9;
+export const OPT_CENTERED = 10;
+export const OPT_LR_DECAY = 11;
+export const OPT_STEP = 12; // steps taken so far (PyTorch's state['step'])
+export const OPT_POW_STEP = 13; // the kernel's cache: the step that OPT_BETA1_POW and OPT_BETA2_POW belong to
+export const OPT_BETA1_POW = 14; // beta1^step
+export const OPT_BETA2_POW = 15; // beta2^step
+export const OPT_FIELDS = 16;
+// State vectors per parameter (sgd: momentum; adam: m, v, max v; rmsprop: square avg, momentum, grad avg; adagrad: sum).
+export const SLOTS = 3;
+
+// f64 fields of the stats block: an epoch's totals, accumulated over its chunks of batches
+// (firstBatch = 0 resets them), and the last optimizer step's results.
+export const STAT_LOSS_SUM = 0; // sum of (weighted) row losses plus penalties, each at the parameters its batch saw
+export const STAT_GRAD_NORM = 1; // L2 norm of the epoch's average data gradient
+export const STAT_MAX_STEP = 2; // largest single-step parameter change
+export const STAT_BATCHES = 3; // batches done (the next batch's index)
+export const STAT_DIVERGED = 4; // index of the batch whose loss or update was not finite, else -1
+export const STAT_ROWS = 5; // rows seen so far this epoch
+export const STAT_STEP_NORM_SQ = 6; // the last step's squared gradient norm
+export const STAT_STEP_MAX_CHANGE = 7; // the last step's largest parameter change
+export const STAT_FIELDS = 8;
+
+// The network descriptor's header (assembly/network.ts, written by src/wasm/networkBlock.ts).
+// Offsets into the parameter vector are in elements; *_PTR fields are byte addresses. The
+// descriptor carries every pointer the epoch writes through, so a second thread would get
+// a descriptor of its own (its own gradient, stats and scratch, the same parameters).
+export const NET_INPUTS = 0; // width of an input row
+export const NET_LAYERS = 1; // dense layers, L >= 1: the hidden layers, then the output layer
+export const NET_HEAD = 2; // HEAD_*
+export const NET_PARAMS = 3; // length of each parameter-sized vector (a multiple of 4, zero-padded)
+export const NET_CAPACITY = 4; // rows the chunk scratch holds; a batch runs in chunks of at most this many
+export const NET_X_PTR = 5; // chunk scratch, capacity x inputs f32: a chunk's rows gathered in visiting order
+export const NET_Y_PTR = 6; // chunk scratch, capacity x target width (f32, or i32 labels for softmax)
+export const NET_SW_PTR = 7; // chunk scratch, capacity f32 row weights
+export const NET_SCRATCH_PTR = 8; // KERNEL_TAIL_BYTES of scratch for the kernels' SIMD tails
+export const NET_PARAMS_PTR = 9; // params f32
+export const NET_GRAD_PTR = 10; // params f32: a batch's gradient
+export const NET_GRAD_SUM_PTR = 11; // params f64: the epoch's gradient sum
+export const NET_SLOTS_PTR = 12; // SLOTS x params f32: the optimizer state
+export const NET_OPT_PTR = 13; // the optimizer block (OPT_*)
+export const NET_STATS_PTR = 14; // the stats block (STAT_*)
+export const NET_HEADER = 16; // slots before the first layer's fields (15 is reserved)
+// Bytes at NET_SCRATCH_PTR, where lossRows, activationForward and activationBackward run their
+// SIMD tails (the last values that do not fill a block) in the network's batch gradient.
+export const KERNEL_TAIL_BYTES = 128;
+
+// Fields of layer l, at slot NET_HEADER + l * LAYER_FIELDS (6 and 7 are reserved).
+export const LAYER_UNITS = 0; // outputs of the layer
+export const LAYER_ACTIVATION = 1; // ACT_*
+export const LAYER_WEIGHTS = 2; // offset of W (units x inputs, row-major) in the parameter vector
+export const LAYER_BIAS = 3; // offset of b (units)
+export const LAYER_OUT_PTR = 4; // chunk scratch, capacity x units f32: the layer's outputs after activation
+export const LAYER_DELTA_PTR = 5; // chunk scratch, capacity x units f32: dLoss/d(pre-activation)
+export const LAYER_FIELDS = 8;
+
+// What a data descriptor describes (DATA_KIND). Only dense is implemented; trainEpoch and
+// predict return STATUS_BAD_KIND for the others (networkGradient traps).
+export const KIND_DENSE = 0; // rows x cols f32 at DATA_X_PTR
+export const KIND_CSR = 1; // reserved: values at DATA_X_PTR, DATA_INDPTR_PTR (rows + 1 u32), DATA_INDICES_PTR (u32 columns)
+export const KIND_STREAM = 2; // reserved: one chunk of a stream, dense at DATA_X_PTR; DATA_FIRST_ROW = the epoch's rows before it
+
+// The data descriptor (assembly/train.ts, assembly/shuffle.ts; src/wasm/dataBlock.ts): one
+// table of rows, its arrangement (the current buffers in bucket order, the visit order, and
+// the next arrangement the training pass scatters into) and the epoch's settings.
+export const DATA_KIND = 0; // KIND_*
+export const DATA_ROWS = 1;
+export const DATA_COLS = 2; // input width
+export const DATA_WIDTH = 3; // target values per row (f32 values, or one i32 label)
+export const DATA_X_PTR = 4;
+export const DATA_Y_PTR = 5; // rows x width
+export const DATA_SW_PTR = 6; // rows f32 row weights, 0 = all 1
+export const DATA_ORDER_PTR = 7; // rows u32: the row at each position, 0 = storage order
+export const DATA_BUCKETS = 8; // buckets of the arrangement (1 = not bucketed)
+export const DATA_STARTS_PTR = 9; // buckets + 1 u32: each bucket's first row in the current arrangement
+export const DATA_NEXT_STARTS_PTR = 10; // the same for the next arrangement (written by planScatter)
+export const DATA_IDS_PTR = 11; // rows u32: each position's bucket in the next arrangement; 0 = no scatter
+export const DATA_CURSORS_PTR = 12; // buckets u32: each next bucket's write position
+export const DATA_NEXT_X_PTR = 13;
+export const DATA_NEXT_Y_PTR = 14;
+export const DATA_NEXT_SW_PTR = 15;
+export const DATA_BATCH_SIZE = 16;
+export const DATA_LRS_PTR = 17; // one f64 learning rate per batch of the epoch
+export const DATA_INDPTR_PTR = 18; // KIND_CSR (reserved)
+export const DATA_INDICES_PTR = 19; // KIND_CSR (reserved)
+export const DATA_NEXT_INDPTR_PTR = 20; // KIND_CSR: the next arrangement's (reserved)
+export const DATA_NEXT_INDICES_PTR = 21; // KIND_CSR: the next arrangement's (reserved)
+export const DATA_FIRST_ROW = 22; // KIND_STREAM (reserved)
+export const DATA_L1 = 24; // f64 at byte 4 * 24: the L1 penalty on weights
+export const DATA_L2 = 26; // f64 at byte 4 * 26: the L2 penalty on weights
+export const DATA_FIELDS = 28;
+
+// What trainEpoch and predict return.
+export const STATUS_OK = 0;
+export const STATUS_BAD_KIND = 1;
