@@ -83,9 +83,9 @@ describe.each(ENGINES)('%s matches the reference engine', (engine) => {
   });
 
   describe('many shuffle buckets (rows scattered between buckets every epoch)', () => {
-    // 1100 rows x 65 floats x 4 bytes > 256 KiB: two buckets; 600 x 130 x 4: two as well.
+    // 2100 rows x 65 floats x 4 bytes and 1100 x 130 x 4 are past two buckets' 512 KiB (smaller data is one bucket): three buckets.
     it.each(cases([64, 129], [16]))('$kind, shuffle $shuffle, features $features, batch $batchSize', ({ kind, shuffle, features, batchSize }) => {
-      const rows = features === 64 ? 1100 : 600;
+      const rows = features === 64 ? 2100 : 1100;
       expect(bucketCount(rows, features)).toBeGreaterThan(1);
       check(engine, kind, features, batchSize, shuffle, rows);
     });
