@@ -1,7 +1,5 @@
 // steepest export: a saved model as an ONNX file, for ONNX Runtime (Python, C, C#, Java,
 // mobile, JavaScript) and the engines that read ONNX.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { ValidationError } from '../errors.js';
 import { OPSETS, toONNX } from '../onnx/toONNX.js';
 import { decodeModel, type ValueInfo } from '../onnx/proto.js';
@@ -11,6 +9,7 @@ import { CliError, UsageError } from './errors.js';
 import { commandHelp } from './help.js';
 import { say, type IO } from './io.js';
 import { loadModelFile } from './modelFile.js';
+import { checkOutputFile, writeOutputFile } from './outputPath.js';
 
 /** steepest export's options. */
 export const spec: CommandSpec = {
@@ -42,6 +41,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   const out = str(p, 'onnx');
   if (out === undefined) throw new UsageError('export needs --onnx FILE (the file to write)');
   const opset = num(p, 'opset', { integer: true, min: OPSETS.min, max: OPSETS.max }) ?? OPSETS.default;
+  checkOutputFile(out); // before the model is loaded: a bad path fails at once
   await ready();
   const model = await loadModelFile(modelPath);
   let bytes: Uint8Array;
@@ -53,7 +53,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   } finally {
     model.dispose();
   }
-  await writeBytes(out, bytes);
+  writeOutputFile(out, bytes);
   const { graph } = decodeModel(bytes);
   say(io.stdout, `wrote ${out} (${bytes.length} bytes, ONNX opset ${opset}): input ${graph.inputs.map(describe).join(', ')}; outputs ${graph.outputs.map(describe).join(', ')}`);
   return 0;
@@ -64,11 +64,3 @@ function describe(v: ValueInfo): string {
   return `${v.name} ${TYPES[v.type] ?? `type ${v.type}`} [${v.dims.join(', ')}]`;
 }
 
-async function writeBytes(file: string, bytes: Uint8Array): Promise<void> {
-  try {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, bytes);
-  } catch (err) {
-    throw new CliError(`cannot write '${file}': ${(err as Error).message}`);
-  }
-}

@@ -1,5 +1,5 @@
-// The files the command writes (train's --out, --plot and --plot-path, predict's --out, bench's
-// --out folder): checked before any work starts, so a long training is not lost to a bad path,
+// The files the command writes (train's --out, --plot and --plot-path, predict's --out, export's
+// --onnx, bench's --out folder): checked before any work starts, so a long training is not lost to a bad path,
 // and their folders made one component at a time. Node 20's mkdir({ recursive: true }) never
 // returns for some paths (ENOENT under /proc), so it is not used.
 import { accessSync, closeSync, constants, mkdirSync, openSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
@@ -46,8 +46,8 @@ export function checkOutputFile(file: string): void {
   if (!st) unlinkSync(file);
 }
 
-/** Writes text to file, making its folder first; any failure is a CliError naming file. */
-export function writeOutputFile(file: string, text: string): void {
+/** Writes text (or bytes) to file, making its folder first; any failure is a CliError naming file. */
+export function writeOutputFile(file: string, text: string | Uint8Array): void {
   makeDirectory(dirname(file), file);
   try {
     writeFileSync(file, text);

@@ -433,6 +433,7 @@ describe('output paths: a bad one fails at once, before any training', () => {
     ['train --plot', (f) => ['train', 'linear.csv', '--target', 'y', '--epochs', '500', '--plot', f], 'loss.svg'],
     ['train --plot-path', (f) => ['train', 'secret_number', '--epochs', '500', '--plot-path', f], 'path.svg'],
     ['predict --out', (f) => ['predict', 'linear.json', 'linear.csv', '--out', f], 'p.csv'],
+    ['export --onnx', (f) => ['export', 'linear.json', '--onnx', f], 'm.onnx'],
     // bench writes <DIR>/fit.json first: checked before any timing
     ['bench --out', (f) => ['bench', '--quick', '--out', f.slice(0, f.lastIndexOf('/'))], 'fit.json'],
   ];

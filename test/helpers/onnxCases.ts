@@ -7,6 +7,7 @@ import {
   LinearRegression, LogisticRegression, MLP, Preprocessor, SoftmaxRegression, type AnyModel, type EngineOption,
 } from '../../src/index.js';
 import { expectClose } from './tolerance.js';
+import { lcg } from './training.js';
 
 /** What a case's outputs are, for the comparison. */
 export type OutputKind = 'regressor' | 'binary' | 'multiclass' | 'multilabel';
@@ -49,21 +50,10 @@ export const PREP_LAYOUTS = Object.keys(LAYOUTS) as PrepLayout[];
 export const ROWS = 37;
 const FEATURES = 6;
 
-// mulberry32: a small seeded generator, so the cases do not depend on the library's own PRNG.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Raw rows for a layout (or plain features), float32 values: numeric ones spread around 10 +- 5, codes from {1, 2, 3, 0.5}. */
 function rawData(prep: PrepLayout | null, seed: number): { input: Float32Array; cols: number; names: string[]; categorical: string[] } {
-  const r = rng(seed);
+  const r = lcg(seed);
   const layout = prep ? LAYOUTS[prep] : { names: Array.from({ length: FEATURES }, (_, i) => `f${i}`), categorical: [] };
   const cols = layout.names.length;
   const codes = [1, 2, 3, 0.5];
@@ -96,7 +86,7 @@ function features(prep: PrepLayout | null, seed: number) {
 
 // A score per row and output from the features, for targets: a fixed random projection.
 function scores(X: Float32Array, width: number, outputs: number, seed: number): number[][] {
-  const r = rng(seed + 1000);
+  const r = lcg(seed + 1000);
   const W = Array.from({ length: outputs }, () => Array.from({ length: width }, () => 2 * r() - 1));
   return Array.from({ length: ROWS }, (_, i) => W.map((w) => w.reduce((s, wj, j) => s + wj * X[i * width + j], 0)));
 }
