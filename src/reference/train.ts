@@ -1,14 +1,19 @@
 // Reference twin of the WASM epoch: mini-batch gradient descent over a network (a linear
 // model is a network of one dense layer) and a data description, as plain float64 loops.
-// Every model type runs this one loop: each batch gathers its rows in visiting order, runs
-// the network forward, the head's loss and backward (network.ts), adds the penalties and
-// takes one optimizer step; a shuffled epoch also scatters the rows it visits into the
-// next epoch's arrangement (shuffle.ts, engines/arrangement.ts).
+// Every model type runs this one loop: each batch's gradient (for one output without hidden
+// layers a fused pass over the rows, as the WASM epoch's four-row kernel; otherwise the rows
+// gathered in visiting order, the network forward, the head's loss and backward, network.ts),
+// then the penalties and one optimizer step; a shuffled epoch also scatters the rows it visits
+// into the next epoch's arrangement (shuffle.ts, engines/arrangement.ts).
 import { backwardNetwork, forwardNetwork, headLoss } from './network.js';
 import { scatterRows, type Rows, type ScatterTarget } from './shuffle.js';
 import { optimizerStep, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { FLOAT32_MAX, outOfFloat32, type EpochStats } from '../engines/engine.js';
 import { networkLayout, targetWidth, type NetworkShape } from '../engines/network.js';
+import { singleLayerLoss } from '../engines/shape.js';
+import { dot } from './dot.js';
+import { axpy } from './axpy.js';
+import { rowLoss, rowLossGrad, type LossKind } from './losses.js';
 
 /** Running totals of an epoch trained in chunks of batches. */
 export interface EpochProgress {
@@ -91,19 +96,16 @@ export function trainBatches(net: Network, data: EpochData, firstBatch: number, 
   const { layers, count } = networkLayout(shape);
   const weights = layers.map((l) => [l.weights, l.weights + l.units * l.inputs] as const);
   const grad = new Float64Array(count);
+  // The batch-gradient step for this shape, as the WASM epoch picks its kernel: one output without
+  // hidden layers is a fused pass over the rows where they lie; any other network gathers its rows.
+  const linear = singleLayerLoss(shape);
+  const gradientOf = linear !== null ? linearBatch(linear, data, order, params) : networkBatch(shape, data, order, params);
   let batch = firstBatch;
   for (let start = batch * batchSize; batch < lastBatch && start < rows; batch++, start += batchSize) {
     const end = Math.min(start + batchSize, rows);
     const n = end - start;
-    const { x, y, sw } = batchRows(data, order, start, n);
-    const acts = forwardNetwork(shape, params, x, n);
-    const out = acts[acts.length - 1];
-    const delta = new Float64Array(out.length);
-    const loss = headLoss(shape, out, y, sw, n, delta);
-    // Row losses are >= 0, so only a sum past the float32 range can hold a row past it.
-    const batchLoss = loss > FLOAT32_MAX ? float32RowSum(shape, out, y, sw, n) : loss;
     grad.fill(0);
-    backwardNetwork(shape, params, x, acts, delta, n, grad);
+    const batchLoss = gradientOf(start, end, grad);
     if (next) scatterRows(data, order, next.ids, next.cursors, next.dst, start, end, cols, width);
     if (!Number.isFinite(batchLoss)) {
       progress.diverged = batch;
@@ -122,14 +124,55 @@ export function trainBatches(net: Network, data: EpochData, firstBatch: number, 
   progress.batches = batch;
 }
 
-/** The n rows at positions start.. (row order[p], or p), with their targets and weights, in visiting order. */
+/** Adds the gradient summed over the rows at positions start..end to grad; returns their loss sum as the WASM engines see it. */
+type BatchGradient = (start: number, end: number, grad: Float64Array) => number;
+
+/** One output, no hidden layer: per row z = w.x + b, its loss and dLoss/dz, straight from X (dot, axpy). */
+function linearBatch(loss: LossKind, data: EpochData, order: Uint32Array | null, params: Float64Array): BatchGradient {
+  const { X, y, sw, cols } = data;
+  return (start, end, grad) => {
+    let sum = 0;
+    for (let p = start; p < end; p++) {
+      const r = order ? order[p] : p;
+      const s = sw ? sw[r] : 1;
+      const z = dot(params, 0, X, r * cols, cols) + params[cols];
+      const l = s * rowLoss(loss, z, y[r]);
+      sum += l > FLOAT32_MAX ? Infinity : l; // a row loss past the float32 range is Infinity in WASM
+      const d = s * rowLossGrad(loss, z, y[r]);
+      axpy(d, X, r * cols, grad, cols);
+      grad[cols] += d;
+    }
+    return sum;
+  };
+}
+
+/** Any network: the batch's rows gathered in visiting order, forward, the head's loss, backward (network.ts). */
+function networkBatch(shape: NetworkShape, data: EpochData, order: Uint32Array | null, params: Float64Array): BatchGradient {
+  const { batchSize, cols, width } = data;
+  // One gather buffer for the call's batches (each batch takes its first n rows of it).
+  const buf = { x: new Float64Array(batchSize * cols), y: new Float64Array(batchSize * width), sw: data.sw ? new Float64Array(batchSize) : null };
+  return (start, end, grad) => {
+    const n = end - start;
+    const { x, y, sw } = batchRows(data, order, start, n, buf);
+    const acts = forwardNetwork(shape, params, x, n);
+    const out = acts[acts.length - 1];
+    const delta = new Float64Array(out.length);
+    const loss = headLoss(shape, out, y, sw, n, delta);
+    backwardNetwork(shape, params, x, acts, delta, n, grad);
+    // Row losses are >= 0, so only a sum past the float32 range can hold a row past it.
+    return loss > FLOAT32_MAX ? float32RowSum(shape, out, y, sw, n) : loss;
+  };
+}
+
+/** The n rows at positions start.. (row order[p], or p), with their targets and weights, in visiting order, copied into buf. */
 function batchRows(
   data: EpochData, order: Uint32Array | null, start: number, n: number,
+  buf: { x: Float64Array; y: Float64Array; sw: Float64Array | null },
 ): { x: Float64Array; y: Float64Array; sw: Float64Array | null } {
   const { cols, width } = data;
-  const x = new Float64Array(n * cols);
-  const y = new Float64Array(n * width);
-  const sw = data.sw ? new Float64Array(n) : null;
+  const x = buf.x.subarray(0, n * cols);
+  const y = buf.y.subarray(0, n * width);
+  const sw = buf.sw ? buf.sw.subarray(0, n) : null;
   for (let k = 0; k < n; k++) {
     const r = order ? order[start + k] : start + k;
     for (let c = 0; c < cols; c++) x[k * cols + c] = data.X[r * cols + c];
