@@ -9,7 +9,7 @@ import { backwardNetwork, forwardNetwork, headLoss } from './network.js';
 import { scatterRows, type Rows, type ScatterTarget } from './shuffle.js';
 import { optimizerStep, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { FLOAT32_MAX, outOfFloat32, type EpochStats } from '../engines/engine.js';
-import { networkLayout, targetWidth, type NetworkShape } from '../engines/network.js';
+import { networkLayout, type NetworkShape } from '../engines/network.js';
 import { singleLayerLoss } from '../engines/shape.js';
 import { dot } from './dot.js';
 import { axpy } from './axpy.js';
@@ -86,11 +86,7 @@ export interface EpochData extends Rows {
  */
 export function trainBatches(net: Network, data: EpochData, firstBatch: number, lastBatch: number): void {
   const { shape, params, progress } = net;
-  const { rows, cols, width, batchSize } = data;
-  if (cols !== shape.inputs || width !== targetWidth(shape)) {
-    // A caller's mistake, not the user's: the engine builds both from one shape.
-    throw new Error(`trainBatches: the data has ${cols} columns and ${width} targets per row, the network ${shape.inputs} inputs and ${targetWidth(shape)}`);
-  }
+  const { rows, cols, width, batchSize } = data; // cols and width match the shape: the engine builds both from it
   const order = data.arrangement?.order ?? null;
   const next = data.arrangement?.next ?? null;
   const { layers, count } = networkLayout(shape);
@@ -148,12 +144,9 @@ function linearBatch(loss: LossKind, data: EpochData, order: Uint32Array | null,
 
 /** Any network: the batch's rows gathered in visiting order, forward, the head's loss, backward (network.ts). */
 function networkBatch(shape: NetworkShape, data: EpochData, order: Uint32Array | null, params: Float64Array): BatchGradient {
-  const { batchSize, cols, width } = data;
-  // One gather buffer for the call's batches (each batch takes its first n rows of it).
-  const buf = { x: new Float64Array(batchSize * cols), y: new Float64Array(batchSize * width), sw: data.sw ? new Float64Array(batchSize) : null };
   return (start, end, grad) => {
     const n = end - start;
-    const { x, y, sw } = batchRows(data, order, start, n, buf);
+    const { x, y, sw } = batchRows(data, order, start, n);
     const acts = forwardNetwork(shape, params, x, n);
     const out = acts[acts.length - 1];
     const delta = new Float64Array(out.length);
@@ -164,15 +157,14 @@ function networkBatch(shape: NetworkShape, data: EpochData, order: Uint32Array |
   };
 }
 
-/** The n rows at positions start.. (row order[p], or p), with their targets and weights, in visiting order, copied into buf. */
+/** The n rows at positions start.. (row order[p], or p), with their targets and weights, in visiting order. */
 function batchRows(
   data: EpochData, order: Uint32Array | null, start: number, n: number,
-  buf: { x: Float64Array; y: Float64Array; sw: Float64Array | null },
 ): { x: Float64Array; y: Float64Array; sw: Float64Array | null } {
   const { cols, width } = data;
-  const x = buf.x.subarray(0, n * cols);
-  const y = buf.y.subarray(0, n * width);
-  const sw = buf.sw ? buf.sw.subarray(0, n) : null;
+  const x = new Float64Array(n * cols);
+  const y = new Float64Array(n * width);
+  const sw = data.sw ? new Float64Array(n) : null;
   for (let k = 0; k < n; k++) {
     const r = order ? order[start + k] : start + k;
     for (let c = 0; c < cols; c++) x[k * cols + c] = data.X[r * cols + c];

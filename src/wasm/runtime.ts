@@ -11,29 +11,28 @@ import { EngineError } from '../errors.js';
  * test/wasm/abi.test.ts compares it with the built module's exports and their arities.
  */
 export const WASM_EXPORTS = {
-  alloc: [1, 'number'], // (size) -> ptr
-  free: [1, 'void'], // (ptr)
-  forceTrap: [0, 'void'],
-  trainEpoch: [4, 'number'], // (netPtr, dataPtr, firstBatch, lastBatch) -> STATUS_*
-  predict: [3, 'number'], // (netPtr, dataPtr, outPtr) -> STATUS_*
-  networkGradient: [2, 'number'], // (netPtr, dataPtr) -> loss sum
-  planScatter: [2, 'void'], // (dataPtr, rngPtr)
-  scatterRows: [3, 'void'], // (dataPtr, from, to)
-  permuteBuckets: [2, 'void'], // (dataPtr, rngPtr)
-  readSequential: [2, 'number'], // (xPtr, n) -> sum
-  readRows: [4, 'number'], // (xPtr, orderPtr, rows, cols) -> sum
-  findNonFinite: [2, 'number'], // (ptr, n) -> index or -1
-  gatherRows: [5, 'void'], // (srcPtr, idsPtr, n, cols, dstPtr)
+  alloc: 1, // (size) -> ptr
+  free: 1, // (ptr)
+  forceTrap: 0,
+  trainEpoch: 4, // (netPtr, dataPtr, firstBatch, lastBatch) -> STATUS_*
+  predict: 3, // (netPtr, dataPtr, outPtr) -> STATUS_*
+  networkGradient: 2, // (netPtr, dataPtr) -> loss sum
+  planScatter: 2, // (dataPtr, rngPtr)
+  scatterRows: 3, // (dataPtr, from, to)
+  permuteBuckets: 2, // (dataPtr, rngPtr)
+  readSequential: 2, // (xPtr, n) -> sum
+  readRows: 4, // (xPtr, orderPtr, rows, cols) -> sum
+  findNonFinite: 2, // (ptr, n) -> index or -1
+  gatherRows: 5, // (srcPtr, idsPtr, n, cols, dstPtr)
 } as const;
+/** The exports that return a number (the others return nothing). */
+type Returning = 'alloc' | 'trainEpoch' | 'predict' | 'networkGradient' | 'readSequential' | 'readRows' | 'findNonFinite';
 
 type Tuple<N extends number, T extends number[] = []> = T['length'] extends N ? T : Tuple<N, [...T, number]>;
-type ExportFn<E> = E extends readonly [infer N extends number, infer R]
-  ? (...args: Tuple<N>) => R extends 'number' ? number : void
-  : never;
 
 /** The shipped module's exports, typed from WASM_EXPORTS. */
 export type WasmExports = { memory: WebAssembly.Memory } & {
-  -readonly [K in keyof typeof WASM_EXPORTS]: ExportFn<(typeof WASM_EXPORTS)[K]>;
+  -readonly [K in keyof typeof WASM_EXPORTS]: (...args: Tuple<(typeof WASM_EXPORTS)[K]>) => K extends Returning ? number : void;
 };
 
 /** wasm32 linear memory stops at 65,536 pages of 64 KiB. */
@@ -439,9 +438,9 @@ async function instantiate(source: Source, simd: boolean, support: { wasm: boole
   const module = await compile(source);
   const instance = await WebAssembly.instantiate(module, wasmImports);
   const exports = instance.exports as Record<string, unknown>;
-  const missing = Object.entries(WASM_EXPORTS).find(([name, [arity]]) => (exports[name] as Function | undefined)?.length !== arity);
-  if (missing || !(exports.memory instanceof WebAssembly.Memory)) {
-    throw new Error(`the module is not a steepest build of this version (it lacks ${missing ? `${missing[0]}(${missing[1][0]} arguments)` : 'memory'})`);
+  // The epoch entry's arity marks this version's ABI (test/wasm/abi.test.ts holds every export to WASM_EXPORTS).
+  if ((exports.trainEpoch as Function | undefined)?.length !== 4 || !(exports.memory instanceof WebAssembly.Memory)) {
+    throw new Error('the module is not a steepest build of this version (it lacks trainEpoch(4 arguments) or memory)');
   }
   return new WasmRuntime(module, instance, simd);
 }
