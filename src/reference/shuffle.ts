@@ -48,7 +48,7 @@ export function scatterRows(
     const r = order ? order[p] : p;
     const d = cursors[ids[p]]++;
     dst.X.set(src.X.subarray(r * cols, (r + 1) * cols), d * cols);
-    dst.y.set(src.y.subarray(r * width, (r + 1) * width), d * width);
+    for (let t = 0; t < width; t++) dst.y[d * width + t] = src.y[r * width + t]; // a loop: a subarray per row costs more than one target
     if (src.sw && dst.sw) dst.sw[d] = src.sw[r];
   }
 }
