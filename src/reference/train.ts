@@ -95,13 +95,14 @@ export function trainBatches(net: Network, data: EpochData, firstBatch: number, 
   // The batch-gradient step for this shape, as the WASM epoch picks its kernel: one output without
   // hidden layers is a fused pass over the rows where they lie; any other network gathers its rows.
   const linear = singleLayerLoss(shape);
-  const gradientOf = linear !== null ? linearBatch(linear, data, order, params) : networkBatch(shape, data, order, params);
   let batch = firstBatch;
   for (let start = batch * batchSize; batch < lastBatch && start < rows; batch++, start += batchSize) {
     const end = Math.min(start + batchSize, rows);
     const n = end - start;
     grad.fill(0);
-    const batchLoss = gradientOf(start, end, grad);
+    const batchLoss = linear !== null
+      ? linearBatch(linear, data, order, params, start, end, grad)
+      : networkBatch(shape, data, order, params, start, end, grad);
     if (next) scatterRows(data, order, next.ids, next.cursors, next.dst, start, end, cols, width);
     if (!Number.isFinite(batchLoss)) {
       progress.diverged = batch;
@@ -120,41 +121,41 @@ export function trainBatches(net: Network, data: EpochData, firstBatch: number, 
   progress.batches = batch;
 }
 
-/** Adds the gradient summed over the rows at positions start..end to grad; returns their loss sum as the WASM engines see it. */
-type BatchGradient = (start: number, end: number, grad: Float64Array) => number;
+// The batch-gradient steps: each adds the gradient summed over the rows at positions start..end to
+// grad and returns their loss sum as the WASM engines see it.
 
 /** One output, no hidden layer: per row z = w.x + b, its loss and dLoss/dz, straight from X (dot, axpy). */
-function linearBatch(loss: LossKind, data: EpochData, order: Uint32Array | null, params: Float64Array): BatchGradient {
+function linearBatch(
+  loss: LossKind, data: EpochData, order: Uint32Array | null, params: Float64Array, start: number, end: number, grad: Float64Array,
+): number {
   const { X, y, sw, cols } = data;
-  return (start, end, grad) => {
-    let sum = 0;
-    for (let p = start; p < end; p++) {
-      const r = order ? order[p] : p;
-      const s = sw ? sw[r] : 1;
-      const z = dot(params, 0, X, r * cols, cols) + params[cols];
-      const l = s * rowLoss(loss, z, y[r]);
-      sum += l > FLOAT32_MAX ? Infinity : l; // a row loss past the float32 range is Infinity in WASM
-      const d = s * rowLossGrad(loss, z, y[r]);
-      axpy(d, X, r * cols, grad, cols);
-      grad[cols] += d;
-    }
-    return sum;
-  };
+  let sum = 0;
+  for (let p = start; p < end; p++) {
+    const r = order ? order[p] : p;
+    const s = sw ? sw[r] : 1;
+    const z = dot(params, 0, X, r * cols, cols) + params[cols];
+    const l = s * rowLoss(loss, z, y[r]);
+    sum += l > FLOAT32_MAX ? Infinity : l; // a row loss past the float32 range is Infinity in WASM
+    const d = s * rowLossGrad(loss, z, y[r]);
+    axpy(d, X, r * cols, grad, cols);
+    grad[cols] += d;
+  }
+  return sum;
 }
 
 /** Any network: the batch's rows gathered in visiting order, forward, the head's loss, backward (network.ts). */
-function networkBatch(shape: NetworkShape, data: EpochData, order: Uint32Array | null, params: Float64Array): BatchGradient {
-  return (start, end, grad) => {
-    const n = end - start;
-    const { x, y, sw } = batchRows(data, order, start, n);
-    const acts = forwardNetwork(shape, params, x, n);
-    const out = acts[acts.length - 1];
-    const delta = new Float64Array(out.length);
-    const loss = headLoss(shape, out, y, sw, n, delta);
-    backwardNetwork(shape, params, x, acts, delta, n, grad);
-    // Row losses are >= 0, so only a sum past the float32 range can hold a row past it.
-    return loss > FLOAT32_MAX ? float32RowSum(shape, out, y, sw, n) : loss;
-  };
+function networkBatch(
+  shape: NetworkShape, data: EpochData, order: Uint32Array | null, params: Float64Array, start: number, end: number, grad: Float64Array,
+): number {
+  const n = end - start;
+  const { x, y, sw } = batchRows(data, order, start, n);
+  const acts = forwardNetwork(shape, params, x, n);
+  const out = acts[acts.length - 1];
+  const delta = new Float64Array(out.length);
+  const loss = headLoss(shape, out, y, sw, n, delta);
+  backwardNetwork(shape, params, x, acts, delta, n, grad);
+  // Row losses are >= 0, so only a sum past the float32 range can hold a row past it.
+  return loss > FLOAT32_MAX ? float32RowSum(shape, out, y, sw, n) : loss;
 }
 
 /** The n rows at positions start.. (row order[p], or p), with their targets and weights, in visiting order. */
