@@ -306,7 +306,7 @@ function ratioNotes(runs: readonly FitRun[], peaks: readonly Peak[]): string[] {
   return [
     `What the ratios say: counting only the products' multiply-adds, wasm-simd runs at ${ofPeak('wasm-simd')}% of its build's ` +
       `register-only peak (wasm-scalar: ${ofPeak('wasm-scalar')}% of its own); the rest of the epoch goes to loads and stores,`,
-    '  the sigmoids, scattering the rows into the next epoch's buckets, the one-unit output layer and the SGD update.',
+    '  the sigmoids, scattering the rows into the buckets of the next epoch, the one-unit output layer and the SGD update.',
     `  wasm-simd is ${times(m('plain JS') / m('wasm-simd'))} faster than the plain-JS loop, ` +
       `${times(m('wasm-scalar') / m('wasm-simd'))} faster than the same kernels without SIMD, and ${times(m('js') / m('wasm-simd'))} ` +
       'faster than the float64 js reference engine (written for clarity, not speed).',
