@@ -14,6 +14,34 @@ export function splitIndices(
   rows: number, fraction: number, rng: RngState, labels: Float32Array | null,
   option = 'validationFraction', set = 'validation',
 ): { train: Uint32Array; val: Uint32Array } {
+  const { order, starts } = shuffledGroups(rows, rng, labels);
+  // Mark each group's first round(count * fraction) shuffled rows as validation.
+  const isVal = new Uint8Array(rows);
+  let nVal = 0;
+  for (let g = 0; g + 1 < starts.length; g++) {
+    const n = Math.round((starts[g + 1] - starts[g]) * fraction);
+    for (let k = 0; k < n; k++) isVal[order[starts[g] + k]] = 1;
+    nVal += n;
+  }
+  if (nVal === 0 || nVal === rows) {
+    throw new ValidationError(`${option} ${fraction} of ${rows} rows leaves an empty training or ${set} set`);
+  }
+  // One ascending sweep lists both sets in row order.
+  const val = new Uint32Array(nVal);
+  const train = new Uint32Array(rows - nVal);
+  for (let i = 0, v = 0, t = 0; i < rows; i++) {
+    if (isVal[i]) val[v++] = i;
+    else train[t++] = i;
+  }
+  return { train, val };
+}
+
+/**
+ * Rows 0..rows-1 grouped by label (groups in ascending label order; one group without
+ * labels), each group in a seeded Fisher-Yates order: group g is order[starts[g]..starts[g+1]).
+ * The seeded splits (validationFraction, crossValidate's folds) are cut from it.
+ */
+export function shuffledGroups(rows: number, rng: RngState, labels: Float32Array | null): { order: Uint32Array; starts: Uint32Array } {
   // Group rows by label with a counting sort: group ids in ascending label order.
   const groupOf = new Uint32Array(labels ? rows : 0);
   let counts = [rows];
@@ -30,9 +58,6 @@ export function splitIndices(
   const order = new Uint32Array(rows);
   const cursor = starts.slice(0, counts.length);
   for (let i = 0; i < rows; i++) order[cursor[labels ? groupOf[i] : 0]++] = i;
-  // Shuffle each group and mark its first round(count * fraction) rows as validation.
-  const isVal = new Uint8Array(rows);
-  let nVal = 0;
   for (let g = 0; g < counts.length; g++) {
     const s = starts[g];
     for (let k = counts[g]; k > 1; k--) {
@@ -41,21 +66,8 @@ export function splitIndices(
       order[s + k - 1] = order[s + j];
       order[s + j] = t;
     }
-    const n = Math.round(counts[g] * fraction);
-    for (let k = 0; k < n; k++) isVal[order[s + k]] = 1;
-    nVal += n;
   }
-  if (nVal === 0 || nVal === rows) {
-    throw new ValidationError(`${option} ${fraction} of ${rows} rows leaves an empty training or ${set} set`);
-  }
-  // One ascending sweep lists both sets in row order.
-  const val = new Uint32Array(nVal);
-  const train = new Uint32Array(rows - nVal);
-  for (let i = 0, v = 0, t = 0; i < rows; i++) {
-    if (isVal[i]) val[v++] = i;
-    else train[t++] = i;
-  }
-  return { train, val };
+  return { order, starts };
 }
 
 /**

@@ -1,0 +1,143 @@
+// crossValidate: k-fold cross-validation like scikit-learn's cross_validate. Each fold
+// trains its own copy of the model on the other folds' rows and scores it with evaluate
+// on its own rows; the caller's model is only read. Folds run one after another here.
+import { ValidationError } from '../errors.js';
+import type { FitAsyncOptions } from '../models/fitOptions.js';
+import { resolveFitOptions } from '../models/fitOptions.js';
+import type { History } from '../models/history.js';
+import { loadModel, type AnyModel } from '../models/loadModel.js';
+import type { ClassificationMetrics, RegressionMetrics } from '../models/metrics.js';
+import { Model, type Targets } from '../models/model.js';
+import { encodeTargets, type TargetKind } from '../models/targets.js';
+import type { NetworkShape } from '../engines/network.js';
+import { seedState } from '../reference/random.js';
+import { takeRows } from '../data/rows.js';
+import { matrixSource, optionsObject, show, toMatrix, toTargets, valueError, type MatrixInput } from '../validate.js';
+import { complement, explicitFolds, foldIndices } from './folds.js';
+
+/** crossValidate's options: the folds, and fitAsync's options for every fold's fit. */
+export interface CrossValidateOptions extends FitAsyncOptions {
+  /** How many folds (default 5; 2 to the number of rows), or explicit folds: each a list of test rows, the other rows train. */
+  folds?: number | readonly ArrayLike<number>[];
+}
+
+/** One fold's outcome. */
+export interface FoldResult<M> {
+  /** The fold's test rows (ascending); every other row trained its model. */
+  test: Uint32Array;
+  /** evaluate() of the fold's model on its test rows. */
+  metrics: M;
+  /** Time to fit the fold's model, and to evaluate it, in milliseconds. */
+  fitTimeMs: number;
+  scoreTimeMs: number;
+  /** The fold's fit history. */
+  history: History;
+}
+
+/** Every metric, with the times. */
+export type FoldScores<M> = { [K in keyof M]: number } & { fitTimeMs: number; scoreTimeMs: number };
+
+/** What crossValidate returns. */
+export interface CrossValidation<M> {
+  folds: FoldResult<M>[];
+  /** The mean over folds of each metric and time. */
+  mean: FoldScores<M>;
+  /** The standard deviation over folds (population, ddof 0: NumPy's std of scikit-learn's score arrays). */
+  std: FoldScores<M>;
+  /** Whether the folds were stratified by class (drawn folds of a classifier with one label per row). */
+  stratified: boolean;
+}
+
+/** The metrics evaluate() returns for a model type. */
+export type MetricsOf<T> = T extends { evaluate(...args: never[]): infer R } ? R : RegressionMetrics | ClassificationMetrics;
+
+/**
+ * k-fold cross-validation: for each fold, a copy of model as it is now (weights, random
+ * stream, optimizer state, class names; a model that has not trained is a fresh model)
+ * is fitted with options on the rows outside the fold and evaluated on the fold. Folds
+ * come from a seeded shuffle (options.seed, else the model's random stream, which is not
+ * advanced), stratified by class for classifiers with one label per row. The result of
+ * each fold is the one `copy.fit(trainRows, options)` gives. X is the feature matrix
+ * (as fit takes it), also for a model with preprocessing.
+ */
+export async function crossValidate<T extends AnyModel>(
+  model: T, X: MatrixInput, y: Targets, options: CrossValidateOptions = {},
+): Promise<CrossValidation<MetricsOf<T>>> {
+  if (!(model instanceof Model)) throw new ValidationError(`model must be a steepest model (LinearRegression, LogisticRegression, SoftmaxRegression or MLP), got ${show(model)}`);
+  const { folds: foldOption, ...fitOptions } = optionsObject('crossValidate options', options) as CrossValidateOptions;
+  const opts = resolveFitOptions(fitOptions); // fit's checks and messages, before any fold trains
+  const state = model.exportTraining(); // DisposedError or BusyError first
+  const json = model.toJSON();
+  const F = model.features;
+  const src = matrixSource(X, F);
+  const rows = src.rows;
+  const x32 = src.X instanceof Float32Array ? checked(src.X, src) : toMatrix(X, F).data;
+  const kind = targetKind(model.shape);
+  const labels = encodeTargets(y, rows, kind, model.classes, json.model).y;
+  const sw = opts.sampleWeight === undefined ? null : toTargets(opts.sampleWeight, rows, null, 'sampleWeight');
+  const stratified = kind.kind === 'binary' || kind.kind === 'classes';
+  let tests: Uint32Array[];
+  if (Array.isArray(foldOption)) {
+    tests = explicitFolds(foldOption, rows);
+  } else {
+    const k = foldOption ?? 5;
+    if (!Number.isInteger(k) || (k as number) < 2 || (k as number) > rows) {
+      throw new ValidationError(`folds must be an integer from 2 to the number of rows (${rows}), or a list of folds, got ${show(foldOption)}`);
+    }
+    tests = foldIndices(rows, k as number, opts.seed === undefined ? state.rng.slice() : seedState(opts.seed), stratified ? labels : null);
+  }
+  const results: FoldResult<MetricsOf<T>>[] = [];
+  for (const test of tests) {
+    const train = complement(test, rows);
+    const copy = loadModel(json, { engine: model.engine });
+    try {
+      copy.importTraining(state);
+      copy.preprocessing = null; // evaluate takes the feature matrix, as fit does
+      const t0 = performance.now();
+      const history = await copy.fitAsync(takeRows(x32, F, train), targetRows(y, rows, train), {
+        ...fitOptions, ...(sw ? { sampleWeight: takeRows(sw, 1, train) } : {}),
+      });
+      const t1 = performance.now();
+      const metrics = copy.evaluate(takeRows(x32, F, test), targetRows(y, rows, test) as never) as MetricsOf<T>;
+      results.push({ test, metrics, fitTimeMs: t1 - t0, scoreTimeMs: performance.now() - t1, history });
+    } finally {
+      copy.dispose();
+    }
+  }
+  return { folds: results, ...summary(results), stratified: stratified && !Array.isArray(foldOption) };
+}
+
+/** What y holds for a network shape: the model classes' own mapping (see each constructor). */
+function targetKind(shape: NetworkShape): TargetKind {
+  const outputs = shape.layers[shape.layers.length - 1].units;
+  if (shape.head === 'mse') return { kind: 'values', width: outputs };
+  if (shape.head === 'softmax') return { kind: 'classes', count: outputs };
+  return outputs === 1 ? { kind: 'binary' } : { kind: 'multilabel', width: outputs };
+}
+
+/** X32 after fit's value check (the first non-finite value, named by row and column). */
+function checked(x: Float32Array, src: ReturnType<typeof matrixSource>): Float32Array {
+  for (let i = 0; i < x.length; i++) if (x[i] - x[i] !== 0) throw valueError(src, i);
+  return x;
+}
+
+/** The rows idx of y, in y's own form (already validated for rows rows). */
+function targetRows(y: Targets, rows: number, idx: Uint32Array): Targets {
+  if (Array.isArray(y) && y.length === rows) return Array.from(idx, (r) => y[r]) as Targets;
+  const width = (y as ArrayLike<number>).length / rows;
+  if (Array.isArray(y)) return Array.from(takeRows(Float64Array.from(y as number[]), width, idx));
+  return takeRows(y as Float32Array, width, idx);
+}
+
+/** Mean and population standard deviation over folds of every numeric field. */
+function summary<M>(folds: FoldResult<M>[]): { mean: FoldScores<M>; std: FoldScores<M> } {
+  const rows = folds.map((f) => ({ ...f.metrics, fitTimeMs: f.fitTimeMs, scoreTimeMs: f.scoreTimeMs }) as Record<string, number>);
+  const mean: Record<string, number> = {};
+  const std: Record<string, number> = {};
+  for (const key of Object.keys(rows[0])) {
+    const m = rows.reduce((s, r) => s + r[key], 0) / rows.length;
+    mean[key] = m;
+    std[key] = Math.sqrt(rows.reduce((s, r) => s + (r[key] - m) ** 2, 0) / rows.length);
+  }
+  return { mean: mean as FoldScores<M>, std: std as FoldScores<M> };
+}
