@@ -1,4 +1,4 @@
-// Two projects in one `npm test`: every test in Node, and the model, engine-equivalence,
+// Two projects in one `npm test`: every test in Node, and the model, cross-validation, engine-equivalence,
 // worker and cross-runtime tests again in headless Chromium (Debian's, see
 // ../shared/BROWSER-TESTING.md; .ci/run installs it).
 import { defineConfig } from 'vitest/config';
@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           globalSetup: ['test/helpers/crossRuntimeSetup.ts', 'test/helpers/workerSetup.ts'],
-          include: ['test/models/*.test.ts', 'test/worker/*.test.ts', 'test/**/*.browser.test.ts'],
+          include: ['test/models/*.test.ts', 'test/selection/*.test.ts', 'test/worker/*.test.ts', 'test/**/*.browser.test.ts'],
           exclude: [...NODE_ONLY, 'test/worker/dist.test.ts'],
           browser: {
             enabled: true,
