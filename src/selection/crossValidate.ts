@@ -87,24 +87,37 @@ export async function crossValidate<T extends AnyModel>(
     tests = foldIndices(rows, k as number, opts.seed === undefined ? state.rng.slice() : seedState(opts.seed), stratified ? labels : null);
   }
   const results: FoldResult<MetricsOf<T>>[] = [];
-  for (const test of tests) {
-    const train = complement(test, rows);
-    const copy = loadModel(json, { engine: model.engine });
-    try {
+  // One copy serves every fold (reset to the caller's state before each), and the folds' rows are
+  // written into two buffers reused by every fold: the engine keeps its data blocks between fits
+  // of the same or a smaller size, and fresh memory costs more to touch than to reuse.
+  const copy = loadModel(json, { engine: model.engine });
+  try {
+    copy.preprocessing = null; // evaluate takes the feature matrix, as fit does
+    const most = Math.max(...tests.map((t) => t.length));
+    const fewest = Math.min(...tests.map((t) => t.length));
+    const trainX = new Float32Array((rows - fewest) * F);
+    const testX = new Float32Array(most * F);
+    for (const test of tests) {
+      const train = complement(test, rows);
       copy.importTraining(state);
-      copy.preprocessing = null; // evaluate takes the feature matrix, as fit does
       const t0 = performance.now();
-      const history = await copy.fitAsync(takeRows(x32, F, train), targetRows(y, rows, train), {
+      const history = await copy.fitAsync(gather(x32, F, train, trainX), targetRows(y, rows, train), {
         ...fitOptions, ...(sw ? { sampleWeight: takeRows(sw, 1, train) } : {}),
       });
       const t1 = performance.now();
-      const metrics = copy.evaluate(takeRows(x32, F, test), targetRows(y, rows, test) as never) as MetricsOf<T>;
+      const metrics = copy.evaluate(gather(x32, F, test, testX), targetRows(y, rows, test) as never) as MetricsOf<T>;
       results.push({ test, metrics, fitTimeMs: t1 - t0, scoreTimeMs: performance.now() - t1, history });
-    } finally {
-      copy.dispose();
     }
+  } finally {
+    copy.dispose();
   }
   return { folds: results, ...summary(results), stratified: stratified && !Array.isArray(foldOption) };
+}
+
+/** The rows idx of X (rows x F) written into the front of buf; returns that part. */
+function gather(X: Float32Array, F: number, idx: Uint32Array, buf: Float32Array): Float32Array {
+  for (let k = 0; k < idx.length; k++) buf.set(X.subarray(idx[k] * F, (idx[k] + 1) * F), k * F);
+  return buf.subarray(0, idx.length * F);
 }
 
 /** What y holds for a network shape: the model classes' own mapping (see each constructor). */

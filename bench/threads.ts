@@ -1,0 +1,311 @@
+// Case `threads` (issue 16, item 6): epochs and whole fits on 1 thread and on 2 (and more
+// where the machine has them), beside the random-row and sequential read bounds of the same
+// X and a plain-JavaScript loop, all measured in this run; the issue's targets judged PASS
+// or MISS; and the CPU an idle pool takes. Until the engine has a pool (threadCount() is 1,
+// or the build has no threads) every row runs on one thread and the tables say so.
+import * as steepest from '../src/index.js';
+import { LogisticRegression, MLP, ready, type FitOptions } from '../src/index.js';
+import { crossValidate } from '../src/selection/index.js';
+import { getRuntime } from '../src/wasm/runtime.js';
+import { seedState } from '../src/reference/random.js';
+import { measureBounds, poolBounds, type Bounds } from '../src/bench/bounds.js';
+import { logisticData, permutation } from '../src/bench/data.js';
+import {
+  check, checkFinite, printTable, sig, summarize, times, writeResult, type BenchOptions, type Stats,
+} from '../src/bench/harness.js';
+import { verdict, type TargetResult } from '../src/bench/targets.js';
+import { mlpData } from './data.js';
+import { PlainLogistic } from './plainLogistic.js';
+
+const LEARNING_RATE = 0.1;
+const BATCH = 64;
+/** The issue's configurations: the shuffled-epoch targets' (N, D), the MLP's, the whole fits'. */
+const TARGET = { rows: 100_000, features: 64 } as const;
+
+function settings({ quick }: BenchOptions) {
+  if (quick) {
+    return {
+      rows: [20_000], features: [16, 64], epochs: { small: [1, 3], large: [1, 3] }, bound: { warmup: 1, samples: 5 },
+      plain: [1, 2], mlp: { rows: 5_000, epochs: [1, 2] }, whole: { rows: 20_000, epochs: 1, repeats: 1 }, idleMs: 200,
+    };
+  }
+  return {
+    rows: [100_000, 1_000_000], features: [16, 64], epochs: { small: [2, 15], large: [1, 5] }, bound: { warmup: 3, samples: 11 },
+    plain: [1, 5], mlp: { rows: 50_000, epochs: [2, 8] }, whole: { rows: TARGET.rows, epochs: 3, repeats: 3 }, idleMs: 1000,
+  };
+}
+
+/** threadCount() where the library has it (issue 16's pool), else 1. */
+function availableThreads(): number {
+  const count = (steepest as Record<string, unknown>).threadCount;
+  return typeof count === 'function' ? (count as () => number)() : 1;
+}
+
+/** The fit option for t threads: none where the library has no `threads` option (one thread). */
+function threadsOption(t: number, pool: boolean): FitOptions {
+  return pool ? ({ threads: t } as FitOptions) : {};
+}
+
+interface EpochRun {
+  what: string;
+  rows: number;
+  features: number;
+  shuffle: boolean;
+  threads: number;
+  epoch: Stats | null;
+  loss: number;
+  error?: string;
+}
+
+interface WholeRun {
+  what: string;
+  threads: number;
+  total: Stats | null;
+  error?: string;
+}
+
+/** Runs the case: prints the tables and targets, writes bench/results/threads.json. */
+export async function run(options: BenchOptions): Promise<void> {
+  await ready(); // the pool's ready({ threads: 'auto' }) is the default once the engine has one
+  const cfg = settings(options);
+  const max = availableThreads();
+  const pool = max > 1;
+  const counts = pool ? [...new Set([1, 2, max])] : [1];
+  const simd = getRuntime(true);
+  warmUp();
+
+  const epochs: EpochRun[] = [];
+  const bounds: { rows: number; features: number; b: Bounds }[] = [];
+  const plain: EpochRun[] = [];
+  for (const rows of cfg.rows) {
+    for (const features of cfg.features) {
+      const { X, y } = logisticData(rows, features, 1000 + features);
+      const order = permutation(rows, seedState(features));
+      const before = simd && measureBounds(simd, X, rows, features, order, cfg.bound);
+      const [warm, measured] = rows >= 1_000_000 ? cfg.epochs.large : cfg.epochs.small;
+      for (const shuffle of [true, false]) {
+        for (const t of counts) epochs.push(logisticEpochs(X, y, rows, features, shuffle, t, pool, warm, measured));
+      }
+      if (rows < 1_000_000) plain.push(plainEpochs(X, y, rows, features, cfg.plain[0], cfg.plain[1]));
+      if (simd && before) bounds.push({ rows, features, b: poolBounds(before, measureBounds(simd, X, rows, features, order, cfg.bound)) });
+    }
+  }
+  const mlp = counts.map((t) => mlpEpochs(cfg.mlp.rows, t, pool, cfg.mlp.epochs[0], cfg.mlp.epochs[1]));
+  const whole = await wholeFits(cfg.whole, counts, pool);
+  const idle = idleCpu(cfg.idleMs, pool);
+
+  const note = pool ? `pool of ${max} threads` : 'ONE THREAD ONLY: this build has no thread pool yet (threadCount() = 1)';
+  printEpochs(epochs, bounds, plain, mlp, note, options.quick);
+  printWhole(whole, cfg.whole, note, options.quick);
+  const targets = printTargets(epochs, plain, mlp, whole, idle, counts, cfg.rows);
+  const path = writeResult('threads', options, {
+    settings: { ...cfg, batch: BATCH, learningRate: LEARNING_RATE, optimizer: 'sgd', threads: counts, pool },
+    epochs, bounds: bounds.map(({ rows, features, b }) => ({ rows, features, sequential: b.sequential, randomRows: b.randomRows })),
+    plain, mlp, whole, idle, targets,
+  });
+  if (path) console.log(`wrote ${path}`);
+}
+
+function warmUp(): void {
+  const { X, y } = logisticData(4096, 16, 7);
+  const m = new LogisticRegression({ features: 16 });
+  m.fit(X, y, { epochs: 3, batchSize: BATCH, learningRate: LEARNING_RATE, seed: 1 });
+  m.dispose();
+}
+
+/** Per-epoch times of one logistic fit (history.timeMs after warm-up). */
+function logisticEpochs(
+  X: Float32Array, y: Float32Array, rows: number, features: number, shuffle: boolean, threads: number, pool: boolean,
+  warm: number, measured: number,
+): EpochRun {
+  const label = `logistic N=${rows} D=${features} ${shuffle ? 'shuffled' : 'in order'} threads=${threads}`;
+  const r: EpochRun = { what: 'logistic', rows, features, shuffle, threads, epoch: null, loss: NaN };
+  const m = new LogisticRegression({ features });
+  try {
+    const h = m.fit(X, y, { epochs: warm + measured, batchSize: BATCH, learningRate: LEARNING_RATE, shuffle, seed: 42, ...threadsOption(threads, pool) });
+    settle(label, r, h.timeMs, h.loss, warm + measured, warm);
+  } catch (err) {
+    failed(label, r, err);
+  } finally {
+    m.dispose();
+  }
+  return r;
+}
+
+/** The plain-JS shuffled epoch on the same X (one thread: plain JavaScript has no other). */
+function plainEpochs(X: Float32Array, y: Float32Array, rows: number, features: number, warm: number, measured: number): EpochRun {
+  const r: EpochRun = { what: 'plain JS', rows, features, shuffle: true, threads: 1, epoch: null, loss: NaN };
+  const net = new PlainLogistic(features);
+  const rng = seedState(42);
+  const timeMs: number[] = [];
+  const loss: number[] = [];
+  for (let e = 0; e < warm + measured; e++) {
+    const t0 = performance.now();
+    loss.push(net.epoch(X, y, rows, BATCH, LEARNING_RATE, rng));
+    timeMs.push(performance.now() - t0);
+  }
+  settle(`plain JS N=${rows} D=${features}`, r, timeMs, loss, warm + measured, warm);
+  return r;
+}
+
+/** The MLP 64-64-1 (sigmoid) epoch, batch 64, shuffled. */
+function mlpEpochs(rows: number, threads: number, pool: boolean, warm: number, measured: number): EpochRun {
+  const label = `mlp 64-64-1 N=${rows} threads=${threads}`;
+  const r: EpochRun = { what: 'mlp 64-64-1', rows, features: 64, shuffle: true, threads, epoch: null, loss: NaN };
+  const { X, y } = mlpData(rows, 64, 7007);
+  const m = new MLP({ inputs: 64, hidden: [64], outputs: 1, activation: 'sigmoid', head: 'sigmoid', seed: 1 });
+  try {
+    const h = m.fit(X, y, { epochs: warm + measured, batchSize: BATCH, learningRate: LEARNING_RATE, seed: 42, ...threadsOption(threads, pool) });
+    settle(label, r, h.timeMs, h.loss, warm + measured, warm);
+  } catch (err) {
+    failed(label, r, err);
+  } finally {
+    m.dispose();
+  }
+  return r;
+}
+
+/** 4 restarts and 5-fold cross-validation of the logistic model, whole calls timed. */
+async function wholeFits(c: { rows: number; epochs: number; repeats: number }, counts: readonly number[], pool: boolean): Promise<WholeRun[]> {
+  const { X, y } = logisticData(c.rows, TARGET.features, 1064);
+  const fit = { epochs: c.epochs, batchSize: BATCH, learningRate: LEARNING_RATE, seed: 42 };
+  const out: WholeRun[] = [];
+  for (const t of counts) {
+    for (const what of ['4 restarts', '5-fold crossValidate'] as const) {
+      const label = `${what} threads=${t}`;
+      const samples: number[] = [];
+      try {
+        for (let i = 0; i < c.repeats + 1; i++) { // the first call is a warm-up
+          const m = new LogisticRegression({ features: TARGET.features });
+          const t0 = performance.now();
+          const loss = what === '4 restarts'
+            ? m.fit(X, y, { ...fit, restarts: 4, ...threadsOption(t, pool) }).loss.at(-1)!
+            : (await crossValidate(m, X, y, { ...fit, folds: 5, ...threadsOption(t, pool) })).mean.loss;
+          const ms = performance.now() - t0;
+          m.dispose();
+          checkFinite(`${label}: loss`, [loss]);
+          if (i > 0) samples.push(ms);
+        }
+        out.push({ what, threads: t, total: summarize(samples) });
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        check(false, `${label}: ${error}`);
+        out.push({ what, threads: t, total: null, error });
+      }
+    }
+  }
+  return out;
+}
+
+/** CPU time (user + system) the process takes over ms of idle waiting, in % of one core: with the pool started, its workers' share. */
+function idleCpu(ms: number, pool: boolean): { pool: boolean; percentOfCore: number; ms: number } {
+  const start = process.cpuUsage();
+  const t0 = performance.now();
+  // Sleep without spinning: Atomics.wait on a private buffer (the main thread of Node may block).
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  const used = process.cpuUsage(start);
+  const wall = performance.now() - t0;
+  const percentOfCore = ((used.user + used.system) / 1000 / wall) * 100;
+  checkFinite('idle cpu', [percentOfCore]);
+  return { pool, percentOfCore, ms: wall };
+}
+
+function settle(label: string, r: EpochRun, timeMs: readonly number[], loss: readonly number[], asked: number, warm: number): void {
+  check(timeMs.length === asked, `${label}: stopped after ${timeMs.length} epochs`);
+  checkFinite(`${label}: loss`, loss);
+  checkFinite(`${label}: epoch time`, timeMs);
+  r.loss = loss[loss.length - 1];
+  if (timeMs.length > warm) r.epoch = summarize(timeMs.slice(warm));
+}
+
+function failed(label: string, r: EpochRun, err: unknown): void {
+  r.error = err instanceof Error ? err.message : String(err);
+  check(false, `${label}: ${r.error}`);
+}
+
+const med = (r: { epoch: Stats | null } | undefined) => r?.epoch?.median ?? NaN;
+
+function printEpochs(
+  epochs: readonly EpochRun[], bounds: readonly { rows: number; features: number; b: Bounds }[], plain: readonly EpochRun[],
+  mlp: readonly EpochRun[], note: string, quick: boolean,
+): void {
+  const table: string[][] = [];
+  const one = (r: EpochRun) => epochs.find((e) => e.rows === r.rows && e.features === r.features && e.shuffle === r.shuffle && e.threads === 1);
+  for (const { rows, features, b } of bounds) {
+    const n = rows.toLocaleString('en-US');
+    table.push([n, String(features), '', 'bound: random-row read', '', sig(b.randomRows.median), sig(b.randomRows.iqr, 2), '', '']);
+    table.push([n, String(features), '', 'bound: sequential read', '', sig(b.sequential.median), sig(b.sequential.iqr, 2), '', '']);
+    const p = plain.find((x) => x.rows === rows && x.features === features);
+    if (p) table.push([n, String(features), 'on', 'plain JS loop', '1', sig(med(p)), sig(p.epoch?.iqr ?? NaN, 2), '', '']);
+    for (const r of epochs.filter((e) => e.rows === rows && e.features === features)) {
+      table.push([
+        n, String(features), r.shuffle ? 'on' : 'off', 'wasm-simd', String(r.threads), r.epoch ? sig(r.epoch.median) : 'error',
+        r.epoch ? sig(r.epoch.iqr, 2) : '', times(med(r) / med(one(r))),
+        r.shuffle ? times(med(r) / b.randomRows.median) : times(med(r) / b.sequential.median),
+      ]);
+    }
+  }
+  const mlp1 = med(mlp.find((r) => r.threads === 1));
+  for (const r of mlp) {
+    table.push([r.rows.toLocaleString('en-US'), '64', 'on', 'mlp 64-64-1', String(r.threads), r.epoch ? sig(r.epoch.median) : 'error', r.epoch ? sig(r.epoch.iqr, 2) : '', times(med(r) / mlp1), '']);
+  }
+  printTable(
+    `threads: one epoch, logistic regression and an MLP, batch ${BATCH}, sgd, learning rate ${LEARNING_RATE}; ${note}${quick ? ' [quick]' : ''}`,
+    [
+      { title: 'N' }, { title: 'D' }, { title: 'shuffle', left: true }, { title: 'engine / bound', left: true }, { title: 'threads' },
+      { title: 'ms/epoch' }, { title: 'IQR' }, { title: 'vs 1 thread' }, { title: 'vs bound' },
+    ],
+    table,
+    [
+      'ms/epoch: median of the epochs after warm-up (history.timeMs). vs bound: shuffled epochs over the random-row read of the same X,',
+      '  in-order epochs over the sequential read; bounds taken before and after that X\'s fits and pooled (one thread: a read bound).',
+      'plain JS loop: the shuffled epoch written by hand (bench/plainLogistic.ts), a fresh Fisher-Yates order each epoch, timed with it.',
+    ],
+  );
+}
+
+function printWhole(whole: readonly WholeRun[], c: { rows: number; epochs: number; repeats: number }, note: string, quick: boolean): void {
+  const one = (what: string) => whole.find((w) => w.what === what && w.threads === 1)?.total?.median ?? NaN;
+  printTable(
+    `threads: whole fits, logistic regression N = ${c.rows.toLocaleString('en-US')}, D = ${TARGET.features}, ${c.epochs} epochs each; ${note}${quick ? ' [quick]' : ''}`,
+    [{ title: 'call', left: true }, { title: 'threads' }, { title: 'ms' }, { title: 'IQR' }, { title: 'vs 1 thread' }],
+    whole.map((w) => [w.what, String(w.threads), w.total ? sig(w.total.median) : 'error', w.total ? sig(w.total.iqr, 2) : '', times((w.total?.median ?? NaN) / one(w.what))]),
+    [`ms: median of ${c.repeats} calls after one warm-up call, each on a fresh model (crossValidate: 5 fits of 4/5 of the rows, each scored).`],
+  );
+}
+
+function printTargets(
+  epochs: readonly EpochRun[], plain: readonly EpochRun[], mlp: readonly EpochRun[], whole: readonly WholeRun[],
+  idle: { pool: boolean; percentOfCore: number }, counts: readonly number[], rowSet: readonly number[],
+): TargetResult[] {
+  const most = counts[counts.length - 1];
+  const e = (rows: number, features: number, shuffle: boolean, t: number) =>
+    med(epochs.find((r) => r.rows === rows && r.features === features && r.shuffle === shuffle && r.threads === t));
+  const two = counts.includes(2);
+  const judge = (target: string, measured: number, goal: string, ok: (x: number) => boolean, applies = true): TargetResult => ({
+    target, measured, goal, pass: applies && Number.isFinite(measured) ? ok(measured) : null,
+  });
+  const n = rowSet[0];
+  const wholeMs = (what: string, t: number) => whole.find((w) => w.what === what && w.threads === t)?.total?.median ?? NaN;
+  const targets: TargetResult[] = [
+    judge(`shuffled epoch N=${n} D=64: 2 threads / 1`, e(n, 64, true, 2) / e(n, 64, true, 1), '<= 0.65', (x) => x <= 0.65, two),
+    judge(`shuffled epoch N=${n} D=64: plain JS / ${most} thread(s)`, med(plain.find((p) => p.rows === n && p.features === 64)) / e(n, 64, true, most), '>= 10', (x) => x >= 10),
+    ...rowSet.filter((r) => r >= 1_000_000).flatMap((r) => [16, 64].map((d) =>
+      judge(`N=${r} D=${d}, ${most} thread(s): shuffled / in order`, e(r, d, true, most) / e(r, d, false, most), '<= 2', (x) => x <= 2))),
+    judge('mlp 64-64-1 epoch: 2 threads / 1', med(mlp.find((r) => r.threads === 2)) / med(mlp.find((r) => r.threads === 1)), '<= 0.6', (x) => x <= 0.6, two),
+    judge('4 restarts: 2 threads / 1', wholeMs('4 restarts', 2) / wholeMs('4 restarts', 1), '<= 0.6', (x) => x <= 0.6, two),
+    judge('idle pool: CPU, % of one core', idle.percentOfCore, '< 5%', (x) => x < 5, idle.pool),
+  ];
+  printTable(
+    'threads: the issue\'s targets (same run)',
+    [{ title: 'target', left: true }, { title: 'measured' }, { title: 'goal', left: true }, { title: 'result', left: true }],
+    targets.map((t) => [t.target, t.target.startsWith('idle') ? `${sig(t.measured, 2)}%` : times(t.measured), t.goal, verdict(t.pass)]),
+    [
+      'n/a: not measurable in this run (one thread: no pool in this build, or a machine with one core).',
+      `Idle CPU: process.cpuUsage over ${idle.pool ? 'an idle wait with the pool started' : 'an idle wait (no pool: the baseline)'}.`,
+      'Not judged here: "no regression with threads: 1 against today" needs today\'s build; compare the train case\'s table.',
+      'A MISS is reported, never fatal: timings on a shared machine are noisy.',
+    ],
+  );
+  return targets;
+}
