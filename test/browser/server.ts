@@ -1,7 +1,9 @@
 // A tiny static server on 127.0.0.1 for tests that drive Chromium themselves (no bundler,
 // no vitest in the page): /lib/** is src/** transpiled file by file with esbuild (the layout
 // of dist/, always current), /wasm/*.wasm the compiled builds, /page/** the pages a test
-// gives. Under /csp/ the same files come with a Content-Security-Policy header.
+// gives. Under /csp/ the same files come with a Content-Security-Policy header; under
+// /isolated/ with the two headers that make a page cross-origin isolated (COOP and COEP,
+// see docs/threads.md), the only pages where browsers give WebAssembly shared memory.
 import { transform } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -11,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The policy under /csp/: scripts from this origin only, and no 'wasm-unsafe-eval'. */
 export const CSP = "script-src 'self'";
+/** The headers under /isolated/: with both, the page's crossOriginIsolated is true. */
+export const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } as const;
 
 export interface StaticServer {
   origin: string;
@@ -29,6 +33,9 @@ export async function startServer(pages: Record<string, string>): Promise<Static
       if (url.startsWith('/csp/')) {
         headers['Content-Security-Policy'] = CSP;
         url = url.slice(4);
+      } else if (url.startsWith('/isolated/')) {
+        Object.assign(headers, ISOLATION);
+        url = url.slice(9);
       }
       try {
         const { body, type } = await resolve(url, pages);
@@ -61,7 +68,7 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 async function resolve(url: string, pages: Record<string, string>): Promise<{ body: string | Buffer; type: string }> {
   const type = TYPES[path.posix.extname(url)] ?? 'application/octet-stream';
   if (url.startsWith('/page/') && url.slice(6) in pages) return { body: pages[url.slice(6)], type };
-  if (/^\/wasm\/steepest\.(simd|scalar)\.wasm$/.test(url)) return { body: await readFile(path.join(ROOT, 'build', url.slice(6))), type };
+  if (/^\/wasm\/steepest\.[\w.]+\.wasm$/.test(url)) return { body: await readFile(path.join(ROOT, 'build', url.slice(6))), type };
   const lib = /^\/lib\/([\w/]+)\.js$/.exec(url);
   if (lib) {
     let code = transpiled.get(lib[1]);

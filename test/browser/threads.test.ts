@@ -1,0 +1,82 @@
+// Threads in a real browser (issue 16): Chromium (Debian's, driven by Playwright) opens the same
+// page twice from test/browser/server.ts, once under /isolated/ (COOP: same-origin, COEP:
+// require-corp: crossOriginIsolated, so SharedArrayBuffer and shared WebAssembly memory exist)
+// and once without those headers; the page trains in both, with the same bits.
+import { chromium, type Browser, type Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as steepest from '../../src/index.js';
+import { startServer, type StaticServer } from './server.js';
+import { CHROMIUM } from '../helpers/svgBrowser.js';
+
+const PAGES = {
+  'index.html': '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="harness.js"></script>',
+  'harness.js': "import * as lib from '../lib/index.js'; globalThis.steepest = lib; globalThis.loaded = true;",
+};
+
+/** What the page reports: its isolation, and a fixed fit's result (run in the page as page.evaluate's function). */
+async function probe() {
+  const lib = (globalThis as unknown as { steepest: typeof steepest }).steepest;
+  await lib.ready();
+  const f = 6;
+  const rows = 3000;
+  const X = Float32Array.from({ length: rows * f }, (_, i) => ((i * 37) % 101) / 50 - 1);
+  const y = Float32Array.from({ length: rows }, (_, r) => (X[r * f] - X[r * f + 1] + X[r * f + 3] / 2 > 0 ? 1 : 0));
+  const m = new lib.LogisticRegression({ features: f });
+  const h = m.fit(X, y, { epochs: 4, batchSize: 64, learningRate: 0.1, seed: 3 });
+  const out = {
+    isolated: globalThis.crossOriginIsolated === true, sharedMemory: typeof SharedArrayBuffer === 'function',
+    engine: m.engine, params: [...m.weights, m.bias], loss: h.loss,
+  };
+  m.dispose();
+  return out;
+}
+
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer(PAGES);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the page (under /isolated/ with COOP and COEP); collects console warnings and page errors. */
+async function open(isolated: boolean): Promise<{ page: Page; warnings: string[]; errors: string[] }> {
+  const page = await browser.newPage();
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'warning') warnings.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  server.failed.length = 0;
+  await page.goto(`${server.origin}${isolated ? '/isolated' : ''}/page/index.html`);
+  await page.waitForFunction(() => (globalThis as unknown as { loaded?: boolean }).loaded === true, null, { timeout: 30_000 });
+  await page.evaluate(`globalThis.probe = ${probe.toString()};`);
+  return { page, warnings, errors };
+}
+
+describe('a page with and without COOP/COEP', () => {
+  it('is cross-origin isolated only with the headers, trains in both without a warning, and the bits agree', async () => {
+    const runs = [];
+    for (const isolated of [true, false]) {
+      const { page, warnings, errors } = await open(isolated);
+      const r = await page.evaluate(() => (globalThis as unknown as { probe: typeof probe }).probe());
+      expect(r.isolated, `isolated ${isolated}`).toBe(isolated);
+      expect(r.sharedMemory, `SharedArrayBuffer with isolated ${isolated}`).toBe(isolated);
+      expect(r.engine).toBe('wasm-simd');
+      expect(r.loss[3]).toBeLessThan(r.loss[0] * 0.9); // it trained
+      expect(warnings).toEqual([]);
+      expect(errors).toEqual([]);
+      expect(server.failed).toEqual([]);
+      runs.push(r);
+      await page.close();
+    }
+    expect(runs[0].params).toEqual(runs[1].params);
+    expect(runs[0].loss).toEqual(runs[1].loss);
+  });
+});
