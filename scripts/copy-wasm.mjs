@@ -4,4 +4,4 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 
 mkdirSync('dist/wasm', { recursive: true });
-for (const build of ['simd', 'scalar']) copyFileSync(`build/steepest.${build}.wasm`, `dist/wasm/steepest.${build}.wasm`);
+for (const build of ['simd', 'scalar', 'threads']) copyFileSync(`build/steepest.${build}.wasm`, `dist/wasm/steepest.${build}.wasm`);

@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipAsync } from '@gfx/zopfli';
 
-const builds = { simd: 'build/steepest.simd.wasm', scalar: 'build/steepest.scalar.wasm' };
+const builds = { simd: 'build/steepest.simd.wasm', scalar: 'build/steepest.scalar.wasm', threads: 'build/steepest.threads.wasm' };
 for (const [name, file] of Object.entries(builds)) {
   const wasm = readFileSync(file);
   const b64 = Buffer.from(await gzipAsync(wasm, { numiterations: 15 })).toString('base64');

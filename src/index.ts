@@ -3,6 +3,7 @@
 // sets have entry points of their own (steepest/preprocess, /metrics, /minimize, /plot, /datasets).
 export { ready } from './wasm/ready.js';
 export { availableEngines } from './engines/select.js';
+export { threadCount } from './threads/access.js';
 export { LinearRegression } from './models/LinearRegression.js';
 export { LogisticRegression } from './models/LogisticRegression.js';
 export { SoftmaxRegression, type SoftmaxOptions } from './models/SoftmaxRegression.js';

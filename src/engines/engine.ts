@@ -40,6 +40,8 @@ export interface BatchConfig {
   /** Weight penalties l2/2 ||w||^2 + l1 ||w||_1 (the bias is not penalized). */
   l1: number;
   l2: number;
+  /** At most this many threads (undefined: the engine's pool); results do not depend on it. */
+  threads?: number;
 }
 
 /** A source of trainers for one engine. */

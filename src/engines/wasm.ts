@@ -19,7 +19,12 @@ import { MAX_BLOCK_BYTES, type Reattachable, type WasmRuntime } from '../wasm/ru
 import { EngineError, ValidationError } from '../errors.js';
 import { copyRows, valueError, type MatrixSource } from '../validate.js';
 import { takeRows } from '../data/rows.js';
+import { getPool } from '../threads/access.js';
+import type { Pool } from '../threads/pool.js';
 
+// A shuffled epoch's rewrite of the next arrangement moves to a second thread from this much
+// data on (docs/threads.md: below it, handing the task over costs about what it saves).
+const OVERLAP_MIN_BYTES = 1 << 20;
 // predict copies X into WASM this many bytes at a time, so it has no size limit.
 const PREDICT_CHUNK_BYTES = 4 << 20;
 // Rows of a batch that a network's scratch holds (a batch runs in chunks of these); capped by bytes.
@@ -36,6 +41,7 @@ function dataBlocks({ rows, weighted, shuffle }: DataSize, cols: number, width: 
   if (buckets > 1) out.push(x, v * width, v, ...(weighted ? [v] : []));
   if (shuffle) out.push(v, (buckets + 1) * 4, (buckets + 1) * 4, buckets * 4);
   out.push(DATA_BYTES);
+  if (buckets > 1) out.push(DATA_BYTES); // the scattering thread's descriptor
   return out;
 }
 
@@ -70,6 +76,9 @@ class WasmData implements TrainingData {
   nextStartsPtr = 0;
   cursorsPtr = 0;
   descPtr = 0; // the data descriptor that describes these blocks to WASM (written before each call)
+  scatterDescPtr = 0; // a second descriptor, for the worker that writes the next arrangement while this thread trains
+  /** The pool whose worker is writing the next arrangement (settle() waits for it), or null. */
+  scattering: Pool | null = null;
   /** The runtime generation these pointers belong to. */
   readonly gen: number;
 
@@ -88,6 +97,7 @@ class WasmData implements TrainingData {
         this.nextYPtr = rt.alloc(capacity * width * 4);
         if (weighted) this.nextSwPtr = rt.alloc(capacity * 4);
         this.idsPtr = rt.alloc(capacity * 4);
+        this.scatterDescPtr = rt.alloc(DATA_BYTES);
       }
       if (shuffle) {
         this.orderPtr = rt.alloc(capacity * 4);
@@ -123,8 +133,34 @@ class WasmData implements TrainingData {
 
   /** Throws if the instance was rebuilt since these pointers were allocated. */
   check(): this {
+    this.settle();
     if (this.rt.generation !== this.gen) throw staleError(this.rt);
     return this;
+  }
+
+  /**
+   * Waits for the worker writing the next arrangement, if one is (it must be done before
+   * anything else reads or frees these blocks); throws the pool's EngineError if it failed.
+   */
+  settle(): void {
+    const pool = this.scattering;
+    this.scattering = null;
+    pool?.join();
+  }
+
+  /**
+   * Starts the next arrangement's rewrite (this epoch's scatter, which the training pass
+   * would otherwise do batch by batch) on a worker of rt's pool, if one may be used (cap)
+   * and the data is large enough to gain. The same copies in the same order: the same bits.
+   */
+  scatterOnWorker(cap: number | undefined): boolean {
+    if (this.rows * (this.cols + this.width) * 4 < OVERLAP_MIN_BYTES) return false;
+    const pool = getPool(this.rt, cap);
+    if (!pool) return false;
+    this.describeAt(this.scatterDescPtr, {});
+    pool.start(0, { fn: 'scatterRows', args: [this.scatterDescPtr, 0, this.rows] });
+    this.scattering = pool;
+    return true;
   }
 
   /** A buffer for n per-batch learning rates, grown as needed. */
@@ -140,13 +176,17 @@ class WasmData implements TrainingData {
 
   /** Writes the data descriptor (these blocks, the current arrangement, and more fields for this call); returns its address. */
   describe(more: Partial<DataFields> = {}): number {
-    writeDataBlock(this.rt, this.descPtr, {
+    return this.describeAt(this.descPtr, more);
+  }
+
+  private describeAt(ptr: number, more: Partial<DataFields>): number {
+    writeDataBlock(this.rt, ptr, {
       rows: this.rows, cols: this.cols, width: this.width, xPtr: this.xPtr, yPtr: this.yPtr, swPtr: this.swPtr,
       orderPtr: this.orderPtr, buckets: this.buckets, startsPtr: this.startsPtr, nextStartsPtr: this.nextStartsPtr,
       idsPtr: this.idsPtr, cursorsPtr: this.cursorsPtr, nextXPtr: this.nextXPtr, nextYPtr: this.nextYPtr,
       nextSwPtr: this.nextSwPtr, ...more,
     });
-    return this.descPtr;
+    return ptr;
   }
 
   swap(): void {
@@ -167,16 +207,21 @@ class WasmData implements TrainingData {
   private ptrs(): number[] {
     if (this.rt.generation !== this.gen) return [];
     return [this.xPtr, this.yPtr, this.swPtr, this.nextXPtr, this.nextYPtr, this.nextSwPtr, this.orderPtr,
-      this.idsPtr, this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr, this.descPtr];
+      this.idsPtr, this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr, this.descPtr, this.scatterDescPtr];
   }
 
   /** Frees every block. */
   destroy(): void {
     const rt = this.rt;
+    try {
+      this.settle(); // no worker may still write blocks that are about to be freed
+    } catch {
+      // The pool's fault rebuilt the instance: these pointers are void now (ptrs() is empty).
+    }
     // After a rebuild these pointers are void: the new instance never handed them out (ptrs() is empty).
     for (const p of this.ptrs()) rt.free(p);
     this.xPtr = this.yPtr = this.swPtr = this.nextXPtr = this.nextYPtr = this.nextSwPtr = this.orderPtr = this.idsPtr = 0;
-    this.startsPtr = this.nextStartsPtr = this.cursorsPtr = this.lrsPtr = this.lrsCapacity = this.descPtr = 0;
+    this.startsPtr = this.nextStartsPtr = this.cursorsPtr = this.lrsPtr = this.lrsCapacity = this.descPtr = this.scatterDescPtr = 0;
     this.rows = 0;
   }
 }
@@ -290,6 +335,7 @@ class WasmTrainer implements Trainer, Reattachable {
     const maxBuckets = shuffle ? Math.max(buckets, shuffleBuckets(this.shape, N)) : 1;
     const size = { rows: N, weighted: sw !== null, shuffle };
     this.checkCapacity('this data set', [size]);
+    this.kept.train?.settle(); // a stopped epoch's worker may still be writing the kept blocks
     if (!this.kept.train?.fits(N, F, this.width, sw !== null, shuffle, maxBuckets)) {
       // One growth of memory for everything this call allocates: the allocator grows by at least its
       // current size whenever a request does not fit, so block by block it would double memory.
@@ -404,6 +450,8 @@ class WasmTrainer implements Trainer, Reattachable {
     const b = this.block;
     const lrsPtr = d.lrs(config.lrs.length); // may grow memory: views below are taken after it
     rt.f64.set(config.lrs.subarray(first, last), (lrsPtr >>> 3) + first);
+    // A worker writes the next arrangement for the whole epoch while this thread trains; else the pass scatters.
+    if (first === 0 && d.scatter && d.scatterOnWorker(config.threads)) d.scatter = false;
     const dataPtr = d.describe({
       idsPtr: d.scatter ? d.idsPtr : 0, batchSize: config.batchSize, lrsPtr, l1: config.l1, l2: config.l2,
     });
@@ -420,8 +468,10 @@ class WasmTrainer implements Trainer, Reattachable {
   }
 
   endEpoch(data: TrainingData): void {
-    const d = (data as WasmData).check();
-    if (d.ops) endShuffledEpoch(d.ops, d.scatter);
+    const d = data as WasmData;
+    const overlapped = d.scattering !== null;
+    d.check(); // waits for the worker's rewrite
+    if (d.ops) endShuffledEpoch(d.ops, d.scatter || overlapped);
   }
 
   outputs(src: MatrixSource): Float64Array {

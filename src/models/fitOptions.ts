@@ -81,6 +81,8 @@ export interface FitOptions {
   warmStart?: boolean;
   /** Train from this many seeds and keep the best by final (validation) loss (default 1). */
   restarts?: number;
+  /** At most this many threads of the engine's pool for this call (default: the pool, where it measured faster; docs/threads.md). Results do not depend on it. */
+  threads?: number;
 }
 
 /** fitAsync() options: fit's plus yielding, progress and cancellation. */
@@ -123,6 +125,8 @@ export interface ResolvedFitOptions {
   batchCallbackEvery: number;
   warmStart: boolean;
   restarts: number;
+  /** undefined: the pool's size. */
+  threads: number | undefined;
   yieldEveryMs: number;
   onProgress: FitAsyncOptions['onProgress'];
   signal: AbortSignal | undefined;
@@ -132,7 +136,7 @@ const KEYS = [
   'epochs', 'batchSize', 'learningRate', 'optimizer', 'schedule', 'warmup', 'shuffle', 'seed', 'l2', 'l1',
   'elasticNet', 'sampleWeight', 'classWeight', 'gradTol', 'tol', 'nIterNoChange', 'paramTol', 'timeLimitMs',
   'targetLoss', 'validationFraction', 'validationData', 'earlyStopping', 'restoreBestWeights', 'onEpochEnd',
-  'onBatchEnd', 'batchCallbackEvery', 'warmStart', 'restarts', 'yieldEveryMs', 'onProgress', 'signal',
+  'onBatchEnd', 'batchCallbackEvery', 'warmStart', 'restarts', 'threads', 'yieldEveryMs', 'onProgress', 'signal',
 ] as const;
 
 function nonNegative(name: string, v: unknown): number {
@@ -247,6 +251,7 @@ export function resolveFitOptions(options: unknown): ResolvedFitOptions {
     batchCallbackEvery: positiveInteger('batchCallbackEvery', o.batchCallbackEvery ?? 1),
     warmStart: bool('warmStart', o.warmStart, true),
     restarts: positiveInteger('restarts', o.restarts ?? 1),
+    threads: optional(o.threads, (v) => positiveInteger('threads', v)),
     yieldEveryMs: positiveFinite('yieldEveryMs', o.yieldEveryMs ?? 16),
     onProgress: callback('onProgress', o.onProgress),
     signal: o.signal,

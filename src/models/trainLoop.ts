@@ -34,7 +34,7 @@ export function* runEpochs(run: Run): Generator<Progress, History, void> {
   const { trainer, data, rows, batchSize, opts, schedule } = run;
   const nBatches = Math.ceil(rows / batchSize);
   const rules = new StoppingRules(opts, run.validate !== null);
-  const config: BatchConfig = { batchSize, lrs: new Float64Array(nBatches), l1: opts.l1, l2: opts.l2 };
+  const config: BatchConfig = { batchSize, lrs: new Float64Array(nBatches), l1: opts.l1, l2: opts.l2, threads: opts.threads };
   const records: EpochRecord[] = [];
   const t0 = performance.now();
   let best: TrainerState | null = null;

@@ -1,8 +1,9 @@
 // Compiles and instantiates the WASM builds once, each independently, and hands
 // out typed-array views of their memory that are re-derived whenever the memory
 // has grown (growth detaches every old view). Views never leave src/: callers get
-// copies. A trap inside WASM rebuilds the instance (see WasmRuntime.fault).
+// copies. A trap inside WASM rebuilds the instance (see WasmRuntime.fail).
 import { EngineError } from '../errors.js';
+import type { Threaded } from '../threads/pool.js';
 
 /**
  * The shipped module's functions (assembly/index.ts): each one's parameter count and
@@ -59,6 +60,8 @@ export class WasmRuntime {
   private allocated = 0;
   private readonly clients = new Set<Reattachable>();
   private buffer: ArrayBuffer | null = null;
+  /** The thread pool, on a runtime of the threaded build whose pool has more than one thread (src/threads/load.ts attaches it). */
+  threaded: Threaded | null = null;
   private f32View = new Float32Array(0);
   private f64View = new Float64Array(0);
   private u32View = new Uint32Array(0);
@@ -147,7 +150,7 @@ export class WasmRuntime {
       if (isOutOfMemory(err)) {
         throw new RangeError(`out of WebAssembly memory allocating ${bytes} bytes (${this.allocated} in use)`, { cause: err });
       }
-      throw this.fault('alloc', err);
+      throw this.fail('alloc', err);
     }
     if (ptr === 0) throw new RangeError(`out of WebAssembly memory allocating ${bytes} bytes`); // over heap.ts's limit: checked above
     this.sizes.set(ptr, size);
@@ -165,7 +168,7 @@ export class WasmRuntime {
       this.raw.free(this.raw.alloc(bytes));
     } catch (err) {
       // Out of memory now: the allocations that follow report it with their sizes.
-      if (!isOutOfMemory(err)) throw this.fault('alloc', err);
+      if (!isOutOfMemory(err)) throw this.fail('alloc', err);
     }
   }
 
@@ -178,7 +181,7 @@ export class WasmRuntime {
     try {
       this.raw.free(ptr);
     } catch (err) {
-      throw this.fault('free', err);
+      throw this.fail('free', err);
     }
   }
 
@@ -230,7 +233,7 @@ export class WasmRuntime {
           if (this.trapPending) this.forceTrap();
           return fn(...args);
         } catch (err) {
-          throw this.fault(name, err);
+          throw this.fail(name, err);
         }
       };
     }
@@ -245,13 +248,13 @@ export class WasmRuntime {
    * owner re-create its memory from its last committed state (kept in JS), and
    * return the error to throw.
    */
-  private fault(where: string, cause: unknown): EngineError {
+  fail(where: string, cause: unknown): EngineError {
     const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
     let instance = this.spare;
     this.spare = null;
     if (!instance) {
       try {
-        instance = new WebAssembly.Instance(this.module, wasmImports);
+        instance = new WebAssembly.Instance(this.module, importsFor(this.module));
       } catch (err) {
         this.broken = new EngineError(
           `engine '${this.name}' failed inside WebAssembly (${what} in ${where}) and could not be rebuilt; ` +
@@ -278,7 +281,7 @@ export class WasmRuntime {
 
   // A spare instance, made ahead of time: browsers refuse to instantiate large modules synchronously on the main thread.
   private refillSpare(): void {
-    WebAssembly.instantiate(this.module, wasmImports).then(
+    WebAssembly.instantiate(this.module, importsFor(this.module)).then(
       (instance) => {
         this.spare ??= instance;
       },
@@ -319,6 +322,15 @@ export const wasmImports = {
   },
 };
 
+/**
+ * The imports of a build: the threaded build (src/threads/) imports its memory, shared and
+ * up to wasm32's 4 GiB, which each instance's owner creates fresh (workers get the owner's).
+ */
+export function importsFor(module: WebAssembly.Module): WebAssembly.Imports {
+  if (!WebAssembly.Module.imports(module).some((i) => i.kind === 'memory')) return wasmImports;
+  return { env: { ...wasmImports.env, memory: new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true }) } };
+}
+
 // The smallest module that uses a SIMD instruction (v128.const; drop): validating it
 // tells whether this runtime supports WebAssembly SIMD without compiling the real module.
 const SIMD_PROBE = new Uint8Array([
@@ -352,12 +364,32 @@ export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | UR
 export interface ReadyOptions {
   simd?: WasmSource;
   scalar?: WasmSource | true;
+  /**
+   * Threads of the WASM engine's pool over one shared memory (docs/threads.md): 'auto' (the
+   * default) takes the runtime's available parallelism, at most 8; 1 loads no threaded build.
+   * Without shared memory (a page that is not cross-origin isolated) the engine has one thread.
+   */
+  threads?: number | 'auto';
+  /** Where to take the threaded build from (default: the embedded copy, steepest/steepest.threads.wasm). */
+  threadsBuild?: WasmSource;
 }
 
 /** The package's own copies of the builds, unpacked on demand (src/wasm/ready.ts); a training worker has none. */
 export interface EmbeddedBuilds {
   simd(): Promise<Uint8Array>;
   scalar(): Promise<Uint8Array>;
+  /** The threads chunk (src/threads/load.ts), imported only where threads may run. */
+  threads?(): Promise<ThreadsChunk>;
+}
+
+/** What the threads chunk offers ready(). */
+export interface ThreadsChunk {
+  /** The pool size for ready()'s threads option on this runtime (1: no threads; validates the option). */
+  size(option: unknown): Promise<number>;
+  /** The embedded threaded build. */
+  build(): Promise<Uint8Array>;
+  /** Gives a runtime of the threaded build its pool of size threads (workers start when first needed). */
+  attach(rt: WasmRuntime, size: number): Promise<void>;
 }
 type Source = WasmSource | (() => Promise<Uint8Array>) | undefined;
 type Build = 'simd' | 'scalar';
@@ -385,12 +417,20 @@ let warned = false;
  */
 export async function loadBuilds(options: ReadyOptions, embedded: EmbeddedBuilds | null): Promise<void> {
   const support = detectSupport();
-  const simd = want('simd', options.simd ?? embedded?.simd, support);
+  // Threads: the threaded build takes the SIMD build's place (the same kernels over a shared memory).
+  const chunk = typeof SharedArrayBuffer === 'function' && options.threads !== 1 ? await embedded?.threads?.() : undefined;
+  const size = chunk ? await chunk.size(options.threads ?? 'auto') : 1;
+  const plain = options.simd ?? embedded?.simd;
+  const simd = size > 1 && !slots.simd.runtime
+    ? want('simd', options.threadsBuild ?? chunk!.build, support).catch(() => want('simd', plain, support))
+    : want('simd', plain, support);
   const scalarSource = options.scalar === true || options.scalar === undefined ? embedded?.scalar : options.scalar;
   // Without options.scalar the scalar build is a fallback: loaded (and its chunk fetched) only if SIMD did not load.
   const scalar = options.scalar !== undefined ? want('scalar', scalarSource, support)
     : simd.then(() => null, () => want('scalar', scalarSource, support));
   await Promise.allSettled([simd, scalar]);
+  const rt = slots.simd.runtime;
+  if (chunk && rt && WebAssembly.Module.imports(rt.module).some((i) => i.kind === 'memory')) await chunk.attach(rt, size);
   loaded = true;
   if (!slots.simd.runtime && !slots.scalar.runtime && !warned) {
     warned = true; // once per page: a later call that changes nothing has nothing new to say
@@ -436,7 +476,7 @@ async function instantiate(source: Source, simd: boolean, support: { wasm: boole
   if (!support.wasm) throw new Error('this runtime has no WebAssembly');
   if (simd && !support.simd) throw new Error('this runtime has no WebAssembly SIMD');
   const module = await compile(source);
-  const instance = await WebAssembly.instantiate(module, wasmImports);
+  const instance = await WebAssembly.instantiate(module, importsFor(module));
   const exports = instance.exports as Record<string, unknown>;
   // The epoch entry's arity marks this version's ABI (test/wasm/abi.test.ts holds every export to WASM_EXPORTS).
   if ((exports.trainEpoch as Function | undefined)?.length !== 4 || !(exports.memory instanceof WebAssembly.Memory)) {

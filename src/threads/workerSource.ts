@@ -1,0 +1,70 @@
+// The worker's script, as text: the same few lines serve worker_threads (evaluated as a
+// script) and a browser's module worker (from a Blob URL), so no file has to be found next to
+// the bundle. A worker instantiates the owner's compiled module over the owner's shared
+// memory (instantiation writes only the build's constant data segments: the build assumes
+// zero-filled memory, so none of its zero-filled scratch is rewritten), reports that it is
+// up, then blocks in Atomics.wait until the owner posts a task. It never allocates.
+// Control slot layout (SLOT_BYTES per worker, in src/threads/pool.ts): i32 0 task sequence,
+// 1 state, 2 function index (-1: stop), 3 argument count, 4 message length; f64 2..7
+// arguments, 8 result; bytes 128.. the failure message (UTF-8).
+
+/** Bytes of one worker's control slot. */
+export const SLOT_BYTES = 640;
+/** Worker states (i32 1 of its slot). */
+export const STARTING = 0;
+export const IDLE = 1;
+export const RUNNING = 2;
+export const DONE = 3;
+export const FAILED = 4;
+export const DEAD = 5;
+/** Test hook's function index: the worker's thread ends in the middle of its task. */
+export const EXIT_TASK = -2;
+
+const serve = `function serve(d, onExit, exit) {
+  const i32 = new Int32Array(d.control, d.index * ${SLOT_BYTES}, 32);
+  const f64 = new Float64Array(d.control, d.index * ${SLOT_BYTES}, 16);
+  const msg = new Uint8Array(d.control, d.index * ${SLOT_BYTES} + 128, ${SLOT_BYTES - 128});
+  const report = (state, e) => {
+    const b = new TextEncoder().encode(e instanceof Error ? e.name + ': ' + e.message : String(e)).slice(0, msg.length);
+    msg.fill(0);
+    msg.set(b);
+    i32[4] = b.length;
+    Atomics.store(i32, 1, state);
+    Atomics.notify(i32, 1);
+  };
+  let ex;
+  try {
+    ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory, abort(m, f, line, col) { throw new Error('WebAssembly abort at line ' + line + ', column ' + col); } } }).exports;
+  } catch (e) {
+    report(${FAILED}, e);
+    return;
+  }
+  onExit(() => { if (Atomics.load(i32, 1) !== ${DONE}) report(${DEAD}, 'its thread exited'); });
+  Atomics.store(i32, 1, ${IDLE});
+  Atomics.notify(i32, 1);
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(i32, 0, seen);
+    seen = Atomics.load(i32, 0);
+    const fn = i32[2];
+    if (fn === -1) return;
+    if (fn === ${EXIT_TASK}) return exit(() => report(${DEAD}, 'its thread exited'));
+    try {
+      const r = ex[d.names[fn]](...f64.subarray(2, 2 + i32[3]));
+      f64[8] = typeof r === 'number' ? r : NaN;
+      Atomics.store(i32, 1, ${DONE});
+      Atomics.notify(i32, 1);
+    } catch (e) {
+      report(${FAILED}, e);
+    }
+  }
+}`;
+
+/** worker_threads: the data comes as workerData; process.exit in a worker ends only its thread, after 'exit' listeners. */
+export const NODE_WORKER = `${serve}
+const { workerData } = require('node:worker_threads');
+serve(workerData, (h) => process.on('exit', h), () => process.exit(1));`;
+
+/** A browser's module worker: the data comes as its first message. */
+export const BROWSER_WORKER = `${serve}
+self.onmessage = (e) => { self.onmessage = null; serve(e.data, () => {}, (dead) => dead()); self.close(); };`;
