@@ -1,10 +1,9 @@
 // Case `threads` (issue 16, item 6): epochs and whole fits on 1 thread and on 2 (and more
 // where the machine has them), beside the random-row and sequential read bounds of the same
 // X and a plain-JavaScript loop, all measured in this run; the issue's targets judged PASS
-// or MISS; and the CPU an idle pool takes. Until the engine has a pool (threadCount() is 1,
-// or the build has no threads) every row runs on one thread and the tables say so.
-import * as steepest from '../src/index.js';
-import { LogisticRegression, MLP, ready, type FitOptions } from '../src/index.js';
+// or MISS; and the CPU an idle pool takes. Where threadCount() is 1 every row runs on one
+// thread and the tables say so.
+import { LogisticRegression, MLP, ready, threadCount, type FitOptions } from '../src/index.js';
 import { crossValidate } from '../src/selection/index.js';
 import { getRuntime } from '../src/wasm/runtime.js';
 import { seedState } from '../src/reference/random.js';
@@ -35,15 +34,9 @@ function settings({ quick }: BenchOptions) {
   };
 }
 
-/** threadCount() where the library has it (issue 16's pool), else 1. */
-function availableThreads(): number {
-  const count = (steepest as Record<string, unknown>).threadCount;
-  return typeof count === 'function' ? (count as () => number)() : 1;
-}
-
-/** The fit option for t threads: none where the library has no `threads` option (one thread). */
-function threadsOption(t: number, pool: boolean): FitOptions {
-  return pool ? ({ threads: t } as FitOptions) : {};
+/** The fit option for t threads (a cap on the pool). */
+function threadsOption(t: number): FitOptions {
+  return { threads: t };
 }
 
 interface EpochRun {
@@ -66,9 +59,9 @@ interface WholeRun {
 
 /** Runs the case: prints the tables and targets, writes bench/results/threads.json. */
 export async function run(options: BenchOptions): Promise<void> {
-  await ready(); // the pool's ready({ threads: 'auto' }) is the default once the engine has one
+  await ready(); // threads: 'auto', the default: the pool has as many threads as cores (up to 8)
   const cfg = settings(options);
-  const max = availableThreads();
+  const max = threadCount();
   const pool = max > 1;
   const counts = pool ? [...new Set([1, 2, max])] : [1];
   const simd = getRuntime(true);
@@ -84,17 +77,17 @@ export async function run(options: BenchOptions): Promise<void> {
       const before = simd && measureBounds(simd, X, rows, features, order, cfg.bound);
       const [warm, measured] = rows >= 1_000_000 ? cfg.epochs.large : cfg.epochs.small;
       for (const shuffle of [true, false]) {
-        for (const t of counts) epochs.push(logisticEpochs(X, y, rows, features, shuffle, t, pool, warm, measured));
+        for (const t of counts) epochs.push(logisticEpochs(X, y, rows, features, shuffle, t, warm, measured));
       }
       if (rows < 1_000_000) plain.push(plainEpochs(X, y, rows, features, cfg.plain[0], cfg.plain[1]));
       if (simd && before) bounds.push({ rows, features, b: poolBounds(before, measureBounds(simd, X, rows, features, order, cfg.bound)) });
     }
   }
-  const mlp = counts.map((t) => mlpEpochs(cfg.mlp.rows, t, pool, cfg.mlp.epochs[0], cfg.mlp.epochs[1]));
-  const whole = await wholeFits(cfg.whole, counts, pool);
+  const mlp = counts.map((t) => mlpEpochs(cfg.mlp.rows, t, cfg.mlp.epochs[0], cfg.mlp.epochs[1]));
+  const whole = await wholeFits(cfg.whole, counts);
   const idle = idleCpu(cfg.idleMs, pool);
 
-  const note = pool ? `pool of ${max} threads` : 'ONE THREAD ONLY: this build has no thread pool yet (threadCount() = 1)';
+  const note = pool ? `pool of ${max} threads` : 'ONE THREAD ONLY: threadCount() is 1 here (no shared memory, or one core)';
   printEpochs(epochs, bounds, plain, mlp, note, options.quick);
   printWhole(whole, cfg.whole, note, options.quick);
   const targets = printTargets(epochs, plain, mlp, whole, idle, counts, cfg.rows);
@@ -115,14 +108,14 @@ function warmUp(): void {
 
 /** Per-epoch times of one logistic fit (history.timeMs after warm-up). */
 function logisticEpochs(
-  X: Float32Array, y: Float32Array, rows: number, features: number, shuffle: boolean, threads: number, pool: boolean,
+  X: Float32Array, y: Float32Array, rows: number, features: number, shuffle: boolean, threads: number,
   warm: number, measured: number,
 ): EpochRun {
   const label = `logistic N=${rows} D=${features} ${shuffle ? 'shuffled' : 'in order'} threads=${threads}`;
   const r: EpochRun = { what: 'logistic', rows, features, shuffle, threads, epoch: null, loss: NaN };
   const m = new LogisticRegression({ features });
   try {
-    const h = m.fit(X, y, { epochs: warm + measured, batchSize: BATCH, learningRate: LEARNING_RATE, shuffle, seed: 42, ...threadsOption(threads, pool) });
+    const h = m.fit(X, y, { epochs: warm + measured, batchSize: BATCH, learningRate: LEARNING_RATE, shuffle, seed: 42, ...threadsOption(threads) });
     settle(label, r, h.timeMs, h.loss, warm + measured, warm);
   } catch (err) {
     failed(label, r, err);
@@ -149,13 +142,13 @@ function plainEpochs(X: Float32Array, y: Float32Array, rows: number, features: n
 }
 
 /** The MLP 64-64-1 (sigmoid) epoch, batch 64, shuffled. */
-function mlpEpochs(rows: number, threads: number, pool: boolean, warm: number, measured: number): EpochRun {
+function mlpEpochs(rows: number, threads: number, warm: number, measured: number): EpochRun {
   const label = `mlp 64-64-1 N=${rows} threads=${threads}`;
   const r: EpochRun = { what: 'mlp 64-64-1', rows, features: 64, shuffle: true, threads, epoch: null, loss: NaN };
   const { X, y } = mlpData(rows, 64, 7007);
   const m = new MLP({ inputs: 64, hidden: [64], outputs: 1, activation: 'sigmoid', head: 'sigmoid', seed: 1 });
   try {
-    const h = m.fit(X, y, { epochs: warm + measured, batchSize: BATCH, learningRate: LEARNING_RATE, seed: 42, ...threadsOption(threads, pool) });
+    const h = m.fit(X, y, { epochs: warm + measured, batchSize: BATCH, learningRate: LEARNING_RATE, seed: 42, ...threadsOption(threads) });
     settle(label, r, h.timeMs, h.loss, warm + measured, warm);
   } catch (err) {
     failed(label, r, err);
@@ -166,7 +159,7 @@ function mlpEpochs(rows: number, threads: number, pool: boolean, warm: number, m
 }
 
 /** 4 restarts and 5-fold cross-validation of the logistic model, whole calls timed. */
-async function wholeFits(c: { rows: number; epochs: number; repeats: number }, counts: readonly number[], pool: boolean): Promise<WholeRun[]> {
+async function wholeFits(c: { rows: number; epochs: number; repeats: number }, counts: readonly number[]): Promise<WholeRun[]> {
   const { X, y } = logisticData(c.rows, TARGET.features, 1064);
   const fit = { epochs: c.epochs, batchSize: BATCH, learningRate: LEARNING_RATE, seed: 42 };
   const out: WholeRun[] = [];
@@ -179,8 +172,8 @@ async function wholeFits(c: { rows: number; epochs: number; repeats: number }, c
           const m = new LogisticRegression({ features: TARGET.features });
           const t0 = performance.now();
           const loss = what === '4 restarts'
-            ? m.fit(X, y, { ...fit, restarts: 4, ...threadsOption(t, pool) }).loss.at(-1)!
-            : (await crossValidate(m, X, y, { ...fit, folds: 5, ...threadsOption(t, pool) })).mean.loss;
+            ? m.fit(X, y, { ...fit, restarts: 4, ...threadsOption(t) }).loss.at(-1)!
+            : (await crossValidate(m, X, y, { ...fit, folds: 5, ...threadsOption(t) })).mean.loss;
           const ms = performance.now() - t0;
           m.dispose();
           checkFinite(`${label}: loss`, [loss]);
