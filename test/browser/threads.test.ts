@@ -1,7 +1,9 @@
 // Threads in a real browser (issue 16): Chromium (Debian's, driven by Playwright) opens the same
 // page twice from test/browser/server.ts, once under /isolated/ (COOP: same-origin, COEP:
 // require-corp: crossOriginIsolated, so SharedArrayBuffer and shared WebAssembly memory exist)
-// and once without those headers; the page trains in both, with the same bits.
+// and once without those headers. ready({ threads: 2 }) gives the isolated page 2 threads and
+// the other 1, without an error or a warning; the page trains in both, with the same bits
+// (40,000 rows: past the size where a shuffled epoch's rewrite moves to the second thread).
 import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as steepest from '../../src/index.js';
@@ -16,15 +18,15 @@ const PAGES = {
 /** What the page reports: its isolation, and a fixed fit's result (run in the page as page.evaluate's function). */
 async function probe() {
   const lib = (globalThis as unknown as { steepest: typeof steepest }).steepest;
-  await lib.ready();
+  await lib.ready({ threads: 2 });
   const f = 6;
-  const rows = 3000;
+  const rows = 40_000;
   const X = Float32Array.from({ length: rows * f }, (_, i) => ((i * 37) % 101) / 50 - 1);
   const y = Float32Array.from({ length: rows }, (_, r) => (X[r * f] - X[r * f + 1] + X[r * f + 3] / 2 > 0 ? 1 : 0));
   const m = new lib.LogisticRegression({ features: f });
   const h = m.fit(X, y, { epochs: 4, batchSize: 64, learningRate: 0.1, seed: 3 });
   const out = {
-    isolated: globalThis.crossOriginIsolated === true, sharedMemory: typeof SharedArrayBuffer === 'function',
+    isolated: globalThis.crossOriginIsolated === true, sharedMemory: typeof SharedArrayBuffer === 'function', threads: lib.threadCount(),
     engine: m.engine, params: [...m.weights, m.bias], loss: h.loss,
   };
   m.dispose();
@@ -61,13 +63,14 @@ async function open(isolated: boolean): Promise<{ page: Page; warnings: string[]
 }
 
 describe('a page with and without COOP/COEP', () => {
-  it('is cross-origin isolated only with the headers, trains in both without a warning, and the bits agree', async () => {
+  it('gets 2 threads with the headers and 1 without, trains in both without a warning, and the bits agree', async () => {
     const runs = [];
     for (const isolated of [true, false]) {
       const { page, warnings, errors } = await open(isolated);
       const r = await page.evaluate(() => (globalThis as unknown as { probe: typeof probe }).probe());
       expect(r.isolated, `isolated ${isolated}`).toBe(isolated);
       expect(r.sharedMemory, `SharedArrayBuffer with isolated ${isolated}`).toBe(isolated);
+      expect(r.threads, `threadCount() with isolated ${isolated}`).toBe(isolated ? 2 : 1);
       expect(r.engine).toBe('wasm-simd');
       expect(r.loss[3]).toBeLessThan(r.loss[0] * 0.9); // it trained
       expect(warnings).toEqual([]);
