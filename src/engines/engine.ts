@@ -4,6 +4,7 @@ import type { NetworkShape } from './network.js';
 import type { MatrixSource } from '../validate.js';
 import type { RngState } from '../reference/random.js';
 import type { ResolvedOptimizer } from '../optim/optimizers.js';
+import type { Task } from '../threads/pool.js';
 
 /** The largest finite float32: the WASM engines store parameters, gradients and row losses as float32. */
 export const FLOAT32_MAX = 3.4028234663852886e38;
@@ -111,6 +112,13 @@ export interface Trainer {
   beginEpoch(data: TrainingData, rng: RngState): void;
   /** Trains batches first..last of the epoch (one update each); returns the epoch's totals so far. */
   trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats;
+  /**
+   * trainBatches split around its one export call, so that any thread of the pool can make
+   * it (fits side by side): the call (only numbers), then the totals from its status.
+   * Absent where the engine has no such call (js).
+   */
+  prepareBatches?(data: TrainingData, config: BatchConfig, first: number, last: number): Task;
+  batchesDone?(status: number): EpochStats;
   /** Ends the epoch. */
   endEpoch(data: TrainingData): void;
   /** The output layer's values (the logits a head takes; values for mse), rows x outputs; X's values are checked as they are copied in. */

@@ -20,7 +20,7 @@ import { EngineError, ValidationError } from '../errors.js';
 import { copyRows, valueError, type MatrixSource } from '../validate.js';
 import { takeRows } from '../data/rows.js';
 import { getPool } from '../threads/access.js';
-import type { Pool } from '../threads/pool.js';
+import type { Pool, Task } from '../threads/pool.js';
 
 // A shuffled epoch's rewrite of the next arrangement moves to a second thread from this much
 // data on (docs/threads.md: below it, handing the task over costs about what it saves).
@@ -445,9 +445,13 @@ class WasmTrainer implements Trainer, Reattachable {
   }
 
   trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats {
+    const [net, desc] = this.prepareBatches(data, config, first, last).args;
+    return this.batchesDone(this.rt.exports.trainEpoch(net, desc, first, last));
+  }
+
+  prepareBatches(data: TrainingData, config: BatchConfig, first: number, last: number): Task {
     const rt = this.rt;
     const d = (data as WasmData).check();
-    const b = this.block;
     const lrsPtr = d.lrs(config.lrs.length); // may grow memory: views below are taken after it
     rt.f64.set(config.lrs.subarray(first, last), (lrsPtr >>> 3) + first);
     // A worker writes the next arrangement for the whole epoch while this thread trains; else the pass scatters.
@@ -455,9 +459,14 @@ class WasmTrainer implements Trainer, Reattachable {
     const dataPtr = d.describe({
       idsPtr: d.scatter ? d.idsPtr : 0, batchSize: config.batchSize, lrsPtr, l1: config.l1, l2: config.l2,
     });
-    checkStatus(rt, rt.exports.trainEpoch(b.descPtr, dataPtr, first, last));
+    return { fn: 'trainEpoch', args: [this.block.descPtr, dataPtr, first, last] };
+  }
+
+  batchesDone(status: number): EpochStats {
+    const rt = this.rt;
+    checkStatus(rt, status);
     const f64 = rt.f64;
-    const s = b.statsPtr >>> 3;
+    const s = this.block.statsPtr >>> 3;
     return {
       lossSum: f64[s + STAT_LOSS_SUM],
       gradNorm: f64[s + STAT_GRAD_NORM],

@@ -20,7 +20,7 @@ import { requireTwoClasses, rowWeights, splitIndices, sum } from './split.js';
 import { takeRows } from '../data/rows.js';
 import { classCount, encodeTargets, targetColumns, type TargetKind } from './targets.js';
 import { jsonCopy, readModelJSON, writeModelJSON, type ModelJSON, type ReadJSON } from './serialize.js';
-import { runAsync, runEpochs, runSync } from './trainLoop.js';
+import { runAsync, runEpochs, runSync, type Step } from './trainLoop.js';
 import { Restarts } from './restarts.js';
 import { modelPreprocessing, type Preprocessor, type RawRows } from '../preprocess/Preprocessor.js';
 
@@ -158,8 +158,34 @@ export abstract class Model {
 
   /** Trains by gradient descent; returns the per-epoch history. */
   fit(X: MatrixInput, y: Targets, options: FitOptions = {}): History {
+    return this.fitSteps(X, y, options).next().value as History; // without offload it runs to the end at once
+  }
+
+  /**
+   * @internal fit() as a generator, for fits side by side on a pool (crossValidate): with
+   * offload, each chunk's export call is yielded, to be made on any thread, and its status
+   * sent back. A failure leaves the model as fit's does.
+   */
+  *fitSteps(X: MatrixInput, y: Targets, options: FitOptions, offload = false): Generator<Step, History, number> {
     const p = this.prepare(X, y, options, 'fit');
-    return this.guarded('fit', p, () => this.withRestarts(p, (run) => runSync(run)));
+    const snap = this.snapshot();
+    this.running = 'fit';
+    try {
+      const data = this.loadData(p);
+      const runs = this.restarts(p);
+      for (let k = 0; k < runs.count; k++) {
+        runs.begin(k);
+        runs.end(k, yield* this.runOnce(p, data, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, (gen) => gen, false, offload));
+      }
+      const history = runs.finish();
+      this.succeeded(p);
+      return history;
+    } catch (err) {
+      this.settle(err, p, snap);
+      throw err;
+    } finally {
+      this.finish();
+    }
   }
 
   /** fit() that yields to the event loop every yieldEveryMs, reports progress and honours an AbortSignal. */
@@ -435,6 +461,7 @@ export abstract class Model {
   // One run of epochs on prepared, loaded data. The caller decides what a failure leaves behind (see settle).
   private runOnce<T>(
     p: Prepared, data: Loaded, schedule: Schedule, epochOffset: number, drive: (gen: ReturnType<typeof runEpochs>) => T, async = false,
+    offload = false,
   ): T {
     const trainer = this.live();
     const key = JSON.stringify(p.opts.optimizer);
@@ -446,7 +473,7 @@ export abstract class Model {
     const validate = data.val && p.valY ? this.validator(trainer, data.val, p.valY) : null;
     const gen = runEpochs({
       trainer, engine: this.engine, data: data.train, rows: p.rows, batchSize: p.batchSize, opts: p.opts, schedule,
-      epochOffset, rng: p.rng, validate, async, stopped: this.stopped,
+      epochOffset, rng: p.rng, validate, async, stopped: this.stopped, offload,
     });
     return drive(gen);
   }
@@ -544,16 +571,6 @@ export abstract class Model {
         trainer.setParams(initialParams(this.init, this.shape, p.rng, this.networkInit));
       }
     });
-  }
-
-  private withRestarts(p: Prepared, drive: (gen: ReturnType<typeof runEpochs>) => History): History {
-    const data = this.loadData(p);
-    const runs = this.restarts(p);
-    for (let k = 0; k < runs.count; k++) {
-      runs.begin(k);
-      runs.end(k, this.runOnce(p, data, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, drive));
-    }
-    return runs.finish();
   }
 
   private async restartsAsync(p: Prepared, drive: (gen: ReturnType<typeof runEpochs>) => Promise<History>): Promise<History> {

@@ -6,6 +6,7 @@ import { DivergenceError } from '../errors.js';
 import type { Schedule } from '../optim/schedules.js';
 import type { RngState } from '../reference/random.js';
 import type { Progress, ResolvedFitOptions } from './fitOptions.js';
+import type { Task } from '../threads/pool.js';
 import { makeHistory, type EpochRecord, type History, type StopReason } from './history.js';
 import { StoppingRules } from './stopping.js';
 
@@ -27,10 +28,15 @@ export interface Run {
   async: boolean;
   /** The error that ends the run after a callback (e.g. the model was disposed inside it), or null. */
   stopped: () => Error | null;
+  /** Yield each chunk's export call instead of making it, and take its status back (fits side by side on a pool). */
+  offload?: boolean;
 }
 
-/** Yields progress between chunks; returns the run's history. */
-export function* runEpochs(run: Run): Generator<Progress, History, void> {
+/** What runEpochs yields: progress between chunks (async), or a chunk's export call to make (offload). */
+export type Step = Progress | Task;
+
+/** Yields progress between chunks (or, with offload, their export calls); returns the run's history. */
+export function* runEpochs(run: Run): Generator<Step, History, number> {
   const { trainer, data, rows, batchSize, opts, schedule } = run;
   const nBatches = Math.ceil(rows / batchSize);
   const rules = new StoppingRules(opts, run.validate !== null);
@@ -55,7 +61,9 @@ export function* runEpochs(run: Run): Generator<Progress, History, void> {
           : run.async ? Math.min(nBatches, 8) : nBatches;
         const last = Math.min(done + size, nBatches);
         const tChunk = performance.now();
-        stats = trainer.trainBatches(data, config, done, last);
+        stats = run.offload
+          ? trainer.batchesDone!(yield trainer.prepareBatches!(data, config, done, last))
+          : trainer.trainBatches(data, config, done, last);
         msPerBatch = (performance.now() - tChunk) / (last - done);
         if (stats.diverged >= 0 || !Number.isFinite(stats.lossSum) || !Number.isFinite(stats.gradNorm)) {
           // The batch is known when a batch's own loss or step went non-finite; an epoch total can overflow later.
@@ -122,7 +130,7 @@ export function* runEpochs(run: Run): Generator<Progress, History, void> {
 }
 
 /** Runs the generator to the end without pausing (fit, partialFit). */
-export function runSync(gen: Generator<Progress, History, void>): History {
+export function runSync(gen: Generator<Step, History, number>): History {
   for (;;) {
     const r = gen.next();
     if (r.done) return r.value;
@@ -135,7 +143,7 @@ export function runSync(gen: Generator<Progress, History, void>): History {
  * aborts (or with the error stopped() returns, e.g. after dispose()).
  */
 export async function runAsync(
-  gen: Generator<Progress, History, void>, yieldEveryMs: number,
+  gen: Generator<Step, History, number>, yieldEveryMs: number,
   onProgress: ((p: Progress) => void) | undefined, signal: AbortSignal | undefined,
   stopped: () => Error | null = () => null,
 ): Promise<History> {
@@ -147,7 +155,7 @@ export async function runAsync(
     const r = gen.next();
     if (r.done) return r.value;
     if (performance.now() - last >= yieldEveryMs) {
-      onProgress?.(r.value);
+      onProgress?.(r.value as Progress); // without offload, every step is progress
       await new Promise((resolve) => setTimeout(resolve, 0));
       last = performance.now();
     }

@@ -1,6 +1,7 @@
 // crossValidate: k-fold cross-validation like scikit-learn's cross_validate. Each fold
 // trains its own copy of the model on the other folds' rows and scores it with evaluate
-// on its own rows; the caller's model is only read. Folds run one after another here.
+// on its own rows; the caller's model is only read. Where the engine has a thread pool, folds
+// run side by side, one per thread (sideBySide.ts), with the bits of one after another.
 import { ValidationError } from '../errors.js';
 import type { FitAsyncOptions } from '../models/fitOptions.js';
 import { resolveFitOptions } from '../models/fitOptions.js';
@@ -14,6 +15,10 @@ import { seedState } from '../reference/random.js';
 import { takeRows } from '../data/rows.js';
 import { matrixSource, optionsObject, show, toMatrix, toTargets, valueError, type MatrixInput } from '../validate.js';
 import { complement, explicitFolds, foldIndices } from './folds.js';
+import { sideBySide } from './sideBySide.js';
+import type { Step } from '../models/trainLoop.js';
+import { getRuntime } from '../wasm/runtime.js';
+import { getPool } from '../threads/access.js';
 
 /** crossValidate's options: the folds, and fitAsync's options for every fold's fit. */
 export interface CrossValidateOptions extends FitAsyncOptions {
@@ -87,29 +92,53 @@ export async function crossValidate<T extends AnyModel>(
     tests = foldIndices(rows, k as number, opts.seed === undefined ? state.rng.slice() : seedState(opts.seed), stratified ? labels : null);
   }
   const results: FoldResult<MetricsOf<T>>[] = [];
-  // One copy serves every fold (reset to the caller's state before each), and the folds' rows are
-  // written into two buffers reused by every fold: the engine keeps its data blocks between fits
-  // of the same or a smaller size, and fresh memory costs more to touch than to reuse.
-  const copy = loadModel(json, { engine: model.engine });
+  // Each copy serves fold after fold (reset to the caller's state before each), and the folds'
+  // rows are written into two buffers reused by every fold: the engine keeps its data blocks
+  // between fits of the same or a smaller size, and fresh memory costs more to touch than to reuse.
+  const most = Math.max(...tests.map((t) => t.length));
+  const trainX = new Float32Array((rows - Math.min(...tests.map((t) => t.length))) * F);
+  const testX = new Float32Array(most * F);
+  const { yieldEveryMs, signal, onProgress, ...syncOptions } = fitOptions;
+  // The pool, where the engine has one (the SIMD engine's threaded build): folds side by side, one per thread.
+  const rt = model.engine === 'wasm-simd' && !onProgress ? getRuntime(true) : null;
+  const pool = rt && getPool(rt, opts.threads);
+  const width = pool ? Math.min(pool.threads(opts.threads), tests.length) : 1;
+  const copies = Array.from({ length: width }, () => loadModel(json, { engine: model.engine }));
+  /** Fold test's fit on copy c, as steps (see sideBySide); the fit reads its rows before its first step. */
+  function* foldFit(c: AnyModel, test: Uint32Array): Generator<Step, { history: History; fitTimeMs: number }, number> {
+    const train = complement(test, rows);
+    c.importTraining(state);
+    const t0 = performance.now();
+    const history = yield* c.fitSteps(gather(x32, F, train, trainX), targetRows(y, rows, train), {
+      ...syncOptions, ...(sw ? { sampleWeight: takeRows(sw, 1, train) } : {}), threads: 1, // the pool's threads are the folds'
+    }, true);
+    return { history, fitTimeMs: performance.now() - t0 };
+  }
   try {
-    copy.preprocessing = null; // evaluate takes the feature matrix, as fit does
-    const most = Math.max(...tests.map((t) => t.length));
-    const fewest = Math.min(...tests.map((t) => t.length));
-    const trainX = new Float32Array((rows - fewest) * F);
-    const testX = new Float32Array(most * F);
-    for (const test of tests) {
-      const train = complement(test, rows);
-      copy.importTraining(state);
-      const t0 = performance.now();
-      const history = await copy.fitAsync(gather(x32, F, train, trainX), targetRows(y, rows, train), {
-        ...fitOptions, ...(sw ? { sampleWeight: takeRows(sw, 1, train) } : {}),
+    for (const c of copies) c.preprocessing = null; // evaluate takes the feature matrix, as fit does
+    for (let w = 0; w < tests.length; w += width) {
+      const wave = tests.slice(w, w + width);
+      const fits = pool
+        ? await sideBySide(wave.map((test, j) => foldFit(copies[j], test)), rt!, pool, opts.yieldEveryMs, signal)
+        : [await oneFit(copies[0], wave[0])];
+      wave.forEach((test, j) => {
+        const t1 = performance.now();
+        const metrics = copies[j].evaluate(gather(x32, F, test, testX), targetRows(y, rows, test) as never) as MetricsOf<T>;
+        results.push({ test, metrics, ...fits[j], scoreTimeMs: performance.now() - t1 });
       });
-      const t1 = performance.now();
-      const metrics = copy.evaluate(gather(x32, F, test, testX), targetRows(y, rows, test) as never) as MetricsOf<T>;
-      results.push({ test, metrics, fitTimeMs: t1 - t0, scoreTimeMs: performance.now() - t1, history });
     }
   } finally {
-    copy.dispose();
+    for (const c of copies) c.dispose();
+  }
+  /** Fold test's fit on this thread, with fitAsync (which yields to the event loop, reports progress, honours signal). */
+  async function oneFit(c: AnyModel, test: Uint32Array): Promise<{ history: History; fitTimeMs: number }> {
+    const train = complement(test, rows);
+    c.importTraining(state);
+    const t0 = performance.now();
+    const history = await c.fitAsync(gather(x32, F, train, trainX), targetRows(y, rows, train), {
+      ...fitOptions, ...(sw ? { sampleWeight: takeRows(sw, 1, train) } : {}),
+    });
+    return { history, fitTimeMs: performance.now() - t0 };
   }
   return { folds: results, ...summary(results), stratified: stratified && !Array.isArray(foldOption) };
 }
