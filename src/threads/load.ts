@@ -67,7 +67,7 @@ async function spawner(): Promise<Spawn> {
   if (isNode) {
     const { Worker } = await import(/* @vite-ignore */ /* webpackIgnore: true */ nodeModule('worker_threads'));
     return (data, onDeath) => {
-      const worker = new Worker(NODE_WORKER, { eval: true, workerData: data });
+      const worker = new Worker(NODE_WORKER, { eval: true, workerData: data, execArgv: [] }); // the script needs none of the owner's flags
       worker.unref(); // an idle pool never keeps the process alive
       worker.on('error', (e: Error) => onDeath(`${e.name}: ${e.message}`));
       worker.on('exit', (code: number) => onDeath(`exit code ${code}`));
