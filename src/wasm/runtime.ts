@@ -420,7 +420,7 @@ let threadedFailed = false;
  * neither carries nor compiles a build of its own. Calls add up: each loads what it asks
  * for that no earlier call loaded (see want); a build that loaded stays.
  */
-export async function loadBuilds(options: ReadyOptions, embedded: EmbeddedBuilds | null): Promise<void> {
+export async function loadBuilds(options: ReadyOptions, embedded: Partial<EmbeddedBuilds> | null): Promise<void> {
   const support = detectSupport();
   // Threads: the threaded build takes the SIMD build's place (the same kernels over a shared memory).
   const t = options.threads ?? 'auto';

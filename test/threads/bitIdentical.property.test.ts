@@ -58,7 +58,9 @@ const caseArb = fc.record({
   validationFraction: fc.constantFrom(undefined, 0.2),
 });
 
-function run(c: fc.RecordValue<typeof caseArb>, threads: number): { params: Float64Array; losses: number[]; valLosses: (number | undefined)[] } {
+type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
+
+function run(c: Case, threads: number): { params: Float64Array; losses: number[]; valLosses: (number | undefined)[] } {
   const t = TYPES[c.type];
   const m = t.make(c.seed);
   try {
