@@ -26,9 +26,9 @@ import { LOSS_BCE, KERNEL_TAIL_BYTES } from '../src/wasm/abi';
 // @ts-ignore: decorator
 @inline export function linearBatch(
   lossKind: i32, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, start: i32, end: i32, cols: i32,
-  paramsPtr: usize, gradPtr: usize,
+  paramsPtr: usize, gradPtr: usize, subPtr: usize,
 ): f64 {
-  if (ASC_FEATURE_SIMD) return batchSimd(lossKind, xPtr, yPtr, swPtr, orderPtr, start, end, cols, paramsPtr, gradPtr);
+  if (ASC_FEATURE_SIMD) return batchSimd(lossKind, xPtr, yPtr, swPtr, orderPtr, start, end, cols, paramsPtr, gradPtr, subPtr);
   return batchScalar(lossKind, xPtr, yPtr, swPtr, orderPtr, start, end, cols, paramsPtr, gradPtr);
 }
 
@@ -64,17 +64,18 @@ import { LOSS_BCE, KERNEL_TAIL_BYTES } from '../src/wasm/abi';
 }
 
 // Scratch for one sub-batch of up to SUB rows: logits, targets, derivatives and the rows'
-// byte addresses, four lanes per block, and lossRows' tail. Static: at constant addresses
-// the kernel measured about 4% faster (D = 64, rows in order) than at an address from the
-// network block, whose extra live register the four-row loops pay for. Static memory is
-// shared by instances over one shared memory, so before two threads run this kernel at
-// once these move to per-thread scratch (NET_SCRATCH_PTR is where the network path keeps its).
+// byte addresses, four lanes per block, and lossRows' tail. Static in the one-thread builds:
+// at constant addresses the kernel measured about 4% faster (D = 64, rows in order) than at
+// an address from the network block, whose extra live register the four-row loops pay for.
+// Static memory is shared by every instance over a shared memory, so the threaded build,
+// where two threads may train two models at once, takes it from the network block instead
+// (subPtr: NET_SUB_PTR, SUB_SCRATCH_BYTES laid out as below).
 const SUB = 64;
-const zBuf = memory.data(SUB * 4, 16);
-const yBuf = memory.data(SUB * 4, 16);
-const dBuf = memory.data(SUB * 4, 16);
-const rowBuf = memory.data(SUB * 4, 16); // the rows' byte addresses, kept from phase 1 for phase 3
-const tailBuf = memory.data(KERNEL_TAIL_BYTES, 16);
+const zStatic = memory.data(SUB * 4, 16);
+const yStatic = memory.data(SUB * 4, 16);
+const dStatic = memory.data(SUB * 4, 16);
+const rowStatic = memory.data(SUB * 4, 16); // the rows' byte addresses, kept from phase 1 for phase 3
+const tailStatic = memory.data(KERNEL_TAIL_BYTES, 16);
 
 /**
  * Four rows at a time, in sub-batches of up to 64 rows and three phases: all
@@ -87,8 +88,13 @@ const tailBuf = memory.data(KERNEL_TAIL_BYTES, 16);
 // @ts-ignore: decorator
 @inline function batchSimd(
   lossKind: i32, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, start: i32, end: i32, cols: i32,
-  paramsPtr: usize, gradPtr: usize,
+  paramsPtr: usize, gradPtr: usize, subPtr: usize,
 ): f64 {
+  const zBuf = ASC_FEATURE_THREADS ? subPtr : zStatic;
+  const yBuf = ASC_FEATURE_THREADS ? subPtr + SUB * 4 : yStatic;
+  const dBuf = ASC_FEATURE_THREADS ? subPtr + SUB * 8 : dStatic;
+  const rowBuf = ASC_FEATURE_THREADS ? subPtr + SUB * 12 : rowStatic;
+  const tailBuf = ASC_FEATURE_THREADS ? subPtr + SUB * 16 : tailStatic;
   const rowBytes = <usize>cols << 2;
   const bias = f32x4.splat(load<f32>(paramsPtr + rowBytes));
   let batchLoss: f64 = 0; // f32 row losses summed in f64, as every engine sums them

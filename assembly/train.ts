@@ -5,9 +5,9 @@
 // batch the loop takes the batch gradient (linear.ts for one output without hidden
 // layers, network.ts otherwise), scatters the batch's rows into the next epoch's
 // arrangement (shuffle.ts), adds the penalties and steps the optimizer. Everything it
-// keeps between calls is in those blocks, none of it in module globals; what a second
-// instance over the same memory still shares is the one-output kernel's static scratch
-// (linear.ts).
+// keeps between calls is in those blocks, none of it in module globals, and in the threaded
+// build every scratch it writes is in the network block too (linear.ts), so two threads can
+// train two models over one memory at once.
 // src/reference/train.ts is the twin.
 import { linearBatch } from './linear';
 import { networkBatch, layerField } from './network';
@@ -17,7 +17,7 @@ import { readSequential } from './bounds';
 import { field, pointer, fieldF64 } from './fields';
 import {
   NET_INPUTS, NET_LAYERS, NET_HEAD, NET_PARAMS, NET_PARAMS_PTR, NET_GRAD_PTR, NET_GRAD_SUM_PTR,
-  NET_SLOTS_PTR, NET_OPT_PTR, NET_STATS_PTR, LAYER_UNITS, LAYER_ACTIVATION, LAYER_WEIGHTS, ACT_IDENTITY, HEAD_SOFTMAX,
+  NET_SLOTS_PTR, NET_OPT_PTR, NET_STATS_PTR, NET_SUB_PTR, LAYER_UNITS, LAYER_ACTIVATION, LAYER_WEIGHTS, ACT_IDENTITY, HEAD_SOFTMAX,
   DATA_KIND, KIND_DENSE, DATA_ROWS, DATA_COLS, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_ORDER_PTR,
   DATA_BUCKETS, DATA_STARTS_PTR, DATA_IDS_PTR, DATA_CURSORS_PTR, DATA_NEXT_X_PTR, DATA_NEXT_Y_PTR, DATA_NEXT_SW_PTR,
   DATA_BATCH_SIZE, DATA_LRS_PTR, DATA_L1, DATA_L2, STAT_LOSS_SUM, STAT_GRAD_NORM, STAT_MAX_STEP, STAT_BATCHES,
@@ -47,6 +47,7 @@ export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastB
   const slotsPtr = pointer(netPtr, NET_SLOTS_PTR);
   const optPtr = pointer(netPtr, NET_OPT_PTR);
   const statsPtr = pointer(netPtr, NET_STATS_PTR);
+  const subPtr = ASC_FEATURE_THREADS ? pointer(netPtr, NET_SUB_PTR) : 0;
   const rows = field(dataPtr, DATA_ROWS);
   const cols = field(dataPtr, DATA_COLS);
   const width = field(dataPtr, DATA_WIDTH);
@@ -92,7 +93,7 @@ export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastB
       }
     }
     const batchLoss = linearLoss >= 0
-      ? linearBatch(linearLoss, xPtr, yPtr, swPtr, orderPtr, start, end, cols, paramsPtr, gradPtr)
+      ? linearBatch(linearLoss, xPtr, yPtr, swPtr, orderPtr, start, end, cols, paramsPtr, gradPtr, subPtr)
       : networkBatch(netPtr, xPtr, yPtr, swPtr, orderPtr, start, end, paramsPtr, gradPtr);
     if (idsPtr) {
       scatterKernel(xPtr, yPtr, swPtr, orderPtr, idsPtr, cursorsPtr, nextXPtr, nextYPtr, nextSwPtr, start, end, cols, width);

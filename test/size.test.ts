@@ -20,7 +20,7 @@ const KB = 1024;
 const WASM_BUDGET = 24 * KB;
 const BUNDLE_BUDGET = 40 * KB;
 
-const sizes = { simd: 0, scalar: 0, minified: 0, gzipped: 0, lazyGzipped: 0, minimizeMinified: 0, minimizeGzipped: 0 };
+const sizes = { simd: 0, scalar: 0, threads: 0, threadsChunk: 0, minified: 0, gzipped: 0, lazyGzipped: 0, minimizeMinified: 0, minimizeGzipped: 0 };
 let inputs: string[] = [];
 let lazyInputs: string[] = [];
 const imports: string[] = [];
@@ -29,6 +29,7 @@ let minimizeInputs: string[] = [];
 beforeAll(async () => {
   sizes.simd = readFileSync(`${ROOT}/build/steepest.simd.wasm`).length;
   sizes.scalar = readFileSync(`${ROOT}/build/steepest.scalar.wasm`).length;
+  sizes.threads = readFileSync(`${ROOT}/build/steepest.threads.wasm`).length;
   const result = await build({
     entryPoints: [`${ROOT}/dist/index.js`], bundle: true, minify: true, format: 'esm', splitting: true, outdir: `${ROOT}/out/size`,
     write: false, metafile: true, logLevel: 'silent', absWorkingDir: ROOT,
@@ -54,6 +55,9 @@ beforeAll(async () => {
       sizes.minified += code.get(file)!.length;
       sizes.gzipped += gz(file);
       inputs.push(...Object.keys(outputs[file].inputs));
+    } else if (Object.keys(outputs[file].inputs).some((i) => i.includes('/threads/') || i.includes('threadsBinary'))) {
+      sizes.threadsChunk += gz(file);
+      lazyInputs.push(...Object.keys(outputs[file].inputs));
     } else {
       sizes.lazyGzipped += gz(file);
       lazyInputs.push(...Object.keys(outputs[file].inputs));
@@ -72,6 +76,7 @@ beforeAll(async () => {
     `size budget: steepest.simd.wasm ${kb(sizes.simd)}, steepest.scalar.wasm ${kb(sizes.scalar)} (budget ${kb(WASM_BUDGET)} each); ` +
       `main entry bundle ${kb(sizes.minified)} minified, ${kb(sizes.gzipped)} gzip -9 (budget ${kb(BUNDLE_BUDGET)}); ` +
       `the scalar chunk loaded on demand ${kb(sizes.lazyGzipped)} gzip -9; ` +
+      `steepest.threads.wasm ${kb(sizes.threads)}, the threads chunks (pool and threaded build, loaded where shared memory exists) ${kb(sizes.threadsChunk)} gzip -9; ` +
       `steepest/minimize bundle ${kb(sizes.minimizeMinified)} minified, ${kb(sizes.minimizeGzipped)} gzip -9`,
   );
 });
@@ -95,6 +100,10 @@ describe('size budget', () => {
     expect(sizes.simd).toBeLessThanOrEqual(WASM_BUDGET);
   });
 
+  it('the threaded .wasm build is at most 24 KB', () => {
+    expect(sizes.threads).toBeLessThanOrEqual(WASM_BUDGET);
+  });
+
   it('the main entry bundle is at most 40 KB minified and gzipped', () => {
     expect(sizes.gzipped).toBeLessThanOrEqual(BUNDLE_BUDGET);
   });
@@ -105,7 +114,10 @@ describe('size budget', () => {
     expect(inputs.filter((p) => /dist\/(worker|cli|datasets|plot|minimize|onnx)\/|preprocess\/split\.js|confusionMatrix|precisionRecall/.test(p))).toEqual([]);
     expect(inputs).toContain('dist/wasm/simdBinary.js'); // the SIMD build is in it
     expect(inputs).not.toContain('dist/wasm/scalarBinary.js');
-    expect(lazyInputs).toEqual(['dist/wasm/scalarBinary.js']); // the only thing loaded later
+    // The only things loaded later: the scalar build, and the pool with the threaded build (src/threads/load.ts).
+    expect([...lazyInputs].sort()).toEqual([
+      'dist/threads/load.js', 'dist/threads/pool.js', 'dist/threads/workerSource.js', 'dist/wasm/scalarBinary.js', 'dist/wasm/threadsBinary.js',
+    ]);
   });
 
   // 79,614 bytes minified, 26,823 gzip -9 before issue 15 (gradientCheck's instanceof Model

@@ -2,10 +2,9 @@
 // loads it) where shared memory exists. It sizes the pool, unpacks the threaded build (itself
 // another dynamic import, made only when the pool has more than one thread) and attaches the
 // pool to the runtime, whose workers start when a fit first asks for them.
-import { unpack } from '../wasm/unpack.js';
+// It imports nothing the main bundle holds (ready() validates the option and unpacks the
+// build): a module both shared would move to a chunk of its own that every page loads.
 import type { ThreadsChunk, WasmRuntime } from '../wasm/runtime.js';
-import { ValidationError } from '../errors.js';
-import { show } from '../validate.js';
 import { ThreadPool, type Spawn } from './pool.js';
 import { BROWSER_WORKER, NODE_WORKER } from './workerSource.js';
 
@@ -14,18 +13,15 @@ export const AUTO_MAX_THREADS = 8;
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 
-/** The pool's size for ready()'s threads option: 1 where this runtime cannot share memory between threads. */
-export async function size(option: unknown): Promise<number> {
-  if (option !== 'auto' && !(Number.isInteger(option) && (option as number) >= 1)) {
-    throw new ValidationError(`threads must be a positive integer or 'auto', got ${show(option)}`);
-  }
+/** The pool's size for ready()'s threads option (checked by ready()): 1 where this runtime cannot share memory between threads. */
+export async function size(option: number | 'auto'): Promise<number> {
   if (!shareable()) return 1;
-  return option === 'auto' ? Math.min(await parallelism(), AUTO_MAX_THREADS) : (option as number);
+  return option === 'auto' ? Math.min(await parallelism(), AUTO_MAX_THREADS) : option;
 }
 
-/** The embedded threaded build. */
-export async function build(): Promise<Uint8Array> {
-  return unpack((await import('../wasm/threadsBinary.js')).WASM_GZIP_BASE64);
+/** The embedded threaded build, gzipped, base64. */
+export async function build(): Promise<string> {
+  return (await import('../wasm/threadsBinary.js')).WASM_GZIP_BASE64;
 }
 
 /** Gives rt (an instance of the threaded build) a pool of size threads; its workers start when first needed. */
@@ -71,7 +67,7 @@ async function spawner(): Promise<Spawn> {
   if (isNode) {
     const { Worker } = await import(/* @vite-ignore */ /* webpackIgnore: true */ nodeModule('worker_threads'));
     return (data, onDeath) => {
-      const worker = new Worker(NODE_WORKER, { eval: true, workerData: data });
+      const worker = new Worker(NODE_WORKER, { eval: true, workerData: data, execArgv: [] }); // the script needs none of the owner's flags
       worker.unref(); // an idle pool never keeps the process alive
       worker.on('error', (e: Error) => onDeath(`${e.name}: ${e.message}`));
       worker.on('exit', (code: number) => onDeath(`exit code ${code}`));

@@ -132,6 +132,8 @@ export class ThreadPool implements Pool {
   private canBlock = true;
   /** Test hook: the next started task ends its worker's thread instead of running. */
   exitNext = false;
+  /** Tasks started so far (tests check that a call did use a worker). */
+  tasks = 0;
 
   constructor(readonly runtime: WasmRuntime, readonly size: number, private readonly spawn: Spawn) {
     this.control = new SharedArrayBuffer((size - 1) * SLOT_BYTES);
@@ -158,6 +160,7 @@ export class ThreadPool implements Pool {
     this.i32[at + 3] = task.args.length;
     this.f64.set(task.args, w * SLOT_F64 + 2);
     this.posted[w] = task.fn;
+    this.tasks++;
     Atomics.store(this.i32, at + 1, RUNNING);
     Atomics.add(this.i32, at, 1);
     Atomics.notify(this.i32, at);

@@ -60,10 +60,13 @@ const serve = `function serve(d, onExit, exit) {
   }
 }`;
 
-/** worker_threads: the data comes as workerData; process.exit in a worker ends only its thread, after 'exit' listeners. */
+/**
+ * worker_threads: the data comes as workerData; process.exit in a worker ends only its thread,
+ * after 'exit' listeners. import(), not require: the script runs as CommonJS or, where the
+ * owner was started with --input-type=module, as a module.
+ */
 export const NODE_WORKER = `${serve}
-const { workerData } = require('node:worker_threads');
-serve(workerData, (h) => process.on('exit', h), () => process.exit(1));`;
+import('node:worker_threads').then(({ workerData }) => serve(workerData, (h) => process.on('exit', h), () => process.exit(1)));`;
 
 /** A browser's module worker: the data comes as its first message. */
 export const BROWSER_WORKER = `${serve}

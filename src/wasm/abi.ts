@@ -81,10 +81,13 @@ export const NET_GRAD_SUM_PTR = 11; // params f64: the epoch's gradient sum
 export const NET_SLOTS_PTR = 12; // SLOTS x params f32: the optimizer state
 export const NET_OPT_PTR = 13; // the optimizer block (OPT_*)
 export const NET_STATS_PTR = 14; // the stats block (STAT_*)
-export const NET_HEADER = 16; // slots before the first layer's fields (15 is reserved)
+export const NET_SUB_PTR = 15; // SUB_SCRATCH_BYTES: the one-output kernel's sub-batch scratch in the threaded build (assembly/linear.ts)
+export const NET_HEADER = 16; // slots before the first layer's fields
 // Bytes at NET_SCRATCH_PTR, where lossRows, activationForward and activationBackward run their
 // SIMD tails (the last values that do not fill a block) in the network's batch gradient.
 export const KERNEL_TAIL_BYTES = 128;
+// Bytes at NET_SUB_PTR: four f32 (or address) lanes for each of 64 rows and a kernel tail.
+export const SUB_SCRATCH_BYTES = 1152; // 4 x 64 x 4 + KERNEL_TAIL_BYTES
 
 // Fields of layer l, at slot NET_HEADER + l * LAYER_FIELDS (6 and 7 are reserved).
 export const LAYER_UNITS = 0; // outputs of the layer

@@ -6,7 +6,7 @@ import { HEADS, networkLayout, targetWidth, type NetworkShape } from '../engines
 import {
   LAYER_ACTIVATION, LAYER_BIAS, LAYER_DELTA_PTR, LAYER_FIELDS, LAYER_OUT_PTR, LAYER_UNITS, LAYER_WEIGHTS, NET_CAPACITY,
   NET_GRAD_PTR, NET_GRAD_SUM_PTR, NET_HEAD, NET_HEADER, NET_INPUTS, NET_LAYERS, NET_OPT_PTR, NET_PARAMS, NET_PARAMS_PTR,
-  KERNEL_TAIL_BYTES, NET_SCRATCH_PTR, NET_SLOTS_PTR, NET_STATS_PTR, NET_SW_PTR, NET_X_PTR, NET_Y_PTR, OPT_FIELDS, SLOTS,
+  KERNEL_TAIL_BYTES, NET_SCRATCH_PTR, NET_SUB_PTR, SUB_SCRATCH_BYTES, NET_SLOTS_PTR, NET_STATS_PTR, NET_SW_PTR, NET_X_PTR, NET_Y_PTR, OPT_FIELDS, SLOTS,
   STAT_FIELDS,
 } from './abi.js';
 import { DATA_BYTES } from './dataBlock.js';
@@ -63,6 +63,7 @@ export function allocNetworkBlock(rt: WasmRuntime, shape: NetworkShape, capacity
   const stats = take(STAT_FIELDS * 8);
   const rng = take(16);
   const scratch = take(KERNEL_TAIL_BYTES);
+  const sub = take(SUB_SCRATCH_BYTES);
   const data = take(DATA_BYTES);
   const xs = take(capacity * shape.inputs * 4);
   const ys = take(capacity * targetWidth(shape) * 4);
@@ -82,6 +83,7 @@ export function allocNetworkBlock(rt: WasmRuntime, shape: NetworkShape, capacity
   u32[d + NET_Y_PTR] = base + ys;
   u32[d + NET_SW_PTR] = base + sws;
   u32[d + NET_SCRATCH_PTR] = base + scratch;
+  u32[d + NET_SUB_PTR] = base + sub;
   u32[d + NET_PARAMS_PTR] = base + params;
   u32[d + NET_GRAD_PTR] = base + grad;
   u32[d + NET_GRAD_SUM_PTR] = base + gradSum;

@@ -12,6 +12,7 @@ const embedded: EmbeddedBuilds = {
   simd: async () => unpack(SIMD_BUILD),
   scalar: async () => unpack((await import('./scalarBinary.js')).WASM_GZIP_BASE64),
   threads: () => import('../threads/load.js'),
+  unpack,
 };
 
 /**

@@ -2,7 +2,8 @@
 // out typed-array views of their memory that are re-derived whenever the memory
 // has grown (growth detaches every old view). Views never leave src/: callers get
 // copies. A trap inside WASM rebuilds the instance (see WasmRuntime.fail).
-import { EngineError } from '../errors.js';
+import { EngineError, ValidationError } from '../errors.js';
+import { show } from '../validate.js';
 import type { Threaded } from '../threads/pool.js';
 
 /**
@@ -380,14 +381,16 @@ export interface EmbeddedBuilds {
   scalar(): Promise<Uint8Array>;
   /** The threads chunk (src/threads/load.ts), imported only where threads may run. */
   threads?(): Promise<ThreadsChunk>;
+  /** The threaded build's bytes, from the chunk's base64. */
+  unpack?(base64: string): Promise<Uint8Array>;
 }
 
 /** What the threads chunk offers ready(). */
 export interface ThreadsChunk {
-  /** The pool size for ready()'s threads option on this runtime (1: no threads; validates the option). */
-  size(option: unknown): Promise<number>;
-  /** The embedded threaded build. */
-  build(): Promise<Uint8Array>;
+  /** The pool size for ready()'s threads option on this runtime (1: no threads). */
+  size(option: number | 'auto'): Promise<number>;
+  /** The embedded threaded build (gzipped, base64). */
+  build(): Promise<string>;
   /** Gives a runtime of the threaded build its pool of size threads (workers start when first needed). */
   attach(rt: WasmRuntime, size: number): Promise<void>;
 }
@@ -408,6 +411,8 @@ const slots: Record<Build, Slot> = {
 };
 let loaded = false;
 let warned = false;
+let threadedSource: Source;
+let threadedFailed = false;
 
 /**
  * ready() (src/wasm/ready.ts) with the builds to fall back on: the embedded copies, or
@@ -415,14 +420,22 @@ let warned = false;
  * neither carries nor compiles a build of its own. Calls add up: each loads what it asks
  * for that no earlier call loaded (see want); a build that loaded stays.
  */
-export async function loadBuilds(options: ReadyOptions, embedded: EmbeddedBuilds | null): Promise<void> {
+export async function loadBuilds(options: ReadyOptions, embedded: Partial<EmbeddedBuilds> | null): Promise<void> {
   const support = detectSupport();
   // Threads: the threaded build takes the SIMD build's place (the same kernels over a shared memory).
-  const chunk = typeof SharedArrayBuffer === 'function' && options.threads !== 1 ? await embedded?.threads?.() : undefined;
-  const size = chunk ? await chunk.size(options.threads ?? 'auto') : 1;
+  const t = options.threads ?? 'auto';
+  if (t !== 'auto' && !(Number.isInteger(t) && t >= 1)) throw new ValidationError(`threads must be a positive integer or 'auto', got ${show(t)}`);
+  const chunk = typeof SharedArrayBuffer === 'function' && t !== 1 ? await embedded?.threads?.() : undefined;
+  const size = chunk ? await chunk.size(t) : 1;
   const plain = options.simd ?? embedded?.simd;
-  const simd = size > 1 && !slots.simd.runtime
-    ? want('simd', options.threadsBuild ?? chunk!.build, support).catch(() => want('simd', plain, support))
+  threadedSource ??= async () => embedded!.unpack!(await chunk!.build());
+  // A SIMD build the caller names is used as named; the threaded build is tried once (where it fails, the SIMD build loads).
+  const threaded = options.threadsBuild ?? (options.simd || threadedFailed ? undefined : threadedSource);
+  const simd = size > 1 && threaded && !slots.simd.runtime
+    ? want('simd', threaded, support).catch(() => {
+      threadedFailed = true;
+      return want('simd', plain, support);
+    })
     : want('simd', plain, support);
   const scalarSource = options.scalar === true || options.scalar === undefined ? embedded?.scalar : options.scalar;
   // Without options.scalar the scalar build is a fallback: loaded (and its chunk fetched) only if SIMD did not load.

@@ -39,7 +39,9 @@ export async function serve(req: FitRequest, post: Post): Promise<void> {
 
 // Fits a copy of the caller's model and returns what to send back.
 async function train(req: FitRequest, post: Post): Promise<Answer> {
-  if (req.engine !== 'js') await loadBuilds(req.modules, null); // the caller's compiled builds: the worker carries none
+  // The caller's compiled builds: the worker carries none. A threaded build gets a pool of its own where this
+  // runtime lets a worker start workers (nested worker_threads, or a Web Worker's workers in a cross-origin isolated page).
+  if (req.engine !== 'js') await loadBuilds(req.modules, { threads: () => import('../threads/load.js') });
   const model = loadModel(req.json, { engine: req.engine });
   try {
     model.importTraining(req.state);

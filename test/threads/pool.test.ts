@@ -1,0 +1,159 @@
+// The thread pool in Node (src/threads/): ready() gives the SIMD engine a pool where shared
+// memory and more than one core exist; a shuffled epoch's rewrite of the next arrangement runs
+// on a worker while this thread trains, with the same bits as one thread (the property test in
+// bitIdentical.property.test.ts covers every model type, optimizer and shuffle mode); a worker
+// that traps or whose thread ends mid-epoch fails the call with an EngineError, every model
+// keeps its state from before the call and the pool is rebuilt; fitAsync's abort stops the
+// call with no thread left running; an idle pool blocks instead of spinning.
+import { availableParallelism } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { EngineError, LogisticRegression, MLP, threadCount } from '../../src/index.js';
+import { runtime, useReady } from '../helpers/engines.js';
+import { flatParams } from '../helpers/modelTypes.js';
+import { lcg } from '../helpers/training.js';
+import { AUTO_MAX_THREADS } from '../../src/threads/load.js';
+import type { ThreadPool } from '../../src/threads/pool.js';
+
+useReady();
+
+const rt = () => runtime(true);
+const pool = () => rt().threaded!.pool() as ThreadPool;
+
+// 4,200 rows x 64 features (1.1 MB with targets): past OVERLAP_MIN_BYTES (1 MiB), and 5 shuffle buckets.
+const ROWS = 4200;
+const FEATURES = 64;
+const r = lcg(17);
+const X = Float32Array.from({ length: ROWS * FEATURES }, () => 2 * r() - 1);
+const y = Float32Array.from({ length: ROWS }, (_, i) => (X[i * FEATURES] + 0.5 * X[i * FEATURES + 1] > 0 ? 1 : 0));
+const fit = { epochs: 3, batchSize: 32, learningRate: 0.05, seed: 9, optimizer: 'adam' as const };
+
+function trained(threads: number, options = {}): { params: Float64Array; losses: number[] } {
+  const m = new LogisticRegression({ features: FEATURES, seed: 2 });
+  try {
+    const h = m.fit(X, y, { ...fit, threads, ...options });
+    return { params: flatParams(m), losses: h.epochs.map((e) => e.loss) };
+  } finally {
+    m.dispose();
+  }
+}
+
+describe('the pool (Node)', () => {
+  it('ready() sizes it from the available parallelism, capped at AUTO_MAX_THREADS', () => {
+    expect(availableParallelism()).toBeGreaterThan(1); // this suite needs two cores
+    expect(threadCount()).toBe(Math.min(availableParallelism(), AUTO_MAX_THREADS));
+    expect(rt().threaded?.size).toBe(threadCount());
+  });
+
+  it('a shuffled fit runs the rewrite on a worker (one task per epoch) and gives the same bits as one thread', () => {
+    const before = pool().tasks;
+    const two = trained(2);
+    expect(pool().tasks - before).toBe(fit.epochs); // each epoch writes the next one's arrangement
+    const mid = pool().tasks;
+    const one = trained(1);
+    expect(pool().tasks).toBe(mid); // threads: 1 uses no worker
+    expect(Array.from(two.params)).toEqual(Array.from(one.params));
+    expect(two.losses).toEqual(one.losses);
+  });
+
+  it('small data and unshuffled fits use no worker', () => {
+    const before = pool().tasks;
+    const m = new LogisticRegression({ features: FEATURES, seed: 2 });
+    m.fit(X.subarray(0, 200 * FEATURES), y.subarray(0, 200), { ...fit, epochs: 4 });
+    m.fit(X, y, { ...fit, shuffle: false });
+    m.dispose();
+    expect(pool().tasks).toBe(before);
+  });
+
+  it("threads must be a positive integer: a ValidationError naming it, before the model changes", () => {
+    const m = new LogisticRegression({ features: FEATURES, seed: 2 });
+    const w = flatParams(m);
+    expect(() => m.fit(X, y, { ...fit, threads: 0 })).toThrow(/^threads must be a positive integer, got 0$/);
+    expect(() => m.fit(X, y, { ...fit, threads: 1.5 })).toThrow(/^threads must be a positive integer, got 1\.5$/);
+    expect(flatParams(m)).toEqual(w);
+    m.dispose();
+  });
+});
+
+describe('faults on a worker', () => {
+  for (const fault of ['trap', 'exit'] as const) {
+    it(`a worker that ${fault === 'trap' ? 'traps' : "ends its thread"} mid-epoch: EngineError naming the cause; every model keeps its state from before the call; the pool is rebuilt and trains on`, () => {
+      const a = new LogisticRegression({ features: FEATURES, seed: 2 });
+      const b = new MLP({ inputs: FEATURES, hidden: [8], outputs: 1, head: 'sigmoid', seed: 3 });
+      a.fit(X, y, fit);
+      b.fit(X, y, { ...fit, epochs: 1 });
+      const before = { a: flatParams(a), b: flatParams(b) };
+      const generation = rt().generation;
+      if (fault === 'exit') {
+        pool().exitNext = true; // the next task ends its worker's thread (process.exit in the worker)
+      } else {
+        // The next task on a worker traps, as a kernel with a bad pointer would.
+        const p = pool();
+        const start = p.start.bind(p);
+        p.start = (w, task) => {
+          p.start = start;
+          start(w, { fn: 'forceTrap', args: [] });
+        };
+      }
+      let err: unknown;
+      try {
+        a.fit(X, y, fit);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(EngineError);
+      const cause = fault === 'trap'
+        ? 'RuntimeError: memory access out of bounds in forceTrap on worker thread 1'
+        : 'WorkerExit: its thread exited in scatterRows on worker thread 1';
+      expect((err as Error).message).toBe(
+        `engine 'wasm-simd' failed inside WebAssembly (${cause}); its instance was rebuilt and every model on it restored to its state before the call`,
+      );
+      expect(rt().generation).toBe(generation + 1);
+      expect(flatParams(a)).toEqual(before.a);
+      expect(flatParams(b)).toEqual(before.b);
+
+      // The rebuilt pool trains with a worker again, and the bits are those of a model that never failed.
+      const twin = new LogisticRegression({ features: FEATURES, seed: 2 });
+      twin.fit(X, y, { ...fit, threads: 1 });
+      const tasks = pool().tasks;
+      a.fit(X, y, fit);
+      expect(pool().tasks).toBeGreaterThan(tasks);
+      twin.fit(X, y, { ...fit, threads: 1 });
+      expect(flatParams(a)).toEqual(flatParams(twin));
+      for (const m of [a, b, twin]) m.dispose();
+    });
+  }
+});
+
+describe('fitAsync', () => {
+  it('abort mid-fit rejects with the AbortError, waits for the worker (none left running) and leaves the pool usable', async () => {
+    const m = new LogisticRegression({ features: FEATURES, seed: 2 });
+    const controller = new AbortController();
+    let batches = 0;
+    const p = m.fitAsync(X, y, {
+      ...fit, epochs: 50, yieldEveryMs: 1,
+      onBatchEnd: ({ epoch }) => {
+        if (epoch === 3 && ++batches === 20) controller.abort();
+      },
+      signal: controller.signal,
+    });
+    await expect(p).rejects.toThrow(/aborted/);
+    for (let w = 0; w < pool().size - 1; w++) expect(pool().busy(w)).toBe(false);
+    const tasks = pool().tasks;
+    m.fit(X, y, fit);
+    expect(pool().tasks).toBeGreaterThan(tasks);
+    m.dispose();
+  });
+});
+
+describe('an idle pool', () => {
+  it('blocks instead of spinning: the process uses under 5% of a core while it idles', async () => {
+    pool(); // started
+    const cpu = process.cpuUsage();
+    const t0 = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const used = process.cpuUsage(cpu);
+    const wall = (performance.now() - t0) * 1000;
+    // Every thread of the process counts (getrusage); a spinning worker would use about 100% of a core.
+    expect((used.user + used.system) / wall).toBeLessThan(0.05);
+  });
+});
