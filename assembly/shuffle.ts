@@ -11,6 +11,7 @@
 // consume the PRNG identically.
 import { loadRng, storeRng, below } from './random';
 import { field, pointer } from './fields';
+import { readSequential } from './bounds';
 import {
   DATA_ROWS, DATA_COLS, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_ORDER_PTR, DATA_BUCKETS, DATA_STARTS_PTR,
   DATA_NEXT_STARTS_PTR, DATA_IDS_PTR, DATA_CURSORS_PTR, DATA_NEXT_X_PTR, DATA_NEXT_Y_PTR, DATA_NEXT_SW_PTR,
@@ -91,18 +92,41 @@ export function planScatter(dataPtr: usize, rngPtr: usize): void {
   }
 }
 
+// Keeps the warm-up reads from being optimized away (written, never read).
+let warmSink: f32 = 0;
+
 /**
  * Scatters positions from..to of the data at dataPtr into its next arrangement (see
  * scatterKernel; a plan must have set ids and cursors). The engines call it for the
- * first arrangement with orderPtr 0; later epochs scatter inside trainEpoch.
+ * first arrangement with orderPtr 0; later epochs scatter inside trainEpoch, or, with
+ * threads, on a second thread while the first trains (src/threads/). Visiting a bucketed
+ * arrangement, it reads each bucket once sequentially before its rows in random order,
+ * as trainEpoch does, so those reads hit cache: alone on its thread it has no training
+ * pass to have brought the rows in.
  */
 export function scatterRows(dataPtr: usize, from: i32, to: i32): void {
-  scatterKernel(
-    pointer(dataPtr, DATA_X_PTR), pointer(dataPtr, DATA_Y_PTR), pointer(dataPtr, DATA_SW_PTR), pointer(dataPtr, DATA_ORDER_PTR),
-    pointer(dataPtr, DATA_IDS_PTR), pointer(dataPtr, DATA_CURSORS_PTR),
-    pointer(dataPtr, DATA_NEXT_X_PTR), pointer(dataPtr, DATA_NEXT_Y_PTR), pointer(dataPtr, DATA_NEXT_SW_PTR),
-    from, to, field(dataPtr, DATA_COLS), field(dataPtr, DATA_WIDTH),
-  );
+  const xPtr = pointer(dataPtr, DATA_X_PTR);
+  const orderPtr = pointer(dataPtr, DATA_ORDER_PTR);
+  const cols = field(dataPtr, DATA_COLS);
+  // Only the threaded build scatters a bucketed arrangement here (the others do it in trainEpoch's pass).
+  const buckets = ASC_FEATURE_THREADS && orderPtr ? field(dataPtr, DATA_BUCKETS) : 1;
+  const startsPtr = pointer(dataPtr, DATA_STARTS_PTR);
+  for (let b = 0; b < buckets; b++) {
+    let start = from;
+    let end = to;
+    if (buckets > 1) {
+      start = max(from, <i32>load<u32>(startsPtr + (<usize>b << 2)));
+      end = min(to, <i32>load<u32>(startsPtr + (<usize>(b + 1) << 2)));
+      if (start >= end) continue;
+      warmSink += readSequential(xPtr + <usize>start * (<usize>cols << 2), (end - start) * cols);
+    }
+    scatterKernel(
+      xPtr, pointer(dataPtr, DATA_Y_PTR), pointer(dataPtr, DATA_SW_PTR), orderPtr,
+      pointer(dataPtr, DATA_IDS_PTR), pointer(dataPtr, DATA_CURSORS_PTR),
+      pointer(dataPtr, DATA_NEXT_X_PTR), pointer(dataPtr, DATA_NEXT_Y_PTR), pointer(dataPtr, DATA_NEXT_SW_PTR),
+      start, end, cols, field(dataPtr, DATA_WIDTH),
+    );
+  }
 }
 
 /**

@@ -145,6 +145,27 @@ describe('fitAsync', () => {
   });
 });
 
+describe('cancel', () => {
+  it('ends a busy worker and replaces it: the pool has all its threads again and trains on', async () => {
+    const p = pool();
+    const bytes = 64 << 20;
+    const ptr = rt().alloc(bytes);
+    p.start(0, { fn: 'readSequential', args: [ptr, bytes / 4] });
+    expect(p.busy(0)).toBe(true);
+    p.cancel();
+    expect(p.busy(0)).toBe(false);
+    expect(p.join()).toEqual([]); // nothing left to wait for
+    for (let i = 0; i < 500 && p.threads() < p.size; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(p.threads()).toBe(p.size);
+    rt().free(ptr);
+    const tasks = p.tasks;
+    const m = new LogisticRegression({ features: FEATURES, seed: 2 });
+    m.fit(X, y, fit);
+    m.dispose();
+    expect(p.tasks - tasks).toBe(fit.epochs);
+  });
+});
+
 describe('an idle pool', () => {
   it('blocks instead of spinning: the process uses under 5% of a core while it idles', async () => {
     pool(); // started
