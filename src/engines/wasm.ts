@@ -19,12 +19,8 @@ import { MAX_BLOCK_BYTES, type Reattachable, type WasmRuntime } from '../wasm/ru
 import { EngineError, ValidationError } from '../errors.js';
 import { copyRows, valueError, type MatrixSource } from '../validate.js';
 import { takeRows } from '../data/rows.js';
-import { getPool } from '../threads/access.js';
 import type { Pool, Task } from '../threads/pool.js';
 
-// A shuffled epoch's rewrite of the next arrangement moves to a second thread from this much
-// data on (docs/threads.md: below it, handing the task over costs about what it saves).
-const OVERLAP_MIN_BYTES = 1 << 20;
 // predict copies X into WASM this many bytes at a time, so it has no size limit.
 const PREDICT_CHUNK_BYTES = 4 << 20;
 // Rows of a batch that a network's scratch holds (a batch runs in chunks of these); capped by bytes.
@@ -150,17 +146,13 @@ class WasmData implements TrainingData {
 
   /**
    * Starts the next arrangement's rewrite (this epoch's scatter, which the training pass
-   * would otherwise do batch by batch) on a worker of rt's pool, if one may be used (cap)
-   * and the data is large enough to gain. The same copies in the same order: the same bits.
+   * would otherwise do batch by batch) on a worker of the pool, where one may be used (cap)
+   * and the data is large enough to gain (Threaded.scatter). The same copies in the same
+   * order: the same bits. Returns whether it did.
    */
   scatterOnWorker(cap: number | undefined): boolean {
-    if (this.rows * (this.cols + this.width) * 4 < OVERLAP_MIN_BYTES) return false;
-    const pool = getPool(this.rt, cap);
-    if (!pool) return false;
-    this.describeAt(this.scatterDescPtr, {});
-    pool.start(0, { fn: 'scatterRows', args: [this.scatterDescPtr, 0, this.rows] });
-    this.scattering = pool;
-    return true;
+    const t = this.rt.threaded;
+    return !!t && !!(this.scattering = t.scatter(this.describeAt(this.scatterDescPtr, {}), this.rows, (this.cols + this.width) * 4, cap));
   }
 
   /** A buffer for n per-batch learning rates, grown as needed. */

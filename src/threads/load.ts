@@ -5,7 +5,7 @@
 // It imports nothing the main bundle holds (ready() validates the option and unpacks the
 // build): a module both shared would move to a chunk of its own that every page loads.
 import type { ThreadsChunk, WasmRuntime } from '../wasm/runtime.js';
-import { ThreadPool, type Spawn } from './pool.js';
+import { OVERLAP_MIN_BYTES, ThreadPool, type Spawn, type Threaded } from './pool.js';
 import { BROWSER_WORKER, NODE_WORKER } from './workerSource.js';
 
 /** 'auto' takes at most this many threads: past it the epochs measured here are bound by memory bandwidth, not cores. */
@@ -33,11 +33,18 @@ export async function attach(rt: WasmRuntime, size: number): Promise<void> {
   const spawn = await spawner();
   let pool: ThreadPool | null = null;
   rt.threaded?.close();
-  rt.threaded = {
+  const threaded: Threaded = (rt.threaded = {
     size,
     pool: () => (pool ??= new ThreadPool(rt, size, spawn)),
     close: () => pool?.close(),
-  };
+    scatter(dataPtr, rows, rowBytes, cap) {
+      if (rows * rowBytes < OVERLAP_MIN_BYTES || (cap ?? size) < 2) return null;
+      const p = threaded.pool();
+      if (p.threads(cap) < 2) return null;
+      p.start(0, { fn: 'scatterRows', args: [dataPtr, 0, rows] });
+      return p;
+    },
+  });
 }
 
 // Shared memory exists only where a page is cross-origin isolated (COOP and COEP headers).

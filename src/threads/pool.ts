@@ -93,7 +93,19 @@ export interface Threaded {
   pool(): Pool;
   /** Ends the pool's workers (a later ready() resized it). */
   close(): void;
+  /**
+   * Starts scatterRows(dataPtr, 0, rows) (a shuffled epoch's rewrite of the next arrangement)
+   * on a worker, where the call's cap allows a second thread and rows x rowBytes is at least
+   * OVERLAP_MIN_BYTES; returns the pool to join, or null (the training pass scatters instead).
+   */
+  scatter(dataPtr: number, rows: number, rowBytes: number, cap: number | undefined): Pool | null;
 }
+
+/**
+ * A shuffled epoch's rewrite moves to a second thread from this much training data on
+ * (docs/threads.md: below it, handing the task over costs about what it saves).
+ */
+export const OVERLAP_MIN_BYTES = 1 << 20;
 
 // How code outside the chunk gets at the pool (src/threads/access.ts, in the main bundle):
 //   getPool(rt: WasmRuntime): Pool | null   the runtime's pool (starting it), or null where it has one thread

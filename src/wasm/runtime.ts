@@ -2,8 +2,8 @@
 // out typed-array views of their memory that are re-derived whenever the memory
 // has grown (growth detaches every old view). Views never leave src/: callers get
 // copies. A trap inside WASM rebuilds the instance (see WasmRuntime.fail).
-import { EngineError, ValidationError } from '../errors.js';
-import { show } from '../validate.js';
+import { EngineError } from '../errors.js';
+import { positiveInteger } from '../validate.js';
 import type { Threaded } from '../threads/pool.js';
 
 /**
@@ -424,7 +424,7 @@ export async function loadBuilds(options: ReadyOptions, embedded: Partial<Embedd
   const support = detectSupport();
   // Threads: the threaded build takes the SIMD build's place (the same kernels over a shared memory).
   const t = options.threads ?? 'auto';
-  if (t !== 'auto' && !(Number.isInteger(t) && t >= 1)) throw new ValidationError(`threads must be a positive integer or 'auto', got ${show(t)}`);
+  if (t !== 'auto') positiveInteger('threads', t); // or 'auto'
   const chunk = typeof SharedArrayBuffer === 'function' && t !== 1 ? await embedded?.threads?.() : undefined;
   const size = chunk ? await chunk.size(t) : 1;
   const plain = options.simd ?? embedded?.simd;

@@ -117,7 +117,7 @@ const FIT_CASES: FitCase[] = [
     name: 'unknown fit option', call: (m, k) => fit(GOOD_X, GOOD_Y[k], { epoch: 3 })(m),
     message: "unknown fit option 'epoch' (expected one of epochs, batchSize, learningRate, optimizer, schedule, warmup, shuffle, seed, " +
       'l2, l1, elasticNet, sampleWeight, classWeight, gradTol, tol, nIterNoChange, paramTol, timeLimitMs, targetLoss, validationFraction, ' +
-      'validationData, earlyStopping, restoreBestWeights, onEpochEnd, onBatchEnd, batchCallbackEvery, warmStart, restarts, yieldEveryMs, onProgress, signal)',
+      'validationData, earlyStopping, restoreBestWeights, onEpochEnd, onBatchEnd, batchCallbackEvery, warmStart, restarts, threads, yieldEveryMs, onProgress, signal)',
   },
   { name: 'shuffle not a boolean', call: (m, k) => fit(GOOD_X, GOOD_Y[k], { shuffle: 'yes' })(m), message: "shuffle must be true or false, got 'yes'" },
   { name: 'seed not an integer', call: (m, k) => fit(GOOD_X, GOOD_Y[k], { seed: 1.5 })(m), message: 'seed must be an integer, got 1.5' },

@@ -7,7 +7,7 @@
 // call with no thread left running; an idle pool blocks instead of spinning.
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { EngineError, LogisticRegression, MLP, threadCount } from '../../src/index.js';
+import { EngineError, LogisticRegression, MLP, ready, threadCount } from '../../src/index.js';
 import { runtime, useReady } from '../helpers/engines.js';
 import { flatParams } from '../helpers/modelTypes.js';
 import { lcg } from '../helpers/training.js';
@@ -64,7 +64,13 @@ describe('the pool (Node)', () => {
     expect(pool().tasks).toBe(before);
   });
 
-  it("threads must be a positive integer: a ValidationError naming it, before the model changes", () => {
+  it("ready's threads must be a positive integer or 'auto'", async () => {
+    await expect(ready({ threads: 0 })).rejects.toThrow(/^threads must be a positive integer, got 0$/);
+    await expect(ready({ threads: 'all' as never })).rejects.toThrow(/^threads must be a positive integer, got 'all'$/);
+    expect(threadCount()).toBe(Math.min(availableParallelism(), AUTO_MAX_THREADS)); // nothing changed
+  });
+
+  it("fit's threads must be a positive integer: a ValidationError naming it, before the model changes", () => {
     const m = new LogisticRegression({ features: FEATURES, seed: 2 });
     const w = flatParams(m);
     expect(() => m.fit(X, y, { ...fit, threads: 0 })).toThrow(/^threads must be a positive integer, got 0$/);
