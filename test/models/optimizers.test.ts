@@ -18,7 +18,16 @@ interface Case {
   lr: number;
   /** The case this one must differ from (so that the option is shown to have an effect). */
   differsFrom?: string;
+  /** Rows per step (default the full batch). */
+  batchSize?: number;
+  /** The WASM engines' tolerance where the parameters stay far below 1 (see tolFor). */
+  wasmTol?: Tol;
 }
+
+// DoG's first steps are r_eps = 1e-6 (1 + ||x0||) long and grow by about 1 + 1/sqrt(t) per step, so in 48 steps
+// from zeros the parameters reach only ~1e-4: held to 1e-4 relative (float32 roundings, ~6e-8 each, over 48 steps
+// whose sizes follow the running maximum distance, stay near 1e-6 relative) plus 1e-9 absolute.
+const SMALL: Tol = { abs: 1e-9, rel: 1e-4 };
 
 const CASES: Case[] = [
   { label: 'sgd', optimizer: { name: 'sgd' }, lr: 0.05 },
@@ -39,6 +48,28 @@ const CASES: Case[] = [
   { label: 'adagrad', optimizer: { name: 'adagrad' }, lr: 0.1 },
   { label: 'adagrad lrDecay 0.5', optimizer: { name: 'adagrad', lrDecay: 0.5 }, lr: 0.1, differsFrom: 'adagrad' },
   { label: 'adagrad initialAccumulatorValue 0.5', optimizer: { name: 'adagrad', initialAccumulatorValue: 0.5 }, lr: 0.1, differsFrom: 'adagrad' },
+  // The learning-rate-free ones (lr is their multiplier; the oracles are test/helpers/lrFreeOracle.ts). d0 is raised
+  // where 4 steps from the default 1e-6 would move the parameters by less than the tolerance; the default d0 is
+  // covered with batchSize 1 (48 steps), where the estimate has time to grow.
+  { label: 'prodigy', optimizer: { name: 'prodigy' }, lr: 1, batchSize: 1 },
+  { label: 'prodigy d0 0.05', optimizer: { name: 'prodigy', d0: 0.05 }, lr: 1, differsFrom: 'prodigy' },
+  { label: 'prodigy growthRate 1.1', optimizer: { name: 'prodigy', growthRate: 1.1 }, lr: 1, batchSize: 1, differsFrom: 'prodigy' },
+  { label: 'prodigy weightDecay 0.5, betas', optimizer: { name: 'prodigy', d0: 0.05, weightDecay: 0.5, betas: [0.5, 0.9] }, lr: 1, differsFrom: 'prodigy d0 0.05' },
+  { label: 'dadapt-adam', optimizer: { name: 'dadapt-adam' }, lr: 1, batchSize: 1 },
+  { label: 'dadapt-adam d0 0.05', optimizer: { name: 'dadapt-adam', d0: 0.05 }, lr: 1, differsFrom: 'dadapt-adam' },
+  { label: 'dadapt-adam growthRate 1.1', optimizer: { name: 'dadapt-adam', growthRate: 1.1 }, lr: 1, batchSize: 1, differsFrom: 'dadapt-adam' },
+  { label: 'dadapt-adam weightDecay 0.5, betas', optimizer: { name: 'dadapt-adam', d0: 0.05, weightDecay: 0.5, betas: [0.5, 0.9] }, lr: 1, differsFrom: 'dadapt-adam d0 0.05' },
+  { label: 'dadapt-sgd', optimizer: { name: 'dadapt-sgd' }, lr: 1, batchSize: 1 },
+  { label: 'dadapt-sgd d0 0.2', optimizer: { name: 'dadapt-sgd', d0: 0.2 }, lr: 1, differsFrom: 'dadapt-sgd' },
+  { label: 'dadapt-sgd momentum 0.9, growthRate 1.1', optimizer: { name: 'dadapt-sgd', momentum: 0.9, growthRate: 1.1 }, lr: 1, batchSize: 1, differsFrom: 'dadapt-sgd', wasmTol: SMALL },
+  { label: 'dadapt-sgd weightDecay 0.5', optimizer: { name: 'dadapt-sgd', d0: 0.2, weightDecay: 0.5 }, lr: 0.5, differsFrom: 'dadapt-sgd d0 0.2' },
+  { label: 'dog', optimizer: { name: 'dog' }, lr: 1, batchSize: 1, wasmTol: SMALL },
+  { label: 'dog weightDecay 0.5, lr 0.5', optimizer: { name: 'dog', weightDecay: 0.5 }, lr: 0.5, batchSize: 1, wasmTol: SMALL },
+  { label: 'schedule-free-sgd', optimizer: { name: 'schedule-free-sgd' }, lr: 0.1 },
+  { label: 'schedule-free-sgd momentum 0.5, weightDecay 0.5', optimizer: { name: 'schedule-free-sgd', momentum: 0.5, weightDecay: 0.5 }, lr: 0.1, differsFrom: 'schedule-free-sgd' },
+  { label: 'schedule-free-sgd batchSize 5', optimizer: { name: 'schedule-free-sgd' }, lr: 0.1, batchSize: 5, differsFrom: 'schedule-free-sgd' },
+  { label: 'schedule-free-adamw', optimizer: { name: 'schedule-free-adamw' }, lr: 0.05 },
+  { label: 'schedule-free-adamw weightDecay 0.5, betas', optimizer: { name: 'schedule-free-adamw', weightDecay: 0.5, betas: [0.5, 0.9] }, lr: 0.05, differsFrom: 'schedule-free-adamw' },
 ];
 
 const TARGETS: Record<Kind, number[]> = { linear: SMALL_Y_REG, logistic: SMALL_Y_CLS };
@@ -60,7 +91,7 @@ const EFFECT = 100 * 2e-5;
 function oracleFor(kind: Kind, c: Case, extra: { batchSize?: number; l2?: number } = {}) {
   return oracle({
     kind, X: SMALL_X, y: TARGETS[kind], epochs: EPOCHS, lr: c.lr,
-    optimizer: c.optimizer as OracleOptimizer, ...extra,
+    optimizer: c.optimizer as OracleOptimizer, batchSize: c.batchSize, ...extra,
   });
 }
 
@@ -69,7 +100,7 @@ function train(engine: EngineUnderTest, kind: Kind, c: Case, extra: { batchSize?
   const m = newModel(kind, engine, 3);
   const perEpoch: number[][] = [];
   const history = m.fit(SMALL_X, TARGETS[kind], {
-    epochs: EPOCHS, batchSize: extra.batchSize ?? 'full', shuffle: false, learningRate: c.lr, optimizer: c.optimizer,
+    epochs: EPOCHS, batchSize: extra.batchSize ?? c.batchSize ?? 'full', shuffle: false, learningRate: c.lr, optimizer: c.optimizer,
     l2: extra.l2, onEpochEnd: () => void perEpoch.push(params(m)),
   });
   m.dispose();
@@ -91,12 +122,11 @@ describe('oracle sensitivity (each option changes the trajectory)', () => {
 
 describe.each(ENGINE_NAMES)('optimizers in fit (%s)', (engine) => {
   beforeAll(() => ready({ scalar: true }));
-  const tol = tolFor(engine);
-
   for (const kind of ['linear', 'logistic'] as const) {
     describe(kind, () => {
       for (const c of CASES) {
-        it(`${c.label}: 4 full-batch epochs follow the oracle`, () => {
+        it(`${c.label}: 4 ${c.batchSize ? `epochs of batch ${c.batchSize}` : 'full-batch epochs'} follow the oracle`, () => {
+          const tol = isWasm(engine) && c.wasmTol ? c.wasmTol : tolFor(engine);
           const want = oracleFor(kind, c);
           const { perEpoch, history } = train(engine, kind, c);
           expect(history.epochs.length).toBe(EPOCHS);
@@ -119,6 +149,7 @@ describe.each(ENGINE_NAMES)('optimizers in fit (%s)', (engine) => {
         expect(maxDiff(want.params[EPOCHS - 1], oracleFor(kind, c, { batchSize: 5 }).params[EPOCHS - 1])).toBeGreaterThan(EFFECT);
         expect(maxDiff(want.params[EPOCHS - 1], oracleFor(kind, c, { l2: 0.1 }).params[EPOCHS - 1])).toBeGreaterThan(EFFECT);
         const { perEpoch, history } = train(engine, kind, c, extra);
+        const tol = tolFor(engine);
         // 12 steps instead of 4, each with a 5-row (or 2-row) float32 sum: the same per-step
         // error as above, three times as many steps; 2e-5 still leaves a wide margin.
         for (let e = 0; e < EPOCHS; e++) close(perEpoch[e], want.params[e], tol, `params after epoch ${e + 1}`);
