@@ -160,3 +160,37 @@ describe.each(ENGINE_NAMES)('optimizers in fit (%s)', (engine) => {
     });
   }
 });
+
+describe.each(ENGINE_NAMES)('learning rate of the learning-rate-free optimizers (%s)', (engine) => {
+  beforeAll(() => ready({ scalar: true }));
+  const run = (fit: Record<string, unknown>) => {
+    const m = newModel('logistic', engine, 3);
+    const history = m.fit(SMALL_X, SMALL_Y_CLS, { epochs: 3, batchSize: 4, shuffle: false, ...fit });
+    const p = params(m);
+    m.dispose();
+    return { p, history };
+  };
+
+  it.each([
+    ['prodigy', 1], ['dadapt-sgd', 1], ['dadapt-adam', 1], ['dog', 1], ['schedule-free-sgd', 1], ['schedule-free-adamw', 0.0025], ['sgd', 0.01],
+  ] as const)('%s without a learningRate trains at %s, exactly as with it given', (name, rate) => {
+    const implicit = run({ optimizer: name });
+    const explicit = run({ optimizer: name, learningRate: rate });
+    expect(implicit.history.learningRate).toEqual([rate, rate, rate]);
+    expect(implicit.p).toEqual(explicit.p);
+  });
+
+  it('a schedule multiplies the default rate 1 (step: x0.5 per epoch), and the trajectory follows the oracle', () => {
+    // d0 0.05: from the default 1e-6, 9 steps move the parameters too little to tell the schedules apart.
+    const { p, history } = run({ optimizer: { name: 'prodigy', d0: 0.05 }, schedule: { type: 'step', stepSize: 1, gamma: 0.5 } });
+    expect(history.learningRate).toEqual([1, 0.5, 0.25]);
+    const want = oracle({
+      kind: 'logistic', X: SMALL_X, y: SMALL_Y_CLS, epochs: 3, batchSize: 4, lr: (e) => 0.5 ** e, optimizer: { name: 'prodigy', d0: 0.05 },
+    });
+    close(p, want.params[2], isWasm(engine) ? { abs: 2e-5, rel: 2e-5 } : { abs: 1e-11, rel: 1e-11 }, 'params after 3 epochs');
+    // Without the schedule the trajectory is another: the multiplier reached the step.
+    expect(maxDiff(want.params[2], oracle({
+      kind: 'logistic', X: SMALL_X, y: SMALL_Y_CLS, epochs: 3, batchSize: 4, lr: 1, optimizer: { name: 'prodigy', d0: 0.05 },
+    }).params[2])).toBeGreaterThan(EFFECT);
+  });
+});
