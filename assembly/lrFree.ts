@@ -68,7 +68,7 @@ export function lrFreeStep(kind: i32, optPtr: usize, p: usize, g: usize, s0: usi
     if (kind == PRODIGY) memory.copy(s3, p, bytes);
     else if (kind == DADAPT_SGD) memory.copy(s1, p, bytes);
     else if (kind == DOG) memory.copy(s0, p, bytes);
-    else { memory.copy(s0, p, bytes); memory.copy(s1, p, bytes); }
+    else if (kind == SF_SGD || kind == SF_ADAMW) { memory.copy(s0, p, bytes); memory.copy(s1, p, bytes); }
   }
   const wd = hyper(optPtr, OPT_WEIGHT_DECAY);
   // Coupled weight decay (added to g) for all but Prodigy (decoupled) and Schedule-Free AdamW (its own term).
