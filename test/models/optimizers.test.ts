@@ -194,3 +194,26 @@ describe.each(ENGINE_NAMES)('learning rate of the learning-rate-free optimizers 
     }).params[2])).toBeGreaterThan(EFFECT);
   });
 });
+
+describe.each(ENGINE_NAMES)('switching between optimizers with other state sizes (%s)', (engine) => {
+  beforeAll(() => ready({ scalar: true }));
+  // Each optimizer has its own number of state vectors (3, 4, 1, 2); the WASM engines rebuild the model's
+  // block when the count changes, carrying the parameters over. Each fit continues from the weights before
+  // it (warm start) with fresh optimizer state, so the sequence must match the oracle run the same way.
+  it('adam -> prodigy -> dog -> schedule-free-sgd -> sgd continue from each other\'s weights', () => {
+    const steps: [OptimizerOptions, number][] = [
+      [{ name: 'adam' }, 0.05], [{ name: 'prodigy', d0: 0.05 }, 1], [{ name: 'dog' }, 1], [{ name: 'schedule-free-sgd' }, 0.1], [{ name: 'sgd' }, 0.05],
+    ];
+    const m = newModel('logistic', engine, 3);
+    let init: number[] = [0, 0, 0, 0];
+    for (const [optimizer, lr] of steps) {
+      m.fit(SMALL_X, SMALL_Y_CLS, { epochs: 2, batchSize: 'full', shuffle: false, learningRate: lr, optimizer });
+      const want = oracle({ kind: 'logistic', X: SMALL_X, y: SMALL_Y_CLS, epochs: 2, lr, optimizer: optimizer as OracleOptimizer, init }).params[1];
+      close(params(m), want, tolFor(engine), `after ${optimizer.name}`);
+      // DoG's first steps are about r_eps = 1e-6 (1 + ||x0||) long: it moves, but little in 2 steps.
+      expect(maxDiff(want, init), `${optimizer.name} moved the weights`).toBeGreaterThan(optimizer.name === 'dog' ? 1e-6 : EFFECT / 10);
+      init = want;
+    }
+    m.dispose();
+  });
+});
