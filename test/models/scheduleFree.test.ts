@@ -134,3 +134,23 @@ describe.each(ENGINE_NAMES)('schedule-free evaluates at x (%s)', (engine) => {
 
 
 });
+
+describe.each(ENGINE_NAMES)('schedule-free after parameters are set directly (%s)', (engine) => {
+  beforeAll(() => ready({ scalar: true }));
+  it('fitLeastSquares after schedule-free training: the next fit starts from the least-squares weights, not the old z and x', () => {
+    const m = new LinearRegression({ features: 3, engine });
+    const fit: FitOptions = { ...FIT, learningRate: 0.02 };
+    m.fit(SMALL_X, SMALL_Y_REG, fit);
+    m.fitLeastSquares(SMALL_X, SMALL_Y_REG);
+    const ls = params(m);
+    m.fit(SMALL_X, SMALL_Y_REG, { ...fit, epochs: 1 });
+    const fresh = new LinearRegression({ features: 3, engine });
+    fresh.fitLeastSquares(SMALL_X, SMALL_Y_REG);
+    fresh.fit(SMALL_X, SMALL_Y_REG, { ...fit, epochs: 1 });
+    expect(params(fresh)).toEqual(params(m));
+    // One epoch from the least-squares optimum stays near it (the old run's x is elsewhere).
+    expect(maxDiff(params(m), ls)).toBeLessThan(0.05);
+    m.dispose();
+    fresh.dispose();
+  });
+});
