@@ -20,6 +20,13 @@ const OPTIMIZERS: readonly { label: string; optimizer: OptimizerName | Optimizer
   { label: 'amsgrad', optimizer: { name: 'adam', amsgrad: true } },
   { label: 'rmsprop', optimizer: 'rmsprop' },
   { label: 'adagrad', optimizer: 'adagrad' },
+  // Learning-rate-free: one f64 loop per step in both WASM builds (assembly/lrFree.ts); 0.01 is their multiplier here.
+  { label: 'prodigy', optimizer: 'prodigy' },
+  { label: 'dadapt-sgd', optimizer: 'dadapt-sgd' },
+  { label: 'dadapt-adam', optimizer: 'dadapt-adam' },
+  { label: 'dog', optimizer: 'dog' },
+  { label: 'sf-sgd', optimizer: 'schedule-free-sgd' },
+  { label: 'sf-adamw', optimizer: 'schedule-free-adamw' },
 ];
 
 /** Sizes and repetitions; quick mode is a smoke run for CI (batch 64 only, fewer rounds and epochs). */

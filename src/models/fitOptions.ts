@@ -1,5 +1,5 @@
 // fit() options: defaults and validation, done before any data reaches an engine.
-import { resolveOptimizer, type OptimizerName, type OptimizerOptions, type ResolvedOptimizer } from '../optim/optimizers.js';
+import { defaultLearningRate, resolveOptimizer, type OptimizerName, type OptimizerOptions, type ResolvedOptimizer } from '../optim/optimizers.js';
 import type { ScheduleOptions, WarmupOptions } from '../optim/schedules.js';
 import { ValidationError } from '../errors.js';
 import { finite, knownKeys, optionsObject, positiveFinite, positiveInteger, show, type MatrixInput, type TargetInput } from '../validate.js';
@@ -29,7 +29,7 @@ export interface FitOptions {
   epochs?: number;
   /** Rows per update: 1 = stochastic, 'full' = batch gradient descent (default 32, capped at the row count). */
   batchSize?: number | 'full';
-  /** Base step size (default 0.01). */
+  /** Base step size (default 0.01; for the learning-rate-free optimizers a multiplier, default 1: see docs/optimizers.md). */
   learningRate?: number;
   /** Optimizer name or options with PyTorch's names (default 'sgd'). */
   optimizer?: OptimizerName | OptimizerOptions;
@@ -226,7 +226,8 @@ export function resolveFitOptions(options: unknown): ResolvedFitOptions {
   return {
     epochs: positiveInteger('epochs', o.epochs ?? 100),
     batchSize,
-    learningRate: positiveFinite('learningRate', o.learningRate ?? 0.01),
+    // The learning-rate-free optimizers' rate is a multiplier (default 1), or Schedule-Free's step size.
+    learningRate: positiveFinite('learningRate', o.learningRate ?? defaultLearningRate(resolveOptimizer(o.optimizer).name)),
     optimizer: resolveOptimizer(o.optimizer),
     schedule: o.schedule,
     warmup: o.warmup,

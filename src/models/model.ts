@@ -298,6 +298,8 @@ export abstract class Model {
   protected setParams(params: Float64Array): void {
     const trainer = this.idle();
     trainer.setParams(params);
+    // The optimizer's state belonged to other parameters (Schedule-Free's z and x would replace these): the next fit starts it afresh.
+    this.optimizerKey = '';
     trainer.commit();
   }
 
