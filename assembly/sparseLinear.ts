@@ -6,8 +6,11 @@
 // svmsgd and scikit-learn's SGDClassifier: the weights are a scale times a vector (w = s v),
 // so the L2 shrink w <- (1 - lr l2) w is one multiplication of s; L1 is the cumulative penalty
 // of Tsuruoka, Tsujii and Ananiadou (2009), applied to a weight when a row touches it (clipped
-// at zero); at the end of each call every weight gets its pending penalty and the scale is
-// folded back, so between calls the parameters are the plain weights.
+// at zero). At the end of each call every weight gets its pending penalty and the scale is
+// folded back, so between calls the parameters are the plain weights, and the result is the
+// same however an epoch is cut into calls. The penalty's state lives in plain SGD's unused
+// optimizer slots (saved, restored and reset with them): q_j, the penalty weight j has had, in
+// slot 0; u, the penalty any weight could have had, in slot 1's first value.
 // src/reference/sparseLinear.ts is the float64 twin.
 import { sparseDot, sparseAxpy, sparseAxpy64 } from './kernels/sparse';
 import { rowLoss, rowLossGrad } from './kernels/losses';
@@ -45,9 +48,37 @@ function clipL1(paramsPtr: usize, qPtr: usize, j: usize, s: f64, u: f64): void {
   let nv = v;
   if (w > 0) nv = max(0, v - (u + q) / s);
   else if (w < 0) nv = min(0, v + (u - q) / s);
-  const stored = <f32>nv;
-  store<f32>(p, stored);
-  store<f32>(qp, <f32>(q + s * (<f64>stored - v)));
+  setV(p, v, <f32>nv);
+  store<f32>(qp, <f32>(q + s * (<f64>load<f32>(p) - v)));
+}
+
+/**
+ * The running ||v||^2 and ||v||_1 (f64 each) for the loss's penalty term, kept as weights change.
+ * Static, as linear.ts's scratch is: before two threads run this path at once it moves to
+ * per-thread scratch.
+ */
+const sums = memory.data(16, 8);
+
+/** Stores nv at p, where old was, and updates the running sums. */
+// @ts-ignore: decorator
+@inline function setV(p: usize, old: f64, nv: f32): void {
+  store<f32>(p, nv);
+  const n = <f64>nv;
+  store<f64>(sums, load<f64>(sums) + n * n - old * old);
+  store<f64>(sums, load<f64>(sums, 8) + Math.abs(n) - Math.abs(old), 8);
+}
+
+/** Brings every weight rows start..end touch up to the cumulative penalty u (clipL1), before they are read. */
+function clipRows(
+  paramsPtr: usize, qPtr: usize, valsIdxPtr: usize, indptrPtr: usize, orderPtr: usize, start: i32, end: i32, s: f64, u: f64,
+): void {
+  for (let p = start; p < end; p++) {
+    const r = rowAt(orderPtr, p);
+    const to = <i32>load<u32>(indptrPtr + (r << 2), 4);
+    for (let k = <i32>load<u32>(indptrPtr + (r << 2)); k < to; k++) {
+      clipL1(paramsPtr, qPtr, <usize>load<u32>(valsIdxPtr + (<usize>k << 2)), s, u);
+    }
+  }
 }
 
 /** Folds the scale into the weights (w = s v) after giving each its pending L1 penalty. */
@@ -73,7 +104,8 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
   const paramsPtr = pointer(netPtr, NET_PARAMS_PTR);
   const gradPtr = pointer(netPtr, NET_GRAD_PTR);
   const gradSumPtr = pointer(netPtr, NET_GRAD_SUM_PTR);
-  const qPtr = pointer(netPtr, NET_SLOTS_PTR); // plain SGD keeps no state: slot 0 holds the L1 penalty each weight has had
+  const qPtr = pointer(netPtr, NET_SLOTS_PTR); // slot 0: q
+  const uPtr = qPtr + (<usize>nParams << 2); // slot 1, value 0: u (f32 between calls, f64 within one)
   const optPtr = pointer(netPtr, NET_OPT_PTR);
   const statsPtr = pointer(netPtr, NET_STATS_PTR);
   const rows = field(dataPtr, DATA_ROWS);
@@ -91,19 +123,17 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
 
   if (firstBatch == 0) startEpoch(statsPtr, gradSumPtr, nParams);
   memory.fill(gradPtr, 0, <usize>nParams << 2);
-  if (l1 != 0) memory.fill(qPtr, 0, <usize>cols << 2);
-  // ||v||^2 and ||v||_1, kept up to date as weights change, for the penalty term of the loss.
   let sq: f64 = 0;
   let abs1: f64 = 0;
-  if (l1 != 0 || l2 != 0) {
-    for (let j = 0; j < cols; j++) {
-      const v = <f64>load<f32>(paramsPtr + (<usize>j << 2));
-      sq += v * v;
-      abs1 += Math.abs(v);
-    }
+  for (let j = 0; j < cols; j++) {
+    const v = <f64>load<f32>(paramsPtr + (<usize>j << 2));
+    sq += v * v;
+    abs1 += Math.abs(v);
   }
+  store<f64>(sums, sq);
+  store<f64>(sums, abs1, 8);
   let s: f64 = 1;
-  let u: f64 = 0;
+  let u = <f64>load<f32>(uPtr);
   let lossSum = load<f64>(statsPtr + (STAT_LOSS_SUM << 3));
   let maxStep = load<f64>(statsPtr + (STAT_MAX_STEP << 3));
   let diverged = -1;
@@ -117,7 +147,9 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     let batchLoss: f64 = 0;
     let gradBias: f64 = 0;
     let change: f64 = 0;
-    const penalty = 0.5 * l2 * s * s * sq + l1 * Math.abs(s) * abs1;
+    // The rows' weights take their pending L1 penalty first, so they are read as if every weight were penalized every step.
+    if (l1 != 0) clipRows(paramsPtr, qPtr, idxPtr, indptrPtr, orderPtr, start, end, s, u);
+    const penalty = 0.5 * l2 * s * s * load<f64>(sums) + l1 * Math.abs(s) * load<f64>(sums, 8);
     const shrink = 1 - lr * l2;
     // Pass 1: every row's derivative at the batch's starting weights, summed into the gradient vector.
     for (let p = start; p < end; p++) {
@@ -135,7 +167,7 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     }
     if (!isFinite(batchLoss)) { diverged = batch; memory.fill(gradPtr, 0, <usize>nParams << 2); break; }
     s *= shrink;
-    if (s == 0) { memory.fill(paramsPtr, 0, <usize>cols << 2); sq = abs1 = 0; s = 1; }
+    if (s == 0) { memory.fill(paramsPtr, 0, <usize>cols << 2); memory.fill(sums, 0, 16); s = 1; }
     if (l1 != 0) u += lr * l1;
     // Pass 2: each touched weight takes its step once (its gradient entry is zeroed as it is used), then its L1 penalty.
     const a = -lr / (<f64>n * s);
@@ -151,27 +183,31 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
         const v = <f64>load<f32>(pp);
         if (g != 0) {
           store<f32>(gp, 0);
-          store<f32>(pp, <f32>(v + a * g));
+          setV(pp, v, <f32>(v + a * g));
           change = max(change, Math.abs(lr * g / <f64>n));
         }
         if (l1 != 0) clipL1(paramsPtr, qPtr, j, s, u);
-        const nv = <f64>load<f32>(pp);
-        sq += nv * nv - v * v;
-        abs1 += Math.abs(nv) - Math.abs(v);
       }
     }
+    const gb = gradSumPtr + (<usize>cols << 3);
+    store<f64>(gb, load<f64>(gb) + gradBias);
     gradBias /= <f64>n;
     const nb = <f32>(<f64>bias - lr * gradBias);
     store<f32>(biasPtr, nb);
     change = max(change, Math.abs(<f64>nb - <f64>bias));
     lossSum += batchLoss + penalty * n;
-    if (!isFinite(change) || !isFinite(s * sq)) { diverged = batch; break; }
+    if (!isFinite(change) || !isFinite(load<f64>(sums))) { diverged = batch; break; }
     maxStep = max(maxStep, change);
     // A tiny scale would lose the weights' range: fold it in (O(cols), rare: (1 - lr l2)^k reaching 1e-6).
-    if (Math.abs(s) < 1e-6) { settle(paramsPtr, qPtr, cols, s, u, 0); sq *= s * s; abs1 *= Math.abs(s); s = 1; }
+    if (Math.abs(s) < 1e-6) {
+      settle(paramsPtr, qPtr, cols, s, u, 0);
+      store<f64>(sums, load<f64>(sums) * s * s);
+      store<f64>(sums, load<f64>(sums, 8) * Math.abs(s), 8);
+      s = 1;
+    }
   }
   settle(paramsPtr, qPtr, cols, s, u, l1);
-  if (l1 != 0) memory.fill(qPtr, 0, <usize>cols << 2); // the slot is plain SGD's unused state: left as it was
+  store<f32>(uPtr, <f32>u);
   const optStep = optPtr + (<usize>OPT_STEP << 3);
   store<f64>(optStep, load<f64>(optStep) + <f64>(batch - firstBatch));
   finishEpoch(statsPtr, gradSumPtr, nParams, lossSum, maxStep, batch, min(start, rows) - firstBatch * batchSize, diverged);

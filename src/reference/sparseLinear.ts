@@ -4,7 +4,9 @@
 // cumulative penalty as scikit-learn applies it (u: the penalty every weight could have had so
 // far, q_j: what weight j has had; a touched weight moves toward zero by the difference,
 // clipped at zero). At the end of each call every weight takes its pending penalty and s is
-// folded into v, so between calls the parameters are the plain weights.
+// folded into v, so between calls the parameters are the plain weights. q and u live in plain
+// SGD's unused optimizer slots (q in slot 0, u in slot 1's first value), as in WASM, where u is
+// rounded to float32 between calls.
 import type { SparseRows } from './sparse.js';
 import { sparseAxpy, sparseDot } from './sparse.js';
 import { rowLoss, rowLossGrad, type LossKind } from './losses.js';
@@ -39,11 +41,11 @@ function clipL1(v: Float64Array, q: Float64Array, j: number, s: number, u: numbe
  * adding to progress as the reference epoch does; returns the number of steps taken.
  */
 export function lazySgd(
-  loss: LossKind, d: LazyData, params: Float64Array, progress: EpochProgress, first: number, last: number,
+  loss: LossKind, d: LazyData, params: Float64Array, slots: Float64Array[], progress: EpochProgress, first: number, last: number,
 ): number {
   const { csr, rows, cols, y, sw, order, batchSize, l1, l2 } = d;
   const v = params; // the vector; the weights are s * v until the end of the call
-  const q = new Float64Array(l1 !== 0 ? cols : 0);
+  const q = slots[0];
   const grad = new Float64Array(cols);
   let sq = 0;
   let abs1 = 0;
@@ -52,13 +54,26 @@ export function lazySgd(
     abs1 += Math.abs(v[j]);
   }
   let s = 1;
-  let u = 0;
+  let u = Math.fround(slots[1][0]);
   let batch = first;
   for (let start = batch * batchSize; batch < last && start < rows; batch++, start += batchSize) {
     const end = Math.min(start + batchSize, rows);
     const n = end - start;
     const lr = d.lrs[batch];
     const bias = params[cols];
+    // The rows' weights take their pending L1 penalty first, so they are read as if every weight were penalized every step.
+    if (l1 !== 0) {
+      for (let p = start; p < end; p++) {
+        const r = order ? order[p] : p;
+        for (let k = csr.indptr[r]; k < csr.indptr[r + 1]; k++) {
+          const j = csr.indices[k];
+          const old = v[j];
+          clipL1(v, q, j, s, u);
+          sq += v[j] * v[j] - old * old;
+          abs1 += Math.abs(v[j]) - Math.abs(old);
+        }
+      }
+    }
     const penalty = 0.5 * l2 * s * s * sq + l1 * Math.abs(s) * abs1;
     let batchLoss = 0;
     let gradBias = 0;
@@ -103,6 +118,7 @@ export function lazySgd(
         abs1 += Math.abs(v[j]) - Math.abs(old);
       }
     }
+    progress.gradSum[cols] += gradBias;
     params[cols] = bias - (lr * gradBias) / n;
     change = Math.max(change, Math.abs(params[cols] - bias));
     progress.lossSum += batchLoss + penalty * n;
@@ -123,6 +139,7 @@ export function lazySgd(
     if (l1 !== 0) clipL1(v, q, j, s, u);
     v[j] *= s;
   }
+  slots[1][0] = Math.fround(u);
   progress.batches = batch;
   return batch - first;
 }

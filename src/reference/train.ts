@@ -96,7 +96,7 @@ export function trainBatches(net: Network, data: EpochData, firstBatch: number, 
     const { csr, rows, cols, y, sw, batchSize, lrs, l1, l2 } = data;
     net.optState.step += lazySgd(lazyLoss, {
       csr, rows, cols, y, sw, order: data.arrangement?.order ?? null, batchSize, lrs, l1, l2,
-    }, params, progress, firstBatch, lastBatch);
+    }, params, net.optState.slots, progress, firstBatch, lastBatch);
     return;
   }
   const { rows, cols, width, batchSize } = data; // cols and width match the shape: the engine builds both from it
