@@ -151,7 +151,10 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     if (l1 != 0) clipRows(paramsPtr, qPtr, idxPtr, indptrPtr, orderPtr, start, end, s, u);
     const penalty = 0.5 * l2 * s * s * load<f64>(sums) + l1 * Math.abs(s) * load<f64>(sums, 8);
     const shrink = 1 - lr * l2;
-    // Pass 1: every row's derivative at the batch's starting weights, summed into the gradient vector.
+    // Pass 1: every row's derivative at the batch's starting weights, summed into the gradient vector
+    // (one row: kept as d, its gradient is d x, applied in pass 2 as it is read).
+    const single = n == 1;
+    let d1: f64 = 0;
     for (let p = start; p < end; p++) {
       const r = rowAt(orderPtr, p);
       const from = <i32>load<u32>(indptrPtr + (r << 2));
@@ -161,34 +164,46 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
       const z = <f32>(s * <f64>sparseDot(paramsPtr, valsPtr, idxPtr, from, to)) + bias;
       batchLoss += <f64>(sw * rowLoss(lossKind, z, y));
       const d = sw * rowLossGrad(lossKind, z, y);
-      sparseAxpy(d, valsPtr, idxPtr, from, to, gradPtr);
+      if (!single) sparseAxpy(d, valsPtr, idxPtr, from, to, gradPtr);
       sparseAxpy64(<f64>d, valsPtr, idxPtr, from, to, gradSumPtr);
       gradBias += <f64>d;
+      d1 = <f64>d;
     }
     if (!isFinite(batchLoss)) { diverged = batch; memory.fill(gradPtr, 0, <usize>nParams << 2); break; }
     s *= shrink;
     if (s == 0) { memory.fill(paramsPtr, 0, <usize>cols << 2); memory.fill(sums, 0, 16); s = 1; }
     if (l1 != 0) u += lr * l1;
-    // Pass 2: each touched weight takes its step once (its gradient entry is zeroed as it is used), then its L1 penalty.
+    // Pass 2: each touched weight takes its step once (its gradient entry is zeroed as it is used;
+    // one row: each stored value's d x), then its L1 penalty. The running sums change by dsq and dabs.
     const a = -lr / (<f64>n * s);
+    let dsq: f64 = 0;
+    let dabs: f64 = 0;
+    let gmax: f64 = 0;
     for (let p = start; p < end; p++) {
       const r = rowAt(orderPtr, p);
       const from = <i32>load<u32>(indptrPtr + (r << 2));
       const to = <i32>load<u32>(indptrPtr + (r << 2), 4);
       for (let k = from; k < to; k++) {
-        const j = <usize>load<u32>(idxPtr + (<usize>k << 2));
+        const off = <usize>k << 2;
+        const j = <usize>load<u32>(idxPtr + off);
         const gp = gradPtr + (j << 2);
-        const g = <f64>load<f32>(gp);
+        const g = single ? d1 * <f64>load<f32>(valsPtr + off) : <f64>load<f32>(gp);
         const pp = paramsPtr + (j << 2);
-        const v = <f64>load<f32>(pp);
         if (g != 0) {
-          store<f32>(gp, 0);
-          setV(pp, v, <f32>(v + a * g));
-          change = max(change, Math.abs(lr * g / <f64>n));
+          const v = <f64>load<f32>(pp);
+          if (!single) store<f32>(gp, 0);
+          const nv = <f32>(v + a * g);
+          store<f32>(pp, nv);
+          dsq += <f64>nv * <f64>nv - v * v;
+          dabs += Math.abs(<f64>nv) - Math.abs(v);
+          gmax = max(gmax, Math.abs(g));
         }
         if (l1 != 0) clipL1(paramsPtr, qPtr, j, s, u);
       }
     }
+    store<f64>(sums, load<f64>(sums) + dsq);
+    store<f64>(sums, load<f64>(sums, 8) + dabs, 8);
+    change = gmax * lr / <f64>n;
     const gb = gradSumPtr + (<usize>cols << 3);
     store<f64>(gb, load<f64>(gb) + gradBias);
     gradBias /= <f64>n;

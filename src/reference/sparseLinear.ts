@@ -79,6 +79,9 @@ export function lazySgd(
     let gradBias = 0;
     let change = 0;
     let overflow = false; // a weight past float32's range: Infinity in WASM
+    // One row: its gradient d x is applied per stored value as it is read (as WASM does), not summed first.
+    const single = n === 1;
+    let d1 = 0;
     for (let p = start; p < end; p++) {
       const r = order ? order[p] : p;
       const w = sw ? sw[r] : 1;
@@ -86,7 +89,8 @@ export function lazySgd(
       const l = w * rowLoss(loss, z, y[r]);
       batchLoss += l > FLOAT32_MAX ? Infinity : l;
       const g = w * rowLossGrad(loss, z, y[r]);
-      sparseAxpy(g, csr, csr.indptr[r], csr.indptr[r + 1], grad, 0);
+      d1 = g;
+      if (!single) sparseAxpy(g, csr, csr.indptr[r], csr.indptr[r + 1], grad, 0);
       sparseAxpy(g, csr, csr.indptr[r], csr.indptr[r + 1], progress.gradSum, 0);
       gradBias += g;
     }
@@ -107,9 +111,10 @@ export function lazySgd(
       for (let k = csr.indptr[r]; k < csr.indptr[r + 1]; k++) {
         const j = csr.indices[k];
         const old = v[j];
-        if (grad[j] !== 0) {
-          v[j] += a * grad[j];
-          change = Math.max(change, Math.abs((lr * grad[j]) / n));
+        const g = single ? d1 * csr.values[k] : grad[j];
+        if (g !== 0) {
+          v[j] += a * g;
+          change = Math.max(change, (Math.abs(g) * lr) / n);
           grad[j] = 0;
         }
         if (l1 !== 0) clipL1(v, q, j, s, u);
