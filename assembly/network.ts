@@ -38,13 +38,6 @@ import {
   return field(netPtr, NET_HEAD) == HEAD_SOFTMAX ? 1 : layerField(netPtr, field(netPtr, NET_LAYERS) - 1, LAYER_UNITS);
 }
 
-/** Row p of a CSR table (row order[p], or p when orderPtr is 0): its stored values' range, as from | to << 32. */
-// @ts-ignore: decorator
-@inline function csrRange(indptrPtr: usize, orderPtr: usize, p: i32): u64 {
-  const r = orderPtr ? <usize>load<u32>(orderPtr + (<usize>p << 2)) : <usize>p;
-  return <u64>load<u32>(indptrPtr + (r << 2)) | (<u64>load<u32>(indptrPtr + (r << 2), 4) << 32);
-}
-
 /**
  * The forward pass of n rows at xPtr; the last layer writes to lastOutPtr, or to its scratch
  * when that is 0. With indptrPtr, the rows are CSR (values at xPtr, columns at idxPtr): rows at
@@ -64,11 +57,7 @@ function forward(
     const wPtr = paramsPtr + (<usize>layerField(netPtr, l, LAYER_WEIGHTS) << 2);
     const bPtr = paramsPtr + (<usize>layerField(netPtr, l, LAYER_BIAS) << 2);
     if (l == 0 && indptrPtr) {
-      for (let k = 0; k < n; k++) {
-        const range = csrRange(indptrPtr, orderPtr, first + k);
-        sparseDenseForward(xPtr, idxPtr, <i32>range, <i32>(range >>> 32), wPtr, bPtr, width, units,
-          outPtr + (<usize>(k * units) << 2));
-      }
+      sparseDenseForward(xPtr, idxPtr, indptrPtr, orderPtr, first, n, wPtr, bPtr, width, units, outPtr);
     } else {
       denseForward(inPtr, n, width, wPtr, bPtr, units, outPtr);
     }
@@ -105,11 +94,7 @@ function chunkGradient(
     const w = <usize>layerField(netPtr, l, LAYER_WEIGHTS) << 2;
     const b = gradPtr + (<usize>layerField(netPtr, l, LAYER_BIAS) << 2);
     if (l == 0 && indptrPtr) {
-      for (let k = 0; k < n; k++) {
-        const range = csrRange(indptrPtr, orderPtr, first + k);
-        sparseDenseBackward(xPtr, idxPtr, <i32>range, <i32>(range >>> 32), deltaPtr + (<usize>(k * units) << 2), width, units,
-          gradPtr + w, b);
-      }
+      sparseDenseBackward(xPtr, idxPtr, indptrPtr, orderPtr, first, n, deltaPtr, width, units, gradPtr + w, b);
     } else {
       denseBackwardWeights(prevOutPtr, deltaPtr, n, width, units, gradPtr + w, b);
     }

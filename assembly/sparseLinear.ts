@@ -12,7 +12,7 @@
 // optimizer slots (saved, restored and reset with them): q_j, the penalty weight j has had, in
 // slot 0; u, the penalty any weight could have had, in slot 1's first value.
 // src/reference/sparseLinear.ts is the float64 twin.
-import { sparseDot, sparseAxpy, sparseAxpy64 } from './kernels/sparse';
+import { sparseDot, sparseAxpy } from './kernels/sparse';
 import { rowLoss, rowLossGrad } from './kernels/losses';
 import { field, pointer, fieldF64 } from './fields';
 import { startEpoch, finishEpoch } from './train';
@@ -165,7 +165,6 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
       batchLoss += <f64>(sw * rowLoss(lossKind, z, y));
       const d = sw * rowLossGrad(lossKind, z, y);
       if (!single) sparseAxpy(d, valsPtr, idxPtr, from, to, gradPtr);
-      sparseAxpy64(<f64>d, valsPtr, idxPtr, from, to, gradSumPtr);
       gradBias += <f64>d;
       d1 = <f64>d;
     }
@@ -174,7 +173,8 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     if (s == 0) { memory.fill(paramsPtr, 0, <usize>cols << 2); memory.fill(sums, 0, 16); s = 1; }
     if (l1 != 0) u += lr * l1;
     // Pass 2: each touched weight takes its step once (its gradient entry is zeroed as it is used;
-    // one row: each stored value's d x), then its L1 penalty. The running sums change by dsq and dabs.
+    // one row: each stored value's d x) and adds it to the epoch's gradient sum, then takes its L1
+    // penalty. The running sums change by dsq and dabs.
     const a = -lr / (<f64>n * s);
     let dsq: f64 = 0;
     let dabs: f64 = 0;
@@ -191,6 +191,8 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
         const pp = paramsPtr + (j << 2);
         if (g != 0) {
           const v = <f64>load<f32>(pp);
+          const sp = gradSumPtr + (j << 3);
+          store<f64>(sp, load<f64>(sp) + g);
           if (!single) store<f32>(gp, 0);
           const nv = <f32>(v + a * g);
           store<f32>(pp, nv);

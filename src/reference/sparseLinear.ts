@@ -91,7 +91,6 @@ export function lazySgd(
       const g = w * rowLossGrad(loss, z, y[r]);
       d1 = g;
       if (!single) sparseAxpy(g, csr, csr.indptr[r], csr.indptr[r + 1], grad, 0);
-      sparseAxpy(g, csr, csr.indptr[r], csr.indptr[r + 1], progress.gradSum, 0);
       gradBias += g;
     }
     if (!Number.isFinite(batchLoss)) {
@@ -114,6 +113,7 @@ export function lazySgd(
         const g = single ? d1 * csr.values[k] : grad[j];
         if (g !== 0) {
           v[j] += a * g;
+          progress.gradSum[j] += g;
           change = Math.max(change, (Math.abs(g) * lr) / n);
           grad[j] = 0;
         }
