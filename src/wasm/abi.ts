@@ -112,10 +112,10 @@ export const LAYER_OUT_PTR = 4; // chunk scratch, capacity x units f32: the laye
 export const LAYER_DELTA_PTR = 5; // chunk scratch, capacity x units f32: dLoss/d(pre-activation)
 export const LAYER_FIELDS = 8;
 
-// What a data descriptor describes (DATA_KIND). Only dense is implemented; trainEpoch and
-// predict return STATUS_BAD_KIND for the others (networkGradient traps).
+// What a data descriptor describes (DATA_KIND). trainEpoch and predict read dense and CSR
+// tables and return STATUS_BAD_KIND for the others (networkGradient reads dense only, else traps).
 export const KIND_DENSE = 0; // rows x cols f32 at DATA_X_PTR
-export const KIND_CSR = 1; // reserved: values at DATA_X_PTR, DATA_INDPTR_PTR (rows + 1 u32), DATA_INDICES_PTR (u32 columns)
+export const KIND_CSR = 1; // stored values (f32) at DATA_X_PTR, DATA_INDPTR_PTR (rows + 1 u32), DATA_INDICES_PTR (u32 columns)
 export const KIND_STREAM = 2; // reserved: one chunk of a stream, dense at DATA_X_PTR; DATA_FIRST_ROW = the epoch's rows before it
 
 // The data descriptor (assembly/train.ts, assembly/shuffle.ts; src/wasm/dataBlock.ts): one
@@ -139,8 +139,8 @@ export const DATA_NEXT_Y_PTR = 14;
 export const DATA_NEXT_SW_PTR = 15;
 export const DATA_BATCH_SIZE = 16;
 export const DATA_LRS_PTR = 17; // one f64 learning rate per batch of the epoch
-export const DATA_INDPTR_PTR = 18; // KIND_CSR (reserved)
-export const DATA_INDICES_PTR = 19; // KIND_CSR (reserved)
+export const DATA_INDPTR_PTR = 18; // KIND_CSR
+export const DATA_INDICES_PTR = 19; // KIND_CSR
 export const DATA_NEXT_INDPTR_PTR = 20; // KIND_CSR: the next arrangement's (reserved)
 export const DATA_NEXT_INDICES_PTR = 21; // KIND_CSR: the next arrangement's (reserved)
 export const DATA_FIRST_ROW = 22; // KIND_STREAM (reserved)
