@@ -18,7 +18,7 @@ import { field, pointer, fieldF64 } from './fields';
 import {
   NET_INPUTS, NET_LAYERS, NET_HEAD, NET_PARAMS, NET_PARAMS_PTR, NET_GRAD_PTR, NET_GRAD_SUM_PTR,
   NET_SLOTS_PTR, NET_OPT_PTR, NET_STATS_PTR, LAYER_UNITS, LAYER_ACTIVATION, LAYER_WEIGHTS, ACT_IDENTITY, HEAD_SOFTMAX,
-  DATA_KIND, KIND_DENSE, DATA_ROWS, DATA_COLS, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_ORDER_PTR,
+  DATA_KIND, KIND_DENSE, KIND_STREAM, DATA_FIRST_ROW, DATA_ROWS, DATA_COLS, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_ORDER_PTR,
   DATA_BUCKETS, DATA_STARTS_PTR, DATA_IDS_PTR, DATA_CURSORS_PTR, DATA_NEXT_X_PTR, DATA_NEXT_Y_PTR, DATA_NEXT_SW_PTR,
   DATA_BATCH_SIZE, DATA_LRS_PTR, DATA_L1, DATA_L2, STAT_LOSS_SUM, STAT_GRAD_NORM, STAT_MAX_STEP, STAT_BATCHES,
   STAT_DIVERGED, STAT_ROWS, STAT_STEP_NORM_SQ, STAT_STEP_MAX_CHANGE, STAT_FIELDS, STATUS_OK, STATUS_BAD_KIND,
@@ -35,10 +35,14 @@ let warmSink: f32 = 0;
  * each bucket is read once sequentially before its rows are visited in random order, so
  * those reads hit cache; when its idsPtr is not 0 each visited row is also copied into
  * the next arrangement. The epoch's totals go to the network's stats block (STAT_*).
+ * A stream's block of rows (KIND_STREAM: dense, one block of an epoch read in pieces) trains
+ * as dense data, except that the epoch's totals carry on from the blocks before it unless
+ * its DATA_FIRST_ROW (the epoch's rows before the block) is 0.
  * Returns STATUS_OK, or STATUS_BAD_KIND (nothing changed) for a kind of data it cannot read.
  */
 export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatch: i32): i32 {
-  if (field(dataPtr, DATA_KIND) != KIND_DENSE) return STATUS_BAD_KIND;
+  const kind = field(dataPtr, DATA_KIND);
+  if (kind != KIND_DENSE && kind != KIND_STREAM) return STATUS_BAD_KIND;
   // Every field is read once per call, into locals.
   const nParams = field(netPtr, NET_PARAMS);
   const paramsPtr = pointer(netPtr, NET_PARAMS_PTR);
@@ -69,7 +73,7 @@ export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastB
   const rowBytes = <usize>cols << 2;
   const paramBytes = <usize>nParams << 2;
 
-  if (firstBatch == 0) startEpoch(statsPtr, gradSumPtr, nParams);
+  if (firstBatch == 0 && (kind == KIND_DENSE || field(dataPtr, DATA_FIRST_ROW) == 0)) startEpoch(statsPtr, gradSumPtr, nParams);
   let lossSum = load<f64>(statsPtr + (STAT_LOSS_SUM << 3));
   let maxStep = load<f64>(statsPtr + (STAT_MAX_STEP << 3));
   let diverged = -1;

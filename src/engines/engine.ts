@@ -40,6 +40,8 @@ export interface BatchConfig {
   /** Weight penalties l2/2 ||w||^2 + l1 ||w||_1 (the bias is not penalized). */
   l1: number;
   l2: number;
+  /** A stream's block of rows (fitStream): the epoch's rows before it. The epoch's totals carry on unless it is 0. */
+  firstRow?: number;
 }
 
 /** A source of trainers for one engine. */

@@ -16,7 +16,6 @@ import { copyRows, valueError, type MatrixSource } from '../validate.js';
 /** Training data and the shuffle's buffers, as plain typed arrays. */
 class JsData implements TrainingData {
   scatter = false; // whether this epoch's pass scatters into the next arrangement
-  progress: EpochProgress;
   ops: ArrangementOps | null = null;
   rng: RngState = new Uint32Array(4);
   readonly buckets: number;
@@ -28,7 +27,7 @@ class JsData implements TrainingData {
   cursors: Uint32Array;
 
   constructor(
-    readonly rows: number, cols: number, readonly width: number, nParams: number, public cur: Rows, shuffle: boolean, buckets: number,
+    readonly rows: number, cols: number, readonly width: number, public cur: Rows, shuffle: boolean, buckets: number,
   ) {
     this.buckets = shuffle ? buckets : 1;
     const scatter = this.buckets > 1;
@@ -43,7 +42,6 @@ class JsData implements TrainingData {
     this.starts[this.buckets] = rows; // one bucket: all rows; more: set by the first plan()
     this.nextStarts = new Uint32Array(this.buckets + 1);
     this.cursors = new Uint32Array(this.buckets);
-    this.progress = newEpochProgress(nParams);
   }
 
   free(): void {
@@ -60,6 +58,8 @@ class JsTrainer implements Trainer {
   private params: Float64Array;
   private opt: ResolvedOptimizer = resolveOptimizer('sgd');
   private state: OptimizerState;
+  /** The epoch's running totals: the WASM stats block's twin (a stream's blocks add to one epoch). */
+  private progress: EpochProgress;
 
   constructor(readonly shape: NetworkShape) {
     this.paramCount = networkLayout(shape).count;
@@ -67,6 +67,7 @@ class JsTrainer implements Trainer {
     this.width = targetWidth(shape);
     this.params = new Float64Array(this.paramCount);
     this.state = createOptimizerState(this.opt, this.paramCount);
+    this.progress = newEpochProgress(this.paramCount);
   }
 
   getParams(): Float64Array {
@@ -103,7 +104,7 @@ class JsTrainer implements Trainer {
     const X = copied(src);
     const width = this.width;
     const data = (rows: number, Xs: Float32Array, ys: Float32Array, s: Float32Array | null, shuf: boolean) =>
-      new JsData(rows, this.inputs, width, this.paramCount, { X: Xs, y: ys, sw: s }, shuf, shuffleBuckets(this.shape, rows));
+      new JsData(rows, this.inputs, width, { X: Xs, y: ys, sw: s }, shuf, shuffleBuckets(this.shape, rows));
     if (!split) return { train: data(src.rows, X, y.slice(), sw ? sw.slice() : null, shuffle), val: null };
     const F = this.inputs;
     const val = data(split.val.length, takeRows(X, F, split.val), takeRows(y, width, split.val), null, false);
@@ -114,7 +115,7 @@ class JsTrainer implements Trainer {
   }
 
   loadValidation(src: MatrixSource, y: Float32Array): TrainingData {
-    return new JsData(src.rows, this.inputs, this.width, this.paramCount, { X: copied(src), y: y.slice(), sw: null }, false, 1);
+    return new JsData(src.rows, this.inputs, this.width, { X: copied(src), y: y.slice(), sw: null }, false, 1);
   }
 
   release(): void {} // garbage-collected with the data
@@ -122,7 +123,6 @@ class JsTrainer implements Trainer {
   beginEpoch(data: TrainingData, rng: RngState): void {
     const d = data as JsData;
     const cols = this.inputs;
-    d.progress = newEpochProgress(this.paramCount);
     d.scatter = false;
     d.rng = rng;
     if (!d.order) return;
@@ -143,15 +143,17 @@ class JsTrainer implements Trainer {
   trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats {
     const d = data as JsData;
     const next = d.scatter ? { ids: d.ids, cursors: d.cursors, dst: d.next } : null;
+    // As trainEpoch: the totals start over at an epoch's first batch, unless a stream's block carries on.
+    if (first === 0 && !config.firstRow) this.progress = newEpochProgress(this.paramCount);
     trainBatches(
-      { shape: this.shape, params: this.params, opt: this.opt, optState: this.state, progress: d.progress },
+      { shape: this.shape, params: this.params, opt: this.opt, optState: this.state, progress: this.progress },
       {
         kind: 'dense', rows: d.rows, cols: this.inputs, width: d.width, ...d.cur, arrangement: d.order && { order: d.order, next },
         batchSize: config.batchSize, l1: config.l1, l2: config.l2, lrs: config.lrs,
       },
       first, last,
     );
-    return epochStats(d.progress);
+    return epochStats(this.progress);
   }
 
   endEpoch(data: TrainingData): void {

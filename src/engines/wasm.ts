@@ -405,7 +405,7 @@ class WasmTrainer implements Trainer, Reattachable {
     const lrsPtr = d.lrs(config.lrs.length); // may grow memory: views below are taken after it
     rt.f64.set(config.lrs.subarray(first, last), (lrsPtr >>> 3) + first);
     const dataPtr = d.describe({
-      idsPtr: d.scatter ? d.idsPtr : 0, batchSize: config.batchSize, lrsPtr, l1: config.l1, l2: config.l2,
+      idsPtr: d.scatter ? d.idsPtr : 0, batchSize: config.batchSize, lrsPtr, l1: config.l1, l2: config.l2, firstRow: config.firstRow,
     });
     checkStatus(rt, rt.exports.trainEpoch(b.descPtr, dataPtr, first, last));
     const f64 = rt.f64;

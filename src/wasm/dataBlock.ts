@@ -1,10 +1,10 @@
 // The data descriptor (DATA_* of src/wasm/abi.ts) that trainEpoch, predict,
 // networkGradient and the shuffle read: a table of rows, its arrangement, and the
-// epoch's settings. Only dense tables are written today (KIND_DENSE).
+// epoch's settings. Dense tables (KIND_DENSE) and a stream's blocks (KIND_STREAM, when firstRow is given).
 import {
   DATA_BATCH_SIZE, DATA_BUCKETS, DATA_COLS, DATA_CURSORS_PTR, DATA_FIELDS, DATA_IDS_PTR, DATA_KIND, DATA_L1, DATA_L2,
   DATA_LRS_PTR, DATA_NEXT_STARTS_PTR, DATA_NEXT_SW_PTR, DATA_NEXT_X_PTR, DATA_NEXT_Y_PTR, DATA_ORDER_PTR, DATA_ROWS,
-  DATA_STARTS_PTR, DATA_SW_PTR, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, KIND_DENSE,
+  DATA_STARTS_PTR, DATA_SW_PTR, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, KIND_DENSE, KIND_STREAM, DATA_FIRST_ROW,
 } from './abi.js';
 import type { WasmRuntime } from './runtime.js';
 
@@ -32,6 +32,8 @@ export interface DataFields {
   lrsPtr?: number;
   l1?: number;
   l2?: number;
+  /** A stream's block: the epoch's rows before it (the descriptor is then KIND_STREAM). */
+  firstRow?: number;
 }
 
 /** Writes the descriptor of a dense table at ptr (fields not given, and the reserved ones, are 0). */
@@ -39,7 +41,8 @@ export function writeDataBlock(rt: WasmRuntime, ptr: number, f: DataFields): voi
   const u32 = rt.u32;
   const d = ptr >>> 2;
   u32.fill(0, d, d + DATA_FIELDS);
-  u32[d + DATA_KIND] = KIND_DENSE;
+  u32[d + DATA_KIND] = f.firstRow === undefined ? KIND_DENSE : KIND_STREAM;
+  u32[d + DATA_FIRST_ROW] = f.firstRow ?? 0;
   u32[d + DATA_ROWS] = f.rows;
   u32[d + DATA_COLS] = f.cols;
   u32[d + DATA_WIDTH] = f.width;
