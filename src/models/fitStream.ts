@@ -169,12 +169,12 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
   let rowsRead = 0;
   let ended = false;
   const totalBytes = await sizeOf(source);
-  const closePass = async () => {
-    const p = pass;
+  // Not awaited: a source stalled in its next chunk would hold the return until that chunk came.
+  const closePass = () => {
+    void pass?.chunks.return?.().catch(() => {});
     pass = null;
     chunk = null;
     ended = false;
-    await p?.chunks.return?.();
   };
   const feed = async (): Promise<TrainingData | null> => {
     if (!pass) {
@@ -219,7 +219,7 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
     }
     if (block.n === 0) {
       if (rowsRead === 0) throw new ValidationError(`the stream gave no rows in epoch ${epoch}`);
-      await closePass();
+      closePass();
       return null;
     }
     const X = matrixSource(block.X.subarray(0, block.n * F), F, `epoch ${epoch}'s rows`);
@@ -241,7 +241,7 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
         rows += r.value.rows;
       }
     } finally {
-      await p.chunks.return?.();
+      void p.chunks.return?.().catch(() => {});
     }
     if (rows === 0) throw new ValidationError('the validation stream gave no rows');
     return loss / rows;
@@ -272,7 +272,7 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
     model['settle'](err, p as never, snap);
     throw err;
   } finally {
-    await closePass().catch(() => {});
+    closePass();
     model['finish']();
   }
 }
