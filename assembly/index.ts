@@ -9,7 +9,7 @@ export { trainEpoch } from './train';
 export { predict, networkGradient } from './network';
 export { planScatter, scatterRows, permuteBuckets } from './shuffle';
 export { readSequential, readRows } from './bounds';
-export { findNonFinite, gatherRows } from './data';
+export { findNonFinite, gatherRows, checkSparse } from './data';
 export { alloc, free } from './heap';
 
 /**

@@ -7,12 +7,13 @@ import { denseForward, denseBackwardInput, denseBackwardWeights } from './kernel
 import { activationForward, activationBackward } from './kernels/activations';
 import { lossRows } from './kernels/losses';
 import { softmaxCrossEntropy } from './kernels/softmax';
+import { sparseDenseForward, sparseDenseBackward } from './kernels/sparse';
 import { field, pointer } from './fields';
 import {
   NET_INPUTS, NET_LAYERS, NET_HEAD, NET_PARAMS, NET_CAPACITY, NET_X_PTR, NET_Y_PTR, NET_SW_PTR, NET_PARAMS_PTR,
   NET_GRAD_PTR, NET_SCRATCH_PTR, NET_HEADER, LAYER_FIELDS, LAYER_UNITS, LAYER_ACTIVATION, LAYER_WEIGHTS, LAYER_BIAS, LAYER_OUT_PTR,
-  LAYER_DELTA_PTR, HEAD_SOFTMAX, DATA_KIND, KIND_DENSE, DATA_ROWS, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR,
-  STATUS_OK, STATUS_BAD_KIND,
+  LAYER_DELTA_PTR, HEAD_SOFTMAX, DATA_KIND, KIND_DENSE, KIND_CSR, DATA_ROWS, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR,
+  DATA_INDPTR_PTR, DATA_INDICES_PTR, STATUS_OK, STATUS_BAD_KIND,
 } from '../src/wasm/abi';
 
 // @ts-ignore: decorator
@@ -37,8 +38,22 @@ import {
   return field(netPtr, NET_HEAD) == HEAD_SOFTMAX ? 1 : layerField(netPtr, field(netPtr, NET_LAYERS) - 1, LAYER_UNITS);
 }
 
-/** The forward pass of n rows at xPtr; the last layer writes to lastOutPtr, or to its scratch when that is 0. */
-function forward(netPtr: usize, xPtr: usize, n: i32, paramsPtr: usize, lastOutPtr: usize): void {
+/** Row p of a CSR table (row order[p], or p when orderPtr is 0): its stored values' range, as from | to << 32. */
+// @ts-ignore: decorator
+@inline function csrRange(indptrPtr: usize, orderPtr: usize, p: i32): u64 {
+  const r = orderPtr ? <usize>load<u32>(orderPtr + (<usize>p << 2)) : <usize>p;
+  return <u64>load<u32>(indptrPtr + (r << 2)) | (<u64>load<u32>(indptrPtr + (r << 2), 4) << 32);
+}
+
+/**
+ * The forward pass of n rows at xPtr; the last layer writes to lastOutPtr, or to its scratch
+ * when that is 0. With indptrPtr, the rows are CSR (values at xPtr, columns at idxPtr): rows at
+ * positions first..first+n of orderPtr's order, and the first layer is a sparse product.
+ */
+function forward(
+  netPtr: usize, xPtr: usize, n: i32, paramsPtr: usize, lastOutPtr: usize,
+  indptrPtr: usize, idxPtr: usize, orderPtr: usize, first: i32,
+): void {
   const layers = field(netPtr, NET_LAYERS);
   const tailPtr = tailScratch(netPtr);
   let inPtr = xPtr;
@@ -46,8 +61,17 @@ function forward(netPtr: usize, xPtr: usize, n: i32, paramsPtr: usize, lastOutPt
   for (let l = 0; l < layers; l++) {
     const units = layerField(netPtr, l, LAYER_UNITS);
     const outPtr = l == layers - 1 && lastOutPtr ? lastOutPtr : layerPtr(netPtr, l, LAYER_OUT_PTR);
-    denseForward(inPtr, n, width, paramsPtr + (<usize>layerField(netPtr, l, LAYER_WEIGHTS) << 2),
-      paramsPtr + (<usize>layerField(netPtr, l, LAYER_BIAS) << 2), units, outPtr);
+    const wPtr = paramsPtr + (<usize>layerField(netPtr, l, LAYER_WEIGHTS) << 2);
+    const bPtr = paramsPtr + (<usize>layerField(netPtr, l, LAYER_BIAS) << 2);
+    if (l == 0 && indptrPtr) {
+      for (let k = 0; k < n; k++) {
+        const range = csrRange(indptrPtr, orderPtr, first + k);
+        sparseDenseForward(xPtr, idxPtr, <i32>range, <i32>(range >>> 32), wPtr, bPtr, width, units,
+          outPtr + (<usize>(k * units) << 2));
+      }
+    } else {
+      denseForward(inPtr, n, width, wPtr, bPtr, units, outPtr);
+    }
     activationForward(layerField(netPtr, l, LAYER_ACTIVATION), outPtr, n * units, tailPtr);
     inPtr = outPtr;
     width = units;
@@ -60,8 +84,11 @@ function forward(netPtr: usize, xPtr: usize, n: i32, paramsPtr: usize, lastOutPt
  * from the last: gradW += delta^T a_prev, gradb += column sums of delta, and
  * delta_prev = (delta W) * f'(a_prev).
  */
-function chunkGradient(netPtr: usize, xPtr: usize, yPtr: usize, swPtr: usize, n: i32, paramsPtr: usize, gradPtr: usize): f64 {
-  forward(netPtr, xPtr, n, paramsPtr, 0);
+function chunkGradient(
+  netPtr: usize, xPtr: usize, yPtr: usize, swPtr: usize, n: i32, paramsPtr: usize, gradPtr: usize,
+  indptrPtr: usize, idxPtr: usize, orderPtr: usize, first: i32,
+): f64 {
+  forward(netPtr, xPtr, n, paramsPtr, 0, indptrPtr, idxPtr, orderPtr, first);
   const last = field(netPtr, NET_LAYERS) - 1;
   const head = field(netPtr, NET_HEAD);
   const tailPtr = tailScratch(netPtr);
@@ -76,8 +103,16 @@ function chunkGradient(netPtr: usize, xPtr: usize, yPtr: usize, swPtr: usize, n:
     const prevOutPtr = l > 0 ? layerPtr(netPtr, l - 1, LAYER_OUT_PTR) : xPtr;
     const width = l > 0 ? layerField(netPtr, l - 1, LAYER_UNITS) : field(netPtr, NET_INPUTS);
     const w = <usize>layerField(netPtr, l, LAYER_WEIGHTS) << 2;
-    denseBackwardWeights(prevOutPtr, deltaPtr, n, width, units, gradPtr + w,
-      gradPtr + (<usize>layerField(netPtr, l, LAYER_BIAS) << 2));
+    const b = gradPtr + (<usize>layerField(netPtr, l, LAYER_BIAS) << 2);
+    if (l == 0 && indptrPtr) {
+      for (let k = 0; k < n; k++) {
+        const range = csrRange(indptrPtr, orderPtr, first + k);
+        sparseDenseBackward(xPtr, idxPtr, <i32>range, <i32>(range >>> 32), deltaPtr + (<usize>(k * units) << 2), width, units,
+          gradPtr + w, b);
+      }
+    } else {
+      denseBackwardWeights(prevOutPtr, deltaPtr, n, width, units, gradPtr + w, b);
+    }
     if (l == 0) break;
     const prevDeltaPtr = layerPtr(netPtr, l - 1, LAYER_DELTA_PTR);
     denseBackwardInput(deltaPtr, n, units, paramsPtr + w, width, prevDeltaPtr);
@@ -102,11 +137,13 @@ function chunkGradient(netPtr: usize, xPtr: usize, yPtr: usize, swPtr: usize, n:
  * The loss sum of rows start..end (row order[p] at position p, or p when orderPtr
  * is 0) and their summed gradient, added to gradPtr. Runs in chunks of at most
  * NET_CAPACITY rows; a shuffled chunk is first gathered into the chunk scratch
- * (from one cache-sized bucket of the arrangement, see shuffle.ts).
+ * (from one cache-sized bucket of the arrangement, see shuffle.ts). With indptrPtr the
+ * rows are CSR (values at xPtr, columns at idxPtr): only their targets and weights are
+ * gathered, and the first layer reads each row where it lies.
  */
 export function networkBatch(
   netPtr: usize, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, start: i32, end: i32,
-  paramsPtr: usize, gradPtr: usize,
+  paramsPtr: usize, gradPtr: usize, indptrPtr: usize, idxPtr: usize,
 ): f64 {
   const capacity = field(netPtr, NET_CAPACITY);
   const rowBytes = <usize>field(netPtr, NET_INPUTS) << 2;
@@ -117,17 +154,18 @@ export function networkBatch(
   let loss: f64 = 0;
   for (let c = start; c < end; c += capacity) {
     const n = min(capacity, end - c);
-    if (orderPtr) {
+    if (orderPtr || indptrPtr) {
+      // CSR rows stay where they lie (the first layer reads them through order): only their targets and weights move.
       for (let k = 0; k < n; k++) {
-        const r = <usize>load<u32>(orderPtr + (<usize>(c + k) << 2));
-        copyBytes(xs + <usize>k * rowBytes, xPtr + r * rowBytes, rowBytes);
+        const r = orderPtr ? <usize>load<u32>(orderPtr + (<usize>(c + k) << 2)) : <usize>(c + k);
+        if (!indptrPtr) copyBytes(xs + <usize>k * rowBytes, xPtr + r * rowBytes, rowBytes);
         copyBytes(ys + <usize>k * yBytes, yPtr + r * yBytes, yBytes);
         if (swPtr) store<f32>(sws + (<usize>k << 2), load<f32>(swPtr + (r << 2)));
       }
-      loss += chunkGradient(netPtr, xs, ys, swPtr ? sws : 0, n, paramsPtr, gradPtr);
+      loss += chunkGradient(netPtr, indptrPtr ? xPtr : xs, ys, swPtr ? sws : 0, n, paramsPtr, gradPtr, indptrPtr, idxPtr, orderPtr, c);
     } else {
       loss += chunkGradient(netPtr, xPtr + <usize>c * rowBytes, yPtr + <usize>c * yBytes,
-        swPtr ? swPtr + (<usize>c << 2) : 0, n, paramsPtr, gradPtr);
+        swPtr ? swPtr + (<usize>c << 2) : 0, n, paramsPtr, gradPtr, 0, 0, 0, 0);
     }
   }
   return loss;
@@ -144,7 +182,7 @@ export function networkGradient(netPtr: usize, dataPtr: usize): f64 {
   const gradPtr = pointer(netPtr, NET_GRAD_PTR);
   memory.fill(gradPtr, 0, <usize>field(netPtr, NET_PARAMS) << 2);
   return networkBatch(netPtr, pointer(dataPtr, DATA_X_PTR), pointer(dataPtr, DATA_Y_PTR), pointer(dataPtr, DATA_SW_PTR), 0,
-    0, field(dataPtr, DATA_ROWS), pointer(netPtr, NET_PARAMS_PTR), gradPtr);
+    0, field(dataPtr, DATA_ROWS), pointer(netPtr, NET_PARAMS_PTR), gradPtr, 0, 0);
 }
 
 /**
@@ -156,7 +194,10 @@ export function networkGradient(netPtr: usize, dataPtr: usize): f64 {
  * it cannot read, else STATUS_OK.
  */
 export function predict(netPtr: usize, dataPtr: usize, outPtr: usize): i32 {
-  if (field(dataPtr, DATA_KIND) != KIND_DENSE) return STATUS_BAD_KIND;
+  const kind = field(dataPtr, DATA_KIND);
+  if (kind != KIND_DENSE && kind != KIND_CSR) return STATUS_BAD_KIND;
+  const indptrPtr = kind == KIND_CSR ? pointer(dataPtr, DATA_INDPTR_PTR) : 0;
+  const idxPtr = pointer(dataPtr, DATA_INDICES_PTR);
   const rows = field(dataPtr, DATA_ROWS);
   const xPtr = pointer(dataPtr, DATA_X_PTR);
   const paramsPtr = pointer(netPtr, NET_PARAMS_PTR);
@@ -166,7 +207,9 @@ export function predict(netPtr: usize, dataPtr: usize, outPtr: usize): i32 {
   const rowBytes = <usize>field(netPtr, NET_INPUTS) << 2;
   const outBytes = <usize>layerField(netPtr, layers - 1, LAYER_UNITS) << 2;
   for (let c = 0; c < rows; c += chunk) {
-    forward(netPtr, xPtr + <usize>c * rowBytes, min(chunk, rows - c), paramsPtr, outPtr + <usize>c * outBytes);
+    const n = min(chunk, rows - c);
+    if (indptrPtr) forward(netPtr, xPtr, n, paramsPtr, outPtr + <usize>c * outBytes, indptrPtr, idxPtr, 0, c);
+    else forward(netPtr, xPtr + <usize>c * rowBytes, n, paramsPtr, outPtr + <usize>c * outBytes, 0, 0, 0, 0);
   }
   return STATUS_OK;
 }

@@ -10,6 +10,7 @@
 // (linear.ts).
 // src/reference/train.ts is the twin.
 import { linearBatch } from './linear';
+import { lazySgd, plainSgd } from './sparseLinear';
 import { networkBatch, layerField } from './network';
 import { step } from './optimizers';
 import { scatterKernel } from './shuffle';
@@ -18,7 +19,7 @@ import { field, pointer, fieldF64 } from './fields';
 import {
   NET_INPUTS, NET_LAYERS, NET_HEAD, NET_PARAMS, NET_PARAMS_PTR, NET_GRAD_PTR, NET_GRAD_SUM_PTR,
   NET_SLOTS_PTR, NET_OPT_PTR, NET_STATS_PTR, LAYER_UNITS, LAYER_ACTIVATION, LAYER_WEIGHTS, ACT_IDENTITY, HEAD_SOFTMAX,
-  DATA_KIND, KIND_DENSE, KIND_STREAM, DATA_FIRST_ROW, DATA_ROWS, DATA_COLS, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_ORDER_PTR,
+  DATA_KIND, KIND_DENSE, KIND_CSR, DATA_INDPTR_PTR, DATA_INDICES_PTR, DATA_FIRST_ROW, DATA_ROWS, DATA_COLS, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_ORDER_PTR,
   DATA_BUCKETS, DATA_STARTS_PTR, DATA_IDS_PTR, DATA_CURSORS_PTR, DATA_NEXT_X_PTR, DATA_NEXT_Y_PTR, DATA_NEXT_SW_PTR,
   DATA_BATCH_SIZE, DATA_LRS_PTR, DATA_L1, DATA_L2, STAT_LOSS_SUM, STAT_GRAD_NORM, STAT_MAX_STEP, STAT_BATCHES,
   STAT_DIVERGED, STAT_ROWS, STAT_STEP_NORM_SQ, STAT_STEP_MAX_CHANGE, STAT_FIELDS, STATUS_OK, STATUS_BAD_KIND,
@@ -34,15 +35,23 @@ let warmSink: f32 = 0;
  * l1 and l2 on the weights (not the biases). When the data is bucketed (buckets > 1),
  * each bucket is read once sequentially before its rows are visited in random order, so
  * those reads hit cache; when its idsPtr is not 0 each visited row is also copied into
- * the next arrangement. The epoch's totals go to the network's stats block (STAT_*).
- * A stream's block of rows (KIND_STREAM: dense, one block of an epoch read in pieces) trains
- * as dense data, except that the epoch's totals carry on from the blocks before it unless
- * its DATA_FIRST_ROW (the epoch's rows before the block) is 0.
+ * the next arrangement. The epoch's totals go to the network's stats block (STAT_*); they
+ * start over at batch 0 unless the table is a later block of a stream's epoch (DATA_FIRST_ROW,
+ * the epoch's rows before it, is not 0: fitStream), when they carry on.
  * Returns STATUS_OK, or STATUS_BAD_KIND (nothing changed) for a kind of data it cannot read.
  */
 export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatch: i32): i32 {
   const kind = field(dataPtr, DATA_KIND);
-  if (kind != KIND_DENSE && kind != KIND_STREAM) return STATUS_BAD_KIND;
+  if (kind != KIND_DENSE && kind != KIND_CSR) return STATUS_BAD_KIND;
+  const linearLoss = linearHead(netPtr);
+  // CSR rows (values at DATA_X_PTR): never bucketed (the visit order is one Fisher-Yates
+  // permutation of all rows, src/engines/shape.ts), read where they lie.
+  const indptrPtr = kind == KIND_CSR ? pointer(dataPtr, DATA_INDPTR_PTR) : 0;
+  const idxPtr = pointer(dataPtr, DATA_INDICES_PTR);
+  if (indptrPtr && linearLoss >= 0 && plainSgd(pointer(netPtr, NET_OPT_PTR))) {
+    lazySgd(netPtr, dataPtr, firstBatch, lastBatch, linearLoss);
+    return STATUS_OK;
+  }
   // Every field is read once per call, into locals.
   const nParams = field(netPtr, NET_PARAMS);
   const paramsPtr = pointer(netPtr, NET_PARAMS_PTR);
@@ -69,11 +78,10 @@ export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastB
   const lrsPtr = pointer(dataPtr, DATA_LRS_PTR);
   const l1 = fieldF64(dataPtr, DATA_L1);
   const l2 = fieldF64(dataPtr, DATA_L2);
-  const linearLoss = linearHead(netPtr);
   const rowBytes = <usize>cols << 2;
   const paramBytes = <usize>nParams << 2;
 
-  if (firstBatch == 0 && (kind == KIND_DENSE || field(dataPtr, DATA_FIRST_ROW) == 0)) startEpoch(statsPtr, gradSumPtr, nParams);
+  if (firstBatch == 0 && field(dataPtr, DATA_FIRST_ROW) == 0) startEpoch(statsPtr, gradSumPtr, nParams);
   let lossSum = load<f64>(statsPtr + (STAT_LOSS_SUM << 3));
   let maxStep = load<f64>(statsPtr + (STAT_MAX_STEP << 3));
   let diverged = -1;
@@ -95,9 +103,10 @@ export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastB
         nextBucket++;
       }
     }
-    const batchLoss = linearLoss >= 0
+    // CSR rows take the network step (its first layer sparse) for every shape but lazySgd's.
+    const batchLoss = linearLoss >= 0 && !indptrPtr
       ? linearBatch(linearLoss, xPtr, yPtr, swPtr, orderPtr, start, end, cols, paramsPtr, gradPtr)
-      : networkBatch(netPtr, xPtr, yPtr, swPtr, orderPtr, start, end, paramsPtr, gradPtr);
+      : networkBatch(netPtr, xPtr, yPtr, swPtr, orderPtr, start, end, paramsPtr, gradPtr, indptrPtr, idxPtr);
     if (idsPtr) {
       scatterKernel(xPtr, yPtr, swPtr, orderPtr, idsPtr, cursorsPtr, nextXPtr, nextYPtr, nextSwPtr, start, end, cols, width);
     }
@@ -128,7 +137,7 @@ export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastB
 }
 
 /** Zeroes the epoch's gradient sum (nParams f64: a sum of f32 gradients can overflow f32) and its stats block; called by the chunk with firstBatch = 0. */
-function startEpoch(statsPtr: usize, gradSumPtr: usize, nParams: i32): void {
+export function startEpoch(statsPtr: usize, gradSumPtr: usize, nParams: i32): void {
   memory.fill(gradSumPtr, 0, <usize>nParams << 3);
   memory.fill(statsPtr, 0, STAT_FIELDS * 8);
   store<f64>(statsPtr + (STAT_DIVERGED << 3), -1);
@@ -163,7 +172,7 @@ function averageBatch(gradPtr: usize, gradSumPtr: usize, nParams: i32, n: i32): 
  * batch index, rowsDone more rows seen, the diverged batch (or -1), and the norm of
  * the epoch's average gradient from the running sum.
  */
-function finishEpoch(
+export function finishEpoch(
   statsPtr: usize, gradSumPtr: usize, nParams: i32, lossSum: f64, maxStep: f64, batch: i32, rowsDone: i32, diverged: i32,
 ): void {
   const seen = load<f64>(statsPtr + (STAT_ROWS << 3)) + <f64>rowsDone;

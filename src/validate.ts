@@ -2,6 +2,7 @@
 // reads the caller's arrays without modifying them, and names the argument,
 // the position and the value in its error.
 import { ValidationError } from './errors.js';
+import type { CSR } from './data/csr.js';
 
 /** A value as an error prints it: NaN, Infinity, 1e+39, 'text', [0.9, 1], or a type name. */
 export function show(v: unknown): string {
@@ -81,8 +82,8 @@ export function optionsObject(name: string, v: unknown): Record<string, unknown>
   return v as Record<string, unknown>;
 }
 
-/** Feature matrices accepted by fit, predict and evaluate. */
-export type MatrixInput = Float32Array | Float64Array | readonly (readonly number[])[];
+/** Feature matrices accepted by fit, predict and evaluate: dense (flat row-major or rows) or CSR (src/data/csr.ts). */
+export type MatrixInput = Float32Array | Float64Array | readonly (readonly number[])[] | CSR;
 /** Targets accepted by fit and evaluate. */
 export type TargetInput = Float32Array | Float64Array | Int32Array | Uint8Array | readonly number[];
 
@@ -126,6 +127,8 @@ export interface MatrixSource {
   readonly features: number;
   /** The argument's name in messages ('X', 'validationData.X'). */
   readonly name: string;
+  /** A CSR matrix (src/data/csr.ts; X is then its data): its shape checked, indptr's order and values not yet. */
+  readonly csr?: CSR;
 }
 
 /** Checks X's shape against the feature count (same messages as toMatrix), without reading its values. */

@@ -13,7 +13,7 @@ import {
 } from './helpers/network.js';
 import type { TestingRuntime } from './helpers/testingBuild.js';
 import { writeOptimizerBlock } from '../src/wasm/optimizerBlock.js';
-import { DATA_KIND, KIND_CSR, KIND_STREAM, STATUS_BAD_KIND, STATUS_OK } from '../src/wasm/abi.js';
+import { DATA_FIRST_ROW, DATA_KIND, KIND_DENSE, KIND_STREAM, STATUS_BAD_KIND, STATUS_OK } from '../src/wasm/abi.js';
 import { resolveOptimizer } from '../src/optim/optimizers.js';
 
 useReady();
@@ -395,7 +395,7 @@ describe.each(BUILDS)('WASM network epoch semantics ($build build)', ({ simd }) 
     expect(results[0].stats).toMatchObject({ batches: 8, rows: 50, diverged: -1 });
   });
 
-  it("an epoch read as a stream's blocks (KIND_STREAM, DATA_FIRST_ROW) is bit for bit the epoch trained as one dense table", () => {
+  it("an epoch read as a stream's blocks (dense tables with DATA_FIRST_ROW) is bit for bit the epoch trained as one table", () => {
     // 50 rows, batches of 7: blocks of 28 rows (4 batches) and 22 (the rest), as fitStream hands them over.
     const data = makeData(shape, 50, 31, true);
     const init = initParams(shape, 32);
@@ -417,7 +417,8 @@ describe.each(BUILDS)('WASM network epoch semantics ($build build)', ({ simd }) 
             rows: to - from, xPtr: net.xPtr + from * shape.inputs * 4, yPtr: net.yPtr + from * width * 4,
             swPtr: net.swPtr + from * 4, batchSize: 7, lrsPtr, l2: 1e-3, ...block,
           });
-          if (cuts.length > 2) expect(rt.u32[(dataPtr >>> 2) + DATA_KIND]).toBe(KIND_STREAM);
+          expect(rt.u32[(dataPtr >>> 2) + DATA_KIND]).toBe(KIND_DENSE);
+          expect(rt.u32[(dataPtr >>> 2) + DATA_FIRST_ROW]).toBe(cuts.length > 2 ? from : 0);
           expect(rt.exports.trainEpoch(b.descPtr, dataPtr, 0, 8)).toBe(STATUS_OK);
         }
         return { params: net.params(), stats: net.stats() };
@@ -434,7 +435,7 @@ describe.each(BUILDS)('WASM network epoch semantics ($build build)', ({ simd }) 
     expect(results[1].stats).toMatchObject({ batches: 4, rows: 50, diverged: -1 });
   });
 
-  it.each([['csr', KIND_CSR]] as const)(
+  it.each([['stream', KIND_STREAM]] as const)(
     'refuses a %s data descriptor (not implemented yet): trainEpoch and predict return STATUS_BAD_KIND and change nothing, networkGradient traps',
     (_, kind) => {
       const data = makeData(shape, 20, 24);

@@ -61,6 +61,8 @@ export interface TrainingData {
 /** The size of a data set an engine is asked to hold. */
 export interface DataSize {
   rows: number;
+  /** Stored values of a CSR table (absent: dense). */
+  nnz?: number;
   weighted: boolean;
   shuffle: boolean;
 }

@@ -12,6 +12,8 @@ import { createOptimizerState, resolveOptimizer, type OptimizerState, type Resol
 import { findNonFinite, gatherRows } from '../reference/data.js';
 import { takeRows } from '../data/rows.js';
 import { copyRows, valueError, type MatrixSource } from '../validate.js';
+import { checkCSR, checkIndptr, takeCSRRows, type CSR } from '../data/csr.js';
+import type { SparseRows } from '../reference/sparse.js';
 
 /** Training data and the shuffle's buffers, as plain typed arrays. */
 class JsData implements TrainingData {
@@ -28,8 +30,9 @@ class JsData implements TrainingData {
 
   constructor(
     readonly rows: number, cols: number, readonly width: number, public cur: Rows, shuffle: boolean, buckets: number,
+    readonly csr: SparseRows | null = null,
   ) {
-    this.buckets = shuffle ? buckets : 1;
+    this.buckets = shuffle && !csr ? buckets : 1; // CSR rows are never bucketed
     const scatter = this.buckets > 1;
     this.next = {
       X: new Float32Array(scatter ? rows * cols : 0),
@@ -101,8 +104,21 @@ class JsTrainer implements Trainer {
     src: MatrixSource, y: Float32Array, sw: Float32Array | null, shuffle: boolean,
     split: { train: Uint32Array; val: Uint32Array } | null,
   ): { train: TrainingData; val: TrainingData | null } {
-    const X = copied(src);
     const width = this.width;
+    if (src.csr) {
+      const csr = src.csr as CSR;
+      const sparse = (part: CSR, ys: Float32Array, s: Float32Array | null, shuf: boolean) => {
+        const rows = sparseCopy(part, src);
+        return new JsData(part.shape[0], this.inputs, width, { X: rows.values, y: ys, sw: s }, shuf, 1, rows);
+      };
+      if (!split) return { train: sparse(csr, y.slice(), sw ? sw.slice() : null, shuffle), val: null };
+      checkIndptr(csr, src.name);
+      return {
+        train: sparse(takeCSRRows(csr, split.train), takeRows(y, width, split.train), sw ? takeRows(sw, 1, split.train) : null, shuffle),
+        val: sparse(takeCSRRows(csr, split.val), takeRows(y, width, split.val), null, false),
+      };
+    }
+    const X = copied(src);
     const data = (rows: number, Xs: Float32Array, ys: Float32Array, s: Float32Array | null, shuf: boolean) =>
       new JsData(rows, this.inputs, width, { X: Xs, y: ys, sw: s }, shuf, shuffleBuckets(this.shape, rows));
     if (!split) return { train: data(src.rows, X, y.slice(), sw ? sw.slice() : null, shuffle), val: null };
@@ -115,6 +131,10 @@ class JsTrainer implements Trainer {
   }
 
   loadValidation(src: MatrixSource, y: Float32Array): TrainingData {
+    if (src.csr) {
+      const rows = sparseCopy(src.csr as CSR, src);
+      return new JsData(src.rows, this.inputs, this.width, { X: rows.values, y: y.slice(), sw: null }, false, 1, rows);
+    }
     return new JsData(src.rows, this.inputs, this.width, { X: copied(src), y: y.slice(), sw: null }, false, 1);
   }
 
@@ -148,7 +168,8 @@ class JsTrainer implements Trainer {
     trainBatches(
       { shape: this.shape, params: this.params, opt: this.opt, optState: this.state, progress: this.progress },
       {
-        kind: 'dense', rows: d.rows, cols: this.inputs, width: d.width, ...d.cur, arrangement: d.order && { order: d.order, next },
+        kind: d.csr ? 'csr' : 'dense', csr: d.csr ?? undefined, rows: d.rows, cols: this.inputs, width: d.width, ...d.cur,
+        arrangement: d.order && { order: d.order, next },
         batchSize: config.batchSize, l1: config.l1, l2: config.l2, lrs: config.lrs,
       },
       first, last,
@@ -162,12 +183,13 @@ class JsTrainer implements Trainer {
   }
 
   outputs(src: MatrixSource): Float64Array {
+    if (src.csr) return predictNetwork(this.shape, this.params, allRows(sparseCopy(src.csr as CSR, src)), src.rows);
     return predictNetwork(this.shape, this.params, copied(src), src.rows);
   }
 
   dataOutputs(data: TrainingData): Float64Array {
     const d = data as JsData;
-    return predictNetwork(this.shape, this.params, d.cur.X, d.rows);
+    return predictNetwork(this.shape, this.params, d.csr ? allRows(d.csr) : d.cur.X, d.rows);
   }
 
   gradient(src: MatrixSource, y: Float32Array, sw: Float32Array | null): { loss: number; grad: Float64Array } {
@@ -188,6 +210,26 @@ function copied(src: MatrixSource): Float32Array {
   const bad = findNonFinite(X, 0, X.length);
   if (bad >= 0) throw valueError(src, bad);
   return X;
+}
+
+/** A CSR table as the engines hold it (float32 values, u32 columns, indptr rebased to 0), checked as WASM checks its copy. */
+function sparseCopy(csr: CSR, src: MatrixSource): SparseRows {
+  const values = Float32Array.from(csr.data);
+  const indices = Uint32Array.from(csr.indices);
+  const base = csr.indptr[0];
+  const indptr = Uint32Array.from(csr.indptr, (p) => p - base);
+  let bad = findNonFinite(values, 0, values.length) >= 0;
+  for (let r = 0; r + 1 < indptr.length && !bad; r++) bad = indptr[r + 1] < indptr[r];
+  for (let k = 0; k < indices.length && !bad; k++) bad = indices[k] >= src.features;
+  if (bad) checkCSR(src.csr, src.name, src.features); // names the problem
+  return { indptr, indices, values };
+}
+
+/** Every row of a table, in storage order, as a network's input. */
+function allRows(csr: SparseRows): { csr: SparseRows; ids: Uint32Array } {
+  const ids = new Uint32Array(csr.indptr.length - 1);
+  for (let r = 0; r < ids.length; r++) ids[r] = r;
+  return { csr, ids };
 }
 
 /** The pure-TypeScript reference engine. */

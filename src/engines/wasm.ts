@@ -19,6 +19,7 @@ import { MAX_BLOCK_BYTES, type Reattachable, type WasmRuntime } from '../wasm/ru
 import { EngineError, ValidationError } from '../errors.js';
 import { copyRows, valueError, type MatrixSource } from '../validate.js';
 import { takeRows } from '../data/rows.js';
+import { checkCSR, checkIndptr, takeCSRRows, type CSR } from '../data/csr.js';
 
 // predict copies X into WASM this many bytes at a time, so it has no size limit.
 const PREDICT_CHUNK_BYTES = 4 << 20;
@@ -27,11 +28,11 @@ const SCRATCH_ROWS = 256;
 const SCRATCH_BYTES = 16 << 20;
 
 /** The blocks WasmData allocates for a data set, in bytes (X first); float64 arithmetic keeps sizes past 2^31 exact. */
-function dataBlocks({ rows, weighted, shuffle }: DataSize, cols: number, width: number, buckets: number): number[] {
-  buckets = shuffle ? buckets : 1;
-  const x = rows * cols * 4;
+function dataBlocks({ rows, nnz, weighted, shuffle }: DataSize, cols: number, width: number, buckets: number): number[] {
+  buckets = shuffle && nnz === undefined ? buckets : 1; // CSR rows are never bucketed
+  const x = nnz === undefined ? rows * cols * 4 : nnz * 4;
   const v = rows * 4;
-  const out = [x, v * width];
+  const out = nnz === undefined ? [x, v * width] : [x, x, v + 4, v * width];
   if (weighted) out.push(v);
   if (buckets > 1) out.push(x, v * width, v, ...(weighted ? [v] : []));
   if (shuffle) out.push(v, (buckets + 1) * 4, (buckets + 1) * 4, buckets * 4);
@@ -69,18 +70,27 @@ class WasmData implements TrainingData {
   startsPtr = 0;
   nextStartsPtr = 0;
   cursorsPtr = 0;
+  indptrPtr = 0; // CSR: rows + 1 u32 (0: dense); xPtr then holds the stored values
+  indicesPtr = 0;
   descPtr = 0; // the data descriptor that describes these blocks to WASM (written before each call)
   /** The runtime generation these pointers belong to. */
   readonly gen: number;
 
-  /** Blocks for up to capacity rows; maxBuckets > 1 adds the second arrangement of a bucket shuffle. */
+  /**
+   * Blocks for up to capacity rows; maxBuckets > 1 adds the second arrangement of a bucket
+   * shuffle. With nnz (not null) the table is CSR, of up to nnz stored values.
+   */
   constructor(
     private readonly rt: WasmRuntime, readonly capacity: number, readonly cols: number, readonly width: number,
-    readonly weighted: boolean, readonly shuffle: boolean, readonly maxBuckets: number,
+    readonly weighted: boolean, readonly shuffle: boolean, readonly maxBuckets: number, readonly nnz: number | null = null,
   ) {
     this.gen = rt.generation;
     try {
-      this.xPtr = rt.alloc(capacity * cols * 4);
+      this.xPtr = rt.alloc(nnz === null ? capacity * cols * 4 : nnz * 4);
+      if (nnz !== null) {
+        this.indicesPtr = rt.alloc(nnz * 4);
+        this.indptrPtr = rt.alloc(capacity * 4 + 4);
+      }
       this.yPtr = rt.alloc(capacity * width * 4);
       if (weighted) this.swPtr = rt.alloc(capacity * 4);
       if (maxBuckets > 1) {
@@ -102,9 +112,10 @@ class WasmData implements TrainingData {
     }
   }
 
-  /** Whether these blocks can hold a data set of this size and kind. */
-  fits(rows: number, cols: number, width: number, weighted: boolean, shuffle: boolean, buckets: number): boolean {
+  /** Whether these blocks can hold a data set of this size and kind (nnz: CSR's stored values, null for dense). */
+  fits(rows: number, cols: number, width: number, weighted: boolean, shuffle: boolean, buckets: number, nnz: number | null = null): boolean {
     return this.rt.generation === this.gen && rows <= this.capacity && cols === this.cols && width === this.width &&
+      (nnz === null ? this.nnz === null : this.nnz !== null && nnz <= this.nnz) &&
       weighted === this.weighted && shuffle === this.shuffle && (buckets <= 1 || buckets <= this.maxBuckets);
   }
 
@@ -144,7 +155,7 @@ class WasmData implements TrainingData {
       rows: this.rows, cols: this.cols, width: this.width, xPtr: this.xPtr, yPtr: this.yPtr, swPtr: this.swPtr,
       orderPtr: this.orderPtr, buckets: this.buckets, startsPtr: this.startsPtr, nextStartsPtr: this.nextStartsPtr,
       idsPtr: this.idsPtr, cursorsPtr: this.cursorsPtr, nextXPtr: this.nextXPtr, nextYPtr: this.nextYPtr,
-      nextSwPtr: this.nextSwPtr, ...more,
+      nextSwPtr: this.nextSwPtr, indptrPtr: this.indptrPtr, indicesPtr: this.indicesPtr, ...more,
     });
     return this.descPtr;
   }
@@ -167,7 +178,7 @@ class WasmData implements TrainingData {
   private ptrs(): number[] {
     if (this.rt.generation !== this.gen) return [];
     return [this.xPtr, this.yPtr, this.swPtr, this.nextXPtr, this.nextYPtr, this.nextSwPtr, this.orderPtr,
-      this.idsPtr, this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr, this.descPtr];
+      this.idsPtr, this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr, this.descPtr, this.indptrPtr, this.indicesPtr];
   }
 
   /** Frees every block. */
@@ -177,6 +188,7 @@ class WasmData implements TrainingData {
     for (const p of this.ptrs()) rt.free(p);
     this.xPtr = this.yPtr = this.swPtr = this.nextXPtr = this.nextYPtr = this.nextSwPtr = this.orderPtr = this.idsPtr = 0;
     this.startsPtr = this.nextStartsPtr = this.cursorsPtr = this.lrsPtr = this.lrsCapacity = this.descPtr = 0;
+    this.indptrPtr = this.indicesPtr = 0;
     this.rows = 0;
   }
 }
@@ -236,6 +248,12 @@ class WasmTrainer implements Trainer, Reattachable {
     const remedy = `train on fewer rows at a time (partialFit), or use engine 'js', which has no such limit`;
     if (short.limit === 'block') {
       const set = sets.find((x) => x.rows * this.inputs * 4 > MAX_BLOCK_BYTES) ?? sets[0];
+      if (set.nnz !== undefined) {
+        throw new ValidationError(
+          `${what} needs ${set.nnz * 4} bytes of WebAssembly memory in one block for X's ${set.nnz} stored values, more than ` +
+            `the ${MAX_BLOCK_BYTES} bytes one block can hold (the limit of the allocator); ${remedy}`,
+        );
+      }
       throw new ValidationError(
         `${what} needs ${set.rows * this.inputs * 4} bytes of WebAssembly memory in one block for X ` +
           `(${set.rows} rows x ${this.inputs} features x 4 bytes), more than the ${MAX_BLOCK_BYTES} bytes ` +
@@ -282,6 +300,7 @@ class WasmTrainer implements Trainer, Reattachable {
     src: MatrixSource, y: Float32Array, sw: Float32Array | null, shuffle: boolean,
     split: { train: Uint32Array; val: Uint32Array } | null, batches: number,
   ): { train: TrainingData; val: TrainingData | null } {
+    if (src.csr) return this.loadSparse(src, y, sw, shuffle, split, batches);
     const N = src.rows;
     const F = this.inputs;
     const rt = this.rt;
@@ -330,7 +349,69 @@ class WasmTrainer implements Trainer, Reattachable {
     return { train, val };
   }
 
+  // loadData for a CSR table: validationFraction's rows are taken out in JS first (a copy of
+  // theirs), then each table is copied in and checked in one pass (copySparse).
+  private loadSparse(
+    src: MatrixSource, y: Float32Array, sw: Float32Array | null, shuffle: boolean,
+    split: { train: Uint32Array; val: Uint32Array } | null, batches: number,
+  ): { train: TrainingData; val: TrainingData | null } {
+    const csr = src.csr as CSR;
+    const parts = split ? [takeCSRRows(checkIndptr(csr, src.name), split.train), takeCSRRows(csr, split.val)] : [csr];
+    const size = { rows: parts[0].shape[0], nnz: parts[0].data.length, weighted: sw !== null, shuffle };
+    const sets = split ? [size, { rows: parts[1].shape[0], nnz: parts[1].data.length, weighted: false, shuffle: false }] : [size];
+    this.checkCapacity('this data set', sets);
+    const trainY = split ? takeRows(y, this.width, split.train) : y;
+    const trainSw = split && sw ? takeRows(sw, 1, split.train) : sw;
+    const train = this.sparseBlock('train', parts[0], src, trainY, trainSw, shuffle);
+    train.lrs(batches);
+    const val = split ? this.sparseBlock('val', parts[1], src, takeRows(y, this.width, split.val), null, false) : null;
+    return { train, val };
+  }
+
+  // Copies a CSR table into this kind's kept blocks (or new ones), checked; named from the caller's table (src) if bad.
+  private sparseBlock(
+    kind: 'train' | 'val', csr: CSR, src: MatrixSource, y: Float32Array, sw: Float32Array | null, shuffle: boolean,
+  ): WasmData {
+    const rows = csr.shape[0];
+    const d = this.dataBlock(kind, rows, sw !== null, shuffle, 1, csr.data.length);
+    try {
+      this.copySparse(csr, src, d.xPtr, d.indicesPtr, d.indptrPtr, 0, rows);
+      this.writeTargets(d, y, sw);
+    } catch (err) {
+      d.reset(0, 1); // a cache, not state: marked empty
+      throw err;
+    }
+    d.reset(rows, 1);
+    return d;
+  }
+
+  /**
+   * Copies rows from..from+rows of a CSR table into WASM (values as f32, indices and indptr as
+   * u32, indptr rebased to start at 0: one bulk set each) and checks them there (checkSparse);
+   * a problem is named by checkCSR over the caller's table src.
+   */
+  private copySparse(csr: CSR, src: MatrixSource, valsPtr: number, idxPtr: number, indptrPtr: number, from: number, rows: number): void {
+    const rt = this.rt;
+    const base = csr.indptr[from];
+    const nnz = csr.indptr[from + rows] - base;
+    rt.f32.set(csr.data.subarray(base, base + nnz), valsPtr >>> 2);
+    rt.u32.set(csr.indices.subarray(base, base + nnz), idxPtr >>> 2);
+    const u32 = rt.u32;
+    const at = indptrPtr >>> 2;
+    for (let r = 0; r <= rows; r++) u32[at + r] = csr.indptr[from + r] - base;
+    const desc = this.block.dataPtr;
+    writeDataBlock(rt, desc, { rows, cols: this.inputs, width: this.width, xPtr: valsPtr, indptrPtr, indicesPtr: idxPtr });
+    if (rt.exports.checkSparse(desc, nnz) !== -1) {
+      checkCSR(src.csr, src.name, this.inputs);
+      throw new EngineError(`engine '${rt.name}' found a problem in ${src.name} that checkCSR did not`);
+    }
+  }
+
   loadValidation(src: MatrixSource, y: Float32Array): TrainingData {
+    if (src.csr) {
+      this.checkCapacity('the validation data', [{ rows: src.rows, nnz: src.csr.data.length, weighted: false, shuffle: false }]);
+      return this.sparseBlock('val', src.csr as CSR, src, y, null, false);
+    }
     this.checkCapacity('the validation data', [{ rows: src.rows, weighted: false, shuffle: false }]);
     const val = this.dataBlock('val', src.rows, false, false, 1);
     try {
@@ -351,12 +432,14 @@ class WasmTrainer implements Trainer, Reattachable {
   }
 
   // The kept block of this kind if it fits, else a new one (the old one freed first).
-  private dataBlock(kind: 'train' | 'val', rows: number, weighted: boolean, shuffle: boolean, buckets: number): WasmData {
+  private dataBlock(
+    kind: 'train' | 'val', rows: number, weighted: boolean, shuffle: boolean, buckets: number, nnz: number | null = null,
+  ): WasmData {
     const kept = this.kept[kind];
-    if (kept?.fits(rows, this.inputs, this.width, weighted, shuffle, buckets)) return kept;
+    if (kept?.fits(rows, this.inputs, this.width, weighted, shuffle, buckets, nnz)) return kept;
     kept?.destroy();
     this.kept[kind] = null;
-    const data = new WasmData(this.rt, rows, this.inputs, this.width, weighted, shuffle, buckets);
+    const data = new WasmData(this.rt, rows, this.inputs, this.width, weighted, shuffle, buckets, nnz);
     this.kept[kind] = data;
     return data;
   }
@@ -425,6 +508,7 @@ class WasmTrainer implements Trainer, Reattachable {
   }
 
   outputs(src: MatrixSource): Float64Array {
+    if (src.csr) return this.sparseOutputs(src);
     // In chunks: predict needs a few MB of WASM memory whatever the size of X, and reads X once.
     const rt = this.rt;
     const rows = src.rows;
@@ -449,6 +533,34 @@ class WasmTrainer implements Trainer, Reattachable {
         rt.free(outPtr);
         rt.free(xPtr);
       }
+    }
+  }
+
+  // outputs() for a CSR table: chunks of rows with at most PREDICT_CHUNK_BYTES of stored values
+  // (a row longer than that is a chunk of its own), each copied in and checked as training data is.
+  private sparseOutputs(src: MatrixSource): Float64Array {
+    const rt = this.rt;
+    const csr = checkIndptr(src.csr as CSR, src.name);
+    const k = this.outputsPerRow;
+    const rows = src.rows;
+    const out = new Float64Array(rows * k);
+    const most = PREDICT_CHUNK_BYTES / 8; // values and indices, 4 bytes each
+    let nnzCap = Math.min(most, csr.data.length);
+    for (let r = 0; r < rows; r++) nnzCap = Math.max(nnzCap, csr.indptr[r + 1] - csr.indptr[r]);
+    const rowCap = Math.min(rows, Math.max(1, most));
+    const gen = rt.generation;
+    const ptrs = [rt.alloc(nnzCap * 4 + 4), rt.alloc(nnzCap * 4 + 4), rt.alloc(rowCap * 4 + 4), rt.alloc(rowCap * k * 4)];
+    const [valsPtr, idxPtr, indptrPtr, outPtr] = ptrs;
+    try {
+      for (let r = 0, n = 0; r < rows; r += n) {
+        for (n = 1; r + n < rows && n < rowCap && csr.indptr[r + n + 1] - csr.indptr[r] <= most; n++);
+        this.copySparse(csr, src, valsPtr, idxPtr, indptrPtr, r, n);
+        checkStatus(rt, rt.exports.predict(this.block.descPtr, this.block.dataPtr, outPtr));
+        out.set(rt.f32.subarray(outPtr >>> 2, (outPtr >>> 2) + n * k), r * k);
+      }
+      return out;
+    } finally {
+      if (rt.generation === gen) for (const p of ptrs) rt.free(p);
     }
   }
 

@@ -6,7 +6,7 @@
 // them, KIND_STREAM in WASM). Memory is the buffer plus one block, whatever the data's size.
 import type { TrainingData } from '../engines/engine.js';
 import { ValidationError } from '../errors.js';
-import { checkCSR, isCSR, type CSR } from '../data/csr.js';
+import { checkCSR, inputSource, isCSR, type CSR } from '../data/csr.js';
 import type { headLoss } from '../reference/network.js';
 import type { below, seedState } from '../reference/random.js';
 import type { createSchedule } from '../optim/schedules.js';
@@ -91,13 +91,23 @@ const NOT_FOR_STREAMS: Record<string, string> = {
 };
 /** Bytes of X per block handed to the engine (rounded to whole batches). */
 const BLOCK_BYTES = 1 << 20;
+/** Rows per block of sparse rows (rounded to whole batches). */
+const SPARSE_BLOCK_ROWS = 8192;
 const READ_CHUNK_ROWS = 4096;
 
-/** A chunk with its rows checked: X float32 (rows x features), encoded targets. */
+/** A chunk with its rows checked: X float32 (rows x features) or CSR (float32 values), encoded targets. */
 interface Rows {
-  X: Float32Array;
+  X: Float32Array | null;
+  csr: CSR | null;
   y: Float32Array;
   rows: number;
+}
+
+/** One sparse row in the shuffle buffer: its columns, values and targets. */
+interface SparseRow {
+  idx: Uint32Array;
+  val: Float32Array;
+  y: Float32Array;
 }
 
 /** Reads a source's chunks for one pass, counting bytes. */
@@ -159,9 +169,10 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
   });
 
   // The rows' path: source -> shuffle buffer -> block (whole batches) -> the engine.
-  const blockRows = Math.max(1, Math.floor(Math.max(BLOCK_BYTES / (4 * F), batchSize) / batchSize)) * batchSize;
-  const block = { X: new Float32Array(blockRows * F), y: new Float32Array(blockRows * W), n: 0 };
-  const buffer = opts.shuffle ? { X: new Float32Array(capacity * F), y: new Float32Array(capacity * W), n: 0 } : null;
+  // Sized once the first chunk says dense or sparse: dense blocks hold about BLOCK_BYTES of X, sparse ones SPARSE_BLOCK_ROWS rows.
+  let blockRows = 0;
+  let block = { X: new Float32Array(0), y: new Float32Array(0), n: 0 };
+  let buffer: { X: Float32Array; y: Float32Array; n: number } | null = null;
   let pass: Pass | null = null;
   let chunk: Rows | null = null;
   let at = 0; // the next row of chunk
@@ -176,54 +187,114 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
     chunk = null;
     ended = false;
   };
+  // Sparse rows (the first chunk is CSR) go through the buffer as row objects and into CSR blocks.
+  let sparse: boolean | null = null;
+  const sbuf: SparseRow[] = [];
+  const sblock = { indptr: new Uint32Array(0), indices: new Uint32Array(1 << 16), data: new Float32Array(1 << 16), n: 0 };
+  const setup = (isSparse: boolean) => {
+    const rows = isSparse ? SPARSE_BLOCK_ROWS : BLOCK_BYTES / (4 * F);
+    blockRows = Math.max(1, Math.floor(Math.max(rows, batchSize) / batchSize)) * batchSize;
+    block = { X: new Float32Array(isSparse ? 0 : blockRows * F), y: new Float32Array(blockRows * W), n: 0 };
+    if (isSparse) sblock.indptr = new Uint32Array(blockRows + 1);
+    else if (opts.shuffle) buffer = { X: new Float32Array(capacity * F), y: new Float32Array(capacity * W), n: 0 };
+    return isSparse;
+  };
+  const sparseRow = (c: Rows, r: number): SparseRow => {
+    const { indptr, indices, data } = c.csr!;
+    return { idx: Uint32Array.from(indices.subarray(indptr[r], indptr[r + 1])), val: data.subarray(indptr[r], indptr[r + 1]) as Float32Array, y: c.y.slice(r * W, (r + 1) * W) };
+  };
+  const emit = (row: SparseRow) => {
+    const at0 = sblock.indptr[sblock.n];
+    const end0 = at0 + row.idx.length;
+    if (end0 > sblock.indices.length) {
+      const grow = <T extends Uint32Array | Float32Array>(a: T, make: (n: number) => T) => {
+        const b = make(Math.max(end0, 2 * a.length));
+        b.set(a.subarray(0, at0));
+        return b;
+      };
+      sblock.indices = grow(sblock.indices, (n) => new Uint32Array(n));
+      sblock.data = grow(sblock.data, (n) => new Float32Array(n));
+    }
+    sblock.indices.set(row.idx, at0);
+    sblock.data.set(row.val, at0);
+    block.y.set(row.y, sblock.n * W);
+    sblock.indptr[++sblock.n] = end0;
+  };
+  /** Makes the current chunk have a row at `at`, reading the next chunk if needed; false when the source has ended. */
+  const refill = async (): Promise<boolean> => {
+    while (!(chunk && at < chunk.rows)) {
+      if (ended) return false;
+      const next = await read(pass!.chunks.next());
+      if (next.done) {
+        ended = true;
+        return false;
+      }
+      sparse ??= setup(next.value.csr !== null);
+      chunk = asMode(next.value, sparse, F);
+      at = 0;
+      rowsRead += chunk.rows;
+    }
+    return true;
+  };
   const feed = async (): Promise<TrainingData | null> => {
     if (!pass) {
       epoch++;
       rowsRead = 0;
       pass = await openPass(source, `epoch ${epoch}`, textOptions, F, encode);
     }
+    if (sparse === null) await refill(); // the first chunk decides the blocks' form
     block.n = 0;
-    while (block.n < blockRows) {
-      if (chunk && at < chunk.rows) {
-        if (!buffer) {
-          const n = Math.min(chunk.rows - at, blockRows - block.n);
-          block.X.set(chunk.X.subarray(at * F, (at + n) * F), block.n * F);
-          block.y.set(chunk.y.subarray(at * W, (at + n) * W), block.n * W);
-          block.n += n;
-          at += n;
-        } else if (buffer.n < capacity) {
-          copyRow(chunk, at++, buffer, buffer.n++, F, W);
-        } else {
-          // tf.data's shuffle: a uniformly chosen buffered row goes out, the incoming row takes its place.
-          const j = below(rng, capacity);
-          copyRow(buffer, j, block, block.n++, F, W);
-          copyRow(chunk, at++, buffer, j, F, W);
-        }
+    sblock.n = 0;
+    const filled = () => (sparse ? sblock.n : block.n);
+    while (filled() < blockRows) {
+      if (!(chunk && at < chunk.rows) && (await refill())) continue;
+      const c = chunk && at < chunk.rows ? chunk : null;
+      if (sparse) {
+        if (c && !opts.shuffle) emit(sparseRow(c, at++));
+        else if (c && sbuf.length < capacity) sbuf.push(sparseRow(c, at++));
+        else if (c) {
+          const j = below(rng, capacity); // tf.data's shuffle, as below
+          emit(sbuf[j]);
+          sbuf[j] = sparseRow(c, at++);
+        } else if (sbuf.length > 0) {
+          const j = below(rng, sbuf.length);
+          emit(sbuf[j]);
+          sbuf[j] = sbuf[sbuf.length - 1];
+          sbuf.pop();
+        } else break;
         continue;
       }
-      if (!ended) {
-        const next = await read(pass.chunks.next());
-        if (next.done) ended = true;
-        else {
-          chunk = next.value;
-          at = 0;
-          rowsRead += chunk.rows;
-        }
-        continue;
-      }
-      if (!buffer || buffer.n === 0) break;
-      // The source has ended: the buffer empties in random order.
-      const j = below(rng, buffer.n);
-      copyRow(buffer, j, block, block.n++, F, W);
-      copyRow(buffer, --buffer.n, buffer, j, F, W);
+      if (c && !buffer) {
+        const n = Math.min(c.rows - at, blockRows - block.n);
+        block.X.set(c.X!.subarray(at * F, (at + n) * F), block.n * F);
+        block.y.set(c.y.subarray(at * W, (at + n) * W), block.n * W);
+        block.n += n;
+        at += n;
+      } else if (c && buffer!.n < capacity) {
+        copyRow(c, at++, buffer!, buffer!.n++, F, W);
+      } else if (c) {
+        // tf.data's shuffle: a uniformly chosen buffered row goes out, the incoming row takes its place.
+        const j = below(rng, capacity);
+        copyRow(buffer!, j, block, block.n++, F, W);
+        copyRow(c, at++, buffer!, j, F, W);
+      } else if (buffer && buffer.n > 0) {
+        // The source has ended: the buffer empties in random order.
+        const j = below(rng, buffer.n);
+        copyRow(buffer, j, block, block.n++, F, W);
+        copyRow(buffer, --buffer.n, buffer, j, F, W);
+      } else break;
     }
-    if (block.n === 0) {
+    const n = filled();
+    if (n === 0) {
       if (rowsRead === 0) throw new ValidationError(`the stream gave no rows in epoch ${epoch}`);
       closePass();
       return null;
     }
-    const X = matrixSource(block.X.subarray(0, block.n * F), F, `epoch ${epoch}'s rows`);
-    return trainer.loadData(X, block.y.subarray(0, block.n * W), null, false, null, Math.ceil(block.n / batchSize)).train;
+    const name = `epoch ${epoch}'s rows`;
+    const X = sparse
+      ? inputSource({ shape: [n, F], indptr: sblock.indptr.subarray(0, n + 1), indices: sblock.indices.subarray(0, sblock.indptr[n]), data: sblock.data.subarray(0, sblock.indptr[n]) }, F, name)
+      : matrixSource(block.X.subarray(0, n * F), F, name);
+    return trainer.loadData(X, block.y.subarray(0, n * W), null, false, null, Math.ceil(n / batchSize)).train;
   };
 
   // Validation: arrays loaded once; a stream read whole after every epoch.
@@ -236,7 +307,7 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
     let rows = 0;
     try {
       for (let r = await read(p.chunks.next()); !r.done; r = await read(p.chunks.next())) {
-        const z = trainer.outputs(matrixSource(r.value.X, F, 'validation rows'));
+        const z = trainer.outputs(r.value.csr ? inputSource(r.value.csr, F, 'validation rows') : matrixSource(r.value.X!, F, 'validation rows'));
         loss += headLoss(model.shape, z, r.value.y, null, r.value.rows, new Float64Array(z.length));
         rows += r.value.rows;
       }
@@ -277,8 +348,8 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
   }
 }
 
-function copyRow(src: { X: Float32Array; y: Float32Array }, i: number, dst: { X: Float32Array; y: Float32Array }, j: number, F: number, W: number): void {
-  for (let k = 0, a = i * F, b = j * F; k < F; k++) dst.X[b + k] = src.X[a + k];
+function copyRow(src: { X: Float32Array | null; y: Float32Array }, i: number, dst: { X: Float32Array; y: Float32Array }, j: number, F: number, W: number): void {
+  for (let k = 0, a = i * F, b = j * F; k < F; k++) dst.X[b + k] = src.X![a + k];
   for (let k = 0, a = i * W, b = j * W; k < W; k++) dst.y[b + k] = src.y[a + k];
 }
 
@@ -290,22 +361,41 @@ function checkedRows(
     throw new ValidationError(`${where} must be an object { X, y }, got ${show(c)}`);
   }
   const { X, y } = c as StreamChunk;
-  let m: { data: Float32Array; rows: number };
   if (isCSR(X)) {
     const csr = checkCSR(X, `${where} X`, F);
     const rows = csr.shape[0];
-    const data = new Float32Array(rows * F);
-    for (let r = 0; r < rows; r++) {
-      for (let k = csr.indptr[r]; k < csr.indptr[r + 1]; k++) data[r * F + csr.indices[k]] += csr.data[k];
+    const data = Float32Array.from(csr.data);
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      let r = 0;
+      while (csr.indptr[r + 1] <= bad) r++;
+      throw new ValidationError(`${where} X value ${show(csr.data[bad])} at row ${r}, column ${csr.indices[bad]} is too large for float32 (largest magnitude is 3.4028234663852886e+38)`);
     }
-    for (let i = 0; i < data.length; i++) {
-      if (!Number.isFinite(data[i])) {
-        throw new ValidationError(`${where} X row ${Math.floor(i / F)}, column ${i % F} is ${data[i]} in float32 (too large)`);
-      }
+    return { X: null, csr: { shape: csr.shape, indptr: csr.indptr, indices: csr.indices, data }, y: targets(y, rows, `${where} y`), rows };
+  }
+  const m = toMatrix(X, F, `${where} X`);
+  return { X: m.data, csr: null, y: targets(y, m.rows, `${where} y`), rows: m.rows };
+}
+
+/** A chunk in the pipeline's form: dense rows for dense training, CSR for sparse (the first chunk decides). */
+function asMode(c: Rows, sparse: boolean, F: number): Rows {
+  if (sparse && c.X) {
+    const indptr = new Uint32Array(c.rows + 1);
+    const indices: number[] = [];
+    const data: number[] = [];
+    for (let r = 0; r < c.rows; r++) {
+      for (let j = 0; j < F; j++) if (c.X[r * F + j] !== 0) indices.push(j), data.push(c.X[r * F + j]);
+      indptr[r + 1] = indices.length;
     }
-    m = { data, rows };
-  } else m = toMatrix(X, F, `${where} X`);
-  return { X: m.data, y: targets(y, m.rows, `${where} y`), rows: m.rows };
+    return { ...c, X: null, csr: { shape: [c.rows, F], indptr, indices: Uint32Array.from(indices), data: Float32Array.from(data) } };
+  }
+  if (!sparse && c.csr) {
+    const X = new Float32Array(c.rows * F);
+    const { indptr, indices, data } = c.csr;
+    for (let r = 0; r < c.rows; r++) for (let k = indptr[r]; k < indptr[r + 1]; k++) X[r * F + indices[k]] += data[k];
+    return { ...c, X, csr: null };
+  }
+  return c;
 }
 
 /** A source's size in bytes when it is a file or a Blob, else null. */

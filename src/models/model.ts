@@ -3,7 +3,7 @@
 // with this class's construction, fitting (fit, fitAsync, partialFit, restarts),
 // validation, parameters, serialization and disposal, written once against the
 // Engine interface. A model class adds only what is its own: labels and metrics.
-import type { Engine, EngineName, EngineOption, Trainer, TrainerState, TrainingData } from '../engines/engine.js';
+import type { Engine, EngineName, EngineOption, Trainer, TrainerState, TrainingData, DataSize } from '../engines/engine.js';
 import { getEngine } from '../engines/select.js';
 import { BusyError, DisposedError, DivergenceError, ValidationError } from '../errors.js';
 import { headLoss, networkLoss } from '../reference/network.js';
@@ -12,7 +12,8 @@ import { below, nextU32, seedState, type RngState } from '../reference/random.js
 import { createSchedule, type Schedule } from '../optim/schedules.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { FLOAT32_MAX } from '../engines/engine.js';
-import { article, matrixRows, matrixSource, show, toMatrix, optionsObject, type MatrixInput, type MatrixSource, type TargetInput } from '../validate.js';
+import { isCSR, inputSource, dataSize } from '../data/csr.js';
+import { article, matrixSource, show, toMatrix, optionsObject, type MatrixInput, type MatrixSource, type TargetInput } from '../validate.js';
 import { batchRows, rejectAsyncOnly, resolveFitOptions, trainingRecord, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
 import type { History } from './history.js';
 import { initialParams, type InitOption } from './initializers.js';
@@ -321,7 +322,10 @@ export abstract class Model {
 
   /** X for predict and evaluate: raw rows through the preprocessing when the model has one, else the feature matrix. */
   private featureSource(X: unknown): MatrixSource {
-    return matrixSource(this.prep ? this.prep.matrix(X, 'X').data : X, this.features);
+    if (this.prep && isCSR(X)) {
+      throw new ValidationError(`X is a CSR matrix, but this ${this.modelName} has preprocessing, which takes raw rows`);
+    }
+    return inputSource(this.prep ? this.prep.matrix(X, 'X').data : X, this.features);
   }
 
   /** Class indices as the labels the model was trained on: its string classes, or the indices themselves. */
@@ -396,7 +400,7 @@ export abstract class Model {
     const opts = resolveFitOptions(options);
     this.checkCapacity(trainer, X, opts);
     createSchedule(opts.schedule, opts.learningRate, opts.warmup); // validates the schedule options
-    const m = matrixSource(X, this.features);
+    const m = inputSource(X, this.features);
     const encoded = encodeTargets(y, m.rows, this.targets, this.classNames, this.modelName);
     const t = encoded.y;
     const width = targetColumns(this.targets);
@@ -420,7 +424,7 @@ export abstract class Model {
     let valSource: Prepared['valSource'] = null;
     let valY: Float32Array | null = null;
     if (opts.validationData) {
-      const vm = matrixSource(opts.validationData.X, this.features, 'validationData.X');
+      const vm = inputSource(opts.validationData.X, this.features, 'validationData.X');
       valY = encodeTargets(opts.validationData.y, vm.rows, this.targets, encoded.classes ?? this.classNames, this.modelName, 'validationData.y').y;
       valSource = { X: vm, y: valY };
     } else if (opts.validationFraction !== undefined) {
@@ -507,10 +511,9 @@ export abstract class Model {
 
   /** Rejects data the engine cannot hold before anything is copied (a few GB would take seconds to copy first). */
   private checkCapacity(trainer: Trainer, X: MatrixInput, opts: ResolvedFitOptions): void {
-    const rows = matrixRows(X, this.features);
     const weighted = opts.sampleWeight !== undefined || opts.classWeight !== undefined;
-    const sets = [{ rows, weighted, shuffle: opts.shuffle }];
-    if (opts.validationData) sets.push({ rows: matrixRows(opts.validationData.X, this.features), weighted: false, shuffle: false });
+    const sets: DataSize[] = [{ ...dataSize(X, this.features), weighted, shuffle: opts.shuffle }];
+    if (opts.validationData) sets.push({ ...dataSize(opts.validationData.X, this.features), weighted: false, shuffle: false });
     trainer.checkCapacity(this.running ?? 'fit', sets);
   }
 

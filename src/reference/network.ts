@@ -12,16 +12,31 @@ import { activationBackward, activationForward } from './activations.js';
 import { LOSS_BCE, LOSS_MSE, lossRows } from './losses.js';
 import { softmaxCrossEntropy } from './softmax.js';
 import { networkLayout, type NetworkShape } from '../engines/network.js';
+import { sparseDenseBackward, sparseDenseForward, type SparseRows } from './sparse.js';
+
+/** CSR rows ids[0..n) as a network's input: its first layer is a sparse product (sparse.ts). */
+export interface SparseBatch {
+  csr: SparseRows;
+  ids: ArrayLike<number>;
+}
+
+/** A network's input: dense rows (rows x inputs) or a sparse batch. */
+export type NetworkInput = ArrayLike<number> | SparseBatch;
+
+function isSparse(x: NetworkInput): x is SparseBatch {
+  return (x as SparseBatch).csr !== undefined;
+}
 
 /** Every layer's outputs a_l (rows x units, after its activation) for rows rows of x. */
 export function forwardNetwork(
-  shape: NetworkShape, params: ArrayLike<number>, x: ArrayLike<number>, rows: number,
+  shape: NetworkShape, params: ArrayLike<number>, x: NetworkInput, rows: number,
 ): Float64Array[] {
   const acts: Float64Array[] = [];
-  let input: ArrayLike<number> = x;
+  let input = x;
   for (const layer of networkLayout(shape).layers) {
     const out = new Float64Array(rows * layer.units);
-    denseForward(input, rows, layer.inputs, params, layer.weights, params, layer.bias, layer.units, out);
+    if (isSparse(input)) sparseDenseForward(input.csr, input.ids, rows, layer.inputs, params, layer.weights, layer.bias, layer.units, out);
+    else denseForward(input, rows, layer.inputs, params, layer.weights, params, layer.bias, layer.units, out);
     activationForward(layer.activation, out, out.length);
     acts.push(out);
     input = out;
@@ -45,7 +60,7 @@ export function headLoss(
  * gradient summed over the rows to grad.
  */
 export function backwardNetwork(
-  shape: NetworkShape, params: ArrayLike<number>, x: ArrayLike<number>, acts: readonly Float64Array[],
+  shape: NetworkShape, params: ArrayLike<number>, x: NetworkInput, acts: readonly Float64Array[],
   deltaOut: Float64Array, rows: number, grad: Float64Array,
 ): void {
   const layers = networkLayout(shape).layers;
@@ -54,7 +69,8 @@ export function backwardNetwork(
     const layer = layers[l];
     activationBackward(layer.activation, acts[l], delta, delta.length); // now dLoss/dz_l
     const input = l > 0 ? acts[l - 1] : x;
-    denseBackwardWeights(input, delta, rows, layer.inputs, layer.units, grad, layer.weights, grad, layer.bias);
+    if (isSparse(input)) sparseDenseBackward(input.csr, input.ids, rows, layer.inputs, delta, layer.units, grad, layer.weights, layer.bias);
+    else denseBackwardWeights(input, delta, rows, layer.inputs, layer.units, grad, layer.weights, grad, layer.bias);
     if (l === 0) break;
     const prev = new Float64Array(rows * layer.inputs);
     denseBackwardInput(delta, rows, layer.units, params, layer.weights, layer.inputs, prev);
@@ -86,7 +102,7 @@ export function networkLoss(
 }
 
 /** The output layer's values for rows rows: the logits the head takes (values for mse), rows x outputs. */
-export function predictNetwork(shape: NetworkShape, params: ArrayLike<number>, x: ArrayLike<number>, rows: number): Float64Array {
+export function predictNetwork(shape: NetworkShape, params: ArrayLike<number>, x: NetworkInput, rows: number): Float64Array {
   const acts = forwardNetwork(shape, params, x, rows);
   return acts[acts.length - 1];
 }

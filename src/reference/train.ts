@@ -5,7 +5,7 @@
 // gathered in visiting order, the network forward, the head's loss and backward, network.ts),
 // then the penalties and one optimizer step; a shuffled epoch also scatters the rows it visits
 // into the next epoch's arrangement (shuffle.ts, engines/arrangement.ts).
-import { backwardNetwork, forwardNetwork, headLoss } from './network.js';
+import { backwardNetwork, forwardNetwork, headLoss, type NetworkInput } from './network.js';
 import { scatterRows, type Rows, type ScatterTarget } from './shuffle.js';
 import { optimizerStep, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { FLOAT32_MAX, outOfFloat32, type EpochStats } from '../engines/engine.js';
@@ -14,6 +14,8 @@ import { singleLayerLoss } from '../engines/shape.js';
 import { dot } from './dot.js';
 import { axpy } from './axpy.js';
 import { rowLoss, rowLossGrad, type LossKind } from './losses.js';
+import type { SparseRows } from './sparse.js';
+import { lazySgd } from './sparseLinear.js';
 
 /** Running totals of an epoch trained in chunks of batches. */
 export interface EpochProgress {
@@ -59,11 +61,12 @@ export interface Arrangement {
 
 /**
  * What an epoch trains on and how: the twin of the WASM data descriptor. A dense in-memory
- * table (rows x cols X, width targets per row in y, optional row weights sw) is the only
- * kind so far; a CSR table and a stream's chunk are to be further kinds.
+ * table (rows x cols X, width targets per row in y, optional row weights sw), or a CSR one
+ * (kind 'csr': X holds the stored values, csr the whole table; never bucketed).
  */
 export interface EpochData extends Rows {
-  kind: 'dense';
+  kind: 'dense' | 'csr';
+  csr?: SparseRows;
   rows: number;
   cols: number;
   /** Targets per row: targetWidth of the network's shape. */
@@ -86,6 +89,16 @@ export interface EpochData extends Rows {
  */
 export function trainBatches(net: Network, data: EpochData, firstBatch: number, lastBatch: number): void {
   const { shape, params, progress } = net;
+  const lazyLoss = singleLayerLoss(shape);
+  const o = net.opt;
+  if (data.csr && lazyLoss !== null && o.name === 'sgd' && o.momentum === 0 && o.weightDecay === 0) {
+    // One output over CSR rows with plain SGD: O(non-zeros) per step, as assembly/sparseLinear.ts.
+    const { csr, rows, cols, y, sw, batchSize, lrs, l1, l2 } = data;
+    net.optState.step += lazySgd(lazyLoss, {
+      csr, rows, cols, y, sw, order: data.arrangement?.order ?? null, batchSize, lrs, l1, l2,
+    }, params, net.optState.slots, progress, firstBatch, lastBatch);
+    return;
+  }
   const { rows, cols, width, batchSize } = data; // cols and width match the shape: the engine builds both from it
   const order = data.arrangement?.order ?? null;
   const next = data.arrangement?.next ?? null;
@@ -94,7 +107,7 @@ export function trainBatches(net: Network, data: EpochData, firstBatch: number, 
   const grad = new Float64Array(count);
   // The batch-gradient step for this shape, as the WASM epoch picks its kernel: one output without
   // hidden layers is a fused pass over the rows where they lie; any other network gathers its rows.
-  const linear = singleLayerLoss(shape);
+  const linear = data.csr ? null : singleLayerLoss(shape); // CSR rows take the network step (a sparse first layer)
   let batch = firstBatch;
   for (let start = batch * batchSize; batch < lastBatch && start < rows; batch++, start += batchSize) {
     const end = Math.min(start + batchSize, rows);
@@ -161,18 +174,21 @@ function networkBatch(
 /** The n rows at positions start.. (row order[p], or p), with their targets and weights, in visiting order. */
 function batchRows(
   data: EpochData, order: Uint32Array | null, start: number, n: number,
-): { x: Float64Array; y: Float64Array; sw: Float64Array | null } {
+): { x: NetworkInput; y: Float64Array; sw: Float64Array | null } {
   const { cols, width } = data;
-  const x = new Float64Array(n * cols);
+  const csr = data.csr;
+  const x = new Float64Array(csr ? 0 : n * cols);
+  const ids = new Uint32Array(n);
   const y = new Float64Array(n * width);
   const sw = data.sw ? new Float64Array(n) : null;
   for (let k = 0; k < n; k++) {
     const r = order ? order[start + k] : start + k;
-    for (let c = 0; c < cols; c++) x[k * cols + c] = data.X[r * cols + c];
+    ids[k] = r;
+    if (!csr) for (let c = 0; c < cols; c++) x[k * cols + c] = data.X[r * cols + c];
     for (let t = 0; t < width; t++) y[k * width + t] = data.y[r * width + t];
     if (sw && data.sw) sw[k] = data.sw[r];
   }
-  return { x, y, sw };
+  return { x: csr ? { csr, ids } : x, y, sw };
 }
 
 /**

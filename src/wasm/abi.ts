@@ -95,11 +95,11 @@ export const LAYER_OUT_PTR = 4; // chunk scratch, capacity x units f32: the laye
 export const LAYER_DELTA_PTR = 5; // chunk scratch, capacity x units f32: dLoss/d(pre-activation)
 export const LAYER_FIELDS = 8;
 
-// What a data descriptor describes (DATA_KIND). Dense is implemented, and a stream's block for
-// trainEpoch only; trainEpoch and predict return STATUS_BAD_KIND for the others (networkGradient traps).
+// What a data descriptor describes (DATA_KIND). trainEpoch and predict read dense and CSR
+// tables and return STATUS_BAD_KIND for the others (networkGradient reads dense only, else traps).
 export const KIND_DENSE = 0; // rows x cols f32 at DATA_X_PTR
-export const KIND_CSR = 1; // reserved: values at DATA_X_PTR, DATA_INDPTR_PTR (rows + 1 u32), DATA_INDICES_PTR (u32 columns)
-export const KIND_STREAM = 2; // one block of a stream's epoch (trainEpoch), dense at DATA_X_PTR; DATA_FIRST_ROW = the epoch's rows before it
+export const KIND_CSR = 1; // stored values (f32) at DATA_X_PTR, DATA_INDPTR_PTR (rows + 1 u32), DATA_INDICES_PTR (u32 columns)
+export const KIND_STREAM = 2; // reserved, unused: a stream's block (fitStream) is a dense or CSR table with DATA_FIRST_ROW
 
 // The data descriptor (assembly/train.ts, assembly/shuffle.ts; src/wasm/dataBlock.ts): one
 // table of rows, its arrangement (the current buffers in bucket order, the visit order, and
@@ -122,11 +122,11 @@ export const DATA_NEXT_Y_PTR = 14;
 export const DATA_NEXT_SW_PTR = 15;
 export const DATA_BATCH_SIZE = 16;
 export const DATA_LRS_PTR = 17; // one f64 learning rate per batch of the epoch
-export const DATA_INDPTR_PTR = 18; // KIND_CSR (reserved)
-export const DATA_INDICES_PTR = 19; // KIND_CSR (reserved)
+export const DATA_INDPTR_PTR = 18; // KIND_CSR
+export const DATA_INDICES_PTR = 19; // KIND_CSR
 export const DATA_NEXT_INDPTR_PTR = 20; // KIND_CSR: the next arrangement's (reserved)
 export const DATA_NEXT_INDICES_PTR = 21; // KIND_CSR: the next arrangement's (reserved)
-export const DATA_FIRST_ROW = 22; // KIND_STREAM: the epoch's rows before this block (0: the epoch's totals start over)
+export const DATA_FIRST_ROW = 22; // a stream's block (fitStream): the epoch's rows before it; trainEpoch's totals start over at batch 0 only when it is 0
 export const DATA_L1 = 24; // f64 at byte 4 * 24: the L1 penalty on weights
 export const DATA_L2 = 26; // f64 at byte 4 * 26: the L2 penalty on weights
 export const DATA_FIELDS = 28;

@@ -1,18 +1,20 @@
 // The data descriptor (DATA_* of src/wasm/abi.ts) that trainEpoch, predict,
-// networkGradient and the shuffle read: a table of rows, its arrangement, and the
-// epoch's settings. Dense tables (KIND_DENSE) and a stream's blocks (KIND_STREAM, when firstRow is given).
+// networkGradient and the shuffle read: a table of rows (dense, or CSR: values at xPtr), its
+// arrangement, and the epoch's settings.
 import {
   DATA_BATCH_SIZE, DATA_BUCKETS, DATA_COLS, DATA_CURSORS_PTR, DATA_FIELDS, DATA_IDS_PTR, DATA_KIND, DATA_L1, DATA_L2,
   DATA_LRS_PTR, DATA_NEXT_STARTS_PTR, DATA_NEXT_SW_PTR, DATA_NEXT_X_PTR, DATA_NEXT_Y_PTR, DATA_ORDER_PTR, DATA_ROWS,
-  DATA_STARTS_PTR, DATA_SW_PTR, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, KIND_DENSE, KIND_STREAM, DATA_FIRST_ROW,
+  DATA_STARTS_PTR, DATA_SW_PTR, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, KIND_DENSE, KIND_CSR, DATA_INDPTR_PTR, DATA_INDICES_PTR, DATA_FIRST_ROW,
 } from './abi.js';
 import type { WasmRuntime } from './runtime.js';
 
 /** Bytes of one data descriptor. */
 export const DATA_BYTES = DATA_FIELDS * 4;
 
-/** A dense table's descriptor fields (pointers are byte addresses; absent = 0: none). */
+/** A table's descriptor fields (pointers are byte addresses; absent = 0: none). A CSR table has indptrPtr. */
 export interface DataFields {
+  indptrPtr?: number;
+  indicesPtr?: number;
   rows: number;
   cols: number;
   width: number;
@@ -32,16 +34,18 @@ export interface DataFields {
   lrsPtr?: number;
   l1?: number;
   l2?: number;
-  /** A stream's block: the epoch's rows before it (the descriptor is then KIND_STREAM). */
+  /** A stream's block (fitStream): the epoch's rows before it; the epoch's totals carry on unless 0. */
   firstRow?: number;
 }
 
-/** Writes the descriptor of a dense table at ptr (fields not given, and the reserved ones, are 0). */
+/** Writes the descriptor of a table at ptr (fields not given, and the reserved ones, are 0). */
 export function writeDataBlock(rt: WasmRuntime, ptr: number, f: DataFields): void {
   const u32 = rt.u32;
   const d = ptr >>> 2;
   u32.fill(0, d, d + DATA_FIELDS);
-  u32[d + DATA_KIND] = f.firstRow === undefined ? KIND_DENSE : KIND_STREAM;
+  u32[d + DATA_KIND] = f.indptrPtr ? KIND_CSR : KIND_DENSE;
+  u32[d + DATA_INDPTR_PTR] = f.indptrPtr ?? 0;
+  u32[d + DATA_INDICES_PTR] = f.indicesPtr ?? 0;
   u32[d + DATA_FIRST_ROW] = f.firstRow ?? 0;
   u32[d + DATA_ROWS] = f.rows;
   u32[d + DATA_COLS] = f.cols;

@@ -24,9 +24,10 @@ export const WASM_EXPORTS = {
   readRows: 4, // (xPtr, orderPtr, rows, cols) -> sum
   findNonFinite: 2, // (ptr, n) -> index or -1
   gatherRows: 5, // (srcPtr, idsPtr, n, cols, dstPtr)
+  checkSparse: 2, // (dataPtr, nnz) -> -1, or the bad row (-2 - row) or stored value
 } as const;
 /** The exports that return a number (the others return nothing). */
-type Returning = 'alloc' | 'trainEpoch' | 'predict' | 'networkGradient' | 'readSequential' | 'readRows' | 'findNonFinite';
+type Returning = 'alloc' | 'trainEpoch' | 'predict' | 'networkGradient' | 'readSequential' | 'readRows' | 'findNonFinite' | 'checkSparse';
 
 type Tuple<N extends number, T extends number[] = []> = T['length'] extends N ? T : Tuple<N, [...T, number]>;
 

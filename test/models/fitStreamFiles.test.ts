@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENGINES, useReady } from '../helpers/engines.js';
 import { classification } from '../helpers/data.js';
-import { expectSame } from '../helpers/tolerance.js';
+import { expectClose, expectSame } from '../helpers/tolerance.js';
 import { LogisticRegression } from '../../src/index.js';
 
 useReady();
@@ -37,7 +37,8 @@ describe.each(ENGINES)('fitStream from files (%s)', (engine) => {
     expect(Math.max(...progress.map((p) => p.bytes))).toBe(size);
     const svm = new LogisticRegression({ features: 3, engine });
     await svm.fitStream(svmPath, { ...opts, format: 'svmlight' });
-    expectSame(svm.weights, ref.weights, 'weights from the svmlight file');
+    // svmlight rows are CSR: the sparse kernel, equal to the dense one but for float32 roundings (measured ~1e-7 relative).
+    expectClose(svm.weights, ref.weights, { rel: 1e-5, abs: 1e-7 }, 'weights from the svmlight file');
   });
 
   it('a missing file, an unknown extension and a missing target column are errors naming them', async () => {
