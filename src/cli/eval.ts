@@ -50,7 +50,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   const rows = await readRows(loaded, dataArg, target, p.values['drop-invalid'] === true, io.stdin, str(p, 'format'));
   if (rows.dropped > 0) say(io.stderr, `skipped ${rows.dropped} of ${rows.total} rows (first: ${rows.firstProblem})`);
   const at = (r: number) => `${rows.source} line ${rows.lines[r]}`;
-  const features = rows.features as Float32Array;
+  const features = rows.features as unknown as Float32Array; // raw rows or CSR: the model reads either
 
   let result: Record<string, unknown>;
   if (classifier) {

@@ -1,6 +1,6 @@
 // The inputs the command reads besides a CSV of columns: svmlight / libsvm files (sparse
 // rows `label index:value ...`) and a CSV text column hashed into word counts
-// (HashingVectorizer, --text). How a model's input was made is stored in its file
+// (HashingVectorizer, --text), both as CSR rows. How a model's input was made is stored in its file
 // (training.input), so predict and eval read new data the same way.
 import { readFile } from 'node:fs/promises';
 import { readSvmlight } from '../datasets/svmlight.js';
@@ -52,23 +52,6 @@ export function hashingOptions(features: number | undefined, ngram: string | und
 /** The text column hashed as the model's input. */
 export function hashTexts(texts: readonly string[], hashing: Required<HashingVectorizerOptions>): CSR {
   return new HashingVectorizer(hashing).transform(texts);
-}
-
-// Largest dense copy of a sparse input the command makes: models take dense rows until
-// CSR input reaches fit (branch sparse-fit); past this, fewer hash features are needed.
-const DENSE_LIMIT = 1 << 30;
-
-/** A CSR input as the model's dense feature matrix (repeated columns added). */
-export function denseInput(X: CSR, what: string): Float32Array {
-  const [rows, cols] = X.shape;
-  if (rows * cols * 4 > DENSE_LIMIT) {
-    throw new CliError(`${what} is ${rows} rows x ${cols} columns: ${rows * cols * 4} bytes as dense rows, more than ${DENSE_LIMIT}; use fewer columns (--hash-features) or fewer rows`);
-  }
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    for (let k = X.indptr[r]; k < X.indptr[r + 1]; k++) out[r * cols + X.indices[k]] += X.data[k];
-  }
-  return out;
 }
 
 /** The input spec a model file stores in training.input, or null (a model of CSV columns). */

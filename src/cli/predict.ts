@@ -55,7 +55,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
 
   const name = prep?.target ?? (input?.format === 'text' ? input.target : input ? 'label' : 'prediction');
   const asClassifier = model as unknown as Classifier;
-  const predicted: (string | number)[] = classifier ? asClassifier.predictLabels(rows.features) : Array.from(model.predict(rows.features as Float32Array));
+  const predicted: (string | number)[] = classifier ? asClassifier.predictLabels(rows.features) : Array.from(model.predict(rows.features as unknown as Float32Array));
   const header: string[] = [name];
   let probs: Float32Array | null = null;
   let k = 0;

@@ -8,11 +8,12 @@ import type { Readable } from 'node:stream';
 import type { LoadedModel } from './modelFile.js';
 import { readData } from './data.js';
 import { columnIndex } from '../datasets/csv.js';
-import { dataFormat, denseInput, hashTexts, readSvmlightFile } from './input.js';
+import { dataFormat, hashTexts, readSvmlightFile } from './input.js';
+import type { CSR } from '../data/csr.js';
 
 /** Rows for predict and eval, however the model reads them: raw CSV rows (through its preprocessing) or its feature matrix. */
 export interface InputRows {
-  features: RawValue[][] | Float32Array;
+  features: RawValue[][] | CSR;
   /** The target's raw values (when target was given). */
   target: RawValue[];
   lines: number[];
@@ -31,7 +32,7 @@ export async function readRows(m: LoadedModel, dataArg: string, target: string |
     const { X, y } = await readSvmlightFile(dataArg, { zeroBased: input.zeroBased, features: m.model.features });
     const rows = y.length;
     return {
-      features: denseInput(X, dataArg), target: Array.from(y), lines: Array.from({ length: rows }, (_, r) => r + 1),
+      features: X, target: Array.from(y), lines: Array.from({ length: rows }, (_, r) => r + 1),
       dropped: 0, firstProblem: null, source: dataArg, total: rows,
     };
   }
@@ -42,7 +43,7 @@ export async function readRows(m: LoadedModel, dataArg: string, target: string |
     const t = target === null ? -1 : columnIndex(table, target);
     const X = hashTexts(table.rows.map((r) => r[c]), input.hashing);
     return {
-      features: denseInput(X, `the hashed column '${input.column}' of ${table.source}`), target: t < 0 ? [] : table.rows.map((r) => r[t]),
+      features: X, target: t < 0 ? [] : table.rows.map((r) => r[t]),
       lines: table.lines, dropped: 0, firstProblem: null, source: table.source, total: table.rows.length,
     };
   }

@@ -17,7 +17,9 @@ import { progress, progressMode } from './progress.js';
 import { modelMetrics, type Metrics } from './metrics.js';
 import { trainSummary } from './summary.js';
 import { readData, type Data } from './data.js';
-import { dataFormat, denseInput, hashingOptions, hashTexts, readSvmlightFile, type InputSpec } from './input.js';
+import { dataFormat, hashingOptions, hashTexts, readSvmlightFile, type InputSpec } from './input.js';
+import { isCSR, takeCSRRows, type CSR } from '../data/csr.js';
+import { below, seedState } from '../reference/random.js';
 import { statSync } from 'node:fs';
 import { columnIndex } from '../datasets/csv.js';
 import type { Preprocessor as PreprocessorType } from '../preprocess/Preprocessor.js';
@@ -140,10 +142,12 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   // Validation rows: held out here, so the summary can report metrics on them.
   const valFraction = o.val ?? (o.earlyStopping ? 0.1 : 0);
   const classes = tplan.kind === 'classes';
-  const split = valFraction > 0
-    ? trainTestSplit(X, tplan.y as Float32Array, { testFraction: valFraction, seed: o.seed ?? 0, stratify: classes })
-    : { XTrain: X, yTrain: tplan.y, XTest: null, yTest: null };
-  const trainRows = split.XTrain.length / features;
+  const split: { XTrain: Float32Array | CSR; yTrain: Float32Array | string[]; XTest: Float32Array | CSR | null; yTest: Float32Array | string[] | null } =
+    valFraction <= 0 ? { XTrain: X, yTrain: tplan.y, XTest: null, yTest: null }
+    : isCSR(X) ? csrSplit(X as CSR, tplan.y, valFraction, o.seed ?? 0)
+    : trainTestSplit(X as Float32Array, tplan.y as Float32Array, { testFraction: valFraction, seed: o.seed ?? 0, stratify: classes });
+  const rowsOf = (m: Float32Array | CSR) => (isCSR(m) ? (m as CSR).shape[0] : (m as Float32Array).length / features);
+  const trainRows = rowsOf(split.XTrain);
 
   await ready(o.engine === 'wasm-scalar' ? { scalar: true } : {});
   const model = build(kind, tplan, features, o);
@@ -161,10 +165,10 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
       epochs: o.epochs, batchSize: o.batch, learningRate: o.lr, optimizer: o.optimizer, schedule: schedule(o.schedule, o.epochs),
       l2: o.l2, seed: o.seed, earlyStopping: o.earlyStopping, signal: abort.signal,
       onEpochEnd: (r: EpochRecord) => bar.epoch(r),
-      ...(split.XTest ? { validationData: { X: split.XTest, y: split.yTest! } } : {}),
+      ...(split.XTest ? { validationData: { X: split.XTest, y: split.yTest as Float32Array } } : {}),
       ...(onBatch ? { onBatchEnd: onBatch.record, batchCallbackEvery: onBatch.every } : {}),
     };
-    history = await model.fitAsync(split.XTrain, split.yTrain, fitOptions);
+    history = await model.fitAsync(split.XTrain, split.yTrain as Float32Array, fitOptions);
   } catch (err) {
     if (abort.signal.aborted) throw new CliError('interrupted; no model written', 130);
     throw err;
@@ -182,12 +186,12 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   const files: TrainResult['files'] = {};
   if (o.out) files.model = write(o.out, `${JSON.stringify(modelFile(model, input))}\n`);
   if (o.plot) files.plot = write(o.plot, plotHistory(history, { title: `${describe(kind)}: ${data.name}`, logScale: o.logScale }));
-  if (o.plotPath) files.plotPath = write(o.plotPath, plotPath(Array.from(split.XTrain), Array.from(split.yTrain as Float32Array), path, { title: `Gradient descent on J(θ0, θ1): ${data.name}` }));
+  if (o.plotPath) files.plotPath = write(o.plotPath, plotPath(Array.from(split.XTrain as Float32Array), Array.from(split.yTrain as Float32Array), path, { title: `Gradient descent on J(θ0, θ1): ${data.name}` }));
 
   const result: TrainResult = {
     type: 'result', command: 'train',
     data: {
-      source: data.source, rows: rows.count, dropped: rows.dropped, trainRows, validationRows: split.XTest ? split.XTest.length / features : 0,
+      source: data.source, rows: rows.count, dropped: rows.dropped, trainRows, validationRows: split.XTest ? rowsOf(split.XTest) : 0,
       columns: plan.columns, features, categorical: plan.categorical,
     },
     target: { name: targetName, classes: model.classes ?? (tplan.kind === 'classes' ? tplan.count : null) },
@@ -300,7 +304,8 @@ function fileSize(path: string): number {
 
 /** The training data as the rest of train uses it, whatever its format. */
 interface TrainData {
-  X: Float32Array;
+  /** Dense rows (CSV columns), or CSR (svmlight rows, hashed text). */
+  X: Float32Array | CSR;
   features: number;
   target: TargetColumn;
   targetName: string;
@@ -316,7 +321,7 @@ async function svmlightData(path: string, o: TrainOptions): Promise<TrainData> {
   const { X, y } = await readSvmlightFile(path, { zeroBased: o.zeroBased });
   const targetName = o.target ?? 'label';
   return {
-    X: denseInput(X, path), features: X.shape[1], target: targetColumn(targetName, Array.from(y)), targetName, prep: null,
+    X, features: X.shape[1], target: targetColumn(targetName, Array.from(y)), targetName, prep: null,
     input: { format: 'svmlight', zeroBased: o.zeroBased }, plan: { columns: X.shape[1], categorical: [] },
     rows: { count: y.length, dropped: 0 }, data: { name: path.split(/[\\/]/).pop()!, target: null, regression: null, source: path },
   };
@@ -334,7 +339,7 @@ async function csvData(dataArg: string, o: TrainOptions, io: IO): Promise<TrainD
     const c = columnIndex(data.table, o.text);
     const t = columnIndex(data.table, targetName);
     const hashing = hashingOptions(o.hashFeatures, o.ngram, o.alternateSign);
-    const X = denseInput(hashTexts(data.table.rows.map((r) => r[c]), hashing), `the hashed column '${o.text}'`);
+    const X = hashTexts(data.table.rows.map((r) => r[c]), hashing);
     return {
       X, features: hashing.features, target: targetColumn(targetName, data.table.rows.map((r) => r[t])), targetName, prep: null,
       input: { format: 'text', column: o.text, target: targetName, hashing }, plan: { columns: 1, categorical: [] },
@@ -350,6 +355,22 @@ async function csvData(dataArg: string, o: TrainOptions, io: IO): Promise<TrainD
     X: prep.transform(rows.features), features: prep.features, target: targetColumn(targetName, rows.target), targetName, prep, input: null,
     plan: { columns: plan.features.length, categorical: plan.categorical }, rows: { count: rows.features.length, dropped: rows.dropped }, data: about,
   };
+}
+
+/** --val for CSR rows: a seeded random fraction held out (not stratified), both parts in file order. */
+function csrSplit(X: CSR, y: Float32Array | string[], fraction: number, seed: number) {
+  const n = X.shape[0];
+  const ids = Array.from({ length: n }, (_, i) => i);
+  const rng = seedState(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = below(rng, i + 1);
+    [ids[i], ids[j]] = [ids[j], ids[i]];
+  }
+  const k = Math.round(n * fraction);
+  const test = ids.slice(0, k).sort((a, b) => a - b);
+  const train = ids.slice(k).sort((a, b) => a - b);
+  const pick = (rows: number[]) => (y instanceof Float32Array ? Float32Array.from(rows, (r) => y[r]) : rows.map((r) => y[r]));
+  return { XTrain: takeCSRRows(X, train), yTrain: pick(train), XTest: takeCSRRows(X, test), yTest: pick(test) };
 }
 
 /** The model file: the model, and how an svmlight or text model reads its input (training.input). */

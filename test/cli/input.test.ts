@@ -11,7 +11,6 @@ import { loadModel, LogisticRegression } from '../../src/index.js';
 import { HashingVectorizer } from '../../src/preprocess/index.js';
 import { readSvmlight } from '../../src/datasets/svmlight.js';
 import { run } from '../../src/cli/run.js';
-import { denseInput } from '../../src/cli/input.js';
 import { useReady } from '../helpers/engines.js';
 import { classification } from '../helpers/data.js';
 import { expectClose } from '../helpers/tolerance.js';
@@ -52,7 +51,7 @@ describe('svmlight files', () => {
     const json = JSON.parse(readFileSync(at('svm.json'), 'utf8')) as { training: { input: unknown } };
     expect(json.training.input).toEqual({ format: 'svmlight', zeroBased: false });
     const model = loadModel(json) as LogisticRegression;
-    const X = denseInput(readSvmlight(svm, { features: 4 }).X, 'X');
+    const X = readSvmlight(svm, { features: 4 }).X; // CSR, as the command reads it
     const p = await steepest(['predict', at('svm.json'), at('data.svm')]);
     expect(p.code).toBe(0);
     expect(p.stdout.trim().split('\n')).toEqual(['label', ...model.predictLabels(X).map(String)]);
@@ -60,6 +59,14 @@ describe('svmlight files', () => {
     expect(e.code).toBe(0);
     const truth = Array.from(d.y, (v) => (v ? '1' : '-1'));
     expectClose((JSON.parse(e.stdout) as { loss: number }).loss, model.evaluate(X, truth).loss, { rel: 1e-12 }, 'eval loss against the API');
+  });
+
+  it('--val holds out rows of an svmlight file (CSR rows, seeded)', async () => {
+    const t = await steepest(['train', at('data.svm'), '--val', '0.25', '--epochs', '5', '--json']);
+    expect(t.code).toBe(0);
+    const result = JSON.parse(t.stdout.trim().split('\n').pop()!) as { data: { trainRows: number; validationRows: number }; metrics: { validation: { rows: number } } };
+    expect(result.data).toMatchObject({ trainRows: 300, validationRows: 100 });
+    expect(result.metrics.validation.rows).toBe(100);
   });
 
   it('a CSV given as svmlight, and --text with svmlight, are errors naming the problem', async () => {
@@ -90,7 +97,7 @@ describe('a hashed text column (--text)', () => {
     const p = await steepest(['predict', at('rev.json'), at('new.csv'), '--proba']);
     expect(p.code).toBe(0);
     const model = loadModel(json) as LogisticRegression;
-    const X = denseInput(new HashingVectorizer({ features: 64, ngramRange: [1, 2] }).transform(['loved the story, great fun', 'boring, awful and bad']), 'X');
+    const X = new HashingVectorizer({ features: 64, ngramRange: [1, 2] }).transform(['loved the story, great fun', 'boring, awful and bad']);
     const proba = model.predictProba(X);
     expect(p.stdout).toBe(`label,p(pos)\npos,${Number(proba[0].toPrecision(6))}\nneg,${Number(proba[1].toPrecision(6))}\n`);
     const e = await steepest(['eval', at('rev.json'), at('reviews.csv'), '--json']);
