@@ -4,8 +4,8 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 
-/** Model tests that cannot run in a browser: they read files (data/*.csv, fixtures) with node:fs, or assert Node's JSON.parse wording. */
-const NODE_ONLY = ['breastCancer', 'digits', 'iris', 'fromJSON', 'serialize'].map((stem) => `test/models/${stem}.test.ts`);
+/** Model tests that cannot run in a browser: they read or write files with node:fs, spawn processes, or assert Node's JSON.parse wording. */
+const NODE_ONLY = ['breastCancer', 'digits', 'iris', 'fromJSON', 'serialize', 'fitStreamFiles', 'fitStreamMemory'].map((stem) => `test/models/${stem}.test.ts`);
 /** crossValidate on Node's pool: vitest's browser page is not cross-origin isolated, so it has no threads (test/browser/threads.test.ts covers pages). */
 const NODE_POOL_ONLY = ['test/selection/sideBySide.test.ts'];
 

@@ -18,7 +18,7 @@ import { field, pointer, fieldF64 } from './fields';
 import { startEpoch, finishEpoch } from './train';
 import {
   NET_INPUTS, NET_PARAMS, NET_PARAMS_PTR, NET_GRAD_PTR, NET_GRAD_SUM_PTR, NET_SLOTS_PTR, NET_OPT_PTR, NET_STATS_PTR,
-  DATA_ROWS, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_ORDER_PTR, DATA_INDPTR_PTR, DATA_INDICES_PTR, DATA_BATCH_SIZE,
+  DATA_ROWS, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_ORDER_PTR, DATA_INDPTR_PTR, DATA_INDICES_PTR, DATA_BATCH_SIZE, DATA_FIRST_ROW,
   DATA_LRS_PTR, DATA_L1, DATA_L2, OPT_KIND, OPT_MOMENTUM, OPT_WEIGHT_DECAY, OPT_STEP, OPTIMIZER_SGD, STAT_LOSS_SUM,
   STAT_MAX_STEP,
 } from '../src/wasm/abi';
@@ -121,7 +121,7 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
   const l2 = fieldF64(dataPtr, DATA_L2);
   const biasPtr = paramsPtr + (<usize>cols << 2);
 
-  if (firstBatch == 0) startEpoch(statsPtr, gradSumPtr, nParams);
+  if (firstBatch == 0 && field(dataPtr, DATA_FIRST_ROW) == 0) startEpoch(statsPtr, gradSumPtr, nParams); // a stream's later block carries on (train.ts)
   memory.fill(gradPtr, 0, <usize>nParams << 2);
   let sq: f64 = 0;
   let abs1: f64 = 0;

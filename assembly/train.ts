@@ -20,7 +20,7 @@ import { field, pointer, fieldF64 } from './fields';
 import {
   NET_INPUTS, NET_LAYERS, NET_HEAD, NET_PARAMS, NET_PARAMS_PTR, NET_GRAD_PTR, NET_GRAD_SUM_PTR,
   NET_SLOTS_PTR, NET_OPT_PTR, NET_STATS_PTR, NET_SUB_PTR, LAYER_UNITS, LAYER_ACTIVATION, LAYER_WEIGHTS, ACT_IDENTITY, HEAD_SOFTMAX,
-  DATA_KIND, KIND_DENSE, KIND_CSR, DATA_INDPTR_PTR, DATA_INDICES_PTR, DATA_ROWS, DATA_COLS, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_ORDER_PTR,
+  DATA_KIND, KIND_DENSE, KIND_CSR, DATA_INDPTR_PTR, DATA_INDICES_PTR, DATA_FIRST_ROW, DATA_ROWS, DATA_COLS, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_ORDER_PTR,
   DATA_BUCKETS, DATA_STARTS_PTR, DATA_IDS_PTR, DATA_CURSORS_PTR, DATA_NEXT_X_PTR, DATA_NEXT_Y_PTR, DATA_NEXT_SW_PTR,
   DATA_BATCH_SIZE, DATA_LRS_PTR, DATA_L1, DATA_L2, STAT_LOSS_SUM, STAT_GRAD_NORM, STAT_MAX_STEP, STAT_BATCHES,
   STAT_DIVERGED, STAT_ROWS, STAT_STEP_NORM_SQ, STAT_STEP_MAX_CHANGE, STAT_FIELDS, STATUS_OK, STATUS_BAD_KIND,
@@ -36,7 +36,9 @@ let warmSink: f32 = 0;
  * l1 and l2 on the weights (not the biases). When the data is bucketed (buckets > 1),
  * each bucket is read once sequentially before its rows are visited in random order, so
  * those reads hit cache; when its idsPtr is not 0 each visited row is also copied into
- * the next arrangement. The epoch's totals go to the network's stats block (STAT_*).
+ * the next arrangement. The epoch's totals go to the network's stats block (STAT_*); they
+ * start over at batch 0 unless the table is a later block of a stream's epoch (DATA_FIRST_ROW,
+ * the epoch's rows before it, is not 0: fitStream), when they carry on.
  * Returns STATUS_OK, or STATUS_BAD_KIND (nothing changed) for a kind of data it cannot read.
  */
 export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatch: i32): i32 {
@@ -81,7 +83,7 @@ export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastB
   const rowBytes = <usize>cols << 2;
   const paramBytes = <usize>nParams << 2;
 
-  if (firstBatch == 0) startEpoch(statsPtr, gradSumPtr, nParams);
+  if (firstBatch == 0 && field(dataPtr, DATA_FIRST_ROW) == 0) startEpoch(statsPtr, gradSumPtr, nParams);
   // Between calls the parameters are where the model is evaluated (Schedule-Free's x); gradients are taken elsewhere.
   schedulePoint(optPtr, paramsPtr, slotsPtr, nParams, false);
   let lossSum = load<f64>(statsPtr + (STAT_LOSS_SUM << 3));

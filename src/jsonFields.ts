@@ -30,3 +30,12 @@ export function knownFields(o: Record<string, unknown>, keys: readonly string[],
     if (!keys.includes(k)) throw new ValidationError(`unknown json field '${prefix}${k}' (expected one of ${keys.join(', ')})`);
   }
 }
+
+/** A deep copy of JSON data, as JSON text would carry it (a value JSON cannot hold is a ValidationError naming it). */
+export function jsonCopy(name: string, v: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(v));
+  } catch (err) {
+    throw new ValidationError(`${name} must be JSON data (${(err as Error).message})`);
+  }
+}

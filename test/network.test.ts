@@ -13,7 +13,7 @@ import {
 } from './helpers/network.js';
 import type { TestingRuntime } from './helpers/testingBuild.js';
 import { writeOptimizerBlock } from '../src/wasm/optimizerBlock.js';
-import { DATA_KIND, KIND_STREAM, STATUS_BAD_KIND, STATUS_OK } from '../src/wasm/abi.js';
+import { DATA_FIRST_ROW, DATA_KIND, KIND_DENSE, KIND_STREAM, STATUS_BAD_KIND, STATUS_OK } from '../src/wasm/abi.js';
 import { resolveOptimizer } from '../src/optim/optimizers.js';
 
 useReady();
@@ -395,7 +395,46 @@ describe.each(BUILDS)('WASM network epoch semantics ($build build)', ({ simd }) 
     expect(results[0].stats).toMatchObject({ batches: 8, rows: 50, diverged: -1 });
   });
 
-  // KIND_CSR is read since sparse training (test/models/sparse.test.ts); a stream's chunk is not yet.
+  it("an epoch read as a stream's blocks (dense tables with DATA_FIRST_ROW) is bit for bit the epoch trained as one table", () => {
+    // 50 rows, batches of 7: blocks of 28 rows (4 batches) and 22 (the rest), as fitStream hands them over.
+    const data = makeData(shape, 50, 31, true);
+    const init = initParams(shape, 32);
+    const rt = testingRuntime(simd);
+    const width = 1; // softmax: one i32 label per row
+    const results = [[0, 50], [0, 28, 50]].map((cuts) => {
+      const net = new WasmNet(rt, shape, 4);
+      try {
+        net.load(data);
+        net.setParams(init);
+        const b = net.block;
+        writeOptimizerBlock(rt, b.optPtr, b.slotsPtr, b.nParams, b.count, resolveOptimizer('adam'));
+        const lrsPtr = net.place(new Float32Array(16));
+        rt.f64.fill(0.01, lrsPtr >>> 3, (lrsPtr >>> 3) + 8);
+        for (let k = 0; k + 1 < cuts.length; k++) {
+          const [from, to] = [cuts[k], cuts[k + 1]];
+          const block = cuts.length > 2 ? { firstRow: from } : {};
+          const dataPtr = net.describe({
+            rows: to - from, xPtr: net.xPtr + from * shape.inputs * 4, yPtr: net.yPtr + from * width * 4,
+            swPtr: net.swPtr + from * 4, batchSize: 7, lrsPtr, l2: 1e-3, ...block,
+          });
+          expect(rt.u32[(dataPtr >>> 2) + DATA_KIND]).toBe(KIND_DENSE);
+          expect(rt.u32[(dataPtr >>> 2) + DATA_FIRST_ROW]).toBe(cuts.length > 2 ? from : 0);
+          expect(rt.exports.trainEpoch(b.descPtr, dataPtr, 0, 8)).toBe(STATUS_OK);
+        }
+        return { params: net.params(), stats: net.stats() };
+      } finally {
+        net.free();
+      }
+    });
+    expectSame(results[1].params, results[0].params, 'parameters');
+    // The totals carry on: rows 50, loss and gradient norm over the whole epoch. batches counts the last block's.
+    const { batches: _b1, ...dense } = results[0].stats;
+    const { batches: _b2, ...stream } = results[1].stats;
+    expect(stream).toEqual(dense);
+    expect(results[0].stats).toMatchObject({ batches: 8, rows: 50, diverged: -1 });
+    expect(results[1].stats).toMatchObject({ batches: 4, rows: 50, diverged: -1 });
+  });
+
   it.each([['stream', KIND_STREAM]] as const)(
     'refuses a %s data descriptor (not implemented yet): trainEpoch and predict return STATUS_BAD_KIND and change nothing, networkGradient traps',
     (_, kind) => {

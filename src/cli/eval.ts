@@ -13,8 +13,7 @@ import { CliError, UsageError } from './errors.js';
 import { commandHelp } from './help.js';
 import { say, type IO } from './io.js';
 import { readModelFile } from './modelFile.js';
-import { modelRows } from './rows.js';
-import { readData } from './data.js';
+import { readRows } from './rows.js';
 import { percent } from './summary.js';
 
 /** steepest eval's options. */
@@ -26,6 +25,7 @@ export const spec: CommandSpec = {
     target: { type: 'string', value: 'COLUMN', default: 'the column the model was trained to predict', help: 'the column with the true values' },
     json: { type: 'boolean', help: 'print the metrics as one JSON object' },
     'drop-invalid': { type: 'boolean', help: 'skip rows with an empty, non-numeric or unknown value instead of stopping' },
+    format: { type: 'string', value: 'csv|svmlight', default: 'from the extension: .svm, .svmlight, .libsvm are svmlight', help: 'the data\'s format (svmlight: the label starts each row)' },
   },
   notes: [
     'Classifiers: accuracy, loss, precision and recall per class, and the confusion matrix. Regression: MSE, MAE, R^2 and loss.',
@@ -43,13 +43,14 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   }
   const [modelPath, dataArg] = positionals(spec, p.positionals);
   await ready();
-  const { model, prep, classifier, kind } = await readModelFile(modelPath);
-  const target = str(p, 'target') ?? prep.target;
+  const loaded = await readModelFile(modelPath);
+  const { model, prep, input, classifier, kind } = loaded;
+  const target = str(p, 'target') ?? prep?.target ?? (input?.format === 'text' ? input.target : input ? 'label' : null);
   if (target === null) throw new UsageError(`model file '${modelPath}' does not name its target column; give --target COLUMN`);
-  const data = await readData(dataArg, io.stdin);
-  const rows = modelRows(data.table, prep, target, p.values['drop-invalid'] === true);
-  if (rows.dropped > 0) say(io.stderr, `skipped ${rows.dropped} of ${data.table.rows.length} rows (first: ${rows.firstProblem})`);
-  const at = (r: number) => `${data.table.source} line ${rows.lines[r]}`;
+  const rows = await readRows(loaded, dataArg, target, p.values['drop-invalid'] === true, io.stdin, str(p, 'format'));
+  if (rows.dropped > 0) say(io.stderr, `skipped ${rows.dropped} of ${rows.total} rows (first: ${rows.firstProblem})`);
+  const at = (r: number) => `${rows.source} line ${rows.lines[r]}`;
+  const features = rows.features as unknown as Float32Array; // raw rows or CSR: the model reads either
 
   let result: Record<string, unknown>;
   if (classifier) {
@@ -63,13 +64,13 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
       }
       return t;
     });
-    const predicted = (model as unknown as { predictLabels(X: unknown): (string | number)[] }).predictLabels(rows.features);
-    const loss = model.evaluate(rows.features, truth as number[]).loss;
+    const predicted = (model as unknown as { predictLabels(X: unknown): (string | number)[] }).predictLabels(features);
+    const loss = model.evaluate(features, truth as number[]).loss;
     const pr = precisionRecall(truth, predicted, labels);
     const cm = confusionMatrix(truth, predicted, labels);
     result = { type: 'eval', model: kind, rows: truth.length, accuracy: accuracy(truth, predicted), loss, precisionRecall: pr, confusionMatrix: cm };
     if (p.values.json !== true) {
-      io.stdout.write(classifierReport(kind, modelPath, data.table.source, truth.length, result.accuracy as number, loss, pr, cm));
+      io.stdout.write(classifierReport(kind, modelPath, rows.source, truth.length, result.accuracy as number, loss, pr, cm));
     }
   } else {
     const truth = rows.target.map((v, r) => {
@@ -77,11 +78,11 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
       if (t === null) throw new CliError(`${at(r)}: target '${target}' has '${String(v)}', which is not a number`);
       return t;
     });
-    const predicted = model.predict(rows.features);
-    const loss = model.evaluate(rows.features, truth).loss;
+    const predicted = model.predict(features);
+    const loss = model.evaluate(features, truth).loss;
     result = { type: 'eval', model: kind, rows: truth.length, mse: mse(truth, predicted), mae: mae(truth, predicted), r2: r2(truth, predicted), loss };
     if (p.values.json !== true) {
-      say(io.stdout, `${kind} (${modelPath}) on ${data.table.source}: ${truth.length} rows`);
+      say(io.stdout, `${kind} (${modelPath}) on ${rows.source}: ${truth.length} rows`);
       say(io.stdout, `MSE ${formatNumber(result.mse as number)}  MAE ${formatNumber(result.mae as number)}  R^2 ${formatNumber(result.r2 as number)}  loss ${formatNumber(loss)}`);
     }
   }

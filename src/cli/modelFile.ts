@@ -6,11 +6,15 @@ import { LinearRegression } from '../models/LinearRegression.js';
 import { MLP } from '../models/MLP.js';
 import type { Preprocessor } from '../preprocess/Preprocessor.js';
 import { CliError } from './errors.js';
+import { inputSpecOf, type InputSpec } from './input.js';
 
 /** A loaded model with the preprocessing steepest train stored in it. */
 export interface LoadedModel {
   model: AnyModel;
-  prep: Preprocessor;
+  /** Its CSV columns (null for an svmlight or text model: see input). */
+  prep: Preprocessor | null;
+  /** How an svmlight or hashed-text model reads its data, or null. */
+  input: InputSpec | null;
   /** True for models that predict classes. */
   classifier: boolean;
   /** The model type in words. */
@@ -19,18 +23,19 @@ export interface LoadedModel {
 
 /** Loads the model file at path; every way it can fail is a CliError naming the file. */
 export async function readModelFile(path: string): Promise<LoadedModel> {
-  const model = await loadModelFile(path);
+  let input: InputSpec | null = null;
+  const model = await loadModelFile(path, (json) => (input = inputSpecOf(json)));
   const prep = model.preprocessing;
-  if (!prep) {
+  if (!prep && !input) {
     model.dispose();
     throw new CliError(`model file '${path}' has no preprocessing (its input column names); steepest predict and eval read models saved by steepest train, or by the API with model.preprocessing set`);
   }
   const classifier = !(model instanceof LinearRegression) && !(model instanceof MLP && model.head === 'mse');
-  return { model, prep, classifier, kind: kindOf(model) };
+  return { model, prep, input, classifier, kind: kindOf(model) };
 }
 
 /** The model in the file at path, with or without preprocessing (steepest export takes either). */
-export async function loadModelFile(path: string): Promise<AnyModel> {
+export async function loadModelFile(path: string, read?: (json: unknown) => void): Promise<AnyModel> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -46,6 +51,7 @@ export async function loadModelFile(path: string): Promise<AnyModel> {
   } catch (err) {
     throw new CliError(`model file '${path}' is not valid JSON (truncated?): ${(err as Error).message}`);
   }
+  read?.(json);
   try {
     return loadModel(json);
   } catch (err) {

@@ -7,8 +7,7 @@ import { commandHelp } from './help.js';
 import { checkOutputFile, writeOutputFile } from './outputPath.js';
 import { say, type IO } from './io.js';
 import { readModelFile } from './modelFile.js';
-import { modelRows } from './rows.js';
-import { readData } from './data.js';
+import { readRows } from './rows.js';
 
 /** What classifiers add to every model: labels as trained, and probabilities. */
 interface Classifier {
@@ -25,9 +24,11 @@ export const spec: CommandSpec = {
     out: { type: 'string', short: 'o', value: 'FILE', default: 'standard output', help: 'write the predictions to FILE' },
     proba: { type: 'boolean', help: 'classifiers: add each class\'s probability' },
     'drop-invalid': { type: 'boolean', help: 'skip rows with an empty, non-numeric or unknown value instead of stopping' },
+    format: { type: 'string', value: 'csv|svmlight', default: 'from the extension: .svm, .svmlight, .libsvm are svmlight', help: 'the data\'s format' },
   },
   notes: [
     'The data needs the columns the model was trained on (by name, in any order; others, such as the target, are ignored).',
+    'A model trained on svmlight rows reads svmlight rows; one trained on a hashed text column (--text) hashes that column of the data the same way.',
     'Predictions are the class names for a text target, numbers otherwise.',
     '',
     'Example: steepest predict model.json new.csv --proba --out predictions.csv',
@@ -46,15 +47,15 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   const out = str(p, 'out');
   if (out) checkOutputFile(out); // before the model and data are read
   await ready();
-  const { model, prep, classifier, kind } = await readModelFile(modelPath);
+  const loaded = await readModelFile(modelPath);
+  const { model, prep, input, classifier, kind } = loaded;
   if (proba && !classifier) throw new UsageError(`--proba applies to classifiers; model file '${modelPath}' holds ${kind}`);
-  const data = await readData(dataArg, io.stdin);
-  const rows = modelRows(data.table, prep, null, p.values['drop-invalid'] === true);
-  if (rows.dropped > 0) say(io.stderr, `skipped ${rows.dropped} of ${data.table.rows.length} rows (first: ${rows.firstProblem})`);
+  const rows = await readRows(loaded, dataArg, null, p.values['drop-invalid'] === true, io.stdin, str(p, 'format'));
+  if (rows.dropped > 0) say(io.stderr, `skipped ${rows.dropped} of ${rows.total} rows (first: ${rows.firstProblem})`);
 
-  const name = prep.target ?? 'prediction';
+  const name = prep?.target ?? (input?.format === 'text' ? input.target : input ? 'label' : 'prediction');
   const asClassifier = model as unknown as Classifier;
-  const predicted: (string | number)[] = classifier ? asClassifier.predictLabels(rows.features) : Array.from(model.predict(rows.features));
+  const predicted: (string | number)[] = classifier ? asClassifier.predictLabels(rows.features) : Array.from(model.predict(rows.features as unknown as Float32Array));
   const header: string[] = [name];
   let probs: Float32Array | null = null;
   let k = 0;

@@ -17,7 +17,15 @@ import { say, type IO } from './io.js';
 import { progress, progressMode } from './progress.js';
 import { modelMetrics, type Metrics } from './metrics.js';
 import { trainSummary } from './summary.js';
-import { readData } from './data.js';
+import { readData, type Data } from './data.js';
+import { dataFormat, hashingOptions, hashTexts, readSvmlightFile, type InputSpec } from './input.js';
+import { isCSR, takeCSRRows, type CSR } from '../data/csr.js';
+import { below, seedState } from '../reference/random.js';
+import { statSync } from 'node:fs';
+import { columnIndex } from '../datasets/csv.js';
+import type { Preprocessor as PreprocessorType } from '../preprocess/Preprocessor.js';
+import type { TargetColumn } from './target.js';
+import type { ModelJSON } from '../models/serialize.js';
 import { chooseModel, MODEL_KINDS, planTarget, targetColumn, type ModelKind, type TargetPlan } from './target.js';
 
 const OPTIMIZERS: readonly OptimizerName[] = [
@@ -55,6 +63,14 @@ export const spec: CommandSpec = {
     'log-scale': { type: 'boolean', help: 'plot the loss on a log scale' },
     quiet: { type: 'boolean', short: 'q', help: 'no progress and no loss curve: one line at the end' },
     json: { type: 'boolean', help: 'print one JSON object per epoch, then one with the result' },
+    format: { type: 'string', value: 'csv|svmlight', default: 'from the extension: .svm, .svmlight, .libsvm are svmlight', help: 'the data\'s format; svmlight rows are `label index:value ...`' },
+    'zero-based': { type: 'boolean', help: 'svmlight: indices count from 0 (default: from 1)' },
+    text: { type: 'string', value: 'COLUMN', help: 'hash this text column into word counts (HashingVectorizer) as the features; stored in the model for predict and eval' },
+    'hash-features': { type: 'string', value: 'N', default: '1048576 (2^20)', help: '--text: columns words are hashed into' },
+    ngram: { type: 'string', value: 'MIN,MAX', default: '1,1', help: '--text: word n-gram lengths, e.g. 1,2 for words and word pairs' },
+    'no-alternate-sign': { type: 'boolean', help: '--text: add every word as +1 (default: a sign from its hash, so collisions tend to cancel)' },
+    stream: { type: 'boolean', help: 'train a CSV larger than memory from the file, one chunk at a time (automatic above 256 MB; see docs/streams.md)' },
+    'shuffle-buffer': { type: 'string', value: 'N', default: '100000', help: '--stream: rows the shuffle buffer holds' },
   },
   notes: [
     'Numeric columns are standardized (means and scales stored in the model); --categorical columns are one-hot encoded.',
@@ -64,6 +80,9 @@ export const spec: CommandSpec = {
     '  steepest train breast_cancer --out model.json --plot loss.svg',
     '  steepest train houses.csv --target price --categorical city --val 0.2 --early-stopping --out model.json',
     '  steepest train digits --model mlp --hidden 64 --activation relu --epochs 30 --out digits.json',
+    '  steepest train rcv1.svm --epochs 5 --out rcv1.json',
+    '  steepest train reviews.csv --target label --text review --ngram 1,2 --out reviews.json',
+    '  steepest train big.csv --target y --stream --epochs 3 --out big.json',
   ],
 };
 
@@ -101,16 +120,14 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
     if (mode === 'bar' || mode === 'lines') say(io.stdout, text);
   };
 
-  // Data: columns, checked rows, target, features.
-  const data = await readData(dataArg, io.stdin);
-  const targetName = o.target ?? data.target;
-  if (targetName === null) {
-    throw new UsageError(`steepest train needs --target: name the column to predict (${data.table.source} has columns ${data.table.header.join(', ')})`);
+  // Data: columns, checked rows, target, features (or svmlight rows, or a hashed text column).
+  const format = dataFormat(dataArg, o.format);
+  if (format === 'svmlight' && (o.text || o.categorical.length > 0)) throw new UsageError(`--text and --categorical read CSV columns; ${dataArg} is svmlight`);
+  if (o.stream || (format === 'csv' && !o.text && fileSize(dataArg) > STREAM_ABOVE_BYTES)) {
+    return (await import('./trainStream.js')).trainStream(dataArg, o, io, mode);
   }
-  const plan = planColumns(data.table, targetName, o.categorical);
-  const rows = cleanRows(data.table, plan, o.dropInvalid);
-  if (rows.dropped > 0) say(io.stderr, `skipped ${rows.dropped} of ${data.table.rows.length} rows with an empty or non-numeric value (first: ${rows.firstProblem})`);
-  const target = targetColumn(targetName, rows.target);
+  const d = format === 'svmlight' ? await svmlightData(dataArg, o) : await csvData(dataArg, o, io);
+  const { X, features, target, targetName, prep, input, plan, rows, data } = d;
   const auto = o.model === undefined;
   // A bundled regression set says so itself (secret_number's 4 integer targets are values, not classes).
   const regressionSet = data.regression === true && targetName === data.target && target.numeric;
@@ -120,24 +137,23 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   const tplan = planTarget(target, kind);
   if (o.hidden && kind !== 'mlp') throw new UsageError(`--hidden applies to --model mlp only (the model is ${kind})`);
   if (o.activation && kind !== 'mlp') throw new UsageError(`--activation applies to --model mlp only (the model is ${kind})`);
-
-  const prep = new Preprocessor().fit(rows.features, plan.features, { categorical: plan.categorical, target: targetName });
-  const X = prep.transform(rows.features);
-  if (o.plotPath && !(kind === 'linear' && prep.features === 1)) {
-    throw new UsageError(`--plot-path draws linear regression on one feature; this is ${describe(kind)} on ${prep.features} feature${prep.features === 1 ? '' : 's'}`);
+  if (o.plotPath && !(kind === 'linear' && features === 1)) {
+    throw new UsageError(`--plot-path draws linear regression on one feature; this is ${describe(kind)} on ${features} feature${features === 1 ? '' : 's'}`);
   }
   info(`model: ${describe(kind)}${auto ? ` (auto: ${picked.reason}; --model to choose)` : ''}`);
 
   // Validation rows: held out here, so the summary can report metrics on them.
   const valFraction = o.val ?? (o.earlyStopping ? 0.1 : 0);
   const classes = tplan.kind === 'classes';
-  const split = valFraction > 0
-    ? trainTestSplit(X, tplan.y as Float32Array, { testFraction: valFraction, seed: o.seed ?? 0, stratify: classes })
-    : { XTrain: X, yTrain: tplan.y, XTest: null, yTest: null };
-  const trainRows = split.XTrain.length / prep.features;
+  const split: { XTrain: Float32Array | CSR; yTrain: Float32Array | string[]; XTest: Float32Array | CSR | null; yTest: Float32Array | string[] | null } =
+    valFraction <= 0 ? { XTrain: X, yTrain: tplan.y, XTest: null, yTest: null }
+    : isCSR(X) ? csrSplit(X as CSR, tplan.y, valFraction, o.seed ?? 0)
+    : trainTestSplit(X as Float32Array, tplan.y as Float32Array, { testFraction: valFraction, seed: o.seed ?? 0, stratify: classes });
+  const rowsOf = (m: Float32Array | CSR) => (isCSR(m) ? (m as CSR).shape[0] : (m as Float32Array).length / features);
+  const trainRows = rowsOf(split.XTrain);
 
   await ready(o.engine === 'wasm-scalar' ? { scalar: true } : {});
-  const model = build(kind, tplan, prep.features, o);
+  const model = build(kind, tplan, features, o);
   const path: ParameterPoint[] = [];
   const batchRows = o.batch === 'full' ? trainRows : Math.min(o.batch ?? 32, trainRows);
   const onBatch = o.plotPath ? pathRecorder(model, path, o.epochs, Math.ceil(trainRows / batchRows)) : null;
@@ -152,10 +168,10 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
       epochs: o.epochs, batchSize: o.batch, learningRate: o.lr, optimizer: o.optimizer, schedule: schedule(o.schedule, o.epochs),
       l2: o.l2, seed: o.seed, earlyStopping: o.earlyStopping, signal: abort.signal,
       onEpochEnd: (r: EpochRecord) => bar.epoch(r),
-      ...(split.XTest ? { validationData: { X: split.XTest, y: split.yTest! } } : {}),
+      ...(split.XTest ? { validationData: { X: split.XTest, y: split.yTest as Float32Array } } : {}),
       ...(onBatch ? { onBatchEnd: onBatch.record, batchCallbackEvery: onBatch.every } : {}),
     };
-    history = await model.fitAsync(split.XTrain, split.yTrain, fitOptions);
+    history = await model.fitAsync(split.XTrain, split.yTrain as Float32Array, fitOptions);
   } catch (err) {
     if (abort.signal.aborted) throw new CliError('interrupted; no model written', 130);
     throw err;
@@ -169,17 +185,17 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
     train: modelMetrics(model, split.XTrain, split.yTrain),
     ...(split.XTest ? { validation: modelMetrics(model, split.XTest, split.yTest!) } : {}),
   };
-  model.preprocessing = prep;
+  if (prep) model.preprocessing = prep;
   const files: TrainResult['files'] = {};
-  if (o.out) files.model = write(o.out, `${JSON.stringify(model.toJSON())}\n`);
+  if (o.out) files.model = write(o.out, `${JSON.stringify(modelFile(model, input))}\n`);
   if (o.plot) files.plot = write(o.plot, plotHistory(history, { title: `${describe(kind)}: ${data.name}`, logScale: o.logScale }));
-  if (o.plotPath) files.plotPath = write(o.plotPath, plotPath(Array.from(split.XTrain), Array.from(split.yTrain as Float32Array), path, { title: `Gradient descent on J(θ0, θ1): ${data.name}` }));
+  if (o.plotPath) files.plotPath = write(o.plotPath, plotPath(Array.from(split.XTrain as Float32Array), Array.from(split.yTrain as Float32Array), path, { title: `Gradient descent on J(θ0, θ1): ${data.name}` }));
 
   const result: TrainResult = {
     type: 'result', command: 'train',
     data: {
-      source: data.table.source, rows: rows.features.length, dropped: rows.dropped, trainRows, validationRows: split.XTest ? split.XTest.length / prep.features : 0,
-      columns: plan.features.length, features: prep.features, categorical: plan.categorical,
+      source: data.source, rows: rows.count, dropped: rows.dropped, trainRows, validationRows: split.XTest ? rowsOf(split.XTest) : 0,
+      columns: plan.columns, features, categorical: plan.categorical,
     },
     target: { name: targetName, classes: model.classes ?? (tplan.kind === 'classes' ? tplan.count : null) },
     model: {
@@ -203,7 +219,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
 }
 
 /** The options of one run, parsed and checked. */
-interface TrainOptions {
+export interface TrainOptions {
   target?: string;
   model?: ModelKind;
   hidden?: number[];
@@ -227,6 +243,14 @@ interface TrainOptions {
   logScale: boolean;
   quiet: boolean;
   json: boolean;
+  format?: string;
+  zeroBased: boolean;
+  text?: string;
+  hashFeatures?: number;
+  ngram?: string;
+  alternateSign: boolean;
+  stream: boolean;
+  shuffleBuffer: number;
 }
 
 function options(p: ReturnType<typeof parse>): TrainOptions {
@@ -260,7 +284,104 @@ function options(p: ReturnType<typeof parse>): TrainOptions {
     logScale: p.values['log-scale'] === true,
     quiet: p.values.quiet === true,
     json: p.values.json === true,
+    format: str(p, 'format'),
+    zeroBased: p.values['zero-based'] === true,
+    text: str(p, 'text'),
+    hashFeatures: num(p, 'hash-features', { integer: true, min: 1 }),
+    ngram: str(p, 'ngram'),
+    alternateSign: p.values['no-alternate-sign'] !== true,
+    stream: p.values.stream === true,
+    shuffleBuffer: num(p, 'shuffle-buffer', { integer: true, min: 1 }) ?? 100_000,
   };
+}
+
+/** A CSV this large (bytes) trains from the file (--stream) without being asked: readCsv keeps every field as a string, several times the file's size. */
+export const STREAM_ABOVE_BYTES = 256 * 2 ** 20;
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0; // standard input, a bundled data set, or a missing file (readData names it)
+  }
+}
+
+/** The training data as the rest of train uses it, whatever its format. */
+interface TrainData {
+  /** Dense rows (CSV columns), or CSR (svmlight rows, hashed text). */
+  X: Float32Array | CSR;
+  features: number;
+  target: TargetColumn;
+  targetName: string;
+  /** CSV columns' preprocessing, or null for svmlight and text inputs. */
+  prep: PreprocessorType | null;
+  input: InputSpec | null;
+  plan: { columns: number; categorical: string[] };
+  rows: { count: number; dropped: number };
+  data: Pick<Data, 'name' | 'target' | 'regression'> & { source: string };
+}
+
+async function svmlightData(path: string, o: TrainOptions): Promise<TrainData> {
+  const { X, y } = await readSvmlightFile(path, { zeroBased: o.zeroBased });
+  const targetName = o.target ?? 'label';
+  return {
+    X, features: X.shape[1], target: targetColumn(targetName, Array.from(y)), targetName, prep: null,
+    input: { format: 'svmlight', zeroBased: o.zeroBased }, plan: { columns: X.shape[1], categorical: [] },
+    rows: { count: y.length, dropped: 0 }, data: { name: path.split(/[\\/]/).pop()!, target: null, regression: null, source: path },
+  };
+}
+
+async function csvData(dataArg: string, o: TrainOptions, io: IO): Promise<TrainData> {
+  const data = await readData(dataArg, io.stdin);
+  const targetName = o.target ?? data.target;
+  if (targetName === null) {
+    throw new UsageError(`steepest train needs --target: name the column to predict (${data.table.source} has columns ${data.table.header.join(', ')})`);
+  }
+  const about = { name: data.name, target: data.target, regression: data.regression, source: data.table.source };
+  if (o.text) {
+    if (o.categorical.length > 0) throw new UsageError('--categorical does not apply with --text (the features are the hashed text column)');
+    const c = columnIndex(data.table, o.text);
+    const t = columnIndex(data.table, targetName);
+    const hashing = hashingOptions(o.hashFeatures, o.ngram, o.alternateSign);
+    const X = hashTexts(data.table.rows.map((r) => r[c]), hashing);
+    return {
+      X, features: hashing.features, target: targetColumn(targetName, data.table.rows.map((r) => r[t])), targetName, prep: null,
+      input: { format: 'text', column: o.text, target: targetName, hashing }, plan: { columns: 1, categorical: [] },
+      rows: { count: data.table.rows.length, dropped: 0 }, data: about,
+    };
+  }
+  if (o.hashFeatures !== undefined || o.ngram !== undefined || !o.alternateSign) throw new UsageError('--hash-features, --ngram and --no-alternate-sign apply with --text only');
+  const plan = planColumns(data.table, targetName, o.categorical);
+  const rows = cleanRows(data.table, plan, o.dropInvalid);
+  if (rows.dropped > 0) say(io.stderr, `skipped ${rows.dropped} of ${data.table.rows.length} rows with an empty or non-numeric value (first: ${rows.firstProblem})`);
+  const prep = new Preprocessor().fit(rows.features, plan.features, { categorical: plan.categorical, target: targetName });
+  return {
+    X: prep.transform(rows.features), features: prep.features, target: targetColumn(targetName, rows.target), targetName, prep, input: null,
+    plan: { columns: plan.features.length, categorical: plan.categorical }, rows: { count: rows.features.length, dropped: rows.dropped }, data: about,
+  };
+}
+
+/** --val for CSR rows: a seeded random fraction held out (not stratified), both parts in file order. */
+function csrSplit(X: CSR, y: Float32Array | string[], fraction: number, seed: number) {
+  const n = X.shape[0];
+  const ids = Array.from({ length: n }, (_, i) => i);
+  const rng = seedState(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = below(rng, i + 1);
+    [ids[i], ids[j]] = [ids[j], ids[i]];
+  }
+  const k = Math.round(n * fraction);
+  const test = ids.slice(0, k).sort((a, b) => a - b);
+  const train = ids.slice(k).sort((a, b) => a - b);
+  const pick = (rows: number[]) => (y instanceof Float32Array ? Float32Array.from(rows, (r) => y[r]) : rows.map((r) => y[r]));
+  return { XTrain: takeCSRRows(X, train), yTrain: pick(train), XTest: takeCSRRows(X, test), yTest: pick(test) };
+}
+
+/** The model file: the model, and how an svmlight or text model reads its input (training.input). */
+export function modelFile(model: AnyModel, input: InputSpec | null): ModelJSON {
+  const json = model.toJSON();
+  if (input) json.training = { ...json.training, input };
+  return json;
 }
 
 /** The model type in words. */
@@ -268,7 +389,8 @@ export function describe(kind: ModelKind): string {
   return { linear: 'linear regression', logistic: 'logistic regression', softmax: 'softmax regression', mlp: 'MLP' }[kind];
 }
 
-function build(kind: ModelKind, t: TargetPlan, features: number, o: TrainOptions): AnyModel {
+/** The model of this kind for the target plan and the options. */
+export function build(kind: ModelKind, t: TargetPlan, features: number, o: TrainOptions): AnyModel {
   const common = { engine: o.engine, ...(o.seed !== undefined ? { seed: o.seed } : {}) };
   if (kind === 'linear') return new LinearRegression({ features, ...common });
   if (kind === 'logistic') return new LogisticRegression({ features, ...common });

@@ -189,7 +189,8 @@ function zeroBasedOption(v: unknown): boolean {
   return v === true;
 }
 
-function chunks(source: TextSource): AsyncIterable<unknown> {
+/** A TextSource as an async iterable of its chunks (a ReadableStream read through its reader). */
+export function chunks(source: TextSource): AsyncIterable<unknown> {
   if (source !== null && typeof source === 'object') {
     if (Symbol.asyncIterator in source) return source as AsyncIterable<unknown>;
     if (typeof (source as ReadableStream).getReader === 'function') return readerChunks(source as ReadableStream);

@@ -43,6 +43,8 @@ export interface BatchConfig {
   l2: number;
   /** At most this many threads (undefined: the engine's pool); results do not depend on it. */
   threads?: number;
+  /** A stream's block of rows (fitStream): the epoch's rows before it. The epoch's totals carry on unless it is 0. */
+  firstRow?: number;
 }
 
 /** A source of trainers for one engine. */

@@ -18,7 +18,6 @@ import type { SparseRows } from '../reference/sparse.js';
 /** Training data and the shuffle's buffers, as plain typed arrays. */
 class JsData implements TrainingData {
   scatter = false; // whether this epoch's pass scatters into the next arrangement
-  progress: EpochProgress;
   ops: ArrangementOps | null = null;
   rng: RngState = new Uint32Array(4);
   readonly buckets: number;
@@ -30,7 +29,7 @@ class JsData implements TrainingData {
   cursors: Uint32Array;
 
   constructor(
-    readonly rows: number, cols: number, readonly width: number, nParams: number, public cur: Rows, shuffle: boolean, buckets: number,
+    readonly rows: number, cols: number, readonly width: number, public cur: Rows, shuffle: boolean, buckets: number,
     readonly csr: SparseRows | null = null,
   ) {
     this.buckets = shuffle && !csr ? buckets : 1; // CSR rows are never bucketed
@@ -46,7 +45,6 @@ class JsData implements TrainingData {
     this.starts[this.buckets] = rows; // one bucket: all rows; more: set by the first plan()
     this.nextStarts = new Uint32Array(this.buckets + 1);
     this.cursors = new Uint32Array(this.buckets);
-    this.progress = newEpochProgress(nParams);
   }
 
   free(): void {
@@ -63,6 +61,8 @@ class JsTrainer implements Trainer {
   private params: Float64Array;
   private opt: ResolvedOptimizer = resolveOptimizer('sgd');
   private state: OptimizerState;
+  /** The epoch's running totals: the WASM stats block's twin (a stream's blocks add to one epoch). */
+  private progress: EpochProgress;
 
   constructor(readonly shape: NetworkShape) {
     this.paramCount = networkLayout(shape).count;
@@ -70,6 +70,7 @@ class JsTrainer implements Trainer {
     this.width = targetWidth(shape);
     this.params = new Float64Array(this.paramCount);
     this.state = createOptimizerState(this.opt, this.paramCount);
+    this.progress = newEpochProgress(this.paramCount);
   }
 
   getParams(): Float64Array {
@@ -112,7 +113,7 @@ class JsTrainer implements Trainer {
       const csr = src.csr as CSR;
       const sparse = (part: CSR, ys: Float32Array, s: Float32Array | null, shuf: boolean) => {
         const rows = sparseCopy(part, src);
-        return new JsData(part.shape[0], this.inputs, width, this.paramCount, { X: rows.values, y: ys, sw: s }, shuf, 1, rows);
+        return new JsData(part.shape[0], this.inputs, width, { X: rows.values, y: ys, sw: s }, shuf, 1, rows);
       };
       if (!split) return { train: sparse(csr, y.slice(), sw ? sw.slice() : null, shuffle), val: null };
       checkIndptr(csr, src.name);
@@ -123,7 +124,7 @@ class JsTrainer implements Trainer {
     }
     const X = copied(src);
     const data = (rows: number, Xs: Float32Array, ys: Float32Array, s: Float32Array | null, shuf: boolean) =>
-      new JsData(rows, this.inputs, width, this.paramCount, { X: Xs, y: ys, sw: s }, shuf, shuffleBuckets(this.shape, rows));
+      new JsData(rows, this.inputs, width, { X: Xs, y: ys, sw: s }, shuf, shuffleBuckets(this.shape, rows));
     if (!split) return { train: data(src.rows, X, y.slice(), sw ? sw.slice() : null, shuffle), val: null };
     const F = this.inputs;
     const val = data(split.val.length, takeRows(X, F, split.val), takeRows(y, width, split.val), null, false);
@@ -136,9 +137,9 @@ class JsTrainer implements Trainer {
   loadValidation(src: MatrixSource, y: Float32Array): TrainingData {
     if (src.csr) {
       const rows = sparseCopy(src.csr as CSR, src);
-      return new JsData(src.rows, this.inputs, this.width, this.paramCount, { X: rows.values, y: y.slice(), sw: null }, false, 1, rows);
+      return new JsData(src.rows, this.inputs, this.width, { X: rows.values, y: y.slice(), sw: null }, false, 1, rows);
     }
-    return new JsData(src.rows, this.inputs, this.width, this.paramCount, { X: copied(src), y: y.slice(), sw: null }, false, 1);
+    return new JsData(src.rows, this.inputs, this.width, { X: copied(src), y: y.slice(), sw: null }, false, 1);
   }
 
   release(): void {} // garbage-collected with the data
@@ -146,7 +147,6 @@ class JsTrainer implements Trainer {
   beginEpoch(data: TrainingData, rng: RngState): void {
     const d = data as JsData;
     const cols = this.inputs;
-    d.progress = newEpochProgress(this.paramCount);
     d.scatter = false;
     d.rng = rng;
     if (!d.order) return;
@@ -167,8 +167,10 @@ class JsTrainer implements Trainer {
   trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats {
     const d = data as JsData;
     const next = d.scatter ? { ids: d.ids, cursors: d.cursors, dst: d.next } : null;
+    // As trainEpoch: the totals start over at an epoch's first batch, unless a stream's block carries on.
+    if (first === 0 && !config.firstRow) this.progress = newEpochProgress(this.paramCount);
     trainBatches(
-      { shape: this.shape, params: this.params, opt: this.opt, optState: this.state, progress: d.progress },
+      { shape: this.shape, params: this.params, opt: this.opt, optState: this.state, progress: this.progress },
       {
         kind: d.csr ? 'csr' : 'dense', csr: d.csr ?? undefined, rows: d.rows, cols: this.inputs, width: d.width, ...d.cur,
         arrangement: d.order && { order: d.order, next },
@@ -176,7 +178,7 @@ class JsTrainer implements Trainer {
       },
       first, last,
     );
-    return epochStats(d.progress);
+    return epochStats(this.progress);
   }
 
   endEpoch(data: TrainingData): void {

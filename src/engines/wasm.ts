@@ -544,7 +544,7 @@ class WasmTrainer implements Trainer, Reattachable {
     // A worker writes the next arrangement for the whole epoch while this thread trains; else the pass scatters.
     if (first === 0 && d.scatter && d.scatterOnWorker(config.threads)) d.scatter = false;
     const dataPtr = d.describe({
-      idsPtr: d.scatter ? d.idsPtr : 0, batchSize: config.batchSize, lrsPtr, l1: config.l1, l2: config.l2,
+      idsPtr: d.scatter ? d.idsPtr : 0, batchSize: config.batchSize, lrsPtr, l1: config.l1, l2: config.l2, firstRow: config.firstRow,
     });
     return { fn: 'trainEpoch', args: [this.block.descPtr, dataPtr, first, last] };
   }

@@ -4,6 +4,7 @@ import type { ScheduleOptions, WarmupOptions } from '../optim/schedules.js';
 import { ValidationError } from '../errors.js';
 import { finite, knownKeys, optionsObject, positiveFinite, positiveInteger, show, type MatrixInput, type TargetInput } from '../validate.js';
 import type { EpochRecord } from './history.js';
+import { jsonCopy } from '../jsonFields.js';
 
 /** What onBatchEnd receives. */
 export interface BatchInfo {
@@ -267,4 +268,21 @@ export function batchRows(batchSize: number | 'full' | undefined, rows: number):
     throw new ValidationError(`batchSize ${batchSize} is larger than the number of rows (${rows}); use 'full' for batch gradient descent`);
   }
   return batchSize;
+}
+
+/**
+ * The call's settings, stored in the model file as the training options used (an unset option is null).
+ * Data (sampleWeight, validationData) and callbacks are not settings and are not recorded.
+ */
+export function trainingRecord(o: ResolvedFitOptions): Record<string, unknown> {
+  const { name, ...settings } = o.optimizer;
+  // A copy as the file holds it, taken before training: the caller's schedule, warmup and classWeight objects may change later.
+  return jsonCopy('training', {
+    epochs: o.epochs, batchSize: o.batchSize ?? null, learningRate: o.learningRate, optimizer: { name, ...settings },
+    schedule: typeof o.schedule === 'function' ? 'function' : (o.schedule ?? 'constant'), warmup: o.warmup ?? null,
+    shuffle: o.shuffle, seed: o.seed ?? null, l1: o.l1, l2: o.l2, classWeight: o.classWeight ?? null,
+    gradTol: o.gradTol ?? null, tol: o.tol ?? null, nIterNoChange: o.nIterNoChange, paramTol: o.paramTol ?? null,
+    timeLimitMs: o.timeLimitMs ?? null, targetLoss: o.targetLoss ?? null, validationFraction: o.validationFraction ?? null,
+    earlyStopping: o.earlyStopping, restoreBestWeights: o.restoreBestWeights, warmStart: o.warmStart, restarts: o.restarts,
+  }) as Record<string, unknown>;
 }

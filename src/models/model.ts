@@ -8,20 +8,21 @@ import { getEngine } from '../engines/select.js';
 import { BusyError, DisposedError, DivergenceError, ValidationError } from '../errors.js';
 import { headLoss, networkLoss } from '../reference/network.js';
 import { networkLayout, type NetworkShape } from '../engines/network.js';
-import { nextU32, seedState, type RngState } from '../reference/random.js';
+import { below, nextU32, seedState, type RngState } from '../reference/random.js';
 import { createSchedule, type Schedule } from '../optim/schedules.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { FLOAT32_MAX } from '../engines/engine.js';
 import { isCSR, inputSource, dataSize } from '../data/csr.js';
 import { article, matrixSource, show, toMatrix, optionsObject, type MatrixInput, type MatrixSource, type TargetInput } from '../validate.js';
-import { batchRows, rejectAsyncOnly, resolveFitOptions, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
+import { batchRows, rejectAsyncOnly, resolveFitOptions, trainingRecord, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
 import type { History } from './history.js';
 import { initialParams, type InitOption } from './initializers.js';
 import { requireTwoClasses, rowWeights, splitIndices, sum } from './split.js';
 import { takeRows } from '../data/rows.js';
 import { classCount, encodeTargets, targetColumns, type TargetKind } from './targets.js';
-import { jsonCopy, readModelJSON, writeModelJSON, type ModelJSON, type ReadJSON } from './serialize.js';
-import { runAsync, runEpochs, runSync, type Step } from './trainLoop.js';
+import { readModelJSON, writeModelJSON, type ModelJSON, type ReadJSON } from './serialize.js';
+import { abortError, runAsync, runEpochs, runSync, type Run, type Step } from './trainLoop.js';
+import type { FitStreamOptions, StreamSource } from './fitStream.js';
 import { Restarts } from './restarts.js';
 import { modelPreprocessing, type Preprocessor, type RawRows } from '../preprocess/Preprocessor.js';
 
@@ -92,6 +93,8 @@ interface Prepared {
   classes: string[] | null;
   /** The call's settings as the model file records them (kept only if the call succeeds). */
   training: Record<string, unknown>;
+  /** What a stream's run takes instead of loaded data (fitStream: feed, validate). */
+  run?: Partial<Run>;
 }
 
 /** A call's data in the engine. */
@@ -124,7 +127,7 @@ export abstract class Model {
   /** The options of the last successful training call, as JSON stores them. */
   private training: Record<string, unknown> | null = null;
   /** The training call in progress, if any: calls that change the model wait for it. */
-  private running: 'fit' | 'partialFit' | 'fitAsync' | 'trainInWorker' | null = null;
+  private running: 'fit' | 'partialFit' | 'fitAsync' | 'fitStream' | 'trainInWorker' | null = null;
   private disposeRequested = false;
   /** Whether a fit, fitAsync or partialFit call has completed (a later fit may then continue on one class). */
   private trained = false;
@@ -206,6 +209,18 @@ export abstract class Model {
     } finally {
       this.finish();
     }
+  }
+
+  /**
+   * Trains on rows read in chunks from source (a function giving an iterable of { X, y } per
+   * epoch; in Node a CSV or svmlight file's path; a Blob or a ReadableStream factory), shuffled
+   * through a bounded buffer: memory bounded by options.shuffleBuffer, not by the data
+   * (docs/streams.md). Loaded on first use.
+   */
+  async fitStream(source: StreamSource, options?: FitStreamOptions): Promise<History> {
+    return (await import('./fitStream.js')).fitStream(this, source, options, {
+      resolveFitOptions, trainingRecord, createSchedule, encodeTargets, targetColumns, runAsync, abortError, headLoss, seedState, below,
+    });
   }
 
   /**
@@ -479,7 +494,7 @@ export abstract class Model {
     const validate = data.val && p.valY ? this.validator(trainer, data.val, p.valY) : null;
     const gen = runEpochs({
       trainer, engine: this.engine, data: data.train, rows: p.rows, batchSize: p.batchSize, opts: p.opts, schedule,
-      epochOffset, rng: p.rng, validate, async, stopped: this.stopped, offload,
+      epochOffset, rng: p.rng, validate, async, stopped: this.stopped, offload, ...p.run,
     });
     return drive(gen);
   }
@@ -605,7 +620,7 @@ export abstract class Model {
   /** The trainer, for calls that change the model: not while it trains. */
   private idle(): Trainer {
     const trainer = this.live();
-    if (this.running === 'fitAsync' || this.running === 'trainInWorker') {
+    if (this.running === 'fitAsync' || this.running === 'fitStream' || this.running === 'trainInWorker') {
       throw new BusyError(`this ${this.modelName} is training in ${this.running}; await it (or abort it) before changing the model`);
     }
     if (this.running) {
@@ -646,23 +661,6 @@ function freezeShape(shape: NetworkShape): NetworkShape {
     layers: Object.freeze(shape.layers.map((l) => Object.freeze({ units: l.units, activation: l.activation }))),
     head: shape.head,
   });
-}
-
-/**
- * The call's settings, stored in the model file as the training options used (an unset option is null).
- * Data (sampleWeight, validationData) and callbacks are not settings and are not recorded.
- */
-function trainingRecord(o: ResolvedFitOptions): Record<string, unknown> {
-  const { name, ...settings } = o.optimizer;
-  // A copy as the file holds it, taken before training: the caller's schedule, warmup and classWeight objects may change later.
-  return jsonCopy('training', {
-    epochs: o.epochs, batchSize: o.batchSize ?? null, learningRate: o.learningRate, optimizer: { name, ...settings },
-    schedule: typeof o.schedule === 'function' ? 'function' : (o.schedule ?? 'constant'), warmup: o.warmup ?? null,
-    shuffle: o.shuffle, seed: o.seed ?? null, l1: o.l1, l2: o.l2, classWeight: o.classWeight ?? null,
-    gradTol: o.gradTol ?? null, tol: o.tol ?? null, nIterNoChange: o.nIterNoChange, paramTol: o.paramTol ?? null,
-    timeLimitMs: o.timeLimitMs ?? null, targetLoss: o.targetLoss ?? null, validationFraction: o.validationFraction ?? null,
-    earlyStopping: o.earlyStopping, restoreBestWeights: o.restoreBestWeights, warmStart: o.warmStart, restarts: o.restarts,
-  }) as Record<string, unknown>;
 }
 
 export { readModelJSON };

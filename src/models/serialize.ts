@@ -8,7 +8,9 @@ import { ValidationError } from '../errors.js';
 import { ACTIVATIONS, HEADS, networkLayout, type ActivationName, type HeadName, type NetworkShape } from '../engines/network.js';
 import { article, show } from '../validate.js';
 import { version } from '../version.js';
-import { jsonObject as object, jsonRoot, knownFields as known } from '../jsonFields.js';
+import { jsonCopy, jsonObject as object, jsonRoot, knownFields as known } from '../jsonFields.js';
+
+export { jsonCopy };
 import { Preprocessor, type PreprocessorJSON } from '../preprocess/Preprocessor.js';
 
 /** The current file format version. */
@@ -65,14 +67,6 @@ export function writeModelJSON(
   return json;
 }
 
-/** A deep copy of JSON data, as JSON text would carry it (a value JSON cannot hold is a ValidationError naming it). */
-export function jsonCopy(name: string, v: unknown): unknown {
-  try {
-    return JSON.parse(JSON.stringify(v));
-  } catch (err) {
-    throw new ValidationError(`${name} must be JSON data (${(err as Error).message})`);
-  }
-}
 
 const MODELS = ['LinearRegression', 'LogisticRegression', 'SoftmaxRegression', 'MLP'];
 const V1_FIELDS = ['format', 'version', 'model', 'features', 'weights', 'bias'];

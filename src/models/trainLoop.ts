@@ -14,7 +14,9 @@ import { StoppingRules } from './stopping.js';
 export interface Run {
   trainer: Trainer;
   engine: EngineName;
+  /** The data (a stream's: the last block fed). */
   data: TrainingData;
+  /** Rows per epoch (a stream's: an estimate, 0 if unknown, replaced by the rows each epoch counted). */
   rows: number;
   batchSize: number;
   opts: ResolvedFitOptions;
@@ -22,25 +24,31 @@ export interface Run {
   /** Epochs trained before this run (partialFit continues a schedule). */
   epochOffset: number;
   rng: RngState;
-  /** Validation loss at the current parameters, or null without validation data. */
-  validate: (() => number) | null;
+  /** Validation loss at the current parameters (a stream's may come as a promise), or null without validation data. */
+  validate: (() => number | Promise<number>) | null;
   /** Whether to yield after every chunk so a driver can await (fitAsync). */
   async: boolean;
   /** The error that ends the run after a callback (e.g. the model was disposed inside it), or null. */
   stopped: () => Error | null;
+  /**
+   * A stream (fitStream) instead of data: the epoch's next block of rows, loaded into the
+   * engine unshuffled, or null after the epoch's last. An epoch is its blocks in turn, as
+   * one epoch of data (its totals carry on across blocks); the async driver awaits it.
+   */
+  feed?: () => Promise<TrainingData | null>;
   /** Yield each chunk's export call instead of making it, and take its status back (fits side by side on a pool). */
   offload?: boolean;
 }
 
-/** What runEpochs yields: progress between chunks (async), or a chunk's export call to make (offload). */
-export type Step = Progress | Task;
+/** What runEpochs yields: progress between chunks (async), a stream's next block to await, or (offload) a chunk's export call to make. */
+export type Step = Progress | Promise<unknown> | Task;
 
-/** Yields progress between chunks (or, with offload, their export calls); returns the run's history. */
-export function* runEpochs(run: Run): Generator<Step, History, number> {
-  const { trainer, data, rows, batchSize, opts, schedule } = run;
-  const nBatches = Math.ceil(rows / batchSize);
+/** Yields progress between chunks (and a stream's promises, for the driver to await and send back); returns the run's history. */
+export function* runEpochs(run: Run): Generator<Step, History, unknown> {
+  const { trainer, batchSize, opts, schedule, feed } = run;
+  let { data, rows } = run;
   const rules = new StoppingRules(opts, run.validate !== null);
-  const config: BatchConfig = { batchSize, lrs: new Float64Array(nBatches), l1: opts.l1, l2: opts.l2, threads: opts.threads };
+  const config: BatchConfig = { batchSize, lrs: new Float64Array(0), l1: opts.l1, l2: opts.l2, threads: opts.threads };
   const records: EpochRecord[] = [];
   const t0 = performance.now();
   let best: TrainerState | null = null;
@@ -50,45 +58,66 @@ export function* runEpochs(run: Run): Generator<Step, History, number> {
     const tEpoch = performance.now();
     const start = trainer.saveState();
     const at = run.epochOffset + epoch - 1;
-    for (let b = 0; b < nBatches; b++) config.lrs[b] = schedule.perStep || b === 0 ? schedule.lrAt(at, b, nBatches) : config.lrs[0];
+    // A stream's batch count is its last epoch's: the schedule's steps per epoch, and progress's batches.
+    const nBatches = Math.max(1, Math.ceil(rows / batchSize));
     let stats;
-    let done = 0;
+    let done = 0; // batches of the epoch before the current block
+    let seen = 0; // rows of the epoch before the current block
+    let lr = 0;
     try {
-      trainer.beginEpoch(data, run.rng);
-      while (done < nBatches) {
-        const size = opts.onBatchEnd ? opts.batchCallbackEvery
-          : run.async && msPerBatch > 0 ? Math.max(1, Math.floor(opts.yieldEveryMs / 2 / msPerBatch))
-          : run.async ? Math.min(nBatches, 8) : nBatches;
-        const last = Math.min(done + size, nBatches);
-        const tChunk = performance.now();
-        stats = run.offload
-          ? trainer.batchesDone!(yield trainer.prepareBatches!(data, config, done, last))
-          : trainer.trainBatches(data, config, done, last);
-        msPerBatch = (performance.now() - tChunk) / (last - done);
-        if (stats.diverged >= 0 || !Number.isFinite(stats.lossSum) || !Number.isFinite(stats.gradNorm)) {
-          // The batch is known when a batch's own loss or step went non-finite; an epoch total can overflow later.
-          const where = stats.diverged >= 0 ? `epoch ${epoch}, batch ${stats.diverged + 1}` : `epoch ${epoch}`;
-          throw new DivergenceError(
-            `training diverged in ${where}: the loss or gradient stopped being finite ` +
-              `at learningRate ${config.lrs[Math.max(0, stats.diverged)]}. The model keeps its weights from the end of epoch ${epoch - 1}. ` +
-              `Try a smaller learningRate or standardize the features.`,
-            epoch,
-          );
+      for (let block = 0; !stop; block++) {
+        if (feed) {
+          const next = (yield feed()) as TrainingData | null;
+          if (!next) break;
+          data = next;
+          config.firstRow = seen;
+        } else if (block) break;
+        const batches = Math.ceil(data.rows / batchSize);
+        if (config.lrs.length < batches) config.lrs = new Float64Array(batches);
+        for (let b = 0; b < batches; b++) {
+          const step = done + b;
+          config.lrs[b] = schedule.perStep || step === 0 ? schedule.lrAt(at, Math.min(step, nBatches - 1), nBatches) : config.lrs[0];
         }
-        done = last;
-        const loss = stats.lossSum / Math.min(done * batchSize, rows);
-        if (opts.onBatchEnd) {
-          const result = opts.onBatchEnd({ epoch, batch: done, batches: nBatches, loss });
-          const stopped = run.stopped();
-          if (stopped) throw stopped;
-          if (result === false) {
-            stop = { rule: 'callback', epoch, message: `onBatchEnd returned false after batch ${done} of epoch ${epoch}` };
-            break;
+        trainer.beginEpoch(data, run.rng);
+        let b = 0;
+        while (b < batches) {
+          const size = opts.onBatchEnd ? opts.batchCallbackEvery
+            : run.async && msPerBatch > 0 ? Math.max(1, Math.floor(opts.yieldEveryMs / 2 / msPerBatch))
+            : run.async ? Math.min(batches, 8) : batches;
+          const last = Math.min(b + size, batches);
+          const tChunk = performance.now();
+          stats = run.offload
+            ? trainer.batchesDone!((yield trainer.prepareBatches!(data, config, b, last)) as number)
+            : trainer.trainBatches(data, config, b, last);
+          msPerBatch = (performance.now() - tChunk) / (last - b);
+          if (stats.diverged >= 0 || !Number.isFinite(stats.lossSum) || !Number.isFinite(stats.gradNorm)) {
+            // The batch is known when a batch's own loss or step went non-finite; an epoch total can overflow later.
+            const where = stats.diverged >= 0 ? `epoch ${epoch}, batch ${done + stats.diverged + 1}` : `epoch ${epoch}`;
+            throw new DivergenceError(
+              `training diverged in ${where}: the loss or gradient stopped being finite ` +
+                `at learningRate ${config.lrs[Math.max(0, stats.diverged)]}. The model keeps its weights from the end of epoch ${epoch - 1}. ` +
+                `Try a smaller learningRate or standardize the features.`,
+              epoch,
+            );
           }
+          b = last;
+          const loss = stats.lossSum / (seen + Math.min(b * batchSize, data.rows));
+          if (opts.onBatchEnd) {
+            const result = opts.onBatchEnd({ epoch, batch: done + b, batches: nBatches, loss });
+            const stopped = run.stopped();
+            if (stopped) throw stopped;
+            if (result === false) {
+              stop = { rule: 'callback', epoch, message: `onBatchEnd returned false after batch ${done + b} of epoch ${epoch}` };
+              break;
+            }
+          }
+          if (run.async) yield { epoch, epochs: opts.epochs, batch: done + b, batches: nBatches, loss };
         }
-        if (run.async) yield { epoch, epochs: opts.epochs, batch: done, batches: nBatches, loss };
+        done += b;
+        seen += Math.min(b * batchSize, data.rows);
+        lr = config.lrs[Math.max(0, b - 1)];
+        if (!stop) trainer.endEpoch(data); // a stopped epoch's half-built next arrangement is never used
       }
-      if (!stop) trainer.endEpoch(data); // a stopped epoch's half-built next arrangement is never used
     } catch (err) {
       trainer.restoreState(start); // divergence or abort: back to the last completed epoch
       if (err instanceof DivergenceError) {
@@ -98,18 +127,22 @@ export function* runEpochs(run: Run): Generator<Step, History, number> {
       }
       throw err;
     }
+    rows = seen;
     const after = trainer.getParams();
     let paramChange = 0;
     for (let i = 0; i < after.length; i++) paramChange = Math.max(paramChange, Math.abs(after[i] - start.params[i]));
     const record: EpochRecord = {
       epoch,
-      loss: stats!.lossSum / Math.min(done * batchSize, rows),
+      loss: stats!.lossSum / seen,
       gradNorm: stats!.gradNorm,
-      learningRate: config.lrs[Math.max(0, done - 1)],
+      learningRate: lr,
       paramChange,
       timeMs: performance.now() - tEpoch,
     };
-    if (run.validate) record.valLoss = run.validate();
+    if (run.validate) {
+      const v = run.validate();
+      record.valLoss = typeof v === 'number' ? v : ((yield v) as number);
+    }
     records.push(record);
     schedule.observe(at, rules.monitored(record));
     if (rules.observe(record) && opts.restoreBestWeights) best = trainer.saveState();
@@ -130,7 +163,7 @@ export function* runEpochs(run: Run): Generator<Step, History, number> {
 }
 
 /** Runs the generator to the end without pausing (fit, partialFit). */
-export function runSync(gen: Generator<Step, History, number>): History {
+export function runSync(gen: Generator<Step, History, unknown>): History {
   for (;;) {
     const r = gen.next();
     if (r.done) return r.value;
@@ -140,20 +173,27 @@ export function runSync(gen: Generator<Step, History, number>): History {
 /**
  * Runs the generator, giving the event loop a turn whenever yieldEveryMs has
  * passed, reporting progress then, and stopping with an AbortError when signal
- * aborts (or with the error stopped() returns, e.g. after dispose()).
+ * aborts (or with the error stopped() returns, e.g. after dispose()). A promise
+ * the generator yields (a stream's next block) is awaited and its value sent back.
  */
 export async function runAsync(
-  gen: Generator<Step, History, number>, yieldEveryMs: number,
+  gen: Generator<Step, History, unknown>, yieldEveryMs: number,
   onProgress: ((p: Progress) => void) | undefined, signal: AbortSignal | undefined,
   stopped: () => Error | null = () => null,
 ): Promise<History> {
   let last = performance.now();
+  let sent: unknown;
   for (;;) {
     if (signal?.aborted) gen.throw(abortError(signal));
     const stop = stopped();
     if (stop) gen.throw(stop);
-    const r = gen.next();
+    const r = gen.next(sent);
+    sent = undefined;
     if (r.done) return r.value;
+    if (r.value instanceof Promise) {
+      sent = await r.value.catch((err: unknown) => gen.throw(err)); // the generator restores the epoch's start and rethrows
+      continue;
+    }
     if (performance.now() - last >= yieldEveryMs) {
       onProgress?.(r.value as Progress); // without offload, every step is progress
       await new Promise((resolve) => setTimeout(resolve, 0));

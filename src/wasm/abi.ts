@@ -116,7 +116,7 @@ export const LAYER_FIELDS = 8;
 // tables and return STATUS_BAD_KIND for the others (networkGradient reads dense only, else traps).
 export const KIND_DENSE = 0; // rows x cols f32 at DATA_X_PTR
 export const KIND_CSR = 1; // stored values (f32) at DATA_X_PTR, DATA_INDPTR_PTR (rows + 1 u32), DATA_INDICES_PTR (u32 columns)
-export const KIND_STREAM = 2; // reserved: one chunk of a stream, dense at DATA_X_PTR; DATA_FIRST_ROW = the epoch's rows before it
+export const KIND_STREAM = 2; // reserved, unused: a stream's block (fitStream) is a dense or CSR table with DATA_FIRST_ROW
 
 // The data descriptor (assembly/train.ts, assembly/shuffle.ts; src/wasm/dataBlock.ts): one
 // table of rows, its arrangement (the current buffers in bucket order, the visit order, and
@@ -143,7 +143,7 @@ export const DATA_INDPTR_PTR = 18; // KIND_CSR
 export const DATA_INDICES_PTR = 19; // KIND_CSR
 export const DATA_NEXT_INDPTR_PTR = 20; // KIND_CSR: the next arrangement's (reserved)
 export const DATA_NEXT_INDICES_PTR = 21; // KIND_CSR: the next arrangement's (reserved)
-export const DATA_FIRST_ROW = 22; // KIND_STREAM (reserved)
+export const DATA_FIRST_ROW = 22; // a stream's block (fitStream): the epoch's rows before it; trainEpoch's totals start over at batch 0 only when it is 0
 export const DATA_L1 = 24; // f64 at byte 4 * 24: the L1 penalty on weights
 export const DATA_L2 = 26; // f64 at byte 4 * 26: the L2 penalty on weights
 export const DATA_FIELDS = 28;

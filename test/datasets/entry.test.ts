@@ -1,5 +1,6 @@
 // The entry points' import graphs, as a bundler sees them (esbuild's metafile): 'steepest'
-// loads neither the data sets nor the CSV reader nor any package (the library stays
+// loads neither the data sets nor the CSV reader nor any package (fitStream's stream readers,
+// svmlight and csvStream, load with it on first use) (the library stays
 // dependency-free and browser-safe); 'steepest/datasets' loads its data but no CSV parser
 // and nothing from Node.
 import { describe, expect, it } from 'vitest';
@@ -18,7 +19,10 @@ describe('entry points', () => {
     const inputs = await inputsOf('src/index.ts', 'neutral'); // 'neutral': a node: import would fail the build
     expect(inputs).toContain('src/models/model.ts'); // the graph is really the library's
     expect(inputs).toContain('src/preprocess/Preprocessor.ts');
-    expect(inputs.filter((f) => f.startsWith('src/datasets/'))).toEqual([]);
+    // fitStream's text readers are the exception: loaded on its first call (a dynamic import), no Node modules, no packages.
+    const streamReaders = ['src/datasets/svmlight.ts', 'src/datasets/csvStream.ts'];
+    expect(inputs).toEqual(expect.arrayContaining(streamReaders)); // the exception is real: remove it from here when it goes
+    expect(inputs.filter((f) => f.startsWith('src/datasets/') && !streamReaders.includes(f))).toEqual([]);
     expect(inputs.filter((f) => f.includes('node_modules'))).toEqual([]);
   });
 
