@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--full] [fit] [train] [optimizers] [converge] [dot] [marshal] [mlp] [hashing]`: runs the named
+// `npm run bench [-- --quick] [--full] [fit] [train] [optimizers] [converge] [dot] [marshal] [mlp] [hashing] [autolr]`: runs the named
 // cases (all by default), prints their tables, writes bench/results/<case>.json, and exits
 // non-zero if any result was NaN, wrong, or a case crashed. Slow is never a failure.
 // The cases that ship in the package (`steepest bench`: fit, train) live in src/bench/; the dev-only ones here.
@@ -16,6 +16,7 @@ const CASES: Record<string, () => Promise<BenchCase>> = {
   marshal: async () => (await import('./marshal.js')).run,
   mlp: async () => (await import('./mlp.js')).run,
   hashing: async () => (await import('./hashing.js')).run,
+  autolr: async () => (await import('./autolr.js')).run,
 };
 
 const { quick, full, cases, unknownFlags } = parseArgs(process.argv.slice(2));

@@ -29,9 +29,9 @@ export interface FitOptions {
   epochs?: number;
   /** Rows per update: 1 = stochastic, 'full' = batch gradient descent (default 32, capped at the row count). */
   batchSize?: number | 'full';
-  /** Base step size (default 0.01). */
-  learningRate?: number;
-  /** Optimizer name or options with PyTorch's names (default 'sgd'). */
+  /** Base step size, or 'auto' (the default): a short seeded search on a sample of the data picks it (see docs/learning-rate.md). */
+  learningRate?: number | 'auto';
+  /** Optimizer name or options with PyTorch's names (default: DEFAULT_OPTIMIZER without a learning rate, 'sgd' with one). */
   optimizer?: OptimizerName | OptimizerOptions;
   /** Learning-rate schedule (default constant). */
   schedule?: ScheduleOptions;
@@ -98,7 +98,7 @@ export interface ResolvedFitOptions {
   epochs: number;
   /** undefined: the default, 32 capped at the row count. */
   batchSize: number | 'full' | undefined;
-  learningRate: number;
+  learningRate: number | 'auto';
   optimizer: ResolvedOptimizer;
   schedule: ScheduleOptions | undefined;
   warmup: WarmupOptions | undefined;
@@ -127,6 +127,9 @@ export interface ResolvedFitOptions {
   onProgress: FitAsyncOptions['onProgress'];
   signal: AbortSignal | undefined;
 }
+
+/** The optimizer fit uses when given neither an optimizer nor a learning rate (chosen by `npm run bench -- autolr`; docs/learning-rate.md). */
+export const DEFAULT_OPTIMIZER: OptimizerName | OptimizerOptions = 'sgd';
 
 const KEYS = [
   'epochs', 'batchSize', 'learningRate', 'optimizer', 'schedule', 'warmup', 'shuffle', 'seed', 'l2', 'l1',
@@ -222,8 +225,9 @@ export function resolveFitOptions(options: unknown): ResolvedFitOptions {
   return {
     epochs: positiveInteger('epochs', o.epochs ?? 100),
     batchSize,
-    learningRate: positiveFinite('learningRate', o.learningRate ?? 0.01),
-    optimizer: resolveOptimizer(o.optimizer),
+    learningRate: o.learningRate === undefined || o.learningRate === 'auto' ? 'auto' : positiveFinite('learningRate', o.learningRate),
+    // An explicit rate keeps the old default optimizer, so results given a rate do not change.
+    optimizer: resolveOptimizer(o.optimizer ?? (o.learningRate === undefined ? DEFAULT_OPTIMIZER : 'sgd')),
     schedule: o.schedule,
     warmup: o.warmup,
     shuffle: bool('shuffle', o.shuffle, true),
@@ -251,6 +255,11 @@ export function resolveFitOptions(options: unknown): ResolvedFitOptions {
     onProgress: callback('onProgress', o.onProgress),
     signal: o.signal,
   };
+}
+
+/** The base rate: the given one, or the search's ('auto' before a search: 1, which validates a schedule's options). */
+export function baseRate(o: ResolvedFitOptions, search: { rate: number } | null): number {
+  return o.learningRate === 'auto' ? (search?.rate ?? 1) : o.learningRate;
 }
 
 /** The batch size in rows: the default is 32 capped at the row count; an explicit size larger than the data is an error. */

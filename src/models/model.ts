@@ -12,9 +12,10 @@ import { nextU32, seedState, type RngState } from '../reference/random.js';
 import { createSchedule, type Schedule } from '../optim/schedules.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { FLOAT32_MAX } from '../engines/engine.js';
-import { article, matrixRows, matrixSource, show, toMatrix, optionsObject, type MatrixInput, type MatrixSource, type TargetInput } from '../validate.js';
-import { batchRows, rejectAsyncOnly, resolveFitOptions, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
-import type { History } from './history.js';
+import { article, copyRows, matrixRows, matrixSource, show, toMatrix, optionsObject, type MatrixInput, type MatrixSource, type TargetInput } from '../validate.js';
+import { baseRate, batchRows, rejectAsyncOnly, resolveFitOptions, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
+import type { History, RateSearch } from './history.js';
+import { sampleIndices, searchRate, trialPasses } from './autoRate.js';
 import { initialParams, type InitOption } from './initializers.js';
 import { requireTwoClasses, rowWeights, splitIndices, sum } from './split.js';
 import { takeRows } from '../data/rows.js';
@@ -113,7 +114,7 @@ export abstract class Model {
   private optimizer: ResolvedOptimizer = resolveOptimizer('sgd');
   private optimizerKey = '';
   /** partialFit's schedule and how many epochs it has run. */
-  private partial: { key: string; scheduleOption: unknown; schedule: Schedule; epochs: number } | null = null;
+  private partial: { key: string; scheduleOption: unknown; schedule: Schedule; epochs: number; rate: number } | null = null;
   private readonly targets: TargetKind;
   /** The class name, used in messages and JSON. */
   protected readonly modelName: string;
@@ -193,12 +194,14 @@ export abstract class Model {
     const p = this.prepare(X, y, { ...o, epochs: 1 } as FitOptions, 'partialFit');
     // The same settings continue the schedule (a function schedule: the same function object).
     const key = JSON.stringify([p.opts.learningRate, typeof p.opts.schedule === 'function' ? 'fn' : p.opts.schedule, p.opts.warmup]);
-    let partial = this.partial;
-    if (!partial || partial.key !== key || partial.scheduleOption !== p.opts.schedule && typeof p.opts.schedule === 'function') {
-      partial = { key, scheduleOption: p.opts.schedule, schedule: createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), epochs: 0 };
-    }
+    const old = this.partial;
+    const same = old && old.key === key && !(old.scheduleOption !== p.opts.schedule && typeof p.opts.schedule === 'function');
     return this.guarded('partialFit', p, () => {
-      const history = this.runOnce(p, this.loadData(p), partial.schedule, partial.epochs, (gen) => runSync(gen));
+      // learningRate 'auto': the first call with these settings searches on its rows; later calls keep that rate.
+      const search = same ? null : this.autoRate(p);
+      const rate = same ? old.rate : baseRate(p.opts, search);
+      const partial = same ? old : { key, scheduleOption: p.opts.schedule, schedule: createSchedule(p.opts.schedule, rate, p.opts.warmup), epochs: 0, rate };
+      const history = withSearch(this.runOnce(p, this.loadData(p), partial.schedule, partial.epochs, (gen) => runSync(gen)), search, p);
       partial.epochs++;
       this.partial = partial;
       return history;
@@ -380,7 +383,7 @@ export abstract class Model {
     if (method !== 'fitAsync') rejectAsyncOnly(optionsObject('fit options', options), method);
     const opts = resolveFitOptions(options);
     this.checkCapacity(trainer, X, opts);
-    createSchedule(opts.schedule, opts.learningRate, opts.warmup); // validates the schedule options
+    createSchedule(opts.schedule, baseRate(opts, null), opts.warmup); // validates the schedule options
     const m = matrixSource(X, this.features);
     const encoded = encodeTargets(y, m.rows, this.targets, this.classNames, this.modelName);
     const t = encoded.y;
@@ -436,19 +439,46 @@ export abstract class Model {
   private runOnce<T>(
     p: Prepared, data: Loaded, schedule: Schedule, epochOffset: number, drive: (gen: ReturnType<typeof runEpochs>) => T, async = false,
   ): T {
-    const trainer = this.live();
-    const key = JSON.stringify(p.opts.optimizer);
-    if (key !== this.optimizerKey) {
-      trainer.setOptimizer(p.opts.optimizer); // the same settings: warm start keeps the optimizer state
-      this.optimizer = p.opts.optimizer;
-      this.optimizerKey = key;
-    }
+    const trainer = this.useOptimizer(p);
     const validate = data.val && p.valY ? this.validator(trainer, data.val, p.valY) : null;
     const gen = runEpochs({
       trainer, engine: this.engine, data: data.train, rows: p.rows, batchSize: p.batchSize, opts: p.opts, schedule,
       epochOffset, rng: p.rng, validate, async, stopped: this.stopped,
     });
     return drive(gen);
+  }
+
+  /** The trainer, holding the call's optimizer (the same settings: warm start keeps the optimizer state). */
+  private useOptimizer(p: Prepared): Trainer {
+    const trainer = this.live();
+    const key = JSON.stringify(p.opts.optimizer);
+    if (key !== this.optimizerKey) {
+      trainer.setOptimizer(p.opts.optimizer);
+      this.optimizer = p.opts.optimizer;
+      this.optimizerKey = key;
+    }
+    return trainer;
+  }
+
+  /**
+   * learningRate 'auto': searches for the base rate on a seeded sample of the training rows,
+   * from the parameters and optimizer state the run starts from (restored afterwards); else null.
+   * Runs before loadData: the sample goes into the validation block, which loadData then refills.
+   */
+  private autoRate(p: Prepared): RateSearch | null {
+    if (p.opts.learningRate !== 'auto') return null;
+    const trainer = this.useOptimizer(p);
+    const rng = p.rng.slice(); // the fit's own stream is not moved: a trial run draws nothing from it
+    const F = this.features;
+    const width = targetColumns(this.targets);
+    const picked = sampleIndices(p.rows, rng);
+    const rows = p.split ? picked.map((i) => p.split!.train[i]) : picked;
+    const X = new Float32Array(rows.length * F);
+    for (let i = 0; i < rows.length; i++) copyRows(p.X, rows[i], 1, X, i * F);
+    for (let i = 0; i < X.length; i++) if (!Number.isFinite(X[i])) this.loadData(p); // throws the error naming the row
+    const sample = trainer.loadValidation(matrixSource(X, F), takeRows(p.y, width, rows));
+    const batch = Math.min(p.batchSize, rows.length);
+    return searchRate(trainer, sample, batch, trialPasses(rows.length, batch, p.opts.epochs), p.opts.l1, p.opts.l2, p.rows, rng);
   }
 
   /** Runs a synchronous training call: on success the random stream moves on; on failure see settle. */
@@ -546,24 +576,31 @@ export abstract class Model {
     });
   }
 
+  // With restarts, 'auto' searches once, from the first run's initial parameters; every run uses that rate.
   private withRestarts(p: Prepared, drive: (gen: ReturnType<typeof runEpochs>) => History): History {
-    const data = this.loadData(p);
     const runs = this.restarts(p);
+    runs.begin(0);
+    const search = this.autoRate(p);
+    const rate = baseRate(p.opts, search);
+    const data = this.loadData(p);
     for (let k = 0; k < runs.count; k++) {
-      runs.begin(k);
-      runs.end(k, this.runOnce(p, data, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, drive));
+      if (k > 0) runs.begin(k);
+      runs.end(k, this.runOnce(p, data, createSchedule(p.opts.schedule, rate, p.opts.warmup), 0, drive));
     }
-    return runs.finish();
+    return withSearch(runs.finish(), search, p);
   }
 
   private async restartsAsync(p: Prepared, drive: (gen: ReturnType<typeof runEpochs>) => Promise<History>): Promise<History> {
-    const data = this.loadData(p);
     const runs = this.restarts(p);
+    runs.begin(0);
+    const search = this.autoRate(p);
+    const rate = baseRate(p.opts, search);
+    const data = this.loadData(p);
     for (let k = 0; k < runs.count; k++) {
-      runs.begin(k);
-      runs.end(k, await this.runOnce(p, data, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, drive, true));
+      if (k > 0) runs.begin(k);
+      runs.end(k, await this.runOnce(p, data, createSchedule(p.opts.schedule, rate, p.opts.warmup), 0, drive, true));
     }
-    return runs.finish();
+    return withSearch(runs.finish(), search, p);
   }
 
   /**
@@ -603,6 +640,15 @@ export interface TrainingState {
   trained: boolean;
   classNames: string[] | null;
   training: Record<string, unknown> | null;
+}
+
+/** The history (and the file's training record) with the search that chose the rate, if one did. */
+function withSearch(h: History, search: RateSearch | null, p: Prepared): History {
+  if (search) {
+    h.learningRateSearch = search;
+    p.training.autoLearningRate = search.rate;
+  }
+  return h;
 }
 
 /** Outputs as predict uses them: a value past the float32 range is an error, never a silent Infinity. */
