@@ -162,7 +162,7 @@ export async function run(options: BenchOptions): Promise<void> {
   await ready();
   const quick = options.quick;
   const rates = gridRates(quick);
-  const repeats = quick ? 1 : 3;
+  const repeats = quick ? 1 : 5;
   const rows: string[][] = [];
   const summary: string[][] = [];
   const results: Record<string, unknown>[] = [];

@@ -10,10 +10,10 @@ import type { RateSearch } from './history.js';
 export const SAMPLE_ROWS = 1024;
 /** At most this many trials; each is `passes` training passes over the sample and one evaluating pass. */
 export const MAX_TRIALS = 12;
-/** Trials walk from 0.01 in half-decade steps, then try the quarter-decades beside the best. */
+/** Trials walk from 0.01 in half-decade steps (down to 1e-8, up to 100), then try the quarter-decades beside the best. */
 const START = 0.01;
 const STEP = Math.sqrt(10);
-const LOWEST = 1e-6;
+const LOWEST = 1e-8;
 const HIGHEST = 100;
 
 /** Row indices of the sample, increasing: a seeded uniform choice of min(rows, SAMPLE_ROWS) of 0..rows-1. */
@@ -78,15 +78,18 @@ export function searchRate(
     bestLoss = loss;
     return true;
   };
-  // Walk while the loss improves: up from the start, or down if going up did not help.
+  // Walk while the loss improves. While every trial so far diverged, the walk down takes whole decades.
   const walk = (factor: number) => {
-    for (let lr = best * factor; lr >= LOWEST && lr <= HIGHEST && tried.length < MAX_TRIALS - 2; lr *= factor) {
-      if (!consider(lr)) return;
+    let lr = best;
+    while (tried.length < MAX_TRIALS - 2) {
+      lr *= bestLoss === Infinity && factor < 1 ? factor * factor : factor;
+      if (lr < LOWEST || lr > HIGHEST) return;
+      if (!consider(lr) && (bestLoss < Infinity || factor > 1)) return;
     }
   };
   try {
     consider(START);
-    walk(STEP);
+    walk(STEP); // up from the start, or down if going up did not help
     if (best === START) walk(1 / STEP);
     const coarse = best;
     consider(coarse * Math.sqrt(STEP));

@@ -4,6 +4,7 @@ import type { ScheduleOptions, WarmupOptions } from '../optim/schedules.js';
 import { ValidationError } from '../errors.js';
 import { finite, knownKeys, optionsObject, positiveFinite, positiveInteger, show, type MatrixInput, type TargetInput } from '../validate.js';
 import type { EpochRecord } from './history.js';
+import type { NetworkShape } from '../engines/network.js';
 
 /** What onBatchEnd receives. */
 export interface BatchInfo {
@@ -31,7 +32,7 @@ export interface FitOptions {
   batchSize?: number | 'full';
   /** Base step size, or 'auto' (the default): a short seeded search on a sample of the data picks it (see docs/learning-rate.md). */
   learningRate?: number | 'auto';
-  /** Optimizer name or options with PyTorch's names (default: DEFAULT_OPTIMIZER without a learning rate, 'sgd' with one). */
+  /** Optimizer name or options with PyTorch's names (default: defaultOptimizer(shape) without a learning rate, 'sgd' with one). */
   optimizer?: OptimizerName | OptimizerOptions;
   /** Learning-rate schedule (default constant). */
   schedule?: ScheduleOptions;
@@ -128,8 +129,14 @@ export interface ResolvedFitOptions {
   signal: AbortSignal | undefined;
 }
 
-/** The optimizer fit uses when given neither an optimizer nor a learning rate (chosen by `npm run bench -- autolr`; docs/learning-rate.md). */
-export const DEFAULT_OPTIMIZER: OptimizerName | OptimizerOptions = 'sgd';
+/**
+ * The optimizer fit uses when given neither an optimizer nor a learning rate (its rate is then
+ * 'auto'), chosen by `npm run bench -- autolr` (docs/learning-rate.md): Adam for networks with
+ * hidden layers or a softmax head, SGD with Nesterov momentum 0.9 for the other one-layer models.
+ */
+export function defaultOptimizer(shape: NetworkShape): OptimizerOptions {
+  return shape.layers.length > 1 || shape.head === 'softmax' ? { name: 'adam' } : { name: 'sgd', momentum: 0.9, nesterov: true };
+}
 
 const KEYS = [
   'epochs', 'batchSize', 'learningRate', 'optimizer', 'schedule', 'warmup', 'shuffle', 'seed', 'l2', 'l1',
@@ -168,8 +175,8 @@ export function rejectAsyncOnly(options: Record<string, unknown>, method: string
   }
 }
 
-/** Applies defaults and validates every option. */
-export function resolveFitOptions(options: unknown): ResolvedFitOptions {
+/** Applies defaults and validates every option; fallback: the optimizer when neither it nor a rate is given (defaultOptimizer). */
+export function resolveFitOptions(options: unknown, fallback: OptimizerName | OptimizerOptions = 'sgd'): ResolvedFitOptions {
   const o = optionsObject('fit options', options) as FitAsyncOptions;
   knownKeys('fit option', o, KEYS);
   const batchSize = o.batchSize;
@@ -227,7 +234,7 @@ export function resolveFitOptions(options: unknown): ResolvedFitOptions {
     batchSize,
     learningRate: o.learningRate === undefined || o.learningRate === 'auto' ? 'auto' : positiveFinite('learningRate', o.learningRate),
     // An explicit rate keeps the old default optimizer, so results given a rate do not change.
-    optimizer: resolveOptimizer(o.optimizer ?? (o.learningRate === undefined ? DEFAULT_OPTIMIZER : 'sgd')),
+    optimizer: resolveOptimizer(o.optimizer ?? (o.learningRate === undefined ? fallback : 'sgd')),
     schedule: o.schedule,
     warmup: o.warmup,
     shuffle: bool('shuffle', o.shuffle, true),

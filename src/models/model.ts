@@ -13,7 +13,7 @@ import { createSchedule, type Schedule } from '../optim/schedules.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { FLOAT32_MAX } from '../engines/engine.js';
 import { article, copyRows, matrixRows, matrixSource, show, toMatrix, optionsObject, type MatrixInput, type MatrixSource, type TargetInput } from '../validate.js';
-import { baseRate, batchRows, rejectAsyncOnly, resolveFitOptions, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
+import { baseRate, batchRows, defaultOptimizer, rejectAsyncOnly, resolveFitOptions, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
 import type { History, RateSearch } from './history.js';
 import { sampleIndices, searchRate, trialPasses } from './autoRate.js';
 import { initialParams, type InitOption } from './initializers.js';
@@ -381,7 +381,7 @@ export abstract class Model {
   private prepare(X: MatrixInput, y: Targets, options: FitOptions, method: 'fit' | 'fitAsync' | 'partialFit'): Prepared {
     const trainer = this.idle();
     if (method !== 'fitAsync') rejectAsyncOnly(optionsObject('fit options', options), method);
-    const opts = resolveFitOptions(options);
+    const opts = resolveFitOptions(options, defaultOptimizer(this.shape));
     this.checkCapacity(trainer, X, opts);
     createSchedule(opts.schedule, baseRate(opts, null), opts.warmup); // validates the schedule options
     const m = matrixSource(X, this.features);
