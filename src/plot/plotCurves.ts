@@ -4,7 +4,7 @@ import { ValidationError } from '../errors.js';
 import { linearScale, logScale } from './scale.js';
 import { axis, el, frame, legend, open, points, type LegendEntry } from './svg.js';
 
-/** One run: its name in the legend, its loss per epoch, and optionally a color and a dash pattern. */
+/** One run: its name in the legend ('' leaves it out), its loss per epoch, and optionally a color and a dash pattern. */
 export interface Curve {
   label: string;
   loss: readonly number[];
@@ -48,8 +48,8 @@ export function plotCurves(curves: readonly Curve[], options: PlotCurvesOptions 
       class: 'series', 'data-series': c.label, points: points(xy), fill: 'none', stroke: color, 'stroke-width': 1.5,
       'stroke-dasharray': c.dash, 'stroke-linejoin': 'round',
     }));
-    entries.push({ label: c.label, color, dash: c.dash });
+    if (c.label !== '') entries.push({ label: c.label, color, dash: c.dash });
   });
-  parts.push(legend(f, entries));
+  if (entries.length > 0) parts.push(legend(f, entries));
   return `${parts.join('')}</svg>\n`;
 }
