@@ -9,8 +9,9 @@ import {
   OPT_KIND, OPT_MOMENTUM, OPT_DAMPENING, OPT_NESTEROV, OPT_WEIGHT_DECAY, OPT_BETA1, OPT_BETA2, OPT_EPS, OPT_AMSGRAD,
   OPT_ALPHA, OPT_CENTERED, OPT_LR_DECAY, OPT_STEP, OPT_POW_STEP, OPT_BETA1_POW, OPT_BETA2_POW,
   OPTIMIZER_SGD as SGD, OPTIMIZER_ADAM as ADAM, OPTIMIZER_ADAMW as ADAMW, OPTIMIZER_RMSPROP as RMSPROP, OPTIMIZER_ADAGRAD as ADAGRAD,
-  STAT_STEP_NORM_SQ, STAT_STEP_MAX_CHANGE,
+  STAT_STEP_NORM_SQ, STAT_STEP_MAX_CHANGE, OPTIMIZER_PRODIGY, OPTIMIZER_SF_ADAMW,
 } from '../src/wasm/abi';
+import { lrFreeStep, normSq as squaredNorm } from './lrFree';
 
 // The optimizer block (f64 OPT_* fields at optPtr) is written by src/wasm/optimizerBlock.ts.
 // A step's results (squared gradient norm, largest change) go to the stats block, not to
@@ -71,15 +72,21 @@ function powInt(b: f64, t: f64): f64 {
 /**
  * Updates n parameters at paramsPtr (n a multiple of 4 in the SIMD build, as NET_PARAMS
  * is) from the gradient at gradPtr. slotsPtr holds
- * three state vectors of n f32 each (sgd: momentum buffer; adam/adamw: exp_avg,
+ * the optimizer's state vectors of n f32 each (sgd: momentum buffer; adam/adamw: exp_avg,
  * exp_avg_sq, max_exp_avg_sq; rmsprop: square_avg, momentum_buffer, grad_avg;
- * adagrad: state_sum). Writes the gradient's squared norm and the largest parameter
+ * adagrad: state_sum; the learning-rate-free ones: lrFree.ts). Writes the gradient's squared norm and the largest parameter
  * change to STAT_STEP_NORM_SQ and STAT_STEP_MAX_CHANGE of the stats block at statsPtr.
  */
 export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: usize, n: i32, lr: f64, statsPtr: usize): void {
   const kind = <i32>hyper(optPtr, OPT_KIND);
   const t = hyper(optPtr, OPT_STEP) + 1;
   store<f64>(optPtr + (<usize>OPT_STEP << 3), t);
+  if (kind >= OPTIMIZER_PRODIGY) { // the learning-rate-free ones (lrFree.ts), the same loop in both builds
+    if (kind == OPTIMIZER_SF_ADAMW) betaPowers(optPtr, t);
+    const change = lrFreeStep(kind, optPtr, paramsPtr, gradPtr, slotsPtr, n, lr, t, beta2Pow);
+    finishStep(statsPtr, squaredNorm(gradPtr, n), change);
+    return;
+  }
   // SIMD build: every optimizer in f32x4; the loops below are the scalar build's.
   if (ASC_FEATURE_SIMD) {
     if (kind == ADAM || kind == ADAMW) betaPowers(optPtr, t);

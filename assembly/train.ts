@@ -12,6 +12,7 @@
 import { linearBatch } from './linear';
 import { networkBatch, layerField } from './network';
 import { step } from './optimizers';
+import { schedulePoint } from './lrFree';
 import { scatterKernel } from './shuffle';
 import { readSequential } from './bounds';
 import { field, pointer, fieldF64 } from './fields';
@@ -70,6 +71,8 @@ export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastB
   const paramBytes = <usize>nParams << 2;
 
   if (firstBatch == 0) startEpoch(statsPtr, gradSumPtr, nParams);
+  // Between calls the parameters are where the model is evaluated (Schedule-Free's x); gradients are taken elsewhere.
+  schedulePoint(optPtr, paramsPtr, slotsPtr, nParams, false);
   let lossSum = load<f64>(statsPtr + (STAT_LOSS_SUM << 3));
   let maxStep = load<f64>(statsPtr + (STAT_MAX_STEP << 3));
   let diverged = -1;
@@ -109,6 +112,7 @@ export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastB
     maxStep = max(maxStep, change);
   }
   finishEpoch(statsPtr, gradSumPtr, nParams, lossSum, maxStep, batch, min(start, rows) - firstBatch * batchSize, diverged);
+  schedulePoint(optPtr, paramsPtr, slotsPtr, nParams, true);
   return STATUS_OK;
 }
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DivergenceError } from '../src/errors.js';
 import { finiteDifferenceGradient, gradientCheck, minimize, randomSearch } from '../src/minimize/minimize.js';
 import { expectThrows } from './helpers/errors.js';
+import { expectClose } from './helpers/tolerance.js';
+import { makeLrFreeOptimizer } from './helpers/lrFreeOracle.js';
 
 // The secret-number model y = x + theta, loss = mean squared error (no 1/2 factor).
 function secretNumber(xs: number[], ys: number[]) {
@@ -70,6 +72,24 @@ describe('f(x, y) = 4x^2 + y^2', () => {
     expect(near0(r.x)).toBeLessThanOrEqual(1e-6);
     const a = minimize(bowl, [1, 1], { learningRate: 0.1, optimizer: 'adam', maxIterations: 1000 });
     expect(near0(a.x)).toBeLessThanOrEqual(1e-6);
+  });
+});
+
+describe('learning-rate-free optimizers inside minimize', () => {
+  it.each(['prodigy', 'dadapt-sgd', 'dadapt-adam', 'dog', 'schedule-free-sgd'] as const)('%s with no learningRate reaches the bowl\'s minimum', (name) => {
+    const r = minimize(bowl, [1, 1], { grad: bowlGrad, optimizer: name, maxIterations: 2000 });
+    // From a start at distance sqrt(2), within 1e-3 of the minimum (the methods estimate their step from the run).
+    expect(Math.max(Math.abs(r.x[0]), Math.abs(r.x[1]))).toBeLessThanOrEqual(1e-3);
+  });
+  it("schedule-free's answer is its averaged point x and the loss there, not the last gradient point y", () => {
+    const r = minimize(bowl, [1, 1], { grad: bowlGrad, optimizer: 'schedule-free-sgd', learningRate: 0.05, maxIterations: 10 });
+    const step = makeLrFreeOptimizer({ name: 'schedule-free-sgd' }, 2);
+    const y = [1, 1];
+    for (let k = 0; k < 10; k++) step(y, Array.from(bowlGrad(Float64Array.from(y))), 0.05);
+    const x = step.evaluate!(y);
+    expectClose(r.x, x, { rel: 1e-12 }, 'x after 10 steps');
+    expect(Math.max(Math.abs(x[0] - y[0]), Math.abs(x[1] - y[1]))).toBeGreaterThan(1e-3); // y is elsewhere
+    expect(r.loss).toBe(bowl(r.x));
   });
 });
 
@@ -322,7 +342,7 @@ describe('minimize validation', () => {
     [() => minimize(CLEAN.loss, [5], { gradTol: '1e-6' as never }), TypeError, "gradTol must be a finite number >= 0, got '1e-6'"],
     [() => minimize(CLEAN.loss, [5, 1], { grad: CLEAN.grad }), RangeError, 'grad returned 1 values for 2 parameters'],
     [() => minimize(CLEAN.loss, [5], { optimizer: 'adamx' as never }), RangeError,
-      "unknown optimizer 'adamx' (expected one of sgd, adam, adamw, rmsprop, adagrad)"],
+      "unknown optimizer 'adamx' (expected one of sgd, adam, adamw, rmsprop, adagrad, prodigy, dadapt-sgd, dadapt-adam, dog, schedule-free-sgd, schedule-free-adamw)"],
     [() => minimize(CLEAN.loss, [5], { schedule: { type: 'exponential', gamma: 0 } }), RangeError,
       'schedule.gamma must be a finite number > 0, got 0'],
   ] as [() => unknown, ErrorConstructor, string][])('%#: rejects bad input', (fn, type, message) => {

@@ -6,6 +6,8 @@ import {
   type AnyModel, type EpochRecord, type FitAsyncOptions, type History, type OptimizerName, type ScheduleOptions, type EngineOption,
 } from '../index.js';
 import { trainTestSplit } from '../preprocess/split.js';
+import { defaultLearningRate } from '../optim/optimizers.js';
+import { isLrFree } from '../optim/lrFree.js';
 import { plotHistory, plotPath, type ParameterPoint } from '../plot/index.js';
 import { choice, list, num, parse, positionals, str, type CommandSpec } from './args.js';
 import { cleanRows, planColumns } from './columns.js';
@@ -19,7 +21,9 @@ import { trainSummary } from './summary.js';
 import { readData } from './data.js';
 import { chooseModel, MODEL_KINDS, planTarget, targetColumn, type ModelKind, type TargetPlan } from './target.js';
 
-const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'];
+const OPTIMIZERS: readonly OptimizerName[] = [
+  'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'prodigy', 'dadapt-sgd', 'dadapt-adam', 'dog', 'schedule-free-sgd', 'schedule-free-adamw',
+];
 const SCHEDULES = ['constant', 'cosine', 'step', 'exponential', 'plateau'] as const;
 const ENGINES: readonly EngineOption[] = ['auto', 'wasm-simd', 'wasm-scalar', 'js'];
 const ACTIVATIONS = ['sigmoid', 'tanh', 'relu'] as const;
@@ -34,8 +38,8 @@ export const spec: CommandSpec = {
     model: { type: 'string', value: 'TYPE', default: 'auto', help: 'linear, logistic, softmax or mlp; auto picks from the target: 2 values logistic, text or 3-50 integers softmax, else linear' },
     hidden: { type: 'string', value: 'N,N', default: '64', help: 'mlp: units of each hidden layer' },
     activation: { type: 'string', value: 'NAME', default: 'sigmoid', help: 'mlp: sigmoid, tanh or relu' },
-    optimizer: { type: 'string', value: 'NAME', default: "the library's for the model without --lr, adam with it", help: 'sgd, adam, adamw, rmsprop or adagrad' },
-    lr: { type: 'string', value: 'RATE|auto', default: 'auto', help: 'learning rate; auto: a short search on a sample picks it (printed)' },
+    optimizer: { type: 'string', value: 'NAME', default: "the library's for the model without --lr, adam with it", help: 'sgd, adam, adamw, rmsprop, adagrad, or learning-rate-free: prodigy, dadapt-sgd, dadapt-adam, dog, schedule-free-sgd, schedule-free-adamw' },
+    lr: { type: 'string', value: 'RATE|auto', default: 'auto; 1 (a multiplier) for the learning-rate-free ones', help: 'learning rate; auto: a short search on a sample picks it (printed)' },
     epochs: { type: 'string', value: 'N', default: '50', help: 'maximum passes over the data' },
     batch: { type: 'string', value: 'N|full', default: '32, at most the row count', help: 'rows per update; 1 is stochastic, full is batch gradient descent' },
     schedule: { type: 'string', value: 'NAME', default: 'constant', help: 'constant, cosine (to 0 over the epochs), step (x0.1 every third of the epochs), exponential (x0.95 per epoch) or plateau (x0.1 after 10 epochs without progress)' },
@@ -238,14 +242,16 @@ function options(p: ReturnType<typeof parse>): TrainOptions {
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`--hidden must list positive integers (units per layer), got '${str(p, 'hidden')}'`);
     return n;
   });
+  const lr = str(p, 'lr');
+  // A given --lr keeps the command's old default optimizer (adam), so its results do not change.
+  const optimizer = choice(p, 'optimizer', OPTIMIZERS) ?? (lr === undefined || lr === 'auto' ? undefined : 'adam');
   return {
     target: str(p, 'target'),
     model: choice(p, 'model', MODEL_KINDS),
     hidden,
     activation: choice(p, 'activation', ACTIVATIONS),
-    // A given --lr keeps the command's old default optimizer, so its results do not change.
-    optimizer: choice(p, 'optimizer', OPTIMIZERS) ?? (str(p, 'lr') === undefined || str(p, 'lr') === 'auto' ? undefined : 'adam'),
-    lr: str(p, 'lr') === 'auto' ? 'auto' : num(p, 'lr', { above: 0 }) ?? 'auto',
+    optimizer,
+    lr: lr === 'auto' ? 'auto' : num(p, 'lr', { above: 0 }) ?? (optimizer && isLrFree(optimizer) ? defaultLearningRate(optimizer) : 'auto'),
     epochs: num(p, 'epochs', { integer: true, min: 1 }) ?? 50,
     batch: batchRaw === 'full' ? 'full' : num(p, 'batch', { integer: true, min: 1 }),
     schedule: choice(p, 'schedule', SCHEDULES) ?? 'constant',

@@ -68,6 +68,8 @@ export interface TrainerState {
   readonly params: Float64Array;
   readonly optimizerStep: number;
   readonly slots: Float64Array[];
+  /** The optimizer's scalar state (OptimizerState.scalars: d, sums). */
+  readonly optimizerScalars: Float64Array;
 }
 
 /** The parameters of one model and the optimizer state that goes with them. */

@@ -83,13 +83,17 @@ class JsTrainer implements Trainer {
   }
 
   saveState(): TrainerState {
-    return { params: this.params.slice(), optimizerStep: this.state.step, slots: this.state.slots.map((s) => s.slice()) };
+    return {
+      params: this.params.slice(), optimizerStep: this.state.step, slots: this.state.slots.map((s) => s.slice()),
+      optimizerScalars: this.state.scalars.slice(),
+    };
   }
 
   restoreState(saved: TrainerState): void {
     this.params.set(saved.params);
     this.state.step = saved.optimizerStep;
     saved.slots.forEach((s, i) => this.state.slots[i].set(s));
+    this.state.scalars.set(saved.optimizerScalars);
   }
 
   commit(): void {} // plain JS memory: nothing can fault underneath it

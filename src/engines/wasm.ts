@@ -8,12 +8,12 @@ import type { RngState } from '../reference/random.js';
 import { networkLayout, targetWidth, type NetworkShape } from './network.js';
 import { beginShuffledEpoch, endShuffledEpoch, type ArrangementOps } from './arrangement.js';
 import { shuffleBuckets, singleLayerLoss } from './shape.js';
-import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
+import { resolveOptimizer, slotCount, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { allocNetworkBlock, type NetworkBlock } from '../wasm/networkBlock.js';
 import { writeOptimizerBlock } from '../wasm/optimizerBlock.js';
 import { DATA_BYTES, writeDataBlock, type DataFields } from '../wasm/dataBlock.js';
 import {
-  OPT_STEP, SLOTS, STAT_BATCHES, STAT_DIVERGED, STAT_GRAD_NORM, STAT_LOSS_SUM, STAT_MAX_STEP, STATUS_OK,
+  OPT_D, OPT_STEP, STAT_BATCHES, STAT_DIVERGED, STAT_GRAD_NORM, STAT_LOSS_SUM, STAT_MAX_STEP, STATUS_OK,
 } from '../wasm/abi.js';
 import { MAX_BLOCK_BYTES, type Reattachable, type WasmRuntime } from '../wasm/runtime.js';
 import { EngineError, ValidationError } from '../errors.js';
@@ -205,13 +205,13 @@ class WasmTrainer implements Trainer, Reattachable {
     rt.attach(this);
   }
 
-  private allocate(): void {
+  private allocate(slots = slotCount(this.opt.name)): void {
     const widest = Math.max(this.inputs, ...this.shape.layers.map((l) => l.units));
     const perRow = (this.inputs + this.width + 1 + 2 * this.shape.layers.reduce((s, l) => s + l.units, 0)) * 4;
     // The one-output kernel without hidden layers (assembly/linear.ts) reads rows in place: no chunk scratch.
     const capacity = singleLayerLoss(this.shape) === null
       ? Math.max(1, Math.min(SCRATCH_ROWS, Math.floor(SCRATCH_BYTES / Math.max(perRow, widest)))) : 1;
-    this.block = allocNetworkBlock(this.rt, this.shape, capacity);
+    this.block = allocNetworkBlock(this.rt, this.shape, capacity, slots);
     this.gen = this.rt.generation;
   }
 
@@ -221,8 +221,8 @@ class WasmTrainer implements Trainer, Reattachable {
 
   reattach(): void {
     this.kept = { train: null, val: null }; // void in the new instance
-    this.allocate();
     const c = this.committed!;
+    this.allocate(slotCount(c.opt.name));
     this.setOptimizer(c.opt);
     this.restoreState(c.state);
   }
@@ -259,23 +259,34 @@ class WasmTrainer implements Trainer, Reattachable {
   }
 
   setOptimizer(opt: ResolvedOptimizer): void {
+    const slots = slotCount(opt.name);
+    if (slots !== this.block.slots) {
+      // Each optimizer's own number of state vectors: a new block, the parameters carried over.
+      const params = this.getParams();
+      const old = this.block.base;
+      this.allocate(slots);
+      this.rt.free(old);
+      this.setParams(params);
+    }
     this.opt = opt;
     writeOptimizerBlock(this.rt, this.block.optPtr, this.block.slotsPtr, this.block.nParams, this.paramCount, opt);
   }
 
   saveState(): TrainerState {
     const slots: Float64Array[] = [];
-    for (let s = 0; s < SLOTS; s++) {
+    for (let s = 0; s < this.block.slots; s++) {
       slots.push(Float64Array.from(this.rt.readF32(this.block.slotsPtr + s * this.block.nParams * 4, this.paramCount)));
     }
-    return { params: this.getParams(), optimizerStep: this.rt.f64[(this.block.optPtr >>> 3) + OPT_STEP], slots };
+    const o = this.block.optPtr >>> 3;
+    return { params: this.getParams(), optimizerStep: this.rt.f64[o + OPT_STEP], slots, optimizerScalars: this.rt.f64.slice(o + OPT_D, o + OPT_D + 3) };
   }
 
   restoreState(saved: TrainerState): void {
     this.setParams(saved.params);
     this.rt.f64[(this.block.optPtr >>> 3) + OPT_STEP] = saved.optimizerStep;
+    this.rt.f64.set(saved.optimizerScalars, (this.block.optPtr >>> 3) + OPT_D);
     const f32 = this.rt.f32;
-    for (let s = 0; s < SLOTS; s++) f32.set(saved.slots[s], (this.block.slotsPtr >>> 2) + s * this.block.nParams);
+    saved.slots.forEach((s, i) => f32.set(s, (this.block.slotsPtr >>> 2) + i * this.block.nParams));
   }
 
   loadData(

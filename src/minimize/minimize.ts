@@ -4,7 +4,8 @@
 
 import { DivergenceError, ValidationError } from '../errors.js';
 import { show } from '../validate.js';
-import { createOptimizerState, optimizerStep, resolveOptimizer } from '../optim/optimizers.js';
+import { createOptimizerState, defaultLearningRate, optimizerStep, resolveOptimizer } from '../optim/optimizers.js';
+import { toEvaluationPoint } from '../optim/lrFree.js';
 import type { OptimizerName, OptimizerOptions } from '../optim/optimizers.js';
 import { createSchedule } from '../optim/schedules.js';
 import type { ScheduleOptions, WarmupOptions } from '../optim/schedules.js';
@@ -85,7 +86,7 @@ export function minimize(f: (x: Float64Array) => number, x0: ArrayLike<number>, 
     if (!OPTION_KEYS.includes(key)) throw new ValidationError(`unknown option ${key}`);
   }
   const o = options;
-  const lr0 = num(o.learningRate, 'learningRate', (v) => v > 0, 'a finite number > 0') ?? 0.01;
+  const lr0 = num(o.learningRate, 'learningRate', (v) => v > 0, 'a finite number > 0') ?? defaultLearningRate(resolveOptimizer(o.optimizer).name);
   const maxIterations = int(o.maxIterations, 'maxIterations', 1000, 0);
   const gradTol = num(o.gradTol, 'gradTol', (v) => v >= 0, 'a finite number >= 0');
   const tol = num(o.tol, 'tol', (v) => v >= 0, 'a finite number >= 0');
@@ -131,9 +132,13 @@ export function minimize(f: (x: Float64Array) => number, x0: ArrayLike<number>, 
     const elapsedMs = performance.now() - start;
     const keepGoing = o.onIteration?.({ iteration: k, x: x.slice(), loss, gradNorm, lr, elapsedMs });
 
-    const stop = (rule: StopReason['rule'], message: string): MinimizeResult => ({
-      x, loss, iterations: k, stopReason: { rule, iteration: k, message }, history,
-    });
+    // Schedule-Free's answer is its averaged point, not the point its last gradient was taken at.
+    const stop = (rule: StopReason['rule'], message: string): MinimizeResult => {
+      const at = x.slice();
+      toEvaluationPoint(opt, state, at);
+      const same = at.every((v, i) => v === x[i]);
+      return { x: same ? x : at, loss: same ? loss : f(at), iterations: k, stopReason: { rule, iteration: k, message }, history };
+    };
     if (targetLoss !== undefined && loss <= targetLoss) {
       return stop('targetLoss', `loss ${loss} <= targetLoss ${targetLoss} at iteration ${k}`);
     }

@@ -1,5 +1,6 @@
 // fit() options: defaults and validation, done before any data reaches an engine.
-import { resolveOptimizer, type OptimizerName, type OptimizerOptions, type ResolvedOptimizer } from '../optim/optimizers.js';
+import { isLrFree } from '../optim/lrFree.js';
+import { defaultLearningRate, resolveOptimizer, type OptimizerName, type OptimizerOptions, type ResolvedOptimizer } from '../optim/optimizers.js';
 import type { ScheduleOptions, WarmupOptions } from '../optim/schedules.js';
 import { ValidationError } from '../errors.js';
 import { finite, knownKeys, optionsObject, positiveFinite, positiveInteger, show, type MatrixInput, type TargetInput } from '../validate.js';
@@ -30,7 +31,10 @@ export interface FitOptions {
   epochs?: number;
   /** Rows per update: 1 = stochastic, 'full' = batch gradient descent (default 32, capped at the row count). */
   batchSize?: number | 'full';
-  /** Base step size, or 'auto' (the default): a short seeded search on a sample of the data picks it (see docs/learning-rate.md). */
+  /**
+   * Base step size, or 'auto': a short seeded search on a sample of the data picks it (docs/learning-rate.md).
+   * Default 'auto'; for the learning-rate-free optimizers a multiplier, default 1 (Schedule-Free: its step size; docs/optimizers.md).
+   */
   learningRate?: number | 'auto';
   /** Optimizer name or options with PyTorch's names (default: defaultOptimizer(shape) without a learning rate, 'sgd' with one). */
   optimizer?: OptimizerName | OptimizerOptions;
@@ -131,11 +135,11 @@ export interface ResolvedFitOptions {
 
 /**
  * The optimizer fit uses when given neither an optimizer nor a learning rate (its rate is then
- * 'auto'), chosen by `npm run bench -- autolr` (docs/learning-rate.md): Adam for networks with
- * hidden layers or a softmax head, SGD with Nesterov momentum 0.9 for the other one-layer models.
+ * 'auto'), chosen by `npm run bench -- autolr` (docs/learning-rate.md): Schedule-Free AdamW, for
+ * every model type (the shape is the argument so that a type could have its own).
  */
-export function defaultOptimizer(shape: NetworkShape): OptimizerOptions {
-  return shape.layers.length > 1 || shape.head === 'softmax' ? { name: 'adam' } : { name: 'sgd', momentum: 0.9, nesterov: true };
+export function defaultOptimizer(_shape: NetworkShape): OptimizerOptions {
+  return { name: 'schedule-free-adamw' };
 }
 
 const KEYS = [
@@ -229,12 +233,17 @@ export function resolveFitOptions(options: unknown, fallback: OptimizerName | Op
   if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal)) {
     throw new ValidationError(`signal must be an AbortSignal, got ${show(o.signal)}`);
   }
+  const optimizer = resolveOptimizer(o.optimizer ?? (o.learningRate === undefined ? fallback : 'sgd'));
   return {
     epochs: positiveInteger('epochs', o.epochs ?? 100),
     batchSize,
-    learningRate: o.learningRate === undefined || o.learningRate === 'auto' ? 'auto' : positiveFinite('learningRate', o.learningRate),
+    // No rate: 'auto' for the classic optimizers and the default one; a learning-rate-free one named without a rate
+    // takes its own default (a multiplier, or Schedule-Free's step size).
     // An explicit rate keeps the old default optimizer, so results given a rate do not change.
-    optimizer: resolveOptimizer(o.optimizer ?? (o.learningRate === undefined ? fallback : 'sgd')),
+    optimizer,
+    learningRate: o.learningRate === 'auto' ? 'auto'
+      : o.learningRate !== undefined ? positiveFinite('learningRate', o.learningRate)
+      : isLrFree(optimizer.name) && o.optimizer !== undefined ? defaultLearningRate(optimizer.name) : 'auto',
     schedule: o.schedule,
     warmup: o.warmup,
     shuffle: bool('shuffle', o.shuffle, true),

@@ -1,12 +1,15 @@
-// PyTorch-compatible optimizers in plain float64 TypeScript. This is the
-// reference the WASM optimizer kernels are held to, so each update is one small
-// loop that follows torch.optim's single-tensor code path line by line.
+// Optimizers in plain float64 TypeScript: PyTorch-compatible ones, and learning-rate-free
+// ones from their papers' algorithm boxes (lrFree.ts). This is the reference the WASM
+// optimizer kernels are held to, so each update is one small loop that follows torch.optim's
+// single-tensor code path (or the paper's box) line by line.
 
 import { ValidationError } from '../errors.js';
 import { show } from '../validate.js';
+import { SLOTS } from '../wasm/abi.js';
+import { isLrFree, LR_FREE, LR_FREE_DEFAULTS, LR_FREE_RATE, LR_FREE_SLOTS, lrFreeStep, type LrFreeName } from './lrFree.js';
 
-/** Names of the supported optimizers (torch.optim.SGD, Adam, AdamW, RMSprop, Adagrad). */
-export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
+/** Names of the supported optimizers (torch.optim.SGD, Adam, AdamW, RMSprop, Adagrad; the learning-rate-free ones of lrFree.ts). */
+export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad' | LrFreeName;
 
 /** Optimizer options: PyTorch's keyword arguments, camelCased; omitted ones take PyTorch's defaults. */
 export interface OptimizerOptions {
@@ -22,6 +25,10 @@ export interface OptimizerOptions {
   centered?: boolean;
   lrDecay?: number;
   initialAccumulatorValue?: number;
+  /** prodigy, dadapt-*: the initial estimate of the distance to the solution. */
+  d0?: number;
+  /** prodigy, dadapt-*: the largest factor the estimate may grow by in one step (default Infinity). */
+  growthRate?: number;
 }
 
 /** Every option filled in; options that do not apply to `name` are 0 (false), so the record has one fixed shape. */
@@ -38,27 +45,32 @@ export interface ResolvedOptimizer {
   readonly centered: boolean;
   readonly lrDecay: number;
   readonly initialAccumulatorValue: number;
+  readonly d0: number;
+  readonly growthRate: number;
 }
 
 /**
- * Per-parameter optimizer state. `step` counts completed steps. There are always
- * three slots of length n (a fixed layout for the WASM twin); unused ones stay zero:
+ * Optimizer state. `step` counts completed steps. `slots` holds slotCount(name) vectors of
+ * length n (the layout of the WASM twin); unused ones stay zero:
  *   sgd:     [momentum_buffer, -, -]
  *   adam(w): [exp_avg, exp_avg_sq, max_exp_avg_sq]
  *   rmsprop: [square_avg, momentum_buffer, grad_avg]
  *   adagrad: [state_sum, -, -]
+ *   the learning-rate-free ones: see lrFree.ts, which also uses `scalars` (the block's OPT_D, OPT_SUM, OPT_AUX).
  */
 export interface OptimizerState {
   step: number;
   slots: Float64Array[];
+  scalars: Float64Array;
 }
 
 type Key = Exclude<keyof OptimizerOptions, 'name'>;
 
-const NAMES: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'];
+const NAMES: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', ...LR_FREE];
 
 // PyTorch's defaults, per optimizer; the keys listed are the only ones each accepts.
 const DEFAULTS: Record<OptimizerName, Partial<Record<Key, number | boolean | [number, number]>>> = {
+  ...LR_FREE_DEFAULTS,
   sgd: { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 },
   adam: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false },
   adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, amsgrad: false },
@@ -68,7 +80,7 @@ const DEFAULTS: Record<OptimizerName, Partial<Record<Key, number | boolean | [nu
 
 const ALL_KEYS: readonly Key[] = [
   'momentum', 'dampening', 'nesterov', 'weightDecay', 'betas', 'eps',
-  'amsgrad', 'alpha', 'centered', 'lrDecay', 'initialAccumulatorValue',
+  'amsgrad', 'alpha', 'centered', 'lrDecay', 'initialAccumulatorValue', 'd0', 'growthRate',
 ];
 
 /** Fills in PyTorch's defaults and validates every option; throws a ValidationError naming the option and value. */
@@ -111,7 +123,8 @@ export function resolveOptimizer(opt: OptimizerName | OptimizerOptions | undefin
   const nonNegative = (v: number) => Number.isFinite(v) && v >= 0;
   const NON_NEGATIVE = 'a finite number >= 0';
 
-  const momentum = num('momentum', nonNegative, NON_NEGATIVE);
+  // Averaging weights (dadapt-sgd, schedule-free-sgd) must be below 1.
+  const momentum = isLrFree(name) ? num('momentum', (v) => v >= 0 && v < 1, 'in [0, 1)') : num('momentum', nonNegative, NON_NEGATIVE);
   const dampening = num('dampening', (v) => v >= 0 && v <= 1, 'in [0, 1]');
   const nesterov = bool('nesterov');
   if (nesterov && (momentum <= 0 || dampening !== 0)) {
@@ -142,15 +155,25 @@ export function resolveOptimizer(opt: OptimizerName | OptimizerOptions | undefin
     centered: bool('centered'),
     lrDecay: num('lrDecay', nonNegative, NON_NEGATIVE),
     initialAccumulatorValue: num('initialAccumulatorValue', nonNegative, NON_NEGATIVE),
+    d0: num('d0', (v) => Number.isFinite(v) && v > 0, 'a finite number > 0'),
+    growthRate: num('growthRate', (v) => v >= 1, 'a number >= 1 (Infinity: no limit)'),
   };
 }
 
-/** Fresh state for n parameters: step 0 and three zeroed slots (adagrad's state_sum starts at initialAccumulatorValue). */
+/** Per-parameter state vectors of an optimizer: 3 for the classic ones (a fixed layout), the learning-rate-free ones their own. */
+export function slotCount(name: OptimizerName): number {
+  return isLrFree(name) ? LR_FREE_SLOTS[name] : SLOTS;
+}
+
+/**
+ * Fresh state for n parameters: step 0 and slotCount zeroed slots (adagrad's state_sum starts at
+ * initialAccumulatorValue; prodigy's and dadapt's d at d0).
+ */
 export function createOptimizerState(opt: ResolvedOptimizer, n: number): OptimizerState {
   if (!Number.isInteger(n) || n < 0) throw new ValidationError(`n must be an integer >= 0, got ${show(n)}`);
-  const slots = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  const slots = Array.from({ length: slotCount(opt.name) }, () => new Float64Array(n));
   if (opt.name === 'adagrad') slots[0].fill(opt.initialAccumulatorValue);
-  return { step: 0, slots };
+  return { step: 0, slots, scalars: Float64Array.of(opt.d0, 0, 0) };
 }
 
 /**
@@ -167,8 +190,9 @@ export function optimizerStep(
 ): { maxChange: number; gradNorm: number } {
   const n = params.length;
   if (grad.length !== n) throw new ValidationError(`grad has length ${grad.length} but params has length ${n}`);
-  if (state.slots.length !== 3 || state.slots.some((s) => s.length !== n)) {
-    throw new ValidationError(`optimizer state was created for a different number of parameters (expected 3 slots of length ${n})`);
+  const count = slotCount(opt.name);
+  if (state.slots.length !== count || state.slots.some((s) => s.length !== n)) {
+    throw new ValidationError(`optimizer state was created for a different number of parameters (expected ${count} slots of length ${n})`);
   }
   if (!(Number.isFinite(lr) && lr >= 0)) throw new ValidationError(`lr must be a finite number >= 0, got ${show(lr)}`);
 
@@ -183,6 +207,7 @@ export function optimizerStep(
     case 'adamw': adam(opt, state, params, grad, lr, true); break;
     case 'rmsprop': rmsprop(opt, state, params, grad, lr); break;
     case 'adagrad': adagrad(opt, state, params, grad, lr); break;
+    default: lrFreeStep(opt, state, params, grad, lr);
   }
 
   let maxChange = 0;
@@ -287,7 +312,12 @@ function adagrad(o: ResolvedOptimizer, s: OptimizerState, p: Float64Array, grad:
 }
 
 // torch skips the term when weight_decay == 0 (so an infinite p cannot make 0 * p = NaN).
-function decayed(g: number, p: number, weightDecay: number): number {
+export function decayed(g: number, p: number, weightDecay: number): number {
   return weightDecay === 0 ? g : g + weightDecay * p;
 }
 
+
+/** The learning rate fit uses when none is given: 0.01 for the classic optimizers, the learning-rate-free ones' own (LR_FREE_RATE). */
+export function defaultLearningRate(name: OptimizerName): number {
+  return isLrFree(name) ? LR_FREE_RATE[name] : 0.01;
+}

@@ -8,6 +8,7 @@
 import { backwardNetwork, forwardNetwork, headLoss } from './network.js';
 import { scatterRows, type Rows, type ScatterTarget } from './shuffle.js';
 import { optimizerStep, type OptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
+import { toEvaluationPoint, toGradientPoint } from '../optim/lrFree.js';
 import { FLOAT32_MAX, outOfFloat32, type EpochStats } from '../engines/engine.js';
 import { networkLayout, type NetworkShape } from '../engines/network.js';
 import { singleLayerLoss } from '../engines/shape.js';
@@ -82,7 +83,8 @@ export interface EpochData extends Rows {
  * Trains batches firstBatch..lastBatch of an epoch, adding to net.progress: each batch's
  * gradient is the mean over its rows plus the penalties' gradient on the weights, then one
  * optimizer step. Stops at the first batch whose loss or update is not finite as the WASM
- * engines see it (progress.diverged).
+ * engines see it (progress.diverged). The parameters are the optimizer's evaluation point
+ * before and after (toEvaluationPoint).
  */
 export function trainBatches(net: Network, data: EpochData, firstBatch: number, lastBatch: number): void {
   const { shape, params, progress } = net;
@@ -95,6 +97,8 @@ export function trainBatches(net: Network, data: EpochData, firstBatch: number, 
   // The batch-gradient step for this shape, as the WASM epoch picks its kernel: one output without
   // hidden layers is a fused pass over the rows where they lie; any other network gathers its rows.
   const linear = singleLayerLoss(shape);
+  // Between calls the parameters are where the model is evaluated (Schedule-Free's x); gradients are taken elsewhere.
+  toGradientPoint(net.opt, net.optState, params);
   let batch = firstBatch;
   for (let start = batch * batchSize; batch < lastBatch && start < rows; batch++, start += batchSize) {
     const end = Math.min(start + batchSize, rows);
@@ -119,6 +123,7 @@ export function trainBatches(net: Network, data: EpochData, firstBatch: number, 
     }
   }
   progress.batches = batch;
+  toEvaluationPoint(net.opt, net.optState, params);
 }
 
 // The batch-gradient steps: each adds the gradient summed over the rows at positions start..end to

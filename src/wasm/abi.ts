@@ -28,6 +28,13 @@ export const OPTIMIZER_ADAM = 1;
 export const OPTIMIZER_ADAMW = 2;
 export const OPTIMIZER_RMSPROP = 3;
 export const OPTIMIZER_ADAGRAD = 4;
+// Learning-rate-free optimizers (codes >= OPTIMIZER_PRODIGY; one f64 loop in both builds).
+export const OPTIMIZER_PRODIGY = 5;
+export const OPTIMIZER_DADAPT_SGD = 6;
+export const OPTIMIZER_DADAPT_ADAM = 7;
+export const OPTIMIZER_DOG = 8;
+export const OPTIMIZER_SF_SGD = 9; // schedule-free SGD
+export const OPTIMIZER_SF_ADAMW = 10; // schedule-free AdamW
 
 // f64 fields of the optimizer block (assembly/optimizers.ts).
 export const OPT_KIND = 0;
@@ -46,8 +53,15 @@ export const OPT_STEP = 12; // steps taken so far (PyTorch's state['step'])
 export const OPT_POW_STEP = 13; // the kernel's cache: the step that OPT_BETA1_POW and OPT_BETA2_POW belong to
 export const OPT_BETA1_POW = 14; // beta1^step
 export const OPT_BETA2_POW = 15; // beta2^step
-export const OPT_FIELDS = 16;
-// State vectors per parameter (sgd: momentum; adam: m, v, max v; rmsprop: square avg, momentum, grad avg; adagrad: sum).
+export const OPT_GROWTH_RATE = 16; // prodigy, dadapt-*: the largest factor d may grow by in one step
+// The learning-rate-free optimizers' scalar state (OptimizerState.scalars of src/optim/optimizers.ts, in order).
+export const OPT_D = 17; // prodigy, dadapt-*: d; dog: r-bar; schedule-free: the sum of squared step sizes
+export const OPT_SUM = 18; // prodigy, dadapt-*: d-hat's numerator; dog: the sum of squared gradient norms
+export const OPT_AUX = 19; // dadapt-sgd: the first non-zero gradient's norm
+export const OPT_FIELDS = 20;
+// State vectors per parameter of the classic optimizers (sgd: momentum; adam: m, v, max v; rmsprop:
+// square avg, momentum, grad avg; adagrad: sum). The others have their own count (slotCount of
+// src/optim/optimizers.ts), and the network block holds as many as its optimizer uses.
 export const SLOTS = 3;
 
 // f64 fields of the stats block: an epoch's totals, accumulated over its chunks of batches

@@ -30,13 +30,15 @@ export interface NetworkBlock {
   readonly nParams: number;
   /** Parameters of the network (networkLayout(shape).count). */
   readonly count: number;
+  /** Optimizer state vectors at slotsPtr (the optimizer's slotCount). */
+  readonly slots: number;
 }
 
 /**
  * Allocates and zeroes one block for shape, with scratch for chunks of capacity
- * rows, and writes its descriptor. Free it with rt.free(block.base).
+ * rows and slots optimizer state vectors, and writes its descriptor. Free it with rt.free(block.base).
  */
-export function allocNetworkBlock(rt: WasmRuntime, shape: NetworkShape, capacity: number): NetworkBlock {
+export function allocNetworkBlock(rt: WasmRuntime, shape: NetworkShape, capacity: number, slots = SLOTS): NetworkBlock {
   // The model layer validates user input; these guard the kernels against a malformed shape.
   const positive = (v: number) => Number.isInteger(v) && v >= 1;
   if (!positive(capacity)) throw new RangeError(`capacity must be an integer >= 1, got ${capacity}`);
@@ -58,7 +60,7 @@ export function allocNetworkBlock(rt: WasmRuntime, shape: NetworkShape, capacity
   const params = take(nParams * 4);
   const grad = take(nParams * 4);
   const gradSum = take(nParams * 8); // f64 sums
-  const slots = take(SLOTS * nParams * 4);
+  const slotsAt = take(slots * nParams * 4);
   const opt = take(OPT_FIELDS * 8);
   const stats = take(STAT_FIELDS * 8);
   const rng = take(16);
@@ -85,7 +87,7 @@ export function allocNetworkBlock(rt: WasmRuntime, shape: NetworkShape, capacity
   u32[d + NET_PARAMS_PTR] = base + params;
   u32[d + NET_GRAD_PTR] = base + grad;
   u32[d + NET_GRAD_SUM_PTR] = base + gradSum;
-  u32[d + NET_SLOTS_PTR] = base + slots;
+  u32[d + NET_SLOTS_PTR] = base + slotsAt;
   u32[d + NET_OPT_PTR] = base + opt;
   u32[d + NET_STATS_PTR] = base + stats;
   layers.forEach((layer, l) => {
@@ -98,7 +100,7 @@ export function allocNetworkBlock(rt: WasmRuntime, shape: NetworkShape, capacity
     u32[f + LAYER_DELTA_PTR] = base + chunk[l].delta;
   });
   return {
-    base, descPtr: base + desc, paramsPtr: base + params, gradPtr: base + grad, slotsPtr: base + slots,
-    optPtr: base + opt, statsPtr: base + stats, rngPtr: base + rng, dataPtr: base + data, nParams, count,
+    base, descPtr: base + desc, paramsPtr: base + params, gradPtr: base + grad, slotsPtr: base + slotsAt,
+    optPtr: base + opt, statsPtr: base + stats, rngPtr: base + rng, dataPtr: base + data, nParams, count, slots,
   };
 }

@@ -2,20 +2,23 @@
 // assembly/optimizers.ts reads, and the slot vectors that go with it.
 import { createOptimizerState, type ResolvedOptimizer } from '../optim/optimizers.js';
 import {
-  OPT_ALPHA, OPT_AMSGRAD, OPT_BETA1, OPT_BETA2, OPT_CENTERED, OPT_DAMPENING, OPT_EPS, OPT_FIELDS, OPT_KIND, OPT_LR_DECAY,
-  OPT_MOMENTUM, OPT_NESTEROV, OPT_WEIGHT_DECAY, OPTIMIZER_ADAGRAD, OPTIMIZER_ADAM, OPTIMIZER_ADAMW, OPTIMIZER_RMSPROP,
-  OPTIMIZER_SGD, SLOTS,
+  OPT_ALPHA, OPT_AMSGRAD, OPT_BETA1, OPT_BETA2, OPT_CENTERED, OPT_D, OPT_DAMPENING, OPT_EPS, OPT_FIELDS, OPT_GROWTH_RATE,
+  OPT_KIND, OPT_LR_DECAY, OPT_MOMENTUM, OPT_NESTEROV, OPT_WEIGHT_DECAY, OPTIMIZER_ADAGRAD, OPTIMIZER_ADAM, OPTIMIZER_ADAMW,
+  OPTIMIZER_DADAPT_ADAM, OPTIMIZER_DADAPT_SGD, OPTIMIZER_DOG, OPTIMIZER_PRODIGY, OPTIMIZER_RMSPROP, OPTIMIZER_SF_ADAMW,
+  OPTIMIZER_SF_SGD, OPTIMIZER_SGD,
 } from './abi.js';
 import type { WasmRuntime } from './runtime.js';
 
 /** The optimizer codes by name. */
 export const OPTIMIZERS = {
   sgd: OPTIMIZER_SGD, adam: OPTIMIZER_ADAM, adamw: OPTIMIZER_ADAMW, rmsprop: OPTIMIZER_RMSPROP, adagrad: OPTIMIZER_ADAGRAD,
+  prodigy: OPTIMIZER_PRODIGY, 'dadapt-sgd': OPTIMIZER_DADAPT_SGD, 'dadapt-adam': OPTIMIZER_DADAPT_ADAM, dog: OPTIMIZER_DOG,
+  'schedule-free-sgd': OPTIMIZER_SF_SGD, 'schedule-free-adamw': OPTIMIZER_SF_ADAMW,
 } as const;
 
 /**
  * Writes opt's hyperparameters to the block at optPtr with step 0, and the
- * optimizer's initial state for count parameters to the SLOTS vectors of stride
+ * optimizer's initial state for count parameters to its slotCount vectors of stride
  * entries (count <= stride; the padding is zeroed) at slotsPtr.
  */
 export function writeOptimizerBlock(
@@ -36,10 +39,12 @@ export function writeOptimizerBlock(
   f64[o + OPT_ALPHA] = opt.alpha;
   f64[o + OPT_CENTERED] = opt.centered ? 1 : 0;
   f64[o + OPT_LR_DECAY] = opt.lrDecay;
-  // The reference decides how state starts (e.g. Adagrad's initial accumulator).
-  const { slots } = createOptimizerState(opt, count);
+  f64[o + OPT_GROWTH_RATE] = opt.growthRate;
+  // The reference decides how state starts (e.g. Adagrad's initial accumulator, Prodigy's d).
+  const { slots, scalars } = createOptimizerState(opt, count);
+  f64.set(scalars, o + OPT_D);
   const f32 = rt.f32;
-  for (let s = 0; s < SLOTS; s++) {
+  for (let s = 0; s < slots.length; s++) {
     const at = (slotsPtr >>> 2) + s * stride;
     f32.fill(0, at, at + stride);
     f32.set(slots[s], at);

@@ -97,7 +97,36 @@ const optimizerArb: fc.Arbitrary<{ optimizer: OptimizerOptions; learningRate: nu
     learningRate: lr,
     optimizer: { name: 'adagrad' as const, lrDecay, initialAccumulatorValue, eps, weightDecay },
   })),
+  { arbitrary: lrFreeArb(), weight: 2 }, // six optimizers in one branch: weighted so each gets its share of the cases
 );
+
+/**
+ * The learning-rate-free optimizers. Their step is d lr (Prodigy, D-Adapt) or r-bar lr (DoG)
+ * times an SGD or Adam direction, with d estimated from the run; the multiplier lr is kept at
+ * 0.3 or less and the estimate's growth is sometimes capped (growthRate), so steps stay small
+ * as for the classic optimizers above. Schedule-Free's lr is a step size: SGD's and Adam's ranges.
+ */
+function lrFreeArb(): fc.Arbitrary<{ optimizer: OptimizerOptions; learningRate: number }> {
+  const adapt = { d0: fc.constantFrom(1e-6, 1e-3, 0.05), growthRate: fc.constantFrom(Infinity, 1.05), weightDecay: fc.constantFrom(0, 1e-3, 0.05) };
+  return fc.oneof(
+    fc.record({ name: fc.constantFrom('prodigy' as const, 'dadapt-adam' as const), lr: num(0.05, 0.3), b1: num(0.5, 0.95), b2: num(0.9, 0.9999), eps: EPS, ...adapt })
+      .map(({ name, lr, b1, b2, eps, d0, growthRate, weightDecay }) => ({
+        learningRate: lr, optimizer: { name, betas: [b1, b2] as [number, number], eps, d0, growthRate, weightDecay },
+      })),
+    fc.record({ lr: num(0.05, 0.3), momentum: fc.constantFrom(0, 0.5, 0.9), ...adapt })
+      .map(({ lr, momentum, d0, growthRate, weightDecay }) => ({
+        learningRate: lr, optimizer: { name: 'dadapt-sgd' as const, momentum, d0, growthRate, weightDecay },
+      })),
+    fc.record({ lr: num(0.05, 0.3), weightDecay: adapt.weightDecay })
+      .map(({ lr, weightDecay }) => ({ learningRate: lr, optimizer: { name: 'dog' as const, weightDecay } })),
+    fc.record({ lr: num(0.01, 0.15), momentum: num(0.5, 0.95), weightDecay: adapt.weightDecay })
+      .map(({ lr, momentum, weightDecay }) => ({ learningRate: lr, optimizer: { name: 'schedule-free-sgd' as const, momentum, weightDecay } })),
+    fc.record({ lr: num(0.001, 0.03), b1: num(0.5, 0.95), b2: num(0.9, 0.9999), eps: EPS, weightDecay: adapt.weightDecay })
+      .map(({ lr, b1, b2, eps, weightDecay }) => ({
+        learningRate: lr, optimizer: { name: 'schedule-free-adamw' as const, betas: [b1, b2] as [number, number], eps, weightDecay },
+      })),
+  );
+}
 
 // None, L1, L2, both, or elastic net (scikit-learn's alpha and l1Ratio). L1 is on in most
 // cases: nothing else compares the WASM penalty with the reference.

@@ -8,6 +8,7 @@
 // catch a mistake that the reference engine and the WASM engines share.
 import { expect } from 'vitest';
 import { LinearRegression, LogisticRegression, type FitOptions, type History, type InitOption } from '../../src/index.js';
+import { makeLrFreeOptimizer, type LrFreeOracleOptions, type OracleStep } from './lrFreeOracle.js';
 
 /** The engines every test runs on. */
 export const ENGINE_NAMES = ['wasm-simd', 'wasm-scalar', 'js'] as const;
@@ -104,14 +105,20 @@ export function meanLoss(kind: Kind, p: ArrayLike<number>, X: readonly (readonly
 // ---------------------------------------------------------------------------
 // PyTorch optimizers, written from the torch.optim documentation
 
-export type OracleOptimizer =
+export type OracleOptimizer = ClassicOptimizer | LrFreeOracleOptions;
+type ClassicOptimizer =
   | { name: 'sgd'; momentum?: number; dampening?: number; nesterov?: boolean; weightDecay?: number }
   | { name: 'adam' | 'adamw'; betas?: [number, number]; eps?: number; weightDecay?: number; amsgrad?: boolean }
   | { name: 'rmsprop'; alpha?: number; eps?: number; weightDecay?: number; momentum?: number; centered?: boolean }
   | { name: 'adagrad'; lrDecay?: number; weightDecay?: number; initialAccumulatorValue?: number; eps?: number };
 
 /** One optimizer's state and its update p <- step(p, g, lr), for n parameters. */
-export function makeOptimizer(o: OracleOptimizer, n: number): (p: number[], g: number[], lr: number) => void {
+export function makeOptimizer(o: OracleOptimizer, n: number): OracleStep {
+  const classic = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'].includes(o.name);
+  return classic ? makeClassic(o as ClassicOptimizer, n) : makeLrFreeOptimizer(o as LrFreeOracleOptions, n);
+}
+
+function makeClassic(o: ClassicOptimizer, n: number): OracleStep {
   let t = 0;
   const a = new Array<number>(n).fill(0);
   const b = new Array<number>(n).fill(0);
@@ -224,7 +231,7 @@ export interface OracleOptions {
   l2?: number;
   init?: readonly number[];
   /** An optimizer to continue (partialFit); default a fresh one. */
-  step?: (p: number[], g: number[], lr: number) => void;
+  step?: OracleStep;
 }
 
 export interface OracleResult {
@@ -236,7 +243,7 @@ export interface OracleResult {
   gradNorm: number[];
   /** The learning rate of each epoch's last batch. */
   lastLr: number[];
-  step: (p: number[], g: number[], lr: number) => void;
+  step: OracleStep;
 }
 
 /**
@@ -284,7 +291,7 @@ export function oracle(o: OracleOptions): OracleResult {
       lr = lrOf(e, b, batches);
       step(p, g, lr);
     }
-    out.params.push([...p]);
+    out.params.push(step.evaluate ? step.evaluate(p) : [...p]); // Schedule-Free: its x
     out.loss.push(lossSum / rows);
     out.gradNorm.push(Math.hypot(...gradSum) / rows);
     out.lastLr.push(lr);

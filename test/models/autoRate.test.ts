@@ -27,7 +27,7 @@ describe.each(ENGINE_NAMES)("learningRate 'auto' (%s)", (engine) => {
 
   it('is the fit at the chosen rate, bit for bit: the search changes neither parameters, optimizer state nor random stream', () => {
     const { X, y } = illConditioned(300);
-    for (const extra of [{}, { optimizer: 'adam' }, { schedule: { type: 'step', stepSize: 3, gamma: 0.5 } }] as FitOptions[]) {
+    for (const extra of [{}, { optimizer: 'adam' }, { optimizer: 'schedule-free-adamw' }, { optimizer: 'prodigy' }, { schedule: { type: 'step', stepSize: 3, gamma: 0.5 } }] as FitOptions[]) {
       const a = new LogisticRegression({ features: 8, engine, seed: 5 });
       const h = a.fit(X, y, { epochs: 8, learningRate: 'auto', seed: 9, optimizer: { name: 'sgd', momentum: 0.9 }, ...extra });
       const search = h.learningRateSearch!;

@@ -6,6 +6,7 @@
 // penalties, and shuffled over several buckets. test/network.test.ts holds the kernels (one trainEpoch call per epoch) to
 // the reference; this holds what the user sees: the loss history and model.layers.
 import { describe, expect, it } from 'vitest';
+import { LR_FREE, type LrFreeName } from '../../src/optim/lrFree.js';
 import { MLP, SoftmaxRegression, type FitOptions, type History, type Model } from '../../src/index.js';
 import type { ActivationName, HeadName, NetworkShape } from '../../src/engines/network.js';
 import { WASM_ENGINES, useReady, type TestEngine } from '../helpers/engines.js';
@@ -110,6 +111,11 @@ function chunkedCase(batchSize: FitOptions['batchSize'], k: number): Case {
 // Enough rows for the shuffle's bucket scatter (src/engines/shape.ts bucketCount: 1,100 rows of
 // 129 inputs are 3 buckets): every epoch after the first trains on the arrangement the previous
 // epoch's pass scattered, targets (several per row, or labels) and weights with their rows.
+function lrFreeCase(c: Case, name: LrFreeName): Case {
+  const { learningRate: _, ...fit } = c.fit;
+  return { ...c, name: `${c.name.replace(/, (sgd|adam)\S*/, '')} with ${name}`, fit: { ...fit, optimizer: name } };
+}
+
 function bucketedCase(c: Case): Case {
   return { ...c, name: `${c.name.replace(/in order/, 'shuffled')} over 1100 rows (bucketed)`, rows: 1100, fit: { ...c.fit, shuffle: true } };
 }
@@ -122,6 +128,8 @@ const CASES: Case[] = [
   chunkedCase(280, 1),
   ...[22, 21, 20].map((i) => bucketedCase(mlpCase('inputs', i))), // 129 inputs (mse, sigmoid and softmax heads), 128, 127
   bucketedCase(softmaxCase(6)), // 129 features
+  // The learning-rate-free optimizers at their default rates (none given), one MLP and one softmax case each.
+  ...LR_FREE.flatMap((name, k) => [lrFreeCase(mlpCase('hidden', 2 * k + 1), name), lrFreeCase(softmaxCase(k + 1), name)]),
 ];
 
 /** Trains case c's model on an engine: its history and every parameter, layer by layer. */

@@ -122,7 +122,7 @@ const FIT_CASES: FitCase[] = [
   { name: 'shuffle not a boolean', call: (m, k) => fit(GOOD_X, GOOD_Y[k], { shuffle: 'yes' })(m), message: "shuffle must be true or false, got 'yes'" },
   { name: 'seed not an integer', call: (m, k) => fit(GOOD_X, GOOD_Y[k], { seed: 1.5 })(m), message: 'seed must be an integer, got 1.5' },
   { name: 'fit options not an object', call: (m, k) => m.fit(GOOD_X, GOOD_Y[k], 5 as never), message: 'fit options must be an options object, got 5' },
-  { name: 'unknown optimizer', call: (m, k) => fit(GOOD_X, GOOD_Y[k], { optimizer: 'lbfgs' })(m), message: "unknown optimizer 'lbfgs' (expected one of sgd, adam, adamw, rmsprop, adagrad)" },
+  { name: 'unknown optimizer', call: (m, k) => fit(GOOD_X, GOOD_Y[k], { optimizer: 'lbfgs' })(m), message: "unknown optimizer 'lbfgs' (expected one of sgd, adam, adamw, rmsprop, adagrad, prodigy, dadapt-sgd, dadapt-adam, dog, schedule-free-sgd, schedule-free-adamw)" },
   // fitAsync-only options: fit and partialFit run synchronously and would ignore them
   ...([
     ['signal', () => new AbortController().signal],

@@ -309,7 +309,7 @@ describe('resolveOptimizer', () => {
   it("fills in PyTorch's defaults; options that do not apply are 0/false", () => {
     const zero = {
       momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, betas: [0, 0], eps: 0,
-      amsgrad: false, alpha: 0, centered: false, lrDecay: 0, initialAccumulatorValue: 0,
+      amsgrad: false, alpha: 0, centered: false, lrDecay: 0, initialAccumulatorValue: 0, d0: 0, growthRate: 0,
     };
     expect(resolveOptimizer(undefined)).toEqual({ ...zero, name: 'sgd' });
     expect(resolveOptimizer('adam')).toEqual({ ...zero, name: 'adam', betas: [0.9, 0.999], eps: 1e-8 });
@@ -323,11 +323,11 @@ describe('resolveOptimizer', () => {
 
   // Every malformed option, wrong type or out of range, is a ValidationError (bad input: one error class).
   const cases: [unknown, typeof ValidationError, string][] = [
-    ['adamx', ValidationError, "unknown optimizer 'adamx' (expected one of sgd, adam, adamw, rmsprop, adagrad)"],
-    [{ name: 'Adam' }, ValidationError, "unknown optimizer 'Adam' (expected one of sgd, adam, adamw, rmsprop, adagrad)"],
-    [{}, ValidationError, 'optimizer.name must be one of sgd, adam, adamw, rmsprop, adagrad, got undefined'],
-    [{ name: 5 }, ValidationError, 'optimizer.name must be one of sgd, adam, adamw, rmsprop, adagrad, got 5'],
-    [{ name: null, momentum: 0.9 }, ValidationError, 'optimizer.name must be one of sgd, adam, adamw, rmsprop, adagrad, got null'],
+    ['adamx', ValidationError, "unknown optimizer 'adamx' (expected one of sgd, adam, adamw, rmsprop, adagrad, prodigy, dadapt-sgd, dadapt-adam, dog, schedule-free-sgd, schedule-free-adamw)"],
+    [{ name: 'Adam' }, ValidationError, "unknown optimizer 'Adam' (expected one of sgd, adam, adamw, rmsprop, adagrad, prodigy, dadapt-sgd, dadapt-adam, dog, schedule-free-sgd, schedule-free-adamw)"],
+    [{}, ValidationError, 'optimizer.name must be one of sgd, adam, adamw, rmsprop, adagrad, prodigy, dadapt-sgd, dadapt-adam, dog, schedule-free-sgd, schedule-free-adamw, got undefined'],
+    [{ name: 5 }, ValidationError, 'optimizer.name must be one of sgd, adam, adamw, rmsprop, adagrad, prodigy, dadapt-sgd, dadapt-adam, dog, schedule-free-sgd, schedule-free-adamw, got 5'],
+    [{ name: null, momentum: 0.9 }, ValidationError, 'optimizer.name must be one of sgd, adam, adamw, rmsprop, adagrad, prodigy, dadapt-sgd, dadapt-adam, dog, schedule-free-sgd, schedule-free-adamw, got null'],
     [null, ValidationError, 'optimizer must be an optimizer name or an options object, got null'],
     [['adam'], ValidationError, "optimizer must be an optimizer name or an options object, got ['adam']"],
     [42, ValidationError, 'optimizer must be an optimizer name or an options object, got 42'],

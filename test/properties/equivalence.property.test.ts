@@ -11,6 +11,8 @@ import {
 } from '../helpers/engineCases.js';
 import { propertyRuns } from '../helpers/property.js';
 import { expectSame } from '../helpers/tolerance.js';
+import { isLrFree } from '../../src/optim/lrFree.js';
+import { DivergenceError } from '../../src/errors.js';
 
 useReady();
 
@@ -81,7 +83,20 @@ describe.each(WASM_ENGINES)('%s follows the reference engine epoch by epoch (pro
         const d = caseData(c);
         // Each engine runs twice: in one call per epoch (the fast path), and one batch per call
         // with every step recorded (onBatchEnd), which must give the same bits.
-        const ref = trajectory('js', c, d);
+        // A learning-rate-free method's estimate of its step can overshoot on small noisy batches and run away
+        // (D-Adaptation's d <= D holds for exact gradients); a run that leaves every scale compares no engines.
+        let ref: Trajectory | null = null;
+        try {
+          ref = trajectory('js', c, d);
+        } catch (err) {
+          if (!(isLrFree(c.optimizer.name) && err instanceof DivergenceError)) throw err;
+        }
+        if (isLrFree(c.optimizer.name)) {
+          const bounded = ref !== null && ref.params.every((p) => p.every((v) => Math.abs(v) < 1e3)) && ref.loss.every((l) => l < 1e6);
+          if (!bounded) count('lr-free runaway (skipped)');
+          fc.pre(bounded);
+        }
+        if (ref === null) return;
         const refSteps = trajectory('js', c, d, true);
         const got = trajectory(engine, c, d);
         const gotSteps = trajectory(engine, c, d, true);
@@ -105,10 +120,13 @@ describe.each(WASM_ENGINES)('%s follows the reference engine epoch by epoch (pro
     );
     const families = [
       'sgd', 'sgd+momentum', 'sgd+nesterov', 'adam', 'adam+amsgrad', 'adamw', 'adamw+amsgrad', 'rmsprop', 'rmsprop+momentum',
-      'rmsprop+centered', 'rmsprop+momentum+centered', 'adagrad', 'linear', 'logistic', 'l1', 'l2', 'sampleWeight', 'classWeight',
+      'rmsprop+centered', 'rmsprop+momentum+centered', 'adagrad', 'prodigy', 'dadapt-adam', 'dadapt-sgd', 'dadapt-sgd+momentum',
+      'dog', 'schedule-free-sgd+momentum', 'schedule-free-adamw', 'linear', 'logistic', 'l1', 'l2', 'sampleWeight', 'classWeight',
       'shuffle', 'SIMD blocks and a tail', 'short last batch', '200+ steps',
     ];
     // 10 of each is enough for a family to be exercised; the smallest ones (one of 12 optimizer variants) get ~40.
     for (const f of families) expect(seen.get(f) ?? 0, `cases of ${f}`).toBeGreaterThanOrEqual(10);
+    // Runaways are rare in these ranges: if they were not, the lr-free families above would be thin.
+    expect(seen.get('lr-free runaway (skipped)') ?? 0, 'skipped runaways').toBeLessThanOrEqual(RUNS / 20);
   });
 });
