@@ -233,7 +233,7 @@ export function resolveFitOptions(options: unknown, fallback: OptimizerName | Op
   if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal)) {
     throw new ValidationError(`signal must be an AbortSignal, got ${show(o.signal)}`);
   }
-  const optimizer = resolveOptimizer(o.optimizer ?? (o.learningRate === undefined ? fallback : 'sgd'));
+  const optimizer = resolveOptimizer(o.optimizer ?? (o.learningRate === undefined || o.learningRate === 'auto' ? fallback : 'sgd'));
   return {
     epochs: positiveInteger('epochs', o.epochs ?? 100),
     batchSize,

@@ -149,7 +149,8 @@ describe.each(ENGINE_NAMES)("learningRate 'auto' (%s)", (engine) => {
     b.fit(X, y, { epochs: 4, learningRate: 0.01, optimizer: 'sgd' });
     expect(ha.learningRateSearch).toBeUndefined();
     expect(params(a)).toEqual(params(b));
-    expect(a.toJSON().training!.optimizer).toEqual({ name: 'sgd', momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, betas: [0, 0], eps: 0, amsgrad: false, alpha: 0, centered: false, lrDecay: 0, initialAccumulatorValue: 0 });
+    expect(a.toJSON().training!.optimizer).toMatchObject({ name: 'sgd', momentum: 0, nesterov: false });
+    expect(a.toJSON().training!.learningRate).toBe(0.01);
   });
 
   it("the lectures' secret-number example, trained with no options, converges to theta = 2 instead of bouncing", () => {
