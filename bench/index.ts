@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--full] [fit] [train] [optimizers] [converge] [dot] [marshal] [mlp] [hashing] [threads] [sparse]`: runs the named
+// `npm run bench [-- --quick] [--full] [fit] [train] [optimizers] [converge] [dot] [marshal] [mlp] [hashing] [threads] [sparse] [autolr]`: runs the named
 // cases (all by default), prints their tables, writes bench/results/<case>.json, and exits
 // non-zero if any result was NaN, wrong, or a case crashed. Slow is never a failure.
 // The cases that ship in the package (`steepest bench`: fit, train) live in src/bench/; the dev-only ones here.
@@ -18,6 +18,7 @@ const CASES: Record<string, () => Promise<BenchCase>> = {
   hashing: async () => (await import('./hashing.js')).run,
   threads: async () => (await import('./threads.js')).run,
   sparse: async () => (await import('./sparse.js')).run,
+  autolr: async () => (await import('./autolr.js')).run,
 };
 
 const { quick, full, cases, unknownFlags } = parseArgs(process.argv.slice(2));

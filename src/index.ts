@@ -19,7 +19,7 @@ export {
   Preprocessor, parseNumber, type PreprocessorColumn, type PreprocessorJSON, type PreprocessorFitOptions, type RawRows, type RawValue,
 } from './preprocess/Preprocessor.js';
 export type { FitOptions, FitAsyncOptions, BatchInfo, Progress } from './models/fitOptions.js';
-export type { History, EpochRecord, StopReason, StopRule } from './models/history.js';
+export type { History, EpochRecord, RateSearch, StopReason, StopRule } from './models/history.js';
 export { leastSquares } from './leastSquares.js';
 export { createSchedule, type ScheduleOptions, type WarmupOptions, type Schedule } from './optim/schedules.js';
 export type { EngineName, EngineOption } from './engines/engine.js';

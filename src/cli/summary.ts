@@ -8,6 +8,11 @@ import type { TrainResult } from './train.js';
 const MODEL_NAMES = { linear: 'linear regression', logistic: 'logistic regression', softmax: 'softmax regression', mlp: 'MLP' } as const;
 
 /** The summary, or with quiet its one-line form. */
+/** What --lr auto chose and what it cost. */
+function rateLine(s: NonNullable<TrainResult['learningRateSearch']>): string {
+  return `learning rate ${formatNumber(s.rate, 3)} chosen by a search of ${s.trials} trials (${duration(s.timeMs)}, ${formatNumber(s.epochs, 2)} epochs of the data)`;
+}
+
 export function trainSummary(r: TrainResult, quiet: boolean): string {
   const main = r.metrics.validation ?? r.metrics.train;
   const which = r.metrics.validation ? 'validation' : 'train';
@@ -25,6 +30,7 @@ export function trainSummary(r: TrainResult, quiet: boolean): string {
     row('engine', r.engine),
     row('stopped', `epoch ${r.stopReason.epoch}: ${r.stopReason.message}${r.bestEpoch !== r.stopReason.epoch ? ` (kept the weights of epoch ${r.bestEpoch})` : ''}`),
     row('time', `${duration(r.timeMs)} for ${r.epochs} epochs, ${formatNumber(r.msPerEpoch, 3)} ms per epoch (median)`),
+    ...(r.learningRateSearch ? [row('rate', rateLine(r.learningRateSearch))] : []),
     row('metrics', metricsLine('train', r.metrics.train)),
     ...(r.metrics.validation ? [row('', metricsLine('validation', r.metrics.validation))] : []),
     ...(r.data.dropped ? [row('skipped', `${count(r.data.dropped, 'row')} with an empty or non-numeric value`)] : []),

@@ -7,6 +7,7 @@ import {
 } from '../index.js';
 import { trainTestSplit } from '../preprocess/split.js';
 import { defaultLearningRate } from '../optim/optimizers.js';
+import { isLrFree } from '../optim/lrFree.js';
 import { plotHistory, plotPath, type ParameterPoint } from '../plot/index.js';
 import { choice, list, num, parse, positionals, str, type CommandSpec } from './args.js';
 import { cleanRows, planColumns } from './columns.js';
@@ -45,8 +46,8 @@ export const spec: CommandSpec = {
     model: { type: 'string', value: 'TYPE', default: 'auto', help: 'linear, logistic, softmax or mlp; auto picks from the target: 2 values logistic, text or 3-50 integers softmax, else linear' },
     hidden: { type: 'string', value: 'N,N', default: '64', help: 'mlp: units of each hidden layer' },
     activation: { type: 'string', value: 'NAME', default: 'sigmoid', help: 'mlp: sigmoid, tanh or relu' },
-    optimizer: { type: 'string', value: 'NAME', default: 'adam', help: 'sgd, adam, adamw, rmsprop, adagrad, or learning-rate-free: prodigy, dadapt-sgd, dadapt-adam, dog, schedule-free-sgd, schedule-free-adamw' },
-    lr: { type: 'string', value: 'RATE', default: '0.01; 1 (a multiplier) for the learning-rate-free ones', help: 'learning rate' },
+    optimizer: { type: 'string', value: 'NAME', default: "the library's for the model without --lr, adam with it", help: 'sgd, adam, adamw, rmsprop, adagrad, or learning-rate-free: prodigy, dadapt-sgd, dadapt-adam, dog, schedule-free-sgd, schedule-free-adamw' },
+    lr: { type: 'string', value: 'RATE|auto', default: 'auto; 1 (a multiplier) for the learning-rate-free ones', help: 'learning rate; auto: a short search on a sample picks it (printed)' },
     epochs: { type: 'string', value: 'N', default: '50', help: 'maximum passes over the data' },
     batch: { type: 'string', value: 'N|full', default: '32, at most the row count', help: 'rows per update; 1 is stochastic, full is batch gradient descent' },
     schedule: { type: 'string', value: 'NAME', default: 'constant', help: 'constant, cosine (to 0 over the epochs), step (x0.1 every third of the epochs), exponential (x0.95 per epoch) or plateau (x0.1 after 10 epochs without progress)' },
@@ -99,6 +100,8 @@ export interface TrainResult {
   bestEpoch: number;
   timeMs: number;
   msPerEpoch: number;
+  /** The rate learningRate 'auto' chose and what its search cost, or null with --lr RATE. */
+  learningRateSearch: { rate: number; epochs: number; timeMs: number; trials: number } | null;
   metrics: { train: Metrics; validation?: Metrics };
   files: { model?: string; plot?: string; plotPath?: string };
   history: { loss: number[]; valLoss: number[] };
@@ -180,6 +183,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
     process.off('SIGINT', interrupt);
   }
   const timeMs = performance.now() - t0;
+  const search = history.learningRateSearch;
 
   const metrics = {
     train: modelMetrics(model, split.XTrain, split.yTrain),
@@ -208,6 +212,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
     bestEpoch: history.bestEpoch,
     timeMs,
     msPerEpoch: median(history.timeMs),
+    learningRateSearch: search ? { rate: search.rate, epochs: search.epochs, timeMs: search.timeMs, trials: search.tried.length } : null,
     metrics,
     files,
     history: { loss: history.loss, valLoss: history.valLoss },
@@ -224,8 +229,9 @@ export interface TrainOptions {
   model?: ModelKind;
   hidden?: number[];
   activation?: (typeof ACTIVATIONS)[number];
-  optimizer: OptimizerName;
-  lr: number;
+  /** Undefined: the library's default for the model (without --lr), adam (with it). */
+  optimizer?: OptimizerName;
+  lr: number | 'auto';
   epochs: number;
   /** Undefined: the library's default, 32 or the row count if smaller. */
   batch?: number | 'full';
@@ -260,14 +266,16 @@ function options(p: ReturnType<typeof parse>): TrainOptions {
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`--hidden must list positive integers (units per layer), got '${str(p, 'hidden')}'`);
     return n;
   });
-  const optimizer = choice(p, 'optimizer', OPTIMIZERS) ?? 'adam';
+  const lr = str(p, 'lr');
+  // A given --lr keeps the command's old default optimizer (adam), so its results do not change.
+  const optimizer = choice(p, 'optimizer', OPTIMIZERS) ?? (lr === undefined || lr === 'auto' ? undefined : 'adam');
   return {
     target: str(p, 'target'),
     model: choice(p, 'model', MODEL_KINDS),
     hidden,
     activation: choice(p, 'activation', ACTIVATIONS),
     optimizer,
-    lr: num(p, 'lr', { above: 0 }) ?? defaultLearningRate(optimizer),
+    lr: lr === 'auto' ? 'auto' : num(p, 'lr', { above: 0 }) ?? (optimizer && isLrFree(optimizer) ? defaultLearningRate(optimizer) : 'auto'),
     epochs: num(p, 'epochs', { integer: true, min: 1 }) ?? 50,
     batch: batchRaw === 'full' ? 'full' : num(p, 'batch', { integer: true, min: 1 }),
     schedule: choice(p, 'schedule', SCHEDULES) ?? 'constant',

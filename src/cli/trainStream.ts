@@ -168,6 +168,7 @@ export async function trainStream(path: string, o: TrainOptions, io: IO, mode: P
     engine: history.engine, epochs: history.epochs.length, stopReason: history.stopReason, bestEpoch: history.bestEpoch,
     timeMs, msPerEpoch: history.timeMs.length ? [...history.timeMs].sort((a, b) => a - b)[history.timeMs.length >> 1] : NaN,
     metrics: { train }, files, history: { loss: history.loss, valLoss: history.valLoss },
+    learningRateSearch: null, // a stream cannot search: the default optimizer takes its own rate (docs/streams.md)
   };
   model.dispose();
   if (mode === 'json') say(io.stdout, JSON.stringify(result));

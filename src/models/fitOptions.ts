@@ -1,10 +1,12 @@
 // fit() options: defaults and validation, done before any data reaches an engine.
+import { isLrFree } from '../optim/lrFree.js';
 import { defaultLearningRate, resolveOptimizer, type OptimizerName, type OptimizerOptions, type ResolvedOptimizer } from '../optim/optimizers.js';
 import type { ScheduleOptions, WarmupOptions } from '../optim/schedules.js';
 import { ValidationError } from '../errors.js';
 import { finite, knownKeys, optionsObject, positiveFinite, positiveInteger, show, type MatrixInput, type TargetInput } from '../validate.js';
 import type { EpochRecord } from './history.js';
 import { jsonCopy } from '../jsonFields.js';
+import type { NetworkShape } from '../engines/network.js';
 
 /** What onBatchEnd receives. */
 export interface BatchInfo {
@@ -30,9 +32,12 @@ export interface FitOptions {
   epochs?: number;
   /** Rows per update: 1 = stochastic, 'full' = batch gradient descent (default 32, capped at the row count). */
   batchSize?: number | 'full';
-  /** Base step size (default 0.01; for the learning-rate-free optimizers a multiplier, default 1: see docs/optimizers.md). */
-  learningRate?: number;
-  /** Optimizer name or options with PyTorch's names (default 'sgd'). */
+  /**
+   * Base step size, or 'auto': a short seeded search on a sample of the data picks it (docs/learning-rate.md).
+   * Default 'auto'; for the learning-rate-free optimizers a multiplier, default 1 (Schedule-Free: its step size; docs/optimizers.md).
+   */
+  learningRate?: number | 'auto';
+  /** Optimizer name or options with PyTorch's names (default: defaultOptimizer(shape) without a learning rate, 'sgd' with one). */
   optimizer?: OptimizerName | OptimizerOptions;
   /** Learning-rate schedule (default constant). */
   schedule?: ScheduleOptions;
@@ -101,7 +106,7 @@ export interface ResolvedFitOptions {
   epochs: number;
   /** undefined: the default, 32 capped at the row count. */
   batchSize: number | 'full' | undefined;
-  learningRate: number;
+  learningRate: number | 'auto';
   optimizer: ResolvedOptimizer;
   schedule: ScheduleOptions | undefined;
   warmup: WarmupOptions | undefined;
@@ -131,6 +136,15 @@ export interface ResolvedFitOptions {
   yieldEveryMs: number;
   onProgress: FitAsyncOptions['onProgress'];
   signal: AbortSignal | undefined;
+}
+
+/**
+ * The optimizer fit uses when given neither an optimizer nor a learning rate (its rate is then
+ * 'auto'), chosen by `npm run bench -- autolr` (docs/learning-rate.md): Schedule-Free AdamW, for
+ * every model type (the shape is the argument so that a type could have its own).
+ */
+export function defaultOptimizer(_shape: NetworkShape): OptimizerOptions {
+  return { name: 'schedule-free-adamw' };
 }
 
 const KEYS = [
@@ -170,8 +184,8 @@ export function rejectAsyncOnly(options: Record<string, unknown>, method: string
   }
 }
 
-/** Applies defaults and validates every option. */
-export function resolveFitOptions(options: unknown): ResolvedFitOptions {
+/** Applies defaults and validates every option; fallback: the optimizer when neither it nor a rate is given (defaultOptimizer). */
+export function resolveFitOptions(options: unknown, fallback: OptimizerName | OptimizerOptions = 'sgd'): ResolvedFitOptions {
   const o = optionsObject('fit options', options) as FitAsyncOptions;
   knownKeys('fit option', o, KEYS);
   const batchSize = o.batchSize;
@@ -224,12 +238,17 @@ export function resolveFitOptions(options: unknown): ResolvedFitOptions {
   if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal)) {
     throw new ValidationError(`signal must be an AbortSignal, got ${show(o.signal)}`);
   }
+  const optimizer = resolveOptimizer(o.optimizer ?? (o.learningRate === undefined || o.learningRate === 'auto' ? fallback : 'sgd'));
   return {
     epochs: positiveInteger('epochs', o.epochs ?? 100),
     batchSize,
-    // The learning-rate-free optimizers' rate is a multiplier (default 1), or Schedule-Free's step size.
-    learningRate: positiveFinite('learningRate', o.learningRate ?? defaultLearningRate(resolveOptimizer(o.optimizer).name)),
-    optimizer: resolveOptimizer(o.optimizer),
+    // No rate: 'auto' for the classic optimizers and the default one; a learning-rate-free one named without a rate
+    // takes its own default (a multiplier, or Schedule-Free's step size).
+    // An explicit rate keeps the old default optimizer, so results given a rate do not change.
+    optimizer,
+    learningRate: o.learningRate === 'auto' ? 'auto'
+      : o.learningRate !== undefined ? positiveFinite('learningRate', o.learningRate)
+      : isLrFree(optimizer.name) && o.optimizer !== undefined ? defaultLearningRate(optimizer.name) : 'auto',
     schedule: o.schedule,
     warmup: o.warmup,
     shuffle: bool('shuffle', o.shuffle, true),
@@ -258,6 +277,29 @@ export function resolveFitOptions(options: unknown): ResolvedFitOptions {
     onProgress: callback('onProgress', o.onProgress),
     signal: o.signal,
   };
+}
+
+/** The base rate: the given one, or the search's ('auto' before a search: 1, which validates a schedule's options). */
+export function baseRate(o: ResolvedFitOptions, search: { rate: number } | null): number {
+  return o.learningRate === 'auto' ? (search?.rate ?? 1) : o.learningRate;
+}
+
+/**
+ * fitStream's options: as fit's, except that 'auto' (given, or implied by no rate) cannot search, since
+ * a stream has no sample in memory before it trains: a learning-rate-free optimizer (the default) takes
+ * its own rate, and a classic one needs a number.
+ */
+export function streamFitOptions(options: unknown, shape: NetworkShape): ResolvedFitOptions {
+  const o = resolveFitOptions(options, defaultOptimizer(shape));
+  if (o.learningRate !== 'auto') return o;
+  const name = o.optimizer.name;
+  if (!isLrFree(name)) {
+    throw new ValidationError(
+      `fitStream needs a learningRate for optimizer '${name}': 'auto' searches on a sample of in-memory data before training, ` +
+        'which a stream does not have; give a number, or leave out optimizer and learningRate for the default (learning-rate-free) optimizer',
+    );
+  }
+  return { ...o, learningRate: defaultLearningRate(name) };
 }
 
 /** The batch size in rows: the default is 32 capped at the row count; an explicit size larger than the data is an error. */

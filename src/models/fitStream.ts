@@ -130,7 +130,7 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
   const valArrays = vd !== undefined && typeof vd === 'object' && !(typeof Blob !== 'undefined' && vd instanceof Blob) ? vd as { X: MatrixInput; y: Targets } : null;
   const opts = { ...resolveFitOptions({ ...fitKeys, ...(valArrays ? { validationData: valArrays } : {}) }), validationFraction: undefined };
   if (opts.earlyStopping && vd === undefined) throw new ValidationError('earlyStopping with fitStream needs validationData (arrays or a stream)');
-  createSchedule(opts.schedule, opts.learningRate, opts.warmup); // validates the schedule options
+  createSchedule(opts.schedule, opts.learningRate as number, opts.warmup); // validates the schedule options
   const capacity = shuffleBuffer === undefined ? 10000 : positiveInteger('shuffleBuffer', shuffleBuffer);
   const expected = rowsPerEpoch === undefined ? 0 : positiveInteger('rowsPerEpoch', rowsPerEpoch);
   const batchSize = opts.batchSize === undefined ? 32 : (opts.batchSize as number);
@@ -332,7 +332,7 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
     const val = valArrays ? trainer.loadValidation(matrixSource(valArrays.X, F, 'validationData.X'), valY!) : null;
     const runs = model['restarts'](p as never);
     runs.begin(0);
-    const schedule = createSchedule(opts.schedule, opts.learningRate, opts.warmup);
+    const schedule = createSchedule(opts.schedule, opts.learningRate as number, opts.warmup);
     const placeholder: TrainingData = { rows: 0, free() {} };
     runs.end(0, await model['runOnce'](p as never, { train: placeholder, val }, schedule, 0,
       (gen) => runAsync(gen, opts.yieldEveryMs, progress, signal, model['stopped']), true));

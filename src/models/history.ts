@@ -31,6 +31,21 @@ export interface StopReason {
   message: string;
 }
 
+/** What learningRate 'auto' tried before training (see autoRate.ts). */
+export interface RateSearch {
+  /** The rate chosen: the base rate every epoch's schedule multiplies. */
+  rate: number;
+  /** Each rate tried and the sample's loss after its trial (Infinity: it diverged). */
+  tried: [rate: number, loss: number][];
+  /** Rows of the sample, and training steps (batches) taken in all. */
+  rows: number;
+  steps: number;
+  /** Row visits (forward and backward passes) spent, in epochs of the training data. */
+  epochs: number;
+  /** Wall time of the search in milliseconds. */
+  timeMs: number;
+}
+
 /** The record of one fit() call. */
 export interface History {
   engine: EngineName;
@@ -48,6 +63,8 @@ export interface History {
   /** With restarts: every run's history, and the index of the one kept. */
   restarts?: History[];
   bestRestart?: number;
+  /** With learningRate 'auto': the search that chose the rate. */
+  learningRateSearch?: RateSearch;
 }
 
 /** Builds a History from its records. */

@@ -12,10 +12,11 @@ import { below, nextU32, seedState, type RngState } from '../reference/random.js
 import { createSchedule, type Schedule } from '../optim/schedules.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { FLOAT32_MAX } from '../engines/engine.js';
-import { isCSR, inputSource, dataSize } from '../data/csr.js';
-import { article, matrixSource, show, toMatrix, optionsObject, type MatrixInput, type MatrixSource, type TargetInput } from '../validate.js';
-import { batchRows, rejectAsyncOnly, resolveFitOptions, trainingRecord, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
-import type { History } from './history.js';
+import { isCSR, inputSource, dataSize, takeCSRRows, checkIndptr } from '../data/csr.js';
+import { article, copyRows, matrixSource, show, toMatrix, optionsObject, type MatrixInput, type MatrixSource, type TargetInput } from '../validate.js';
+import { baseRate, batchRows, defaultOptimizer, streamFitOptions, rejectAsyncOnly, resolveFitOptions, trainingRecord, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
+import type { History, RateSearch } from './history.js';
+import { sampleIndices, searchRate, trialPasses } from './autoRate.js';
 import { initialParams, type InitOption } from './initializers.js';
 import { requireTwoClasses, rowWeights, splitIndices, sum } from './split.js';
 import { takeRows } from '../data/rows.js';
@@ -117,7 +118,7 @@ export abstract class Model {
   private optimizer: ResolvedOptimizer = resolveOptimizer('sgd');
   private optimizerKey = '';
   /** partialFit's schedule and how many epochs it has run. */
-  private partial: { key: string; scheduleOption: unknown; schedule: Schedule; epochs: number } | null = null;
+  private partial: { key: string; scheduleOption: unknown; schedule: Schedule; epochs: number; rate: number } | null = null;
   private readonly targets: TargetKind;
   /** The class name, used in messages and JSON. */
   protected readonly modelName: string;
@@ -175,13 +176,17 @@ export abstract class Model {
     const snap = this.snapshot();
     this.running = 'fit';
     try {
-      const data = this.loadData(p);
+      // With restarts, 'auto' searches once, from the first run's initial parameters; every run uses that rate.
       const runs = this.restarts(p);
+      runs.begin(0);
+      const search = this.autoRate(p);
+      const rate = baseRate(p.opts, search);
+      const data = this.loadData(p);
       for (let k = 0; k < runs.count; k++) {
-        runs.begin(k);
-        runs.end(k, yield* this.runOnce(p, data, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, (gen) => gen, false, offload));
+        if (k > 0) runs.begin(k);
+        runs.end(k, yield* this.runOnce(p, data, createSchedule(p.opts.schedule, rate, p.opts.warmup), 0, (gen) => gen, false, offload));
       }
-      const history = runs.finish();
+      const history = withSearch(runs.finish(), search, p);
       this.succeeded(p);
       return history;
     } catch (err) {
@@ -219,7 +224,7 @@ export abstract class Model {
    */
   async fitStream(source: StreamSource, options?: FitStreamOptions): Promise<History> {
     return (await import('./fitStream.js')).fitStream(this, source, options, {
-      resolveFitOptions, trainingRecord, createSchedule, encodeTargets, targetColumns, runAsync, abortError, headLoss, seedState, below,
+      resolveFitOptions: (o: unknown) => streamFitOptions(o, this.shape), trainingRecord, createSchedule, encodeTargets, targetColumns, runAsync, abortError, headLoss, seedState, below,
     });
   }
 
@@ -235,12 +240,14 @@ export abstract class Model {
     const p = this.prepare(X, y, { ...o, epochs: 1 } as FitOptions, 'partialFit');
     // The same settings continue the schedule (a function schedule: the same function object).
     const key = JSON.stringify([p.opts.learningRate, typeof p.opts.schedule === 'function' ? 'fn' : p.opts.schedule, p.opts.warmup]);
-    let partial = this.partial;
-    if (!partial || partial.key !== key || partial.scheduleOption !== p.opts.schedule && typeof p.opts.schedule === 'function') {
-      partial = { key, scheduleOption: p.opts.schedule, schedule: createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), epochs: 0 };
-    }
+    const old = this.partial;
+    const same = old && old.key === key && !(old.scheduleOption !== p.opts.schedule && typeof p.opts.schedule === 'function');
     return this.guarded('partialFit', p, () => {
-      const history = this.runOnce(p, this.loadData(p), partial.schedule, partial.epochs, (gen) => runSync(gen));
+      // learningRate 'auto': the first call with these settings searches on its rows; later calls keep that rate.
+      const search = same ? null : this.autoRate(p);
+      const rate = same ? old.rate : baseRate(p.opts, search);
+      const partial = same ? old : { key, scheduleOption: p.opts.schedule, schedule: createSchedule(p.opts.schedule, rate, p.opts.warmup), epochs: 0, rate };
+      const history = withSearch(this.runOnce(p, this.loadData(p), partial.schedule, partial.epochs, (gen) => runSync(gen)), search, p);
       partial.epochs++;
       this.partial = partial;
       return history;
@@ -425,9 +432,9 @@ export abstract class Model {
   private prepare(X: MatrixInput, y: Targets, options: FitOptions, method: 'fit' | 'fitAsync' | 'partialFit'): Prepared {
     const trainer = this.idle();
     if (method !== 'fitAsync') rejectAsyncOnly(optionsObject('fit options', options), method);
-    const opts = resolveFitOptions(options);
+    const opts = resolveFitOptions(options, defaultOptimizer(this.shape));
     this.checkCapacity(trainer, X, opts);
-    createSchedule(opts.schedule, opts.learningRate, opts.warmup); // validates the schedule options
+    createSchedule(opts.schedule, baseRate(opts, null), opts.warmup); // validates the schedule options
     const m = inputSource(X, this.features);
     const encoded = encodeTargets(y, m.rows, this.targets, this.classNames, this.modelName);
     const t = encoded.y;
@@ -484,19 +491,59 @@ export abstract class Model {
     p: Prepared, data: Loaded, schedule: Schedule, epochOffset: number, drive: (gen: ReturnType<typeof runEpochs>) => T, async = false,
     offload = false,
   ): T {
-    const trainer = this.live();
-    const key = JSON.stringify(p.opts.optimizer);
-    if (key !== this.optimizerKey) {
-      trainer.setOptimizer(p.opts.optimizer); // the same settings: warm start keeps the optimizer state
-      this.optimizer = p.opts.optimizer;
-      this.optimizerKey = key;
-    }
+    const trainer = this.useOptimizer(p);
     const validate = data.val && p.valY ? this.validator(trainer, data.val, p.valY) : null;
     const gen = runEpochs({
       trainer, engine: this.engine, data: data.train, rows: p.rows, batchSize: p.batchSize, opts: p.opts, schedule,
       epochOffset, rng: p.rng, validate, async, stopped: this.stopped, offload, ...p.run,
     });
     return drive(gen);
+  }
+
+  /** The trainer, holding the call's optimizer (the same settings: warm start keeps the optimizer state). */
+  private useOptimizer(p: Prepared): Trainer {
+    const trainer = this.live();
+    const key = JSON.stringify(p.opts.optimizer);
+    if (key !== this.optimizerKey) {
+      trainer.setOptimizer(p.opts.optimizer);
+      this.optimizer = p.opts.optimizer;
+      this.optimizerKey = key;
+    }
+    return trainer;
+  }
+
+  /**
+   * learningRate 'auto': searches for the base rate on a seeded sample of the training rows,
+   * from the parameters and optimizer state the run starts from (restored afterwards); else null.
+   * Runs before loadData: the sample goes into the validation block, which loadData then refills.
+   */
+  private autoRate(p: Prepared): RateSearch | null {
+    if (p.opts.learningRate !== 'auto') return null;
+    const trainer = this.useOptimizer(p);
+    const rng = p.rng.slice(); // the fit's own stream is not moved: a trial run draws nothing from it
+    const F = this.features;
+    const width = targetColumns(this.targets);
+    const picked = sampleIndices(p.rows, rng);
+    const rows = p.split ? picked.map((i) => p.split!.train[i]) : picked;
+    let sampleX: MatrixSource;
+    if (p.X.csr) {
+      // A CSR sample keeps its sparsity; its values are checked as loadValidation copies them in.
+      sampleX = inputSource(takeCSRRows(checkIndptr(p.X.csr, 'X'), rows), F);
+    } else {
+      const X = new Float32Array(rows.length * F);
+      for (let i = 0; i < rows.length; i++) copyRows(p.X, rows[i], 1, X, i * F);
+      for (let i = 0; i < X.length; i++) if (!Number.isFinite(X[i])) this.loadData(p); // throws the error naming the row
+      sampleX = matrixSource(X, F);
+    }
+    let sample;
+    try {
+      sample = trainer.loadValidation(sampleX, takeRows(p.y, width, rows));
+    } catch (err) {
+      if (p.X.csr) this.loadData(p); // a bad stored value: the error that names its row in X, not in the sample
+      throw err;
+    }
+    const batch = Math.min(p.batchSize, rows.length);
+    return searchRate(trainer, sample, batch, trialPasses(rows.length, batch, p.opts.epochs), p.opts.l1, p.opts.l2, p.rows, rng);
   }
 
   /** Runs a synchronous training call: on success the random stream moves on; on failure see settle. */
@@ -594,13 +641,16 @@ export abstract class Model {
   }
 
   private async restartsAsync(p: Prepared, drive: (gen: ReturnType<typeof runEpochs>) => Promise<History>): Promise<History> {
-    const data = this.loadData(p);
     const runs = this.restarts(p);
+    runs.begin(0);
+    const search = this.autoRate(p);
+    const rate = baseRate(p.opts, search);
+    const data = this.loadData(p);
     for (let k = 0; k < runs.count; k++) {
-      runs.begin(k);
-      runs.end(k, await this.runOnce(p, data, createSchedule(p.opts.schedule, p.opts.learningRate, p.opts.warmup), 0, drive, true));
+      if (k > 0) runs.begin(k);
+      runs.end(k, await this.runOnce(p, data, createSchedule(p.opts.schedule, rate, p.opts.warmup), 0, drive, true));
     }
-    return runs.finish();
+    return withSearch(runs.finish(), search, p);
   }
 
   /**
@@ -640,6 +690,15 @@ export interface TrainingState {
   trained: boolean;
   classNames: string[] | null;
   training: Record<string, unknown> | null;
+}
+
+/** The history (and the file's training record) with the search that chose the rate, if one did. */
+function withSearch(h: History, search: RateSearch | null, p: Prepared): History {
+  if (search) {
+    h.learningRateSearch = search;
+    p.training.autoLearningRate = search.rate;
+  }
+  return h;
 }
 
 /** Outputs as predict uses them: a value past the float32 range is an error, never a silent Infinity. */

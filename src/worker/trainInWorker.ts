@@ -5,7 +5,7 @@
 // untouched (busy, as during fitAsync), so any other failure, an abort or a dead
 // worker leaves it as it was.
 import { ValidationError } from '../errors.js';
-import { resolveFitOptions, type FitOptions } from '../models/fitOptions.js';
+import { baseRate, resolveFitOptions, type FitOptions } from '../models/fitOptions.js';
 import type { History } from '../models/history.js';
 import { Model, type Targets, type TrainingState } from '../models/model.js';
 import { abortError } from '../models/trainLoop.js';
@@ -132,7 +132,7 @@ function checkOptions(options: TrainInWorkerOptions) {
   for (const [key, value] of Object.entries(o)) if (!WORKER_KEYS.includes(key)) fit[key] = value;
   // Everything fit would reject is rejected here, with fit's message, before the worker starts.
   const resolved = resolveFitOptions({ ...fit, onProgress: o.onProgress, signal: o.signal });
-  createSchedule(resolved.schedule, resolved.learningRate, resolved.warmup); // fit checks its options only when it starts
+  createSchedule(resolved.schedule, baseRate(resolved, null), resolved.warmup); // fit checks its options only when it starts
   const every = o.progressEveryMs ?? 16;
   if (typeof every !== 'number' || !(every >= 0 && every < Infinity)) {
     throw new ValidationError(`progressEveryMs must be a finite number >= 0, got ${show(every)}`);

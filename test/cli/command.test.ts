@@ -327,7 +327,7 @@ describe('output', () => {
   });
 
   it('prints plain progress lines when stdout is not a terminal, then the summary with the loss curve', async () => {
-    const r = await steepest(['train', 'iris', '--epochs', '10', '--val', '0.2']);
+    const r = await steepest(['train', 'iris', '--epochs', '10', '--val', '0.2', '--lr', '0.01']); // the old default rate, given explicitly
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe("model: softmax regression (auto: target 'species' holds text with 3 distinct values; --model to choose)");
@@ -336,6 +336,23 @@ describe('output', () => {
       expect(r.stdout).toContain(s);
     }
     expect(r.stderr).toBe('');
+  });
+
+  it('without --lr (or with --lr auto) searches for the rate and prints the rate it chose and what the search cost', async () => {
+    for (const extra of [[], ['--lr', 'auto']]) {
+      const r = await steepest(['train', 'iris', '--epochs', '10', ...extra]);
+      expect(r.code).toBe(0);
+      const line = r.stdout.split('\n').find((l) => l.startsWith('rate '));
+      expect(line).toMatch(/^rate +learning rate [\d.e-]+ chosen by a search of \d+ trials \([\d.]+ m?s, [\d.]+ epochs of the data\)$/);
+      // The progress lines show the chosen rate.
+      const rate = /learning rate ([\d.e-]+) chosen/.exec(line!)![1];
+      expect(r.stdout).toMatch(new RegExp(`^epoch +1/10 .* lr ${rate.replace('.', '\\.')}`, 'm')); // printed to more digits there
+    }
+    const j = await steepest(['train', 'iris', '--epochs', '3', '--json']);
+    const result = JSON.parse(j.stdout.trim().split('\n').at(-1)!);
+    expect(result.learningRateSearch).toMatchObject({ rate: expect.any(Number), epochs: expect.any(Number), trials: expect.any(Number) });
+    const fixed = JSON.parse((await steepest(['train', 'iris', '--epochs', '3', '--lr', '0.01', '--json'])).stdout.trim().split('\n').at(-1)!);
+    expect(fixed.learningRateSearch).toBeNull();
   });
 
   it('--quiet prints one line', async () => {

@@ -172,12 +172,21 @@ describe.each(ENGINE_NAMES)('learning rate of the learning-rate-free optimizers 
   };
 
   it.each([
-    ['prodigy', 1], ['dadapt-sgd', 1], ['dadapt-adam', 1], ['dog', 1], ['schedule-free-sgd', 1], ['schedule-free-adamw', 0.0025], ['sgd', 0.01],
+    ['prodigy', 1], ['dadapt-sgd', 1], ['dadapt-adam', 1], ['dog', 1], ['schedule-free-sgd', 1], ['schedule-free-adamw', 0.0025],
   ] as const)('%s without a learningRate trains at %s, exactly as with it given', (name, rate) => {
     const implicit = run({ optimizer: name });
     const explicit = run({ optimizer: name, learningRate: rate });
     expect(implicit.history.learningRate).toEqual([rate, rate, rate]);
     expect(implicit.p).toEqual(explicit.p);
+  });
+
+  // Issue 17: a classic optimizer without a rate searches for it (learningRate 'auto'); before, it took 0.01.
+  it('sgd without a learningRate searches for its rate, exactly as with learningRate auto', () => {
+    const implicit = run({ optimizer: 'sgd' });
+    const auto = run({ optimizer: 'sgd', learningRate: 'auto' });
+    const rate = implicit.history.learningRateSearch!.rate;
+    expect(implicit.history.learningRate).toEqual([rate, rate, rate]);
+    expect(implicit.p).toEqual(auto.p);
   });
 
   it('a schedule multiplies the default rate 1 (step: x0.5 per epoch), and the trajectory follows the oracle', () => {

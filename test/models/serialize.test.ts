@@ -167,7 +167,7 @@ describe.each(ENGINES)('round trips (%s)', (engine) => {
 
   it('earlyStopping is recorded with what it implies: tol 0, a 10% validation split, the best epoch restored', () => {
     const m = new LinearRegression({ features: F, engine });
-    m.fit(X, VALUES, { epochs: 2, earlyStopping: true });
+    m.fit(X, VALUES, { epochs: 2, earlyStopping: true, learningRate: 0.01 }); // the old default rate, given explicitly
     expect(m.toJSON().training).toEqual({
       epochs: 2, batchSize: null, learningRate: 0.01, optimizer: expect.objectContaining({ name: 'sgd' }),
       schedule: 'constant', warmup: null, shuffle: true, seed: null, l1: 0, l2: 0,

@@ -320,7 +320,7 @@ describe.each(ENGINES)('validation (%s)', (engine) => {
       const byFit = fresh();
       byFit.fit(GOOD_X, GOOD_Y.logistic, OPTS);
       const byPartial = fresh();
-      byPartial.partialFit(GOOD_X, [1, 1, 1, 1], { batchSize: 2 });
+      byPartial.partialFit(GOOD_X, [1, 1, 1, 1], { batchSize: 2, learningRate: 0.01 }); // the old default rate, given explicitly
       const byAsync = fresh();
       await byAsync.fitAsync(GOOD_X, GOOD_Y.logistic, OPTS);
       for (const m of [byFit, byPartial, byAsync]) {

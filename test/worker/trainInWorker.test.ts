@@ -19,8 +19,11 @@ useReady();
 
 /** Everything in a history but wall times, which differ from run to run. */
 function untimed(h: History): unknown {
-  const { timeMs: _, epochs, restarts, ...rest } = h;
-  return { ...rest, epochs: epochs.map(({ timeMs: __, ...e }) => e), restarts: restarts?.map(untimed) };
+  const { timeMs: _, epochs, restarts, learningRateSearch, ...rest } = h;
+  return {
+    ...rest, epochs: epochs.map(({ timeMs: __, ...e }) => e), restarts: restarts?.map(untimed),
+    learningRateSearch: learningRateSearch && { ...learningRateSearch, timeMs: 0 }, // learningRate 'auto': its search's wall time
+  };
 }
 
 /** Every bit of what a model holds: parameters, file (class names, training record). */
