@@ -1,5 +1,5 @@
-// Size budget (issue 10): each .wasm build at most 24 KB; the main entry point's ESM bundle,
-// with its embedded builds, at most 40 KB minified and gzipped (esbuild --bundle --minify
+// Size budget (issue 10, raised since: see WASM_BUDGET): each .wasm build at most 28 KB; the main entry point's ESM bundle,
+// with its embedded builds, at most 50 KB minified and gzipped (esbuild --bundle --minify
 // --format=esm --splitting of dist/index.js, each file gzip -9); and that bundle imports
 // nothing: the library entry has no runtime dependencies (and does not pull in
 // steepest/worker). Splitting, as Vite, Rollup and webpack do by default: the scalar build
@@ -17,8 +17,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const KB = 1024;
-const WASM_BUDGET = 24 * KB;
-const BUNDLE_BUDGET = 40 * KB;
+// Raised on 2026-12-07 from issue 10's 24 KB and 40 KB, deliberately and by measure, when three
+// features landed in the code every page loads (main was 21,519 B of SIMD build, 40,854 B of
+// bundle): the learning-rate-free optimizers, WASM and reference (+2.3 KB .wasm, about +2.1 KB
+// bundle) with learningRate 'auto' and the new defaults (+0.8 KB bundle); sparse (CSR) training,
+// WASM and reference (+3.6 KB .wasm, about +4.7 KB bundle); the thread pool's hooks and fitStream's
+// entry (about +1.6 KB bundle; the pool, the threaded build and fitStream themselves load later).
+// Measured then: SIMD 27,576 B, threaded 27,882 B; bundle 50,303 B gzip -9. Making sparse and
+// learning-rate-free code load on first use would win most of it back (not done yet).
+const WASM_BUDGET = 28 * KB;
+const BUNDLE_BUDGET = 50 * KB;
 
 const sizes = { simd: 0, scalar: 0, threads: 0, threadsChunk: 0, minified: 0, gzipped: 0, lazyGzipped: 0, minimizeMinified: 0, minimizeGzipped: 0 };
 let inputs: string[] = [];
@@ -90,21 +98,21 @@ describe('size budget', () => {
     expect(sizes.lazyGzipped).toBeGreaterThan(sizes.scalar / 3);
   });
 
-  it('the scalar .wasm build is at most 24 KB', () => {
+  it('the scalar .wasm build is at most 28 KB', () => {
     expect(sizes.scalar).toBeLessThanOrEqual(WASM_BUDGET);
   });
 
   // 35,589 bytes before the size work of issue 10 (23,749 after it): repeated splat constants
   // rewritten (scripts/splat-constants.mjs), inlined kernels shared, tails through scratch.
-  it('the SIMD .wasm build is at most 24 KB', () => {
+  it('the SIMD .wasm build is at most 28 KB', () => {
     expect(sizes.simd).toBeLessThanOrEqual(WASM_BUDGET);
   });
 
-  it('the threaded .wasm build is at most 24 KB', () => {
+  it('the threaded .wasm build is at most 28 KB', () => {
     expect(sizes.threads).toBeLessThanOrEqual(WASM_BUDGET);
   });
 
-  it('the main entry bundle is at most 40 KB minified and gzipped', () => {
+  it('the main entry bundle is at most 50 KB minified and gzipped', () => {
     expect(sizes.gzipped).toBeLessThanOrEqual(BUNDLE_BUDGET);
   });
 
