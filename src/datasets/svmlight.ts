@@ -199,7 +199,7 @@ export function chunks(source: TextSource): AsyncIterable<unknown> {
 }
 
 // A ReadableStream as an async iterable (not every browser makes it one).
-async function* readerChunks(stream: ReadableStream): AsyncGenerator<unknown> {
+export async function* readerChunks(stream: ReadableStream): AsyncGenerator<unknown> {
   const reader = stream.getReader();
   try {
     for (;;) {

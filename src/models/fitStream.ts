@@ -11,7 +11,7 @@ import type { headLoss } from '../reference/network.js';
 import type { below, seedState } from '../reference/random.js';
 import type { createSchedule } from '../optim/schedules.js';
 import { matrixSource, optionsObject, positiveInteger, show, toMatrix, type MatrixInput } from '../validate.js';
-import { streamSvmlight, type TextSource } from '../datasets/svmlight.js';
+import { readerChunks, streamSvmlight, type TextSource } from '../datasets/svmlight.js';
 import { streamCsv } from '../datasets/csvStream.js';
 import type { resolveFitOptions, trainingRecord, FitAsyncOptions, Progress } from './fitOptions.js';
 import type { History } from './history.js';
@@ -451,7 +451,7 @@ async function openPass(
   if (!format) throw new ValidationError(`cannot tell the format of ${name} from its extension; give format: 'csv' or 'svmlight'`);
   const counted = (async function* () {
     const src = text as AsyncIterable<unknown> | ReadableStream;
-    const it = Symbol.asyncIterator in src ? (src as AsyncIterable<unknown>) : readStream(src as ReadableStream);
+    const it = Symbol.asyncIterator in src ? (src as AsyncIterable<unknown>) : readerChunks(src as ReadableStream);
     for await (const c of it) {
       if (c instanceof Uint8Array) bytes += c.byteLength;
       else if (typeof c === 'string') bytes += c.length;
@@ -475,19 +475,6 @@ async function openPass(
       }
     })();
   return { chunks: rows, bytes: () => bytes };
-}
-
-async function* readStream(stream: ReadableStream): AsyncGenerator<unknown> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
 }
 
 /** 'csv' or 'svmlight' from a file name's extension, or undefined. */
