@@ -179,7 +179,29 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     let dsq: f64 = 0;
     let dabs: f64 = 0;
     let gmax: f64 = 0;
-    for (let p = start; p < end; p++) {
+    if (single && l1 == 0) {
+      // One row, no L1 (the per-sample case): the fused step. A zero g leaves v, the sums and
+      // gmax as they were, so no branch; ||v||_1 only feeds the L1 term, so it is not kept; and
+      // d x is exact in f64 (two f32 mantissas), so max |g| = |d| max |x|.
+      const r = rowAt(orderPtr, start);
+      const to = <i32>load<u32>(indptrPtr + (r << 2), 4);
+      let xmax: f32 = 0;
+      for (let k = <i32>load<u32>(indptrPtr + (r << 2)); k < to; k++) {
+        const off = <usize>k << 2;
+        const j = <usize>load<u32>(idxPtr + off);
+        const x = load<f32>(valsPtr + off);
+        const pp = paramsPtr + (j << 2);
+        const sp = gradSumPtr + (j << 3);
+        const v = <f64>load<f32>(pp);
+        const g = d1 * <f64>x;
+        store<f64>(sp, load<f64>(sp) + g);
+        const nv = <f64><f32>(v + a * g);
+        store<f32>(pp, <f32>nv);
+        dsq += (nv - v) * (nv + v);
+        xmax = max(xmax, abs<f32>(x));
+      }
+      gmax = Math.abs(d1) * <f64>xmax;
+    } else for (let p = start; p < end; p++) {
       const r = rowAt(orderPtr, p);
       const from = <i32>load<u32>(indptrPtr + (r << 2));
       const to = <i32>load<u32>(indptrPtr + (r << 2), 4);
