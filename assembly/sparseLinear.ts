@@ -54,6 +54,7 @@ function clipL1(paramsPtr: usize, qPtr: usize, j: usize, s: f64, u: f64): void {
 
 /**
  * The running ||v||^2 and ||v||_1 (f64 each) for the loss's penalty term, kept as weights change.
+ * ||v||_1 only when the L1 term reads it: the batch-1 step without L1 leaves it stale.
  * Static, as linear.ts's scratch is: before two threads run this path at once it moves to
  * per-thread scratch.
  */
