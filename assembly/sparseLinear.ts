@@ -54,6 +54,7 @@ function clipL1(paramsPtr: usize, qPtr: usize, j: usize, s: f64, u: f64): void {
 
 /**
  * The running ||v||^2 and ||v||_1 (f64 each) for the loss's penalty term, kept as weights change.
+ * ||v||_1 only when the L1 term reads it: the batch-1 step without L1 leaves it stale.
  * Static, as linear.ts's scratch is: before two threads run this path at once it moves to
  * per-thread scratch.
  */
@@ -66,6 +67,22 @@ const sums = memory.data(16, 8);
   const n = <f64>nv;
   store<f64>(sums, load<f64>(sums) + n * n - old * old);
   store<f64>(sums, load<f64>(sums, 8) + Math.abs(n) - Math.abs(old), 8);
+}
+
+/** Where touchRow's reads go, so they are kept. */
+const sink = memory.data(8, 8);
+
+/**
+ * Reads one word in each 64-byte line of row r's values and indices: in a shuffled batch-1
+ * epoch the next row sits at a random place, and these misses then overlap this row's work.
+ */
+function touchRow(valsPtr: usize, idxPtr: usize, indptrPtr: usize, r: usize): void {
+  const from = <usize>load<u32>(indptrPtr + (r << 2)) << 2;
+  const to = <usize>load<u32>(indptrPtr + (r << 2), 4) << 2;
+  let acc: u32 = 0;
+  for (let o = from; o < to; o += 64) acc += load<u32>(valsPtr + o) + load<u32>(idxPtr + o);
+  if (to > from) acc += load<u32>(valsPtr + to - 4) + load<u32>(idxPtr + to - 4);
+  store<u32>(sink, acc);
 }
 
 /** Brings every weight rows start..end touch up to the cumulative penalty u (clipL1), before they are read. */
@@ -155,6 +172,7 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     // (one row: kept as d, its gradient is d x, applied in pass 2 as it is read).
     const single = n == 1;
     let d1: f64 = 0;
+    if (single && orderPtr && end < rows) touchRow(valsPtr, idxPtr, indptrPtr, rowAt(orderPtr, end));
     for (let p = start; p < end; p++) {
       const r = rowAt(orderPtr, p);
       const from = <i32>load<u32>(indptrPtr + (r << 2));
@@ -179,7 +197,29 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     let dsq: f64 = 0;
     let dabs: f64 = 0;
     let gmax: f64 = 0;
-    for (let p = start; p < end; p++) {
+    if (single && l1 == 0) {
+      // One row, no L1 (the per-sample case): the fused step. A zero g leaves v, the sums and
+      // gmax as they were, so no branch; ||v||_1 only feeds the L1 term, so it is not kept; and
+      // d x is exact in f64 (two f32 mantissas), so max |g| = |d| max |x|.
+      const r = rowAt(orderPtr, start);
+      const to = <i32>load<u32>(indptrPtr + (r << 2), 4);
+      let xmax: f32 = 0;
+      for (let k = <i32>load<u32>(indptrPtr + (r << 2)); k < to; k++) {
+        const off = <usize>k << 2;
+        const j = <usize>load<u32>(idxPtr + off);
+        const x = load<f32>(valsPtr + off);
+        const pp = paramsPtr + (j << 2);
+        const sp = gradSumPtr + (j << 3);
+        const v = <f64>load<f32>(pp);
+        const g = d1 * <f64>x;
+        store<f64>(sp, load<f64>(sp) + g);
+        const nv = <f64><f32>(v + a * g);
+        store<f32>(pp, <f32>nv);
+        dsq += (nv - v) * (nv + v);
+        xmax = max(xmax, abs<f32>(x));
+      }
+      gmax = Math.abs(d1) * <f64>xmax;
+    } else for (let p = start; p < end; p++) {
       const r = rowAt(orderPtr, p);
       const from = <i32>load<u32>(indptrPtr + (r << 2));
       const to = <i32>load<u32>(indptrPtr + (r << 2), 4);
