@@ -66,6 +66,31 @@ describe.each(ENGINES)('fitStream (%s)', (engine) => {
     expect(streamed.stopReason.rule).toBe(fitted.stopReason.rule);
   });
 
+  it("without a learning rate: the default optimizer at its own rate (a stream has no sample for 'auto'); a classic optimizer needs a number", async () => {
+    const d = classification({ rows: 200, features: 5, seed: 3 });
+    const source = () => chunksOf(d.X, d.y, 5, 50);
+    const implicit = new LogisticRegression({ features: 5, engine, seed: 1 });
+    await implicit.fitStream(source, { epochs: 2, shuffle: false });
+    const explicit = new LogisticRegression({ features: 5, engine, seed: 1 });
+    await explicit.fitStream(source, { epochs: 2, shuffle: false, optimizer: 'schedule-free-adamw', learningRate: 0.0025 });
+    expectSame(implicit.weights, explicit.weights, 'weights with no rate vs Schedule-Free AdamW at 0.0025');
+    const other = new LogisticRegression({ features: 5, engine, seed: 1 });
+    await other.fitStream(source, { epochs: 2, shuffle: false, optimizer: 'schedule-free-adamw', learningRate: 0.01 });
+    expect(Array.from(other.weights)).not.toEqual(Array.from(implicit.weights)); // the rate matters: the comparison above can fail
+    const refused = new LogisticRegression({ features: 5, engine, seed: 1 });
+    const before = Array.from(refused.weights);
+    for (const options of [{ optimizer: 'sgd' as const }, { optimizer: 'adam' as const, learningRate: 'auto' as const }]) {
+      await expect(refused.fitStream(source, { epochs: 1, ...options })).rejects.toThrow(
+        new ValidationError(
+          `fitStream needs a learningRate for optimizer '${options.optimizer}': 'auto' searches on a sample of in-memory data before training, ` +
+            'which a stream does not have; give a number, or leave out optimizer and learningRate for the default (learning-rate-free) optimizer',
+        ),
+      );
+    }
+    expect(Array.from(refused.weights)).toEqual(before);
+    for (const m of [implicit, explicit, other, refused]) m.dispose();
+  });
+
   it('chunks of any size (not whole batches, async, CSR) give the same result as one chunk per batch', async () => {
     const d = classification({ rows: 1000, features: 5, seed: 5 });
     const base = new LogisticRegression({ features: 5, engine });
