@@ -408,7 +408,8 @@ export function build(kind: ModelKind, t: TargetPlan, features: number, o: Train
   return new MLP({ inputs: features, hidden: o.hidden ?? [64], outputs, head, ...(o.activation ? { activation: o.activation } : {}), ...common });
 }
 
-function schedule(name: TrainOptions['schedule'], epochs: number): ScheduleOptions {
+/** The command's --schedule name as the library's schedule options (trainStream uses it too). */
+export function schedule(name: TrainOptions['schedule'], epochs: number): ScheduleOptions {
   switch (name) {
     case 'cosine': return { type: 'cosine', tMax: epochs };
     case 'step': return { type: 'step', stepSize: Math.max(1, Math.round(epochs / 3)), gamma: 0.1 };

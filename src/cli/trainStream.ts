@@ -17,7 +17,7 @@ import { chooseModel, planTarget, targetColumn, type ModelKind } from './target.
 import { trainSummary } from './summary.js';
 import { writeOutputFile } from './outputPath.js';
 import type { Metrics } from './metrics.js';
-import { build, describe, modelFile, type TrainOptions, type TrainResult } from './train.js';
+import { build, describe, modelFile, schedule, type TrainOptions, type TrainResult } from './train.js';
 
 const CHUNK_ROWS = 10_000;
 /** Distinct target values kept in the first pass: more than this is a regression target. */
@@ -123,8 +123,7 @@ export async function trainStream(path: string, o: TrainOptions, io: IO, mode: P
     history = await model.fitStream(chunks, {
       epochs: o.epochs, learningRate: o.lr, optimizer: o.optimizer, l2: o.l2, shuffleBuffer: o.shuffleBuffer, signal: abort.signal,
       ...(o.batch !== undefined ? { batchSize: o.batch as number } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}),
-      ...(o.schedule === 'cosine' ? { schedule: { type: 'cosine', tMax: o.epochs } } : o.schedule === 'step' ? { schedule: { type: 'step', stepSize: Math.max(1, Math.round(o.epochs / 3)), gamma: 0.1 } }
-        : o.schedule === 'exponential' ? { schedule: { type: 'exponential', gamma: 0.95 } } : o.schedule === 'plateau' ? { schedule: { type: 'plateau' } } : {}),
+      schedule: schedule(o.schedule, o.epochs),
       ...(stringLabels ? { classes: [...(t.distinct as (string | number)[]).map(String)].sort() } : {}),
       onProgress: (p) => show.bytes(p.epoch, bytes), onEpochEnd: (r: EpochRecord) => show.epoch(r),
     });
