@@ -110,6 +110,15 @@ export interface Trainer {
     X: MatrixSource, y: Float32Array, sampleWeight: Float32Array | null, shuffle: boolean,
     split: { train: Uint32Array; val: Uint32Array } | null, batches: number,
   ): { train: TrainingData; val: TrainingData | null };
+  /**
+   * A view of data that a trainer of this engine loaded: the same rows, read where they are and
+   * never written, with a shuffle arrangement of its own that starts from storage order (a
+   * bucketed shuffle's arrangements are two buffers of its own: the rows' copies it visits).
+   * Restarts train on views, so that each run starts from the same data whatever ran before it,
+   * and runs side by side share one copy of X. reuse: an earlier view of the same data, rewound
+   * instead of allocated anew. free() releases a view's own blocks.
+   */
+  viewData(data: TrainingData, reuse?: TrainingData | null): TrainingData;
   /** Copies validation data in (as loadData, without shuffle or split), into its own kept blocks. */
   loadValidation(X: MatrixSource, y: Float32Array): TrainingData;
   /** Frees the data blocks kept between calls (the model's parameters stay). */

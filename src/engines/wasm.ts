@@ -80,6 +80,11 @@ class WasmData implements TrainingData {
   scattering: Pool | null = null;
   /** The runtime generation these pointers belong to. */
   readonly gen: number;
+  /**
+   * A view's source rows (another WasmData's blocks, read, never written or freed) and its
+   * two arrangement buffers of its own (x, y, sw each; the second is made at the first swap), or null.
+   */
+  private readonly view: { x: number; y: number; sw: number; own: [number, number, number][] } | null = null;
 
   /**
    * Blocks for up to capacity rows; maxBuckets > 1 adds the second arrangement of a bucket
@@ -88,20 +93,28 @@ class WasmData implements TrainingData {
   constructor(
     private readonly rt: WasmRuntime, readonly capacity: number, readonly cols: number, readonly width: number,
     readonly weighted: boolean, readonly shuffle: boolean, readonly maxBuckets: number, readonly nnz: number | null = null,
+    source: WasmData | null = null,
   ) {
     this.gen = rt.generation;
     try {
-      this.xPtr = rt.alloc(nnz === null ? capacity * cols * 4 : nnz * 4);
-      if (nnz !== null) {
-        this.indicesPtr = rt.alloc(nnz * 4);
-        this.indptrPtr = rt.alloc(capacity * 4 + 4);
+      if (source) {
+        // A view (Trainer.viewData): the source's rows where they are, as its arrangement before the first.
+        [this.xPtr, this.yPtr, this.swPtr, this.indptrPtr, this.indicesPtr] = [source.xPtr, source.yPtr, source.swPtr, source.indptrPtr, source.indicesPtr];
+        this.view = { x: source.xPtr, y: source.yPtr, sw: source.swPtr, own: [] };
+      } else {
+        this.xPtr = rt.alloc(nnz === null ? capacity * cols * 4 : nnz * 4);
+        if (nnz !== null) {
+          this.indicesPtr = rt.alloc(nnz * 4);
+          this.indptrPtr = rt.alloc(capacity * 4 + 4);
+        }
+        this.yPtr = rt.alloc(capacity * width * 4);
+        if (weighted) this.swPtr = rt.alloc(capacity * 4);
       }
-      this.yPtr = rt.alloc(capacity * width * 4);
-      if (weighted) this.swPtr = rt.alloc(capacity * 4);
       if (maxBuckets > 1) {
         this.nextXPtr = rt.alloc(capacity * cols * 4);
         this.nextYPtr = rt.alloc(capacity * width * 4);
         if (weighted) this.nextSwPtr = rt.alloc(capacity * 4);
+        this.view?.own.push([this.nextXPtr, this.nextYPtr, this.nextSwPtr]);
         this.idsPtr = rt.alloc(capacity * 4);
         this.scatterDescPtr = rt.alloc(DATA_BYTES);
       }
@@ -197,10 +210,37 @@ class WasmData implements TrainingData {
     [this.yPtr, this.nextYPtr] = [this.nextYPtr, this.yPtr];
     [this.swPtr, this.nextSwPtr] = [this.nextSwPtr, this.swPtr];
     [this.startsPtr, this.nextStartsPtr] = [this.nextStartsPtr, this.startsPtr];
+    const v = this.view;
+    if (v && this.nextXPtr === v.x) {
+      // A view never writes its source: the arrangement after next goes to its second buffer.
+      if (v.own.length < 2) {
+        const rt = this.rt;
+        v.own.push([rt.alloc(this.capacity * this.cols * 4), rt.alloc(this.capacity * this.width * 4), this.weighted ? rt.alloc(this.capacity * 4) : 0]);
+      }
+      [this.nextXPtr, this.nextYPtr, this.nextSwPtr] = v.own[1];
+    }
   }
 
-  /** The call is done with the data: the blocks stay for the next one (the trainer frees them). */
-  free(): void {}
+  /** A view back at its source's rows in storage order, for a new run over the same data. */
+  rewind(): void {
+    const v = this.view!;
+    this.settle();
+    [this.xPtr, this.yPtr, this.swPtr] = [v.x, v.y, v.sw];
+    if (v.own.length) [this.nextXPtr, this.nextYPtr, this.nextSwPtr] = v.own[0];
+    this.reset(this.rows, this.buckets);
+  }
+
+  /** A view of these rows (see Trainer.viewData), with the same shuffle and buckets. */
+  viewOf(): WasmData {
+    const v = new WasmData(this.rt, this.rows, this.cols, this.width, this.weighted, this.shuffle, this.buckets, this.nnz, this);
+    v.reset(this.rows, this.buckets);
+    return v;
+  }
+
+  /** The call is done with the data: the blocks stay for the next one (the trainer frees them); a view's own are freed. */
+  free(): void {
+    if (this.view) this.destroy();
+  }
 
   /** Bytes of its blocks in WASM memory (0 once the instance was rebuilt: they are gone). */
   get bytes(): number {
@@ -209,9 +249,9 @@ class WasmData implements TrainingData {
 
   private ptrs(): number[] {
     if (this.rt.generation !== this.gen) return [];
-    return [this.xPtr, this.yPtr, this.swPtr, this.nextXPtr, this.nextYPtr, this.nextSwPtr, this.orderPtr,
-      this.idsPtr, this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr, this.descPtr, this.scatterDescPtr,
-      this.indptrPtr, this.indicesPtr];
+    const data = this.view ? this.view.own.flat() : [this.xPtr, this.yPtr, this.swPtr, this.nextXPtr, this.nextYPtr, this.nextSwPtr, this.indptrPtr, this.indicesPtr];
+    return [...data, this.orderPtr,
+      this.idsPtr, this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr, this.descPtr, this.scatterDescPtr];
   }
 
   /** Frees every block. */
@@ -224,6 +264,7 @@ class WasmData implements TrainingData {
     }
     // After a rebuild these pointers are void: the new instance never handed them out (ptrs() is empty).
     for (const p of this.ptrs()) rt.free(p);
+    this.view?.own.splice(0);
     this.xPtr = this.yPtr = this.swPtr = this.nextXPtr = this.nextYPtr = this.nextSwPtr = this.orderPtr = this.idsPtr = 0;
     this.startsPtr = this.nextStartsPtr = this.cursorsPtr = this.lrsPtr = this.lrsCapacity = this.descPtr = this.scatterDescPtr = 0;
     this.indptrPtr = this.indicesPtr = 0;
@@ -473,6 +514,14 @@ class WasmTrainer implements Trainer, Reattachable {
     }
     val.reset(src.rows, 1);
     return val;
+  }
+
+  viewData(data: TrainingData, reuse?: TrainingData | null): TrainingData {
+    const d = (data as WasmData).check();
+    if (!reuse) return d.viewOf();
+    const v = (reuse as WasmData).check();
+    v.rewind();
+    return v;
   }
 
   release(): void {

@@ -330,13 +330,11 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
   model['running'] = 'fitStream';
   try {
     const val = valArrays ? trainer.loadValidation(matrixSource(valArrays.X, F, 'validationData.X'), valY!) : null;
-    const runs = model['restarts'](p as never);
-    runs.begin(0);
+    model['firstRun'](p as never);
     const schedule = createSchedule(opts.schedule, opts.learningRate as number, opts.warmup);
     const placeholder: TrainingData = { rows: 0, free() {} };
-    runs.end(0, await model['runOnce'](p as never, { train: placeholder, val }, schedule, 0,
-      (gen) => runAsync(gen, opts.yieldEveryMs, progress, signal, model['stopped']), true));
-    const history = runs.finish();
+    const history = await model['runOnce'](p as never, { train: placeholder, val }, schedule, 0,
+      (gen) => runAsync(gen, opts.yieldEveryMs, progress, signal, model['stopped']), true);
     model['succeeded'](p as never);
     return history;
   } catch (err) {

@@ -23,8 +23,11 @@ import { takeRows } from '../data/rows.js';
 import { classCount, encodeTargets, targetColumns, type TargetKind } from './targets.js';
 import { readModelJSON, writeModelJSON, type ModelJSON, type ReadJSON } from './serialize.js';
 import { abortError, runAsync, runEpochs, runSync, type Run, type Step } from './trainLoop.js';
+import { getRuntime, type WasmRuntime } from '../wasm/runtime.js';
+import { getPool } from '../threads/access.js';
+import type { Pool } from '../threads/pool.js';
 import type { FitStreamOptions, StreamSource } from './fitStream.js';
-import { Restarts } from './restarts.js';
+import { Restarts, restartsSideBySide, SIDE_BY_SIDE_MIN_BYTES } from './restarts.js';
 import { modelPreprocessing, type Preprocessor, type RawRows } from '../preprocess/Preprocessor.js';
 
 export type { InitOption };
@@ -163,7 +166,7 @@ export abstract class Model {
 
   /** Trains by gradient descent; returns the per-epoch history. */
   fit(X: MatrixInput, y: Targets, options: FitOptions = {}): History {
-    return this.fitSteps(X, y, options).next().value as History; // without offload it runs to the end at once
+    return runSync(this.fitSteps(X, y, options)); // without offload it yields nothing to act on
   }
 
   /**
@@ -171,22 +174,12 @@ export abstract class Model {
    * offload, each chunk's export call is yielded, to be made on any thread, and its status
    * sent back. A failure leaves the model as fit's does.
    */
-  *fitSteps(X: MatrixInput, y: Targets, options: FitOptions, offload = false): Generator<Step, History, number> {
+  *fitSteps(X: MatrixInput, y: Targets, options: FitOptions, offload = false): Generator<Step, History, unknown> {
     const p = this.prepare(X, y, options, 'fit');
     const snap = this.snapshot();
     this.running = 'fit';
     try {
-      // With restarts, 'auto' searches once, from the first run's initial parameters; every run uses that rate.
-      const runs = this.restarts(p);
-      runs.begin(0);
-      const search = this.autoRate(p);
-      const rate = baseRate(p.opts, search);
-      const data = this.loadData(p);
-      for (let k = 0; k < runs.count; k++) {
-        if (k > 0) runs.begin(k);
-        runs.end(k, yield* this.runOnce(p, data, createSchedule(p.opts.schedule, rate, p.opts.warmup), 0, (gen) => gen, false, offload));
-      }
-      const history = withSearch(runs.finish(), search, p);
+      const history = yield* this.fitRuns(p, offload, false);
       this.succeeded(p);
       return history;
     } catch (err) {
@@ -205,7 +198,7 @@ export abstract class Model {
     // Between chunks other code runs: it may read the model, but not train it or free it under us.
     this.running = 'fitAsync';
     try {
-      const history = await this.restartsAsync(p, (gen) => runAsync(gen, yieldEveryMs, onProgress, signal, this.stopped));
+      const history = await runAsync(this.fitRuns(p, false, true), yieldEveryMs, onProgress, signal, this.stopped);
       this.succeeded(p);
       return history;
     } catch (err) {
@@ -626,31 +619,88 @@ export abstract class Model {
     };
   }
 
-  // Restarts: each run starts from freshly drawn parameters and optimizer state; the best final loss wins.
-  private restarts(p: Prepared): Restarts {
-    const trainer = this.live();
-    if (!p.opts.warmStart || p.opts.restarts > 1) this.optimizerKey = ''; // the next run resets the optimizer
-    return new Restarts(trainer, p.opts.restarts, (k) => {
-      if (p.opts.restarts > 1) {
-        trainer.setParams(initialParams(this.init, this.shape, seedState(nextU32(p.rng)), this.networkInit));
-        this.optimizerKey = '';
-      } else if (!p.opts.warmStart && k === 0) {
-        trainer.setParams(initialParams(this.init, this.shape, p.rng, this.networkInit));
-      }
-    });
+  /** A fit's only run starts from the initializer's parameters and a fresh optimizer, unless it continues (warmStart). */
+  private firstRun(p: Prepared): void {
+    if (p.opts.warmStart) return;
+    this.optimizerKey = ''; // the run resets the optimizer
+    this.live().setParams(initialParams(this.init, this.shape, p.rng, this.networkInit));
   }
 
-  private async restartsAsync(p: Prepared, drive: (gen: ReturnType<typeof runEpochs>) => Promise<History>): Promise<History> {
-    const runs = this.restarts(p);
-    runs.begin(0);
+  /**
+   * The runs of one fit, fit and fitAsync alike (async: yield progress between chunks; offload:
+   * yield each chunk's export call). With restarts, every run has its own random stream, drawn
+   * from the fit's up front: run k starts from initial parameters drawn from it and shuffles with
+   * it, over its own view of the one copy of the data in storage order (Trainer.viewData), as a
+   * fresh model seeded with that stream would. No run depends on another, so where the pool may
+   * be used they run side by side (restartsSideBySide), with the bits of one after another; the
+   * run with the lowest final loss is kept (ties: the earlier run).
+   */
+  private *fitRuns(p: Prepared, offload: boolean, async: boolean): Generator<Step, History, unknown> {
+    const count = p.opts.restarts;
+    if (count === 1) {
+      this.firstRun(p);
+      const search = this.autoRate(p);
+      const schedule = createSchedule(p.opts.schedule, baseRate(p.opts, search), p.opts.warmup);
+      return withSearch(yield* this.runOnce(p, this.loadData(p), schedule, 0, (gen) => gen, async, offload), search, p);
+    }
+    const trainer = this.live();
+    const rngs = Array.from({ length: count }, () => seedState(nextU32(p.rng)));
+    const starts = rngs.map((rng) => initialParams(this.init, this.shape, rng, this.networkInit));
+    trainer.setParams(starts[0]);
+    this.optimizerKey = '';
+    // 'auto' searches once, from the first run's initial parameters; every run uses that rate.
     const search = this.autoRate(p);
     const rate = baseRate(p.opts, search);
     const data = this.loadData(p);
-    for (let k = 0; k < runs.count; k++) {
-      if (k > 0) runs.begin(k);
-      runs.end(k, await this.runOnce(p, data, createSchedule(p.opts.schedule, rate, p.opts.warmup), 0, drive, true));
+    const runs = new Restarts(count);
+    /** Run k on trainer t over view (its arrangement rewound): epochs as runOnce runs them. */
+    const run = (k: number, t: Trainer, view: TrainingData, side: boolean) => {
+      t.setParams(starts[k]);
+      t.setOptimizer(p.opts.optimizer);
+      return runEpochs({
+        trainer: t, engine: this.engine, data: view, rows: p.rows, batchSize: p.batchSize,
+        opts: side ? { ...p.opts, threads: 1 } : p.opts, // side by side, the pool's threads are the runs'
+        schedule: createSchedule(p.opts.schedule, rate, p.opts.warmup), epochOffset: 0, rng: rngs[k],
+        validate: data.val && p.valY ? this.validator(t, data.val, p.valY) : null, async, stopped: this.stopped, offload: offload || side,
+      });
+    };
+    const side = offload ? null : this.sideBySidePool(p);
+    this.optimizer = p.opts.optimizer;
+    this.optimizerKey = JSON.stringify(p.opts.optimizer);
+    if (side) yield* restartsSideBySide(side, count, trainer, data.train, runs, (k, t, view) => run(k, t, view, true), () => this.engineTrainer(), async);
+    else {
+      let view: TrainingData | null = null;
+      try {
+        for (let k = 0; k < count; k++) {
+          view = trainer.viewData(data.train, view);
+          runs.end(k, yield* run(k, trainer, view, false), trainer);
+        }
+      } finally {
+        view?.free();
+      }
     }
-    return withSearch(runs.finish(), search, p);
+    return withSearch(runs.finish(trainer), search, p);
+  }
+
+  /**
+   * The pool and the runtime for restarts side by side, where they may run so: the SIMD engine's
+   * threaded build with a pool, the call's threads cap at least 2, no per-epoch or per-batch
+   * callback (it observes the model, which holds one run at a time), and data of at least
+   * SIDE_BY_SIDE_MIN_BYTES (below it a round's hand-off costs about what a second thread saves;
+   * docs/threads.md). Else null: one after another.
+   */
+  private sideBySidePool(p: Prepared): { rt: WasmRuntime; pool: Pool; width: number } | null {
+    const rt = this.engine === 'wasm-simd' ? getRuntime(true) : null;
+    if (!rt?.threaded || p.run || p.opts.onEpochEnd || p.opts.onBatchEnd) return null;
+    const bytes = p.X.csr ? p.X.csr.data.length * 8 : p.rows * (this.features + 1) * 4;
+    if (bytes < SIDE_BY_SIDE_MIN_BYTES) return null;
+    const pool = getPool(rt, p.opts.threads);
+    return pool && { rt, pool, width: Math.min(pool.threads(p.opts.threads), p.opts.restarts) };
+  }
+
+  /** A new trainer of this model's engine and shape (a run side by side trains on it). */
+  private engineTrainer(): Trainer {
+    return getEngine(this.engine).createTrainer(this.shape);
   }
 
   /**

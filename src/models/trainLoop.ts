@@ -41,7 +41,7 @@ export interface Run {
 }
 
 /** What runEpochs yields: progress between chunks (async), a stream's next block to await, or (offload) a chunk's export call to make. */
-export type Step = Progress | Promise<unknown> | Task;
+export type Step = Progress | Promise<unknown> | Task | null; // null: fits side by side ended a round with no progress to report yet
 
 /** Yields progress between chunks (and a stream's promises, for the driver to await and send back); returns the run's history. */
 export function* runEpochs(run: Run): Generator<Step, History, unknown> {
@@ -163,7 +163,7 @@ export function* runEpochs(run: Run): Generator<Step, History, unknown> {
 }
 
 /** Runs the generator to the end without pausing (fit, partialFit). */
-export function runSync(gen: Generator<Step, History, unknown>): History {
+export function runSync<T>(gen: Generator<Step, T, unknown>): T {
   for (;;) {
     const r = gen.next();
     if (r.done) return r.value;
@@ -176,15 +176,15 @@ export function runSync(gen: Generator<Step, History, unknown>): History {
  * aborts (or with the error stopped() returns, e.g. after dispose()). A promise
  * the generator yields (a stream's next block) is awaited and its value sent back.
  */
-export async function runAsync(
-  gen: Generator<Step, History, unknown>, yieldEveryMs: number,
+export async function runAsync<T = History>(
+  gen: Generator<Step, T, unknown>, yieldEveryMs: number,
   onProgress: ((p: Progress) => void) | undefined, signal: AbortSignal | undefined,
-  stopped: () => Error | null = () => null,
-): Promise<History> {
+  stopped: () => Error | null = () => null, call = 'fitAsync',
+): Promise<T> {
   let last = performance.now();
   let sent: unknown;
   for (;;) {
-    if (signal?.aborted) gen.throw(abortError(signal));
+    if (signal?.aborted) gen.throw(abortError(signal, call));
     const stop = stopped();
     if (stop) gen.throw(stop);
     const r = gen.next(sent);
@@ -195,7 +195,7 @@ export async function runAsync(
       continue;
     }
     if (performance.now() - last >= yieldEveryMs) {
-      onProgress?.(r.value as Progress); // without offload, every step is progress
+      if (r.value) onProgress?.(r.value as Progress); // without offload, every step is progress (side by side: null before any)
       await new Promise((resolve) => setTimeout(resolve, 0));
       last = performance.now();
     }

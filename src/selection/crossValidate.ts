@@ -1,7 +1,7 @@
 // crossValidate: k-fold cross-validation like scikit-learn's cross_validate. Each fold
 // trains its own copy of the model on the other folds' rows and scores it with evaluate
 // on its own rows; the caller's model is only read. Where the engine has a thread pool, folds
-// run side by side, one per thread (sideBySide.ts), with the bits of one after another.
+// run side by side, one per thread (src/threads/sideBySide.ts), with the bits of one after another.
 import { ValidationError } from '../errors.js';
 import type { FitAsyncOptions } from '../models/fitOptions.js';
 import { resolveFitOptions } from '../models/fitOptions.js';
@@ -15,7 +15,7 @@ import { seedState } from '../reference/random.js';
 import { takeRows } from '../data/rows.js';
 import { matrixSource, optionsObject, show, toMatrix, toTargets, valueError, type MatrixInput } from '../validate.js';
 import { complement, explicitFolds, foldIndices } from './folds.js';
-import { sideBySide } from './sideBySide.js';
+import { runAsync } from '../models/trainLoop.js';
 import type { Step } from '../models/trainLoop.js';
 import { getRuntime } from '../wasm/runtime.js';
 import { getPool } from '../threads/access.js';
@@ -68,8 +68,58 @@ export type MetricsOf<T> = T extends { evaluate(...args: never[]): infer R } ? R
 export async function crossValidate<T extends AnyModel>(
   model: T, X: MatrixInput, y: Targets, options: CrossValidateOptions = {},
 ): Promise<CrossValidation<MetricsOf<T>>> {
+  const cv = prepareFolds(model, X, y, options, 'crossValidate options');
+  const { tests, opts } = cv;
+  // The pool, where the engine has one (the SIMD engine's threaded build): folds side by side, one per thread.
+  const rt = model.engine === 'wasm-simd' && !opts.onProgress ? getRuntime(true) : null;
+  const pool = rt && getPool(rt, opts.threads);
+  const width = pool ? Math.min(pool.threads(opts.threads), tests.length) : 1;
+  // Each copy serves fold after fold on its slot (reset to the caller's state before each).
+  const copies = Array.from({ length: width }, () => loadModel(cv.json, { engine: model.engine }));
+  let results: FoldResult<MetricsOf<T>>[];
+  try {
+    for (const c of copies) c.preprocessing = null; // evaluate takes the feature matrix, as fit does
+    if (pool) {
+      results = await runAsync(
+        rt!.threaded!.sideBySide(tests.length, width, (i, slot) => foldFit(cv, copies[slot], tests[i], true), rt!, pool),
+        opts.yieldEveryMs, undefined, opts.signal, undefined, 'crossValidate',
+      ) as FoldResult<MetricsOf<T>>[];
+    } else {
+      results = [];
+      for (const test of tests) results.push(await foldFitAsync(cv, copies[0], test) as FoldResult<MetricsOf<T>>);
+    }
+  } finally {
+    for (const c of copies) c.dispose();
+  }
+  return { folds: results, ...summary(results), stratified: cv.stratified };
+}
+
+/** @internal A call's validated data, folds and options, shared by its fold fits (crossValidate, randomizedSearchCV). */
+export interface Folds {
+  F: number;
+  rows: number;
+  /** X as float32, checked (a typed Float32Array X is not copied). */
+  x32: Float32Array;
+  y: Targets;
+  sw: Float32Array | null;
+  tests: Uint32Array[];
+  stratified: boolean;
+  /** The caller's model's training state and file (each fold's copy starts from them). */
+  state: ReturnType<Model['exportTraining']>;
+  json: ReturnType<Model['toJSON']>;
+  opts: ReturnType<typeof resolveFitOptions>;
+  /** The fit options as given, without the async ones (fitSteps takes them). */
+  syncOptions: FitAsyncOptions;
+  fitOptions: FitAsyncOptions;
+  /** Buffers every fold's rows are gathered into, reused fold after fold (fresh memory costs more to touch than to reuse). */
+  trainX: Float32Array;
+  testX: Float32Array;
+}
+
+/** @internal Validates crossValidate's arguments (what names the options object in errors: `what`) and draws the folds. */
+export function prepareFolds(model: AnyModel, X: MatrixInput, y: Targets, options: CrossValidateOptions, what: string): Folds {
   if (!(model instanceof Model)) throw new ValidationError(`model must be a steepest model (LinearRegression, LogisticRegression, SoftmaxRegression or MLP), got ${show(model)}`);
-  const { folds: foldOption, ...fitOptions } = optionsObject('crossValidate options', options) as CrossValidateOptions;
+  const { folds: foldOption, ...fitOptions } = optionsObject(what, options) as CrossValidateOptions;
   const opts = resolveFitOptions(fitOptions); // fit's checks and messages, before any fold trains
   const state = model.exportTraining(); // DisposedError or BusyError first
   const json = model.toJSON();
@@ -91,56 +141,44 @@ export async function crossValidate<T extends AnyModel>(
     }
     tests = foldIndices(rows, k as number, opts.seed === undefined ? state.rng.slice() : seedState(opts.seed), stratified ? labels : null);
   }
-  const results: FoldResult<MetricsOf<T>>[] = [];
-  // Each copy serves fold after fold (reset to the caller's state before each), and the folds'
-  // rows are written into two buffers reused by every fold: the engine keeps its data blocks
-  // between fits of the same or a smaller size, and fresh memory costs more to touch than to reuse.
+  const { yieldEveryMs: _y, signal: _s, onProgress: _p, ...syncOptions } = fitOptions;
   const most = Math.max(...tests.map((t) => t.length));
-  const trainX = new Float32Array((rows - Math.min(...tests.map((t) => t.length))) * F);
-  const testX = new Float32Array(most * F);
-  const { yieldEveryMs, signal, onProgress, ...syncOptions } = fitOptions;
-  // The pool, where the engine has one (the SIMD engine's threaded build): folds side by side, one per thread.
-  const rt = model.engine === 'wasm-simd' && !onProgress ? getRuntime(true) : null;
-  const pool = rt && getPool(rt, opts.threads);
-  const width = pool ? Math.min(pool.threads(opts.threads), tests.length) : 1;
-  const copies = Array.from({ length: width }, () => loadModel(json, { engine: model.engine }));
-  /** Fold test's fit on copy c, as steps (see sideBySide); the fit reads its rows before its first step. */
-  function* foldFit(c: AnyModel, test: Uint32Array): Generator<Step, { history: History; fitTimeMs: number }, number> {
-    const train = complement(test, rows);
-    c.importTraining(state);
-    const t0 = performance.now();
-    const history = yield* c.fitSteps(gather(x32, F, train, trainX), targetRows(y, rows, train), {
-      ...syncOptions, ...(sw ? { sampleWeight: takeRows(sw, 1, train) } : {}), threads: 1, // the pool's threads are the folds'
-    }, true);
-    return { history, fitTimeMs: performance.now() - t0 };
-  }
-  try {
-    for (const c of copies) c.preprocessing = null; // evaluate takes the feature matrix, as fit does
-    for (let w = 0; w < tests.length; w += width) {
-      const wave = tests.slice(w, w + width);
-      const fits = pool
-        ? await sideBySide(wave.map((test, j) => foldFit(copies[j], test)), rt!, pool, opts.yieldEveryMs, signal)
-        : [await oneFit(copies[0], wave[0])];
-      wave.forEach((test, j) => {
-        const t1 = performance.now();
-        const metrics = copies[j].evaluate(gather(x32, F, test, testX), targetRows(y, rows, test) as never) as MetricsOf<T>;
-        results.push({ test, metrics, ...fits[j], scoreTimeMs: performance.now() - t1 });
-      });
-    }
-  } finally {
-    for (const c of copies) c.dispose();
-  }
-  /** Fold test's fit on this thread, with fitAsync (which yields to the event loop, reports progress, honours signal). */
-  async function oneFit(c: AnyModel, test: Uint32Array): Promise<{ history: History; fitTimeMs: number }> {
-    const train = complement(test, rows);
-    c.importTraining(state);
-    const t0 = performance.now();
-    const history = await c.fitAsync(gather(x32, F, train, trainX), targetRows(y, rows, train), {
-      ...fitOptions, ...(sw ? { sampleWeight: takeRows(sw, 1, train) } : {}),
-    });
-    return { history, fitTimeMs: performance.now() - t0 };
-  }
-  return { folds: results, ...summary(results), stratified: stratified && !Array.isArray(foldOption) };
+  return {
+    F, rows, x32, y, sw, tests, stratified: stratified && !Array.isArray(foldOption), state, json, opts, syncOptions, fitOptions,
+    trainX: new Float32Array((rows - Math.min(...tests.map((t) => t.length))) * F), testX: new Float32Array(most * F),
+  };
+}
+
+/**
+ * @internal Fold test's fit on copy c (reset to the caller's state first) and its score, as
+ * steps (offload: its export calls, for sideBySide). The fit reads its rows before its first
+ * step and the score is taken in the step that ends it, so the shared row buffers serve every fold.
+ */
+export function* foldFit<M>(cv: Folds, c: AnyModel, test: Uint32Array, offload: boolean, extra: FitAsyncOptions = {}): Generator<Step, FoldResult<M>, unknown> {
+  const train = complement(test, cv.rows);
+  c.importTraining(cv.state);
+  const t0 = performance.now();
+  const history = yield* c.fitSteps(gather(cv.x32, cv.F, train, cv.trainX), targetRows(cv.y, cv.rows, train), {
+    ...cv.syncOptions, ...extra, ...(cv.sw ? { sampleWeight: takeRows(cv.sw, 1, train) } : {}), ...(offload ? { threads: 1 } : {}), // the pool's threads are the folds'
+  }, offload);
+  const fitTimeMs = performance.now() - t0;
+  const t1 = performance.now();
+  const metrics = c.evaluate(gather(cv.x32, cv.F, test, cv.testX), targetRows(cv.y, cv.rows, test) as never) as M;
+  return { test, metrics, history, fitTimeMs, scoreTimeMs: performance.now() - t1 };
+}
+
+/** Fold test's fit on this thread with fitAsync (which yields to the event loop, reports progress, honours signal), and its score. */
+async function foldFitAsync<M>(cv: Folds, c: AnyModel, test: Uint32Array): Promise<FoldResult<M>> {
+  const train = complement(test, cv.rows);
+  c.importTraining(cv.state);
+  const t0 = performance.now();
+  const history = await c.fitAsync(gather(cv.x32, cv.F, train, cv.trainX), targetRows(cv.y, cv.rows, train), {
+    ...cv.fitOptions, ...(cv.sw ? { sampleWeight: takeRows(cv.sw, 1, train) } : {}),
+  });
+  const fitTimeMs = performance.now() - t0;
+  const t1 = performance.now();
+  const metrics = c.evaluate(gather(cv.x32, cv.F, test, cv.testX), targetRows(cv.y, cv.rows, test) as never) as M;
+  return { test, metrics, history, fitTimeMs, scoreTimeMs: performance.now() - t1 };
 }
 
 /** The rows idx of X (rows x F) written into the front of buf; returns that part. */
@@ -171,8 +209,8 @@ function targetRows(y: Targets, rows: number, idx: Uint32Array): Targets {
   return takeRows(y as Float32Array, width, idx);
 }
 
-/** Mean and population standard deviation over folds of every numeric field. */
-function summary<M>(folds: FoldResult<M>[]): { mean: FoldScores<M>; std: FoldScores<M> } {
+/** @internal Mean and population standard deviation over folds of every numeric field. */
+export function summary<M>(folds: FoldResult<M>[]): { mean: FoldScores<M>; std: FoldScores<M> } {
   const rows = folds.map((f) => ({ ...f.metrics, fitTimeMs: f.fitTimeMs, scoreTimeMs: f.scoreTimeMs }) as Record<string, number>);
   const mean: Record<string, number> = {};
   const std: Record<string, number> = {};
