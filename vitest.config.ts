@@ -6,8 +6,6 @@ import { playwright } from '@vitest/browser-playwright';
 
 /** Model tests that cannot run in a browser: they read or write files with node:fs, spawn processes, or assert Node's JSON.parse wording. */
 const NODE_ONLY = ['breastCancer', 'digits', 'iris', 'fromJSON', 'serialize', 'fitStreamFiles', 'fitStreamMemory'].map((stem) => `test/models/${stem}.test.ts`);
-/** crossValidate on Node's pool: vitest's browser page is not cross-origin isolated, so it has no threads (test/browser/threads.test.ts covers pages). */
-const NODE_POOL_ONLY = ['test/selection/sideBySide.test.ts'];
 
 export default defineConfig({
   test: {
@@ -26,7 +24,7 @@ export default defineConfig({
           name: 'browser',
           globalSetup: ['test/helpers/crossRuntimeSetup.ts', 'test/helpers/workerSetup.ts'],
           include: ['test/models/*.test.ts', 'test/selection/*.test.ts', 'test/worker/*.test.ts', 'test/**/*.browser.test.ts'],
-          exclude: [...NODE_ONLY, ...NODE_POOL_ONLY, 'test/worker/dist.test.ts'],
+          exclude: [...NODE_ONLY, 'test/worker/dist.test.ts'],
           browser: {
             enabled: true,
             headless: true,
