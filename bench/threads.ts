@@ -4,7 +4,9 @@
 // or MISS; and the CPU an idle pool takes. Where threadCount() is 1 every row runs on one
 // thread and the tables say so.
 import { LogisticRegression, MLP, ready, threadCount, type FitOptions } from '../src/index.js';
+import os from 'node:os';
 import { crossValidate } from '../src/selection/index.js';
+import { sideBySideSettings, SIDE_BY_SIDE_MIN_BYTES } from '../src/models/restarts.js';
 import { getRuntime } from '../src/wasm/runtime.js';
 import { seedState } from '../src/reference/random.js';
 import { measureBounds, poolBounds, type Bounds } from '../src/bench/bounds.js';
@@ -25,12 +27,14 @@ function settings({ quick }: BenchOptions) {
   if (quick) {
     return {
       rows: [20_000], features: [16, 64], epochs: { small: [1, 3], large: [1, 3] }, bound: { warmup: 1, samples: 5 },
-      plain: [1, 2], mlp: { rows: 5_000, epochs: [1, 2] }, whole: { rows: 20_000, epochs: 1, repeats: 1 }, idleMs: 200,
+      plain: [1, 2], mlp: { rows: 5_000, epochs: [1, 2] }, whole: { rows: 20_000, epochs: 1, repeats: 1 },
+      crossover: { rows: [1_000, 4_000], epochs: 2, repeats: 1 }, idleMs: 200,
     };
   }
   return {
     rows: [100_000, 1_000_000], features: [16, 64], epochs: { small: [2, 15], large: [1, 5] }, bound: { warmup: 3, samples: 11 },
-    plain: [1, 5], mlp: { rows: 50_000, epochs: [2, 8] }, whole: { rows: TARGET.rows, epochs: 3, repeats: 3 }, idleMs: 1000,
+    plain: [1, 5], mlp: { rows: 50_000, epochs: [2, 8] }, whole: { rows: TARGET.rows, epochs: 3, repeats: 7 },
+    crossover: { rows: [500, 1_500, 4_000, 16_000], epochs: 5, repeats: 9 }, idleMs: 1000,
   };
 }
 
@@ -52,6 +56,8 @@ interface EpochRun {
 
 interface WholeRun {
   what: string;
+  rows: number;
+  features: number;
   threads: number;
   total: Stats | null;
   error?: string;
@@ -70,7 +76,9 @@ export async function run(options: BenchOptions): Promise<void> {
   const epochs: EpochRun[] = [];
   const bounds: { rows: number; features: number; b: Bounds }[] = [];
   const plain: EpochRun[] = [];
-  for (const rows of cfg.rows) {
+  const wholeOnly = process.env.STEEPEST_BENCH_THREADS === 'whole';
+  const loadBefore = os.loadavg();
+  for (const rows of wholeOnly ? [] : cfg.rows) {
     for (const features of cfg.features) {
       const { X, y } = logisticData(rows, features, 1000 + features);
       const order = permutation(rows, seedState(features));
@@ -83,18 +91,20 @@ export async function run(options: BenchOptions): Promise<void> {
       if (simd && before) bounds.push({ rows, features, b: poolBounds(before, measureBounds(simd, X, rows, features, order, cfg.bound)) });
     }
   }
-  const mlp = counts.map((t) => mlpEpochs(cfg.mlp.rows, t, cfg.mlp.epochs[0], cfg.mlp.epochs[1]));
+  const mlp = wholeOnly ? [] : counts.map((t) => mlpEpochs(cfg.mlp.rows, t, cfg.mlp.epochs[0], cfg.mlp.epochs[1]));
   const whole = await wholeFits(cfg.whole, counts);
+  const crossover = restartsCrossover(cfg.crossover, counts);
   const idle = idleCpu(cfg.idleMs, pool);
+  const load = { before: loadBefore.map((l) => sig(l, 3)), after: os.loadavg().map((l) => sig(l, 3)) };
 
   const note = pool ? `pool of ${max} threads` : 'ONE THREAD ONLY: threadCount() is 1 here (no shared memory, or one core)';
-  printEpochs(epochs, bounds, plain, mlp, note, options.quick);
-  printWhole(whole, cfg.whole, note, options.quick);
+  if (!wholeOnly) printEpochs(epochs, bounds, plain, mlp, note, options.quick);
+  printWhole(whole, crossover, cfg.whole, note, options.quick, load);
   const targets = printTargets(epochs, plain, mlp, whole, idle, counts, cfg.rows);
   const path = writeResult('threads', options, {
     settings: { ...cfg, batch: BATCH, learningRate: LEARNING_RATE, optimizer: 'sgd', threads: counts, pool },
     epochs, bounds: bounds.map(({ rows, features, b }) => ({ rows, features, sequential: b.sequential, randomRows: b.randomRows })),
-    plain, mlp, whole, idle, targets,
+    plain, mlp, whole, crossover, idle, load, targets,
   });
   if (path) console.log(`wrote ${path}`);
 }
@@ -158,17 +168,23 @@ function mlpEpochs(rows: number, threads: number, warm: number, measured: number
   return r;
 }
 
-/** 4 restarts and 5-fold cross-validation of the logistic model, whole calls timed. */
+/**
+ * 4 restarts and 5-fold cross-validation of the logistic model, whole calls timed: each repeat
+ * runs every thread count in turn (interleaved, so load that comes and goes hits them alike).
+ */
 async function wholeFits(c: { rows: number; epochs: number; repeats: number }, counts: readonly number[]): Promise<WholeRun[]> {
   const { X, y } = logisticData(c.rows, TARGET.features, 1064);
   const fit = { epochs: c.epochs, batchSize: BATCH, learningRate: LEARNING_RATE, seed: 42 };
-  const out: WholeRun[] = [];
-  for (const t of counts) {
-    for (const what of ['4 restarts', '5-fold crossValidate'] as const) {
-      const label = `${what} threads=${t}`;
-      const samples: number[] = [];
-      try {
-        for (let i = 0; i < c.repeats + 1; i++) { // the first call is a warm-up
+  const calls = ['4 restarts', '5-fold crossValidate'] as const;
+  const samples = new Map<string, number[]>();
+  const errors = new Map<string, string>();
+  const key = (what: string, t: number) => `${what} threads=${t}`;
+  for (let i = 0; i < c.repeats + 1; i++) { // the first round is a warm-up
+    for (const what of calls) {
+      for (const t of counts) {
+        const label = key(what, t);
+        if (errors.has(label)) continue;
+        try {
           const m = new LogisticRegression({ features: TARGET.features });
           const t0 = performance.now();
           const loss = what === '4 restarts'
@@ -177,15 +193,50 @@ async function wholeFits(c: { rows: number; epochs: number; repeats: number }, c
           const ms = performance.now() - t0;
           m.dispose();
           checkFinite(`${label}: loss`, [loss]);
-          if (i > 0) samples.push(ms);
+          if (i > 0) samples.set(label, [...(samples.get(label) ?? []), ms]);
+        } catch (err) {
+          const error = err instanceof Error ? err.message : String(err);
+          check(false, `${label}: ${error}`);
+          errors.set(label, error);
         }
-        out.push({ what, threads: t, total: summarize(samples) });
-      } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
-        check(false, `${label}: ${error}`);
-        out.push({ what, threads: t, total: null, error });
       }
     }
+  }
+  return calls.flatMap((what) => counts.map((t) => {
+    const s = samples.get(key(what, t));
+    return { what, rows: c.rows, features: TARGET.features, threads: t, total: s ? summarize(s) : null, ...(errors.has(key(what, t)) ? { error: errors.get(key(what, t)) } : {}) };
+  }));
+}
+
+/**
+ * Where restarts side by side start to pay: 4 restarts of a logistic model (D = 16, shuffled) on
+ * small data, with side by side forced at every size (the threshold lowered for this table only)
+ * against threads: 1, interleaved. SIDE_BY_SIDE_MIN_BYTES is chosen from it.
+ */
+function restartsCrossover(c: { rows: readonly number[]; epochs: number; repeats: number }, counts: readonly number[]): WholeRun[] {
+  const out: WholeRun[] = [];
+  if (!counts.includes(2)) return out;
+  const features = 16;
+  for (const rows of c.rows) {
+    const { X, y } = logisticData(rows, features, 77);
+    const samples: number[][] = [[], []];
+    sideBySideSettings.minBytes = 0;
+    try {
+      for (let i = 0; i < c.repeats + 1; i++) {
+        [1, 2].forEach((t, j) => {
+          const m = new LogisticRegression({ features });
+          const t0 = performance.now();
+          const h = m.fit(X, y, { epochs: c.epochs, batchSize: BATCH, learningRate: LEARNING_RATE, seed: 3, restarts: 4, threads: t });
+          const ms = performance.now() - t0;
+          m.dispose();
+          checkFinite(`crossover N=${rows}: loss`, h.loss);
+          if (i > 0) samples[j].push(ms);
+        });
+      }
+    } finally {
+      sideBySideSettings.minBytes = SIDE_BY_SIDE_MIN_BYTES;
+    }
+    [1, 2].forEach((t, j) => out.push({ what: '4 restarts (crossover)', rows, features, threads: t, total: summarize(samples[j]) }));
   }
   return out;
 }
@@ -257,13 +308,28 @@ function printEpochs(
   );
 }
 
-function printWhole(whole: readonly WholeRun[], c: { rows: number; epochs: number; repeats: number }, note: string, quick: boolean): void {
-  const one = (what: string) => whole.find((w) => w.what === what && w.threads === 1)?.total?.median ?? NaN;
+function printWhole(
+  whole: readonly WholeRun[], crossover: readonly WholeRun[], c: { rows: number; epochs: number; repeats: number }, note: string, quick: boolean,
+  load: { before: string[]; after: string[] },
+): void {
+  const one = (r: WholeRun, set: readonly WholeRun[]) => set.find((w) => w.what === r.what && w.rows === r.rows && w.threads === 1)?.total?.median ?? NaN;
+  const row = (w: WholeRun, set: readonly WholeRun[]) => [
+    w.what, w.rows.toLocaleString('en-US'), String(w.features), String(w.threads), w.total ? sig(w.total.median) : 'error',
+    w.total ? sig(w.total.iqr, 2) : '', times((w.total?.median ?? NaN) / one(w, set)),
+  ];
   printTable(
-    `threads: whole fits, logistic regression N = ${c.rows.toLocaleString('en-US')}, D = ${TARGET.features}, ${c.epochs} epochs each; ${note}${quick ? ' [quick]' : ''}`,
-    [{ title: 'call', left: true }, { title: 'threads' }, { title: 'ms' }, { title: 'IQR' }, { title: 'vs 1 thread' }],
-    whole.map((w) => [w.what, String(w.threads), w.total ? sig(w.total.median) : 'error', w.total ? sig(w.total.iqr, 2) : '', times((w.total?.median ?? NaN) / one(w.what))]),
-    [`ms: median of ${c.repeats} calls after one warm-up call, each on a fresh model (crossValidate: 5 fits of 4/5 of the rows, each scored).`],
+    `threads: whole fits, logistic regression, ${c.epochs} epochs each (crossover: 5), batch ${BATCH}, shuffled; ${note}${quick ? ' [quick]' : ''}`,
+    [
+      { title: 'call', left: true }, { title: 'N' }, { title: 'D' }, { title: 'threads' }, { title: 'ms' }, { title: 'IQR' },
+      { title: 'vs 1 thread' },
+    ],
+    [...whole.map((w) => row(w, whole)), ...crossover.map((w) => row(w, crossover))],
+    [
+      `ms: median of ${c.repeats} calls after one warm-up call, each on a fresh model, thread counts interleaved call by call`,
+      '  (crossValidate: 5 fits of 4/5 of the rows, each scored). crossover: side by side forced at every size (threshold 0)',
+      `  against threads: 1; by default restarts go side by side from ${SIDE_BY_SIDE_MIN_BYTES} bytes of rows x (D + 1) x 4.`,
+      `load average (1, 5, 15 min): ${load.before.join(' ')} before, ${load.after.join(' ')} after.`,
+    ],
   );
 }
 
@@ -287,6 +353,7 @@ function printTargets(
       judge(`N=${r} D=${d}, ${most} thread(s): shuffled / in order`, e(r, d, true, most) / e(r, d, false, most), '<= 2', (x) => x <= 2))),
     judge('mlp 64-64-1 epoch: 2 threads / 1', med(mlp.find((r) => r.threads === 2)) / med(mlp.find((r) => r.threads === 1)), '<= 0.6', (x) => x <= 0.6, two),
     judge('4 restarts: 2 threads / 1', wholeMs('4 restarts', 2) / wholeMs('4 restarts', 1), '<= 0.6', (x) => x <= 0.6, two),
+    judge('5-fold crossValidate: 2 threads / 1 (no target in the issue)', wholeMs('5-fold crossValidate', 2) / wholeMs('5-fold crossValidate', 1), '(report)', () => true, false),
     judge('idle pool: CPU, % of one core', idle.percentOfCore, '< 5%', (x) => x < 5, idle.pool),
   ];
   printTable(

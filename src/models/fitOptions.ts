@@ -147,7 +147,8 @@ export function defaultOptimizer(_shape: NetworkShape): OptimizerOptions {
   return { name: 'schedule-free-adamw' };
 }
 
-const KEYS = [
+/** Every key fit options may have (randomizedSearchCV tells fit parameters from model ones by it). */
+export const KEYS = [
   'epochs', 'batchSize', 'learningRate', 'optimizer', 'schedule', 'warmup', 'shuffle', 'seed', 'l2', 'l1',
   'elasticNet', 'sampleWeight', 'classWeight', 'gradTol', 'tol', 'nIterNoChange', 'paramTol', 'timeLimitMs',
   'targetLoss', 'validationFraction', 'validationData', 'earlyStopping', 'restoreBestWeights', 'onEpochEnd',

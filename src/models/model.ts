@@ -27,7 +27,7 @@ import { getRuntime, type WasmRuntime } from '../wasm/runtime.js';
 import { getPool } from '../threads/access.js';
 import type { Pool } from '../threads/pool.js';
 import type { FitStreamOptions, StreamSource } from './fitStream.js';
-import { Restarts, restartsSideBySide, SIDE_BY_SIDE_MIN_BYTES } from './restarts.js';
+import { Restarts, restartsSideBySide, sideBySideSettings } from './restarts.js';
 import { modelPreprocessing, type Preprocessor, type RawRows } from '../preprocess/Preprocessor.js';
 
 export type { InitOption };
@@ -693,7 +693,7 @@ export abstract class Model {
     const rt = this.engine === 'wasm-simd' ? getRuntime(true) : null;
     if (!rt?.threaded || p.run || p.opts.onEpochEnd || p.opts.onBatchEnd) return null;
     const bytes = p.X.csr ? p.X.csr.data.length * 8 : p.rows * (this.features + 1) * 4;
-    if (bytes < SIDE_BY_SIDE_MIN_BYTES) return null;
+    if (bytes < sideBySideSettings.minBytes) return null;
     const pool = getPool(rt, p.opts.threads);
     return pool && { rt, pool, width: Math.min(pool.threads(p.opts.threads), p.opts.restarts) };
   }

@@ -15,6 +15,9 @@ import { runSync, type Step } from './trainLoop.js';
  */
 export const SIDE_BY_SIDE_MIN_BYTES = 1 << 18;
 
+/** @internal The threshold in force (bench/threads.ts lowers it to measure the crossover). */
+export const sideBySideSettings = { minBytes: SIDE_BY_SIDE_MIN_BYTES };
+
 /** Tracks the runs of one fit with restarts and which of them is best. */
 export class Restarts {
   private readonly runs: History[];

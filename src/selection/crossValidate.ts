@@ -154,12 +154,12 @@ export function prepareFolds(model: AnyModel, X: MatrixInput, y: Targets, option
  * steps (offload: its export calls, for sideBySide). The fit reads its rows before its first
  * step and the score is taken in the step that ends it, so the shared row buffers serve every fold.
  */
-export function* foldFit<M>(cv: Folds, c: AnyModel, test: Uint32Array, offload: boolean, extra: FitAsyncOptions = {}): Generator<Step, FoldResult<M>, unknown> {
+export function* foldFit<M>(cv: Folds, c: AnyModel, test: Uint32Array, offload: boolean): Generator<Step, FoldResult<M>, unknown> {
   const train = complement(test, cv.rows);
   c.importTraining(cv.state);
   const t0 = performance.now();
   const history = yield* c.fitSteps(gather(cv.x32, cv.F, train, cv.trainX), targetRows(cv.y, cv.rows, train), {
-    ...cv.syncOptions, ...extra, ...(cv.sw ? { sampleWeight: takeRows(cv.sw, 1, train) } : {}), ...(offload ? { threads: 1 } : {}), // the pool's threads are the folds'
+    ...cv.syncOptions, ...(cv.sw ? { sampleWeight: takeRows(cv.sw, 1, train) } : {}), ...(offload ? { threads: 1 } : {}), // the pool's threads are the folds'
   }, offload);
   const fitTimeMs = performance.now() - t0;
   const t1 = performance.now();
@@ -168,7 +168,7 @@ export function* foldFit<M>(cv: Folds, c: AnyModel, test: Uint32Array, offload: 
 }
 
 /** Fold test's fit on this thread with fitAsync (which yields to the event loop, reports progress, honours signal), and its score. */
-async function foldFitAsync<M>(cv: Folds, c: AnyModel, test: Uint32Array): Promise<FoldResult<M>> {
+export async function foldFitAsync<M>(cv: Folds, c: AnyModel, test: Uint32Array): Promise<FoldResult<M>> {
   const train = complement(test, cv.rows);
   c.importTraining(cv.state);
   const t0 = performance.now();

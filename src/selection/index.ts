@@ -4,3 +4,6 @@ export {
   crossValidate, type CrossValidateOptions, type CrossValidation, type FoldResult, type FoldScores, type MetricsOf,
 } from './crossValidate.js';
 export { foldIndices } from './folds.js';
+export {
+  randomizedSearchCV, type Candidate, type Distribution, type RandomizedSearch, type RandomizedSearchOptions,
+} from './randomizedSearchCV.js';

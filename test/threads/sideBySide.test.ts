@@ -1,12 +1,13 @@
-// crossValidate's folds side by side on the thread pool (src/selection/sideBySide.ts): on the
+// crossValidate's folds and randomizedSearchCV's (candidate, fold) fits side by side on the
+// thread pool (src/threads/sideBySide.ts): on the
 // SIMD engine with a pool (Node: threads 'auto', every core of this machine) the folds' fits
 // run one per thread, and every fold's metrics, loss trace and the summary are the bits of
 // threads: 1 (one after another on this thread); a fold that diverges fails the call with the
 // error one after another gives; an abort stops it; the caller's model stays as it was.
 import os from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DivergenceError, threadCount } from '../../src/index.js';
-import { crossValidate, type CrossValidation } from '../../src/selection/index.js';
+import { DivergenceError, MLP, threadCount } from '../../src/index.js';
+import { crossValidate, randomizedSearchCV, type CrossValidation } from '../../src/selection/index.js';
 import { getRuntime } from '../../src/wasm/runtime.js';
 import type { Task } from '../../src/threads/pool.js';
 import { useReady } from '../helpers/engines.js';
@@ -57,6 +58,23 @@ describe('crossValidate side by side (wasm-simd)', () => {
       model.dispose();
     });
   }
+
+  it('randomizedSearchCV: every (candidate, fold) fit runs on the workers too, with the bits of threads: 1', async () => {
+    const t = MODEL_TYPES[4];
+    const d = dataFor(t, 90, 12);
+    const make = (p: Record<string, unknown>) => new MLP({ inputs: t.features, hidden: p.hidden as number[], outputs: 3, head: 'softmax', seed: 3 });
+    const o = { ...FIT, distributions: { hidden: [[3], [5], [7]], learningRate: { logUniform: [0.01, 0.3] as const } }, candidates: 5, folds: 3 };
+    const { result: wide, calls } = await workerCalls(() => randomizedSearchCV(make, d.X, d.y, o));
+    const { result: one, calls: none } = await workerCalls(() => randomizedSearchCV(make, d.X, d.y, { ...o, threads: 1 }));
+    expect(calls).toBeGreaterThan(0);
+    expect(none).toBe(0);
+    expect(wide.candidates.map((c) => c.params)).toEqual(one.candidates.map((c) => c.params));
+    wide.candidates.forEach((c, i) => {
+      expect(c.score, `candidate ${i}`).toBe(one.candidates[i].score);
+      expect(c.rank, `candidate ${i} rank`).toBe(one.candidates[i].rank);
+      c.cv.folds.forEach((f, k) => expectSame(f.history.loss, one.candidates[i].cv.folds[k].history.loss, `candidate ${i} fold ${k}`));
+    });
+  });
 
   it('early stopping ends folds at different epochs: each fold still matches threads: 1', async () => {
     const t = MODEL_TYPES[1];
