@@ -35,7 +35,7 @@ describe.each(ENGINES)('randomizedSearchCV (%s)', (engine) => {
     const folds = s.candidates[0].cv.folds.map((f) => Array.from(f.test));
     for (const c of s.candidates) expect(c.cv.folds.map((f) => Array.from(f.test))).toEqual(folds); // the same rows for all
     for (const c of s.candidates) {
-      const own = await crossValidate(model, d.X, d.y, { ...FIT, ...c.params, folds }) as Scores;
+      const own = await crossValidate(model, d.X, d.y, { ...FIT, ...c.params, folds }) as unknown as Scores;
       const got = c.cv as unknown as Scores;
       got.folds.forEach((f, k) => {
         expect(f.metrics, `fold ${k}`).toEqual(own.folds[k].metrics);
