@@ -84,7 +84,9 @@ class WasmData implements TrainingData {
    * A view's source rows (another WasmData's blocks, read, never written or freed) and its
    * two arrangement buffers of its own (x, y, sw each; the second is made at the first swap), or null.
    */
-  private readonly view: { x: number; y: number; sw: number; own: [number, number, number][] } | null = null;
+  private readonly view: { x: number; y: number; sw: number; own: [number, number, number][]; source: WasmData; borrowed: boolean } | null = null;
+  /** Whether a view has borrowed this data's next arrangement buffers (see the constructor). */
+  lent = false;
 
   /**
    * Blocks for up to capacity rows; maxBuckets > 1 adds the second arrangement of a bucket
@@ -100,7 +102,7 @@ class WasmData implements TrainingData {
       if (source) {
         // A view (Trainer.viewData): the source's rows where they are, as its arrangement before the first.
         [this.xPtr, this.yPtr, this.swPtr, this.indptrPtr, this.indicesPtr] = [source.xPtr, source.yPtr, source.swPtr, source.indptrPtr, source.indicesPtr];
-        this.view = { x: source.xPtr, y: source.yPtr, sw: source.swPtr, own: [] };
+        this.view = { x: source.xPtr, y: source.yPtr, sw: source.swPtr, own: [], source, borrowed: false };
       } else {
         this.xPtr = rt.alloc(nnz === null ? capacity * cols * 4 : nnz * 4);
         if (nnz !== null) {
@@ -110,11 +112,18 @@ class WasmData implements TrainingData {
         this.yPtr = rt.alloc(capacity * width * 4);
         if (weighted) this.swPtr = rt.alloc(capacity * 4);
       }
-      if (maxBuckets > 1) {
+      if (maxBuckets > 1 && source && source.nextXPtr && !source.lent) {
+        // The first view of a data set borrows its idle next arrangement (restarts never shuffle the source itself).
+        [this.nextXPtr, this.nextYPtr, this.nextSwPtr] = [source.nextXPtr, source.nextYPtr, source.nextSwPtr];
+        source.lent = this.view!.borrowed = true;
+        this.view!.own.push([this.nextXPtr, this.nextYPtr, this.nextSwPtr]);
+      } else if (maxBuckets > 1) {
         this.nextXPtr = rt.alloc(capacity * cols * 4);
         this.nextYPtr = rt.alloc(capacity * width * 4);
         if (weighted) this.nextSwPtr = rt.alloc(capacity * 4);
         this.view?.own.push([this.nextXPtr, this.nextYPtr, this.nextSwPtr]);
+      }
+      if (maxBuckets > 1) {
         this.idsPtr = rt.alloc(capacity * 4);
         this.scatterDescPtr = rt.alloc(DATA_BYTES);
       }
@@ -249,7 +258,7 @@ class WasmData implements TrainingData {
 
   private ptrs(): number[] {
     if (this.rt.generation !== this.gen) return [];
-    const data = this.view ? this.view.own.flat() : [this.xPtr, this.yPtr, this.swPtr, this.nextXPtr, this.nextYPtr, this.nextSwPtr, this.indptrPtr, this.indicesPtr];
+    const data = this.view ? this.view.own.slice(this.view.borrowed ? 1 : 0).flat() : [this.xPtr, this.yPtr, this.swPtr, this.nextXPtr, this.nextYPtr, this.nextSwPtr, this.indptrPtr, this.indicesPtr];
     return [...data, this.orderPtr,
       this.idsPtr, this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr, this.descPtr, this.scatterDescPtr];
   }
@@ -264,7 +273,10 @@ class WasmData implements TrainingData {
     }
     // After a rebuild these pointers are void: the new instance never handed them out (ptrs() is empty).
     for (const p of this.ptrs()) rt.free(p);
-    this.view?.own.splice(0);
+    if (this.view) {
+      this.view.own.splice(0);
+      if (this.view.borrowed) this.view.source.lent = this.view.borrowed = false;
+    }
     this.xPtr = this.yPtr = this.swPtr = this.nextXPtr = this.nextYPtr = this.nextSwPtr = this.orderPtr = this.idsPtr = 0;
     this.startsPtr = this.nextStartsPtr = this.cursorsPtr = this.lrsPtr = this.lrsCapacity = this.descPtr = this.scatterDescPtr = 0;
     this.indptrPtr = this.indicesPtr = 0;

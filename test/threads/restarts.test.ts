@@ -90,6 +90,26 @@ describe('restarts side by side (wasm-simd)', () => {
     }
   }
 
+  it('one copy of X for every run: unshuffled, no other block of its size; shuffled, two arrangement buffers per thread (one borrowed)', () => {
+    const t = MODEL_TYPES[1];
+    const rt = getRuntime(true)!;
+    for (const [shuffle, rows] of [[false, SIDE_ROWS + 100], [true, 30_000]] as const) {
+      const d = dataFor(t, rows, 6);
+      const xBytes = rows * t.features * 4;
+      const m = t.make('wasm-simd', { init: 'random' });
+      const alloc = vi.spyOn(rt, 'alloc');
+      try {
+        m.fit(d.X, d.y, { ...FIT, shuffle });
+        const big = alloc.mock.calls.filter(([bytes]) => (bytes as number) >= xBytes).length;
+        // Loaded: X (and, shuffled, its next arrangement, which the first run's view borrows); each further view: two.
+        expect(big, `shuffle ${shuffle}: blocks of X's size`).toBe(shuffle ? 2 + 2 * Math.min(threadCount(), 4) - 1 : 1);
+      } finally {
+        alloc.mockRestore();
+        m.dispose();
+      }
+    }
+  });
+
   it('below SIDE_BY_SIDE_MIN_BYTES the runs stay on this thread (no worker is woken)', async () => {
     const t = MODEL_TYPES[1];
     const d = dataFor(t, SIDE_ROWS - 100, 3);
