@@ -34,7 +34,7 @@ function settings({ quick }: BenchOptions) {
   return {
     rows: [100_000, 1_000_000], features: [16, 64], epochs: { small: [2, 15], large: [1, 5] }, bound: { warmup: 3, samples: 11 },
     plain: [1, 5], mlp: { rows: 50_000, epochs: [2, 8] }, whole: { rows: TARGET.rows, epochs: 3, repeats: 7 },
-    crossover: { rows: [500, 1_500, 4_000, 16_000], epochs: 5, repeats: 9 }, idleMs: 1000,
+    crossover: { rows: [1_500, 16_000, 64_000], epochs: 5, repeats: 9 }, idleMs: 1000,
   };
 }
 

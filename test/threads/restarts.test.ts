@@ -110,6 +110,34 @@ describe('restarts side by side (wasm-simd)', () => {
     }
   });
 
+  it('validation and early stopping end runs apart; CSR rows: each still the bits of threads: 1', async () => {
+    const t = MODEL_TYPES[1];
+    const d = dataFor(t, 30_000, 9);
+    const fit: FitOptions = { epochs: 30, batchSize: 64, learningRate: 0.5, optimizer: 'sgd', validationFraction: 0.2, earlyStopping: true, nIterNoChange: 1, tol: 1e-4, seed: 3, restarts: 4 };
+    const wide = t.make('wasm-simd', { init: 'random' });
+    const one = t.make('wasm-simd', { init: 'random' });
+    const { result: hw, calls } = await workerCalls(() => wide.fit(d.X, d.y, fit));
+    const h1 = one.fit(d.X, d.y, { ...fit, threads: 1 });
+    expect(calls).toBeGreaterThan(0);
+    expectSameRuns(hw, h1, 'early stopping');
+    for (const [k, r] of hw.restarts!.entries()) expectSame(r.valLoss, h1.restarts![k].valLoss, `run ${k} validation loss`);
+    const lengths = hw.restarts!.map((r) => r.epochs.length);
+    expect(new Set(lengths).size, `epochs per run ${lengths}`).toBeGreaterThan(1); // the runs did stop apart
+    expectSame(flatParams(wide), flatParams(one), 'the kept parameters');
+    // The same rows as CSR (every value stored: 8 bytes each, above the threshold).
+    const indptr = Int32Array.from({ length: d.rows + 1 }, (_, i) => i * t.features);
+    const indices = Int32Array.from({ length: d.rows * t.features }, (_, i) => i % t.features);
+    const csr = { shape: [d.rows, t.features] as [number, number], indptr, indices, data: d.X };
+    const sparse = { epochs: 3, batchSize: 32, learningRate: 0.1, optimizer: 'adam', seed: 5, restarts: 4 } as const;
+    const { result: cw, calls: csrCalls } = await workerCalls(() => wide.fit(csr, d.y, sparse));
+    const c1 = one.fit(csr, d.y, { ...sparse, threads: 1 });
+    expect(csrCalls).toBeGreaterThan(0);
+    expectSameRuns(cw, c1, 'CSR');
+    expectSame(flatParams(wide), flatParams(one), 'CSR: the kept parameters');
+    wide.dispose();
+    one.dispose();
+  });
+
   it('below SIDE_BY_SIDE_MIN_BYTES the runs stay on this thread (no worker is woken)', async () => {
     const t = MODEL_TYPES[1];
     const d = dataFor(t, SIDE_ROWS - 100, 3);
