@@ -7,7 +7,7 @@
 // other, on every engine). One run that diverges fails the call as one after another does; an
 // abort stops every thread.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DivergenceError, MLP, threadCount, type FitOptions, type History } from '../../src/index.js';
+import { DivergenceError, EngineError, MLP, threadCount, type FitOptions, type History } from '../../src/index.js';
 import { getRuntime } from '../../src/wasm/runtime.js';
 import { nextU32, seedState } from '../../src/reference/random.js';
 import type { Task } from '../../src/threads/pool.js';
@@ -136,6 +136,38 @@ describe('restarts side by side (wasm-simd)', () => {
     expectSame(flatParams(wide), flatParams(one), 'CSR: the kept parameters');
     wide.dispose();
     one.dispose();
+  });
+
+  it("a worker's thread that ends mid-run: EngineError; the model keeps its state from before the call and then trains as one that never failed", () => {
+    const t = MODEL_TYPES[1];
+    const d = dataFor(t, 30_000, 4);
+    const m = t.make('wasm-simd', { init: 'random', seed: 8 });
+    const twin = t.make('wasm-simd', { init: 'random', seed: 8 });
+    const before = flatParams(m);
+    const rt = getRuntime(true)!;
+    const generation = rt.generation;
+    rt.threaded!.pool().exitNext = true; // the next task ends its worker's thread
+    let err: unknown;
+    try {
+      m.fit(d.X, d.y, FIT);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as Error).message).toMatch(/\(WorkerExit: its thread exited in trainEpoch on worker thread 1\)/);
+    expect(rt.generation).toBe(generation + 1);
+    expectSame(flatParams(m), before, 'the parameters from before the call');
+    const { calls } = (() => {
+      const pool = rt.threaded!.pool();
+      const tasks = pool.tasks;
+      m.fit(d.X, d.y, FIT);
+      return { calls: pool.tasks - tasks };
+    })();
+    expect(calls).toBeGreaterThan(0);
+    twin.fit(d.X, d.y, { ...FIT, threads: 1 });
+    expectSame(flatParams(m), flatParams(twin), 'after the rebuild: the bits of a model that never failed');
+    m.dispose();
+    twin.dispose();
   });
 
   it('below SIDE_BY_SIDE_MIN_BYTES the runs stay on this thread (no worker is woken)', async () => {
