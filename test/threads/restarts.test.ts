@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DivergenceError, EngineError, MLP, threadCount, type FitOptions, type History } from '../../src/index.js';
 import { getRuntime } from '../../src/wasm/runtime.js';
 import { nextU32, seedState } from '../../src/reference/random.js';
-import type { Task } from '../../src/threads/pool.js';
+import type { Task, ThreadPool } from '../../src/threads/pool.js';
 import { SIDE_BY_SIDE_MIN_BYTES } from '../../src/models/restarts.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
 import { MODEL_TYPES, dataFor, flatParams, type TestModel } from '../helpers/modelTypes.js';
@@ -146,7 +146,7 @@ describe('restarts side by side (wasm-simd)', () => {
     const before = flatParams(m);
     const rt = getRuntime(true)!;
     const generation = rt.generation;
-    rt.threaded!.pool().exitNext = true; // the next task ends its worker's thread
+    (rt.threaded!.pool() as ThreadPool).exitNext = true; // the next task ends its worker's thread
     let err: unknown;
     try {
       m.fit(d.X, d.y, FIT);
@@ -158,7 +158,7 @@ describe('restarts side by side (wasm-simd)', () => {
     expect(rt.generation).toBe(generation + 1);
     expectSame(flatParams(m), before, 'the parameters from before the call');
     const { calls } = (() => {
-      const pool = rt.threaded!.pool();
+      const pool = rt.threaded!.pool() as ThreadPool;
       const tasks = pool.tasks;
       m.fit(d.X, d.y, FIT);
       return { calls: pool.tasks - tasks };
