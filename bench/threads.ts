@@ -6,7 +6,7 @@
 import { LogisticRegression, MLP, ready, threadCount, type FitOptions } from '../src/index.js';
 import os from 'node:os';
 import { crossValidate } from '../src/selection/index.js';
-import { sideBySideSettings, SIDE_BY_SIDE_MIN_BYTES } from '../src/models/restarts.js';
+import { sideBySideSettings, SIDE_BY_SIDE_MIN_BYTES } from '../src/threads/sideBySide.js';
 import { getRuntime } from '../src/wasm/runtime.js';
 import { seedState } from '../src/reference/random.js';
 import { measureBounds, poolBounds, type Bounds } from '../src/bench/bounds.js';

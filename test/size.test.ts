@@ -126,7 +126,7 @@ describe('size budget', () => {
     // fitStream with its stream readers (on its first call).
     expect([...lazyInputs].sort()).toEqual([
       'dist/datasets/csvStream.js', 'dist/datasets/svmlight.js', 'dist/models/fitStream.js',
-      'dist/threads/load.js', 'dist/threads/pool.js', 'dist/threads/workerSource.js', 'dist/wasm/scalarBinary.js', 'dist/wasm/threadsBinary.js',
+      'dist/threads/load.js', 'dist/threads/pool.js', 'dist/threads/sideBySide.js', 'dist/threads/workerSource.js', 'dist/wasm/scalarBinary.js', 'dist/wasm/threadsBinary.js',
     ]);
   });
 

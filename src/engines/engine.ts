@@ -116,9 +116,10 @@ export interface Trainer {
    * bucketed shuffle's arrangements are two buffers of its own: the rows' copies it visits).
    * Restarts train on views, so that each run starts from the same data whatever ran before it,
    * and runs side by side share one copy of X. reuse: an earlier view of the same data, rewound
-   * instead of allocated anew. free() releases a view's own blocks.
+   * instead of allocated anew. free() releases a view's own blocks. Absent where an engine has
+   * no pool (js): restarts there load the data again for each run.
    */
-  viewData(data: TrainingData, reuse?: TrainingData | null): TrainingData;
+  viewData?(data: TrainingData, reuse?: TrainingData | null): TrainingData;
   /** Copies validation data in (as loadData, without shuffle or split), into its own kept blocks. */
   loadValidation(X: MatrixSource, y: Float32Array): TrainingData;
   /** Frees the data blocks kept between calls (the model's parameters stay). */

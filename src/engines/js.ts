@@ -27,9 +27,6 @@ class JsData implements TrainingData {
   starts: Uint32Array;
   nextStarts: Uint32Array;
   cursors: Uint32Array;
-  /** A view's rows (another JsData's, never written), or null; its second arrangement buffer, made when first needed. */
-  source: Rows | null = null;
-  spare: Rows | null = null;
 
   constructor(
     readonly rows: number, cols: number, readonly width: number, public cur: Rows, shuffle: boolean, buckets: number,
@@ -147,13 +144,6 @@ class JsTrainer implements Trainer {
 
   release(): void {} // garbage-collected with the data
 
-  viewData(data: TrainingData): TrainingData {
-    const d = data as JsData;
-    const view = new JsData(d.rows, this.inputs, d.width, d.cur, d.order !== null, d.buckets, d.csr);
-    view.source = d.cur;
-    return view;
-  }
-
   beginEpoch(data: TrainingData, rng: RngState): void {
     const d = data as JsData;
     const cols = this.inputs;
@@ -169,11 +159,6 @@ class JsTrainer implements Trainer {
       swap: () => {
         [d.cur, d.next] = [d.next, d.cur];
         [d.starts, d.nextStarts] = [d.nextStarts, d.starts];
-        // A view never writes its source: the arrangement after next goes to a buffer of its own.
-        if (d.next === d.source) {
-          d.spare ??= { X: new Float32Array(d.cur.X.length), y: new Float32Array(d.cur.y.length), sw: d.cur.sw && new Float32Array(d.rows) };
-          d.next = d.spare;
-        }
       },
     };
     d.scatter = beginShuffledEpoch(d.ops);

@@ -82,7 +82,7 @@ class WasmData implements TrainingData {
   readonly gen: number;
   /**
    * A view's source rows (another WasmData's blocks, read, never written or freed) and its
-   * two arrangement buffers of its own (x, y, sw each; the second is made at the first swap), or null.
+   * two arrangement buffers of its own (x, y, sw each; the first may be the source's, borrowed), or null.
    */
   private readonly view: { x: number; y: number; sw: number; own: [number, number, number][]; source: WasmData; borrowed: boolean } | null = null;
   /** Whether a view has borrowed this data's next arrangement buffers (see the constructor). */
@@ -102,7 +102,7 @@ class WasmData implements TrainingData {
       if (source) {
         // A view (Trainer.viewData): the source's rows where they are, as its arrangement before the first.
         [this.xPtr, this.yPtr, this.swPtr, this.indptrPtr, this.indicesPtr] = [source.xPtr, source.yPtr, source.swPtr, source.indptrPtr, source.indicesPtr];
-        this.view = { x: source.xPtr, y: source.yPtr, sw: source.swPtr, own: [], source, borrowed: false };
+        this.view = { x: this.xPtr, y: this.yPtr, sw: this.swPtr, own: [], source, borrowed: false };
       } else {
         this.xPtr = rt.alloc(nnz === null ? capacity * cols * 4 : nnz * 4);
         if (nnz !== null) {
@@ -112,18 +112,17 @@ class WasmData implements TrainingData {
         this.yPtr = rt.alloc(capacity * width * 4);
         if (weighted) this.swPtr = rt.alloc(capacity * 4);
       }
-      if (maxBuckets > 1 && source && source.nextXPtr && !source.lent) {
-        // The first view of a data set borrows its idle next arrangement (restarts never shuffle the source itself).
-        [this.nextXPtr, this.nextYPtr, this.nextSwPtr] = [source.nextXPtr, source.nextYPtr, source.nextSwPtr];
-        source.lent = this.view!.borrowed = true;
-        this.view!.own.push([this.nextXPtr, this.nextYPtr, this.nextSwPtr]);
-      } else if (maxBuckets > 1) {
-        this.nextXPtr = rt.alloc(capacity * cols * 4);
-        this.nextYPtr = rt.alloc(capacity * width * 4);
-        if (weighted) this.nextSwPtr = rt.alloc(capacity * 4);
-        this.view?.own.push([this.nextXPtr, this.nextYPtr, this.nextSwPtr]);
-      }
       if (maxBuckets > 1) {
+        const arrangement = (): [number, number, number] => [rt.alloc(capacity * cols * 4), rt.alloc(capacity * width * 4), weighted ? rt.alloc(capacity * 4) : 0];
+        const v = this.view;
+        // The first view of a data set borrows its idle next arrangement (restarts never shuffle the
+        // source itself); a view's second buffer takes turns with its first from its second epoch on.
+        const borrow = !!v && !!source!.nextXPtr && !source!.lent;
+        [this.nextXPtr, this.nextYPtr, this.nextSwPtr] = borrow ? [source!.nextXPtr, source!.nextYPtr, source!.nextSwPtr] : arrangement();
+        if (v) {
+          v.own.push([this.nextXPtr, this.nextYPtr, this.nextSwPtr], arrangement());
+          source!.lent = v.borrowed = borrow;
+        }
         this.idsPtr = rt.alloc(capacity * 4);
         this.scatterDescPtr = rt.alloc(DATA_BYTES);
       }
@@ -138,6 +137,7 @@ class WasmData implements TrainingData {
       this.destroy();
       throw err;
     }
+    if (source) this.reset(capacity, maxBuckets);
   }
 
   /** Whether these blocks can hold a data set of this size and kind (nnz: CSR's stored values, null for dense). */
@@ -219,15 +219,8 @@ class WasmData implements TrainingData {
     [this.yPtr, this.nextYPtr] = [this.nextYPtr, this.yPtr];
     [this.swPtr, this.nextSwPtr] = [this.nextSwPtr, this.swPtr];
     [this.startsPtr, this.nextStartsPtr] = [this.nextStartsPtr, this.startsPtr];
-    const v = this.view;
-    if (v && this.nextXPtr === v.x) {
-      // A view never writes its source: the arrangement after next goes to its second buffer.
-      if (v.own.length < 2) {
-        const rt = this.rt;
-        v.own.push([rt.alloc(this.capacity * this.cols * 4), rt.alloc(this.capacity * this.width * 4), this.weighted ? rt.alloc(this.capacity * 4) : 0]);
-      }
-      [this.nextXPtr, this.nextYPtr, this.nextSwPtr] = v.own[1];
-    }
+    // A view never writes its source: the arrangement after next goes to its second buffer.
+    if (this.view && this.nextXPtr === this.view.x) [this.nextXPtr, this.nextYPtr, this.nextSwPtr] = this.view.own[1];
   }
 
   /** A view back at its source's rows in storage order, for a new run over the same data. */
@@ -237,13 +230,6 @@ class WasmData implements TrainingData {
     [this.xPtr, this.yPtr, this.swPtr] = [v.x, v.y, v.sw];
     if (v.own.length) [this.nextXPtr, this.nextYPtr, this.nextSwPtr] = v.own[0];
     this.reset(this.rows, this.buckets);
-  }
-
-  /** A view of these rows (see Trainer.viewData), with the same shuffle and buckets. */
-  viewOf(): WasmData {
-    const v = new WasmData(this.rt, this.rows, this.cols, this.width, this.weighted, this.shuffle, this.buckets, this.nnz, this);
-    v.reset(this.rows, this.buckets);
-    return v;
   }
 
   /** The call is done with the data: the blocks stay for the next one (the trainer frees them); a view's own are freed. */
@@ -258,7 +244,7 @@ class WasmData implements TrainingData {
 
   private ptrs(): number[] {
     if (this.rt.generation !== this.gen) return [];
-    const data = this.view ? this.view.own.slice(this.view.borrowed ? 1 : 0).flat() : [this.xPtr, this.yPtr, this.swPtr, this.nextXPtr, this.nextYPtr, this.nextSwPtr, this.indptrPtr, this.indicesPtr];
+    const data = this.view ? this.view.own.slice(+this.view.borrowed).flat() : [this.xPtr, this.yPtr, this.swPtr, this.nextXPtr, this.nextYPtr, this.nextSwPtr, this.indptrPtr, this.indicesPtr];
     return [...data, this.orderPtr,
       this.idsPtr, this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr, this.descPtr, this.scatterDescPtr];
   }
@@ -530,7 +516,7 @@ class WasmTrainer implements Trainer, Reattachable {
 
   viewData(data: TrainingData, reuse?: TrainingData | null): TrainingData {
     const d = (data as WasmData).check();
-    if (!reuse) return d.viewOf();
+    if (!reuse) return new WasmData(this.rt, d.rows, d.cols, d.width, d.weighted, d.shuffle, d.buckets, d.nnz, d);
     const v = (reuse as WasmData).check();
     v.rewind();
     return v;

@@ -23,11 +23,9 @@ import { takeRows } from '../data/rows.js';
 import { classCount, encodeTargets, targetColumns, type TargetKind } from './targets.js';
 import { readModelJSON, writeModelJSON, type ModelJSON, type ReadJSON } from './serialize.js';
 import { abortError, runAsync, runEpochs, runSync, type Run, type Step } from './trainLoop.js';
-import { getRuntime, type WasmRuntime } from '../wasm/runtime.js';
-import { getPool } from '../threads/access.js';
-import type { Pool } from '../threads/pool.js';
+import { getRuntime } from '../wasm/runtime.js';
 import type { FitStreamOptions, StreamSource } from './fitStream.js';
-import { Restarts, restartsSideBySide, sideBySideSettings } from './restarts.js';
+import { Restarts } from './restarts.js';
 import { modelPreprocessing, type Preprocessor, type RawRows } from '../preprocess/Preprocessor.js';
 
 export type { InitOption };
@@ -632,7 +630,7 @@ export abstract class Model {
    * from the fit's up front: run k starts from initial parameters drawn from it and shuffles with
    * it, over its own view of the one copy of the data in storage order (Trainer.viewData), as a
    * fresh model seeded with that stream would. No run depends on another, so where the pool may
-   * be used they run side by side (restartsSideBySide), with the bits of one after another; the
+   * be used they run side by side (src/threads/sideBySide.ts), with the bits of one after another; the
    * run with the lowest final loss is kept (ties: the earlier run).
    */
   private *fitRuns(p: Prepared, offload: boolean, async: boolean): Generator<Step, History, unknown> {
@@ -664,15 +662,20 @@ export abstract class Model {
         validate: data.val && p.valY ? this.validator(t, data.val, p.valY) : null, async, stopped: this.stopped, offload: offload || side,
       });
     };
-    const side = offload ? null : this.sideBySidePool(p);
     this.optimizer = p.opts.optimizer;
     this.optimizerKey = JSON.stringify(p.opts.optimizer);
-    if (side) yield* restartsSideBySide(side, count, trainer, data.train, runs, (k, t, view) => run(k, t, view, true), () => this.engineTrainer(), async);
-    else {
+    // Side by side where the pool may be used (src/threads/sideBySide.ts decides: the cap, the data's size);
+    // with a callback it may not (it sees the model, which holds one run at a time).
+    const rt = offload || this.engine !== 'wasm-simd' || p.run || p.opts.onEpochEnd || p.opts.onBatchEnd ? null : getRuntime(true);
+    const side = rt?.threaded && (yield* rt.threaded.restarts(rt, {
+      bytes: p.X.csr ? p.X.csr.data.length * 8 : p.rows * (this.features + 1) * 4, cap: p.opts.threads, count, trainer,
+      newTrainer: () => getEngine(this.engine).createTrainer(this.shape), data: data.train, runs, run: (k, t, view) => run(k, t, view, true), async,
+    }));
+    if (!side) {
       let view: TrainingData | null = null;
       try {
         for (let k = 0; k < count; k++) {
-          view = trainer.viewData(data.train, view);
+          view = trainer.viewData ? trainer.viewData(data.train, view) : k ? this.loadData(p).train : data.train;
           runs.end(k, yield* run(k, trainer, view, false), trainer);
         }
       } finally {
@@ -680,27 +683,6 @@ export abstract class Model {
       }
     }
     return withSearch(runs.finish(trainer), search, p);
-  }
-
-  /**
-   * The pool and the runtime for restarts side by side, where they may run so: the SIMD engine's
-   * threaded build with a pool, the call's threads cap at least 2, no per-epoch or per-batch
-   * callback (it observes the model, which holds one run at a time), and data of at least
-   * SIDE_BY_SIDE_MIN_BYTES (below it a round's hand-off costs about what a second thread saves;
-   * docs/threads.md). Else null: one after another.
-   */
-  private sideBySidePool(p: Prepared): { rt: WasmRuntime; pool: Pool; width: number } | null {
-    const rt = this.engine === 'wasm-simd' ? getRuntime(true) : null;
-    if (!rt?.threaded || p.run || p.opts.onEpochEnd || p.opts.onBatchEnd) return null;
-    const bytes = p.X.csr ? p.X.csr.data.length * 8 : p.rows * (this.features + 1) * 4;
-    if (bytes < sideBySideSettings.minBytes) return null;
-    const pool = getPool(rt, p.opts.threads);
-    return pool && { rt, pool, width: Math.min(pool.threads(p.opts.threads), p.opts.restarts) };
-  }
-
-  /** A new trainer of this model's engine and shape (a run side by side trains on it). */
-  private engineTrainer(): Trainer {
-    return getEngine(this.engine).createTrainer(this.shape);
   }
 
   /**

@@ -7,7 +7,7 @@
 import type { ThreadsChunk, WasmRuntime } from '../wasm/runtime.js';
 import { OVERLAP_MIN_BYTES, ThreadPool, type Spawn, type Threaded } from './pool.js';
 import { BROWSER_WORKER, NODE_WORKER } from './workerSource.js';
-import { sideBySide } from './sideBySide.js';
+import { restartsSideBySide, sideBySide } from './sideBySide.js';
 
 /** 'auto' takes at most this many threads: past it the epochs measured here are bound by memory bandwidth, not cores. */
 export const AUTO_MAX_THREADS = 8;
@@ -46,6 +46,7 @@ export async function attach(rt: WasmRuntime, size: number): Promise<void> {
       return p;
     },
     sideBySide,
+    restarts: restartsSideBySide,
   });
 }
 

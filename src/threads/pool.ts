@@ -10,7 +10,7 @@
 // This file is loaded only by the threads chunk (src/threads/load.ts, a dynamic import
 // made by ready() where threads can run): a page that never uses threads does not load it.
 import type { WasmRuntime } from '../wasm/runtime.js';
-import type { sideBySide } from './sideBySide.js';
+import type { restartsSideBySide, sideBySide } from './sideBySide.js';
 import { DEAD, DONE, EXIT_TASK, IDLE, RUNNING, SLOT_BYTES, STARTING } from './workerSource.js';
 
 /**
@@ -100,8 +100,9 @@ export interface Threaded {
    * OVERLAP_MIN_BYTES; returns the pool to join, or null (the training pass scatters instead).
    */
   scatter(dataPtr: number, rows: number, rowBytes: number, cap: number | undefined): Pool | null;
-  /** Whole fits side by side on the pool (src/threads/sideBySide.ts). */
+  /** Whole fits side by side on the pool, and restarts so (src/threads/sideBySide.ts). */
   sideBySide: typeof sideBySide;
+  restarts: typeof restartsSideBySide;
 }
 
 /**

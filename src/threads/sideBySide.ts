@@ -5,9 +5,83 @@
 // status back. Each fit computes exactly what it computes alone: the same bits, whatever the
 // thread count. Used by crossValidate, randomSearch and fit's restarts, through the runtime's
 // Threaded.sideBySide: it is part of the threads chunk, which a page without threads never loads.
+import type { Trainer, TrainerState, TrainingData } from '../engines/engine.js';
+import type { History } from '../models/history.js';
+import type { Restarts } from '../models/restarts.js';
 import type { Step } from '../models/trainLoop.js';
 import type { Pool, Task } from './pool.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
+
+/**
+ * Restarts run side by side only from this much training data on (rows x (features + 1) x 4
+ * bytes; CSR: 8 bytes per stored value): below it a round's hand-off to the workers costs more
+ * than a second thread saves (docs/threads.md, measured by `npm run bench -- threads`).
+ */
+export const SIDE_BY_SIDE_MIN_BYTES = 1 << 18;
+
+/** @internal The threshold in force (bench/threads.ts lowers it to measure the crossover). */
+export const sideBySideSettings = { minBytes: SIDE_BY_SIDE_MIN_BYTES };
+
+/** What Model.fitRuns hands restartsSideBySide. */
+export interface RestartsSideBySide {
+  /** Training data bytes (see SIDE_BY_SIDE_MIN_BYTES), the call's threads cap, the runs. */
+  bytes: number;
+  cap: number | undefined;
+  count: number;
+  /** The model's trainer (slot 0) and a maker of more, the loaded data, the runs' record. */
+  trainer: Trainer;
+  newTrainer: () => Trainer;
+  data: TrainingData;
+  runs: Restarts;
+  /** Run k's epochs on trainer t over view, with offload (and progress between chunks if async). */
+  run: (k: number, t: Trainer, view: TrainingData) => Generator<Step, History, unknown>;
+  async: boolean;
+}
+
+/**
+ * Restarts side by side, where the pool may be used (the cap allows 2 threads, the data is at
+ * least sideBySideSettings.minBytes): runs 0..count-1, at most one per thread; slot 0 trains on
+ * the model's trainer, the others on trainers of their own, each slot over its own view of the
+ * data (one copy of X for every run; a bucketed shuffle's view adds its two arrangement buffers).
+ * Returns false, having done nothing, where it may not. On a failure the model's trainer gets
+ * what one after another leaves: the failed (diverged or aborted) run's last completed epoch.
+ */
+export function* restartsSideBySide(rt: WasmRuntime, o: RestartsSideBySide): Generator<Step, boolean, unknown> {
+  const threaded = rt.threaded!;
+  if (o.bytes < sideBySideSettings.minBytes || (o.cap ?? threaded.size) < 2) return false;
+  const pool = threaded.pool();
+  const width = Math.min(pool.threads(o.cap), o.count);
+  if (width < 2) return false;
+  const trainers = [o.trainer];
+  const views: (TrainingData | null)[] = new Array(width).fill(null);
+  let failed: { k: number; state: TrainerState } | null = null;
+  function* one(k: number, s: number): Generator<Step, History, unknown> {
+    const t = trainers[s];
+    const view = (views[s] = t.viewData!(o.data, views[s]));
+    try {
+      const h = yield* o.run(k, t, view);
+      o.runs.end(k, h, t);
+      return h;
+    } catch (err) {
+      if (!failed || k < failed.k) failed = { k, state: t.saveState() };
+      throw err;
+    }
+  }
+  try {
+    for (let s = 1; s < width; s++) trainers.push(o.newTrainer());
+    const gen = sideBySide(o.count, width, one, rt, pool);
+    if (o.async) yield* gen;
+    else for (let r = gen.next(); !r.done; r = gen.next());
+  } catch (err) {
+    const f = failed as { k: number; state: TrainerState } | null;
+    if (f) o.trainer.restoreState(f.state);
+    throw err;
+  } finally {
+    for (const v of views) v?.free();
+    for (const t of trainers.slice(1)) t.dispose();
+  }
+  return true;
+}
 
 /**
  * Runs fits 0..count-1 to their ends, at most width at a time (width <= pool.threads()), and

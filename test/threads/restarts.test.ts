@@ -11,7 +11,7 @@ import { DivergenceError, EngineError, MLP, threadCount, type FitOptions, type H
 import { getRuntime } from '../../src/wasm/runtime.js';
 import { nextU32, seedState } from '../../src/reference/random.js';
 import type { Task, ThreadPool } from '../../src/threads/pool.js';
-import { SIDE_BY_SIDE_MIN_BYTES } from '../../src/models/restarts.js';
+import { SIDE_BY_SIDE_MIN_BYTES } from '../../src/threads/sideBySide.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
 import { MODEL_TYPES, dataFor, flatParams, type TestModel } from '../helpers/modelTypes.js';
 import { expectSame } from '../helpers/tolerance.js';
