@@ -6,12 +6,12 @@
 // is what a fresh model seeded with that run's stream gives alone (the runs do not depend on each
 // other, on every engine). One run that diverges fails the call as one after another does; an
 // abort stops every thread.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DivergenceError, EngineError, MLP, threadCount, type FitOptions, type History } from '../../src/index.js';
 import { getRuntime } from '../../src/wasm/runtime.js';
 import { nextU32, seedState } from '../../src/reference/random.js';
 import type { Task, ThreadPool } from '../../src/threads/pool.js';
-import { SIDE_BY_SIDE_MIN_BYTES } from '../../src/threads/sideBySide.js';
+import { SIDE_BY_SIDE_MIN_BYTES, sideBySideSettings } from '../../src/threads/sideBySide.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
 import { MODEL_TYPES, dataFor, flatParams, type TestModel } from '../helpers/modelTypes.js';
 import { expectSame } from '../helpers/tolerance.js';
@@ -48,12 +48,17 @@ function runSeeds(seed: number, n: number): number[] {
   return Array.from({ length: n }, () => nextU32(rng));
 }
 
-// Rows of the 4-feature test data from which restarts run side by side (rows x (4 + 1) x 4 bytes).
+// Rows of the 4-feature test data from which restarts run side by side by default (rows x (4 + 1) x 4
+// bytes). The other tests lower the threshold to 0, so that small data (a one-bucket shuffle, within
+// 512 KiB) runs side by side too, and quickly.
 const SIDE_ROWS = Math.ceil(SIDE_BY_SIDE_MIN_BYTES / 20);
+const SMALL = 2000;
 const FIT: FitOptions = { epochs: 3, batchSize: 32, learningRate: 0.05, optimizer: 'adam', seed: 5, restarts: 4 };
 
 describe('restarts side by side (wasm-simd)', () => {
   afterEach(() => vi.restoreAllMocks());
+  beforeAll(() => void (sideBySideSettings.minBytes = 0));
+  afterAll(() => void (sideBySideSettings.minBytes = SIDE_BY_SIDE_MIN_BYTES));
 
   it('this machine has a pool in Node (threads: auto)', () => {
     expect(threadCount()).toBeGreaterThan(1); // the tests below need two threads to mean anything
@@ -62,9 +67,9 @@ describe('restarts side by side (wasm-simd)', () => {
   // One bucket (in cache: each run's own visit order over the shared rows), three buckets (each run's
   // two arrangement buffers), and no shuffle (the shared rows as they are).
   const CASES = [
-    { name: 'one-bucket shuffle', rows: SIDE_ROWS + 100, shuffle: true },
+    { name: 'one-bucket shuffle', rows: SMALL, shuffle: true },
     { name: 'three-bucket shuffle', rows: 30_000, shuffle: true },
-    { name: 'no shuffle', rows: SIDE_ROWS + 100, shuffle: false },
+    { name: 'no shuffle', rows: SMALL, shuffle: false },
   ];
   for (const t of MODEL_TYPES) {
     for (const c of CASES) {
@@ -93,7 +98,7 @@ describe('restarts side by side (wasm-simd)', () => {
   it('one copy of X for every run: unshuffled, no other block of its size; shuffled, two arrangement buffers per thread (one borrowed)', () => {
     const t = MODEL_TYPES[1];
     const rt = getRuntime(true)!;
-    for (const [shuffle, rows] of [[false, SIDE_ROWS + 100], [true, 30_000]] as const) {
+    for (const [shuffle, rows] of [[false, SMALL], [true, 30_000]] as const) {
       const d = dataFor(t, rows, 6);
       const xBytes = rows * t.features * 4;
       const m = t.make('wasm-simd', { init: 'random' });
@@ -170,19 +175,26 @@ describe('restarts side by side (wasm-simd)', () => {
     twin.dispose();
   });
 
-  it('below SIDE_BY_SIDE_MIN_BYTES the runs stay on this thread (no worker is woken)', async () => {
-    const t = MODEL_TYPES[1];
-    const d = dataFor(t, SIDE_ROWS - 100, 3);
-    const m = t.make('wasm-simd', { init: 'random' });
-    const { calls } = await workerCalls(() => m.fit(d.X, d.y, FIT));
-    expect(calls).toBe(0);
-    m.dispose();
+  it('by default, below SIDE_BY_SIDE_MIN_BYTES the runs stay on this thread (no worker is woken), above it they do not', async () => {
+    sideBySideSettings.minBytes = SIDE_BY_SIDE_MIN_BYTES;
+    try {
+      const t = MODEL_TYPES[1];
+      for (const [rows, side] of [[SIDE_ROWS - 100, false], [SIDE_ROWS + 100, true]] as const) {
+        const d = dataFor(t, rows, 3);
+        const m = t.make('wasm-simd', { init: 'random' });
+        const { calls } = await workerCalls(() => m.fit(d.X, d.y, { ...FIT, shuffle: false, epochs: 1 }));
+        expect(calls > 0, `${rows} rows`).toBe(side);
+        m.dispose();
+      }
+    } finally {
+      sideBySideSettings.minBytes = 0;
+    }
   });
 
   it('one run that diverges fails the call with the DivergenceError of threads: 1; the model keeps that run\'s last finite epoch', async () => {
     // relu MLP at a learning rate where, of fit seed 2's four runs, only run 3 diverges (checked below on each run alone):
     // with two threads runs 2 and 3 train side by side, and run 2 must still end before the call fails.
-    const rows = SIDE_ROWS + 1000;
+    const rows = 14_108;
     let s = 1;
     const r = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const X = Float32Array.from({ length: rows * 4 }, () => 2 * r() - 1);
