@@ -60,6 +60,8 @@ interface WholeRun {
   features: number;
   threads: number;
   total: Stats | null;
+  /** CPU time of the whole process (every thread) per call: what the call costs in work, whatever the load. */
+  cpu?: Stats | null;
   error?: string;
 }
 
@@ -177,6 +179,7 @@ async function wholeFits(c: { rows: number; epochs: number; repeats: number }, c
   const fit = { epochs: c.epochs, batchSize: BATCH, learningRate: LEARNING_RATE, seed: 42 };
   const calls = ['4 restarts', '5-fold crossValidate'] as const;
   const samples = new Map<string, number[]>();
+  const cpu = new Map<string, number[]>();
   const errors = new Map<string, string>();
   const key = (what: string, t: number) => `${what} threads=${t}`;
   for (let i = 0; i < c.repeats + 1; i++) { // the first round is a warm-up
@@ -186,14 +189,17 @@ async function wholeFits(c: { rows: number; epochs: number; repeats: number }, c
         if (errors.has(label)) continue;
         try {
           const m = new LogisticRegression({ features: TARGET.features });
+          const c0 = process.cpuUsage();
           const t0 = performance.now();
           const loss = what === '4 restarts'
             ? m.fit(X, y, { ...fit, restarts: 4, ...threadsOption(t) }).loss.at(-1)!
             : (await crossValidate(m, X, y, { ...fit, folds: 5, ...threadsOption(t) })).mean.loss;
           const ms = performance.now() - t0;
+          const used = process.cpuUsage(c0);
           m.dispose();
           checkFinite(`${label}: loss`, [loss]);
           if (i > 0) samples.set(label, [...(samples.get(label) ?? []), ms]);
+          if (i > 0) cpu.set(label, [...(cpu.get(label) ?? []), (used.user + used.system) / 1000]);
         } catch (err) {
           const error = err instanceof Error ? err.message : String(err);
           check(false, `${label}: ${error}`);
@@ -204,7 +210,11 @@ async function wholeFits(c: { rows: number; epochs: number; repeats: number }, c
   }
   return calls.flatMap((what) => counts.map((t) => {
     const s = samples.get(key(what, t));
-    return { what, rows: c.rows, features: TARGET.features, threads: t, total: s ? summarize(s) : null, ...(errors.has(key(what, t)) ? { error: errors.get(key(what, t)) } : {}) };
+    const u = cpu.get(key(what, t));
+    return {
+      what, rows: c.rows, features: TARGET.features, threads: t, total: s ? summarize(s) : null, cpu: u ? summarize(u) : null,
+      ...(errors.has(key(what, t)) ? { error: errors.get(key(what, t)) } : {}),
+    };
   }));
 }
 
@@ -313,21 +323,25 @@ function printWhole(
   load: { before: string[]; after: string[] },
 ): void {
   const one = (r: WholeRun, set: readonly WholeRun[]) => set.find((w) => w.what === r.what && w.rows === r.rows && w.threads === 1)?.total?.median ?? NaN;
+  const oneCpu = (r: WholeRun) => whole.find((w) => w.what === r.what && w.threads === 1)?.cpu?.median ?? NaN;
   const row = (w: WholeRun, set: readonly WholeRun[]) => [
     w.what, w.rows.toLocaleString('en-US'), String(w.features), String(w.threads), w.total ? sig(w.total.median) : 'error',
     w.total ? sig(w.total.iqr, 2) : '', times((w.total?.median ?? NaN) / one(w, set)),
+    w.cpu ? sig(w.cpu.median) : '', w.cpu ? times(w.cpu.median / oneCpu(w)) : '',
   ];
   printTable(
     `threads: whole fits, logistic regression, ${c.epochs} epochs each (crossover: 5), batch ${BATCH}, shuffled; ${note}${quick ? ' [quick]' : ''}`,
     [
       { title: 'call', left: true }, { title: 'N' }, { title: 'D' }, { title: 'threads' }, { title: 'ms' }, { title: 'IQR' },
-      { title: 'vs 1 thread' },
+      { title: 'vs 1 thread' }, { title: 'CPU ms' }, { title: 'CPU vs 1' },
     ],
     [...whole.map((w) => row(w, whole)), ...crossover.map((w) => row(w, crossover))],
     [
       `ms: median of ${c.repeats} calls after one warm-up call, each on a fresh model, thread counts interleaved call by call`,
       '  (crossValidate: 5 fits of 4/5 of the rows, each scored). crossover: side by side forced at every size (threshold 0)',
       `  against threads: 1; by default restarts go side by side from ${SIDE_BY_SIDE_MIN_BYTES} bytes of rows x (D + 1) x 4.`,
+      'CPU ms: process.cpuUsage over the call (every thread): the work a call costs, which load does not change much; with',
+      '  free cores a call side by side takes about its CPU time / threads of wall time.',
       `load average (1, 5, 15 min): ${load.before.join(' ')} before, ${load.after.join(' ')} after.`,
     ],
   );
