@@ -3,6 +3,8 @@
 // parameters and history losses of the same fit with threads: 1 (the worker writes the next
 // arrangement with the same copies in the same order as the one-thread pass). The data is
 // large enough (>= 1 MiB) that every shuffled fit does use the worker, which is checked too.
+// With restarts, the runs go side by side (one per thread, src/threads/sideBySide.ts): every
+// run's losses and the kept parameters are the bits of threads: 1, and the workers' calls are counted.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LinearRegression, LogisticRegression, MLP, SoftmaxRegression, type FitOptions, type Model } from '../../src/index.js';
@@ -60,16 +62,19 @@ const caseArb = fc.record({
 
 type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
 
-function run(c: Case, threads: number): { params: Float64Array; losses: number[]; valLosses: (number | undefined)[] } {
+function run(c: Case, threads: number, restarts = 1): { params: Float64Array; losses: number[]; valLosses: (number | undefined)[]; runs: number[][] } {
   const t = TYPES[c.type];
   const m = t.make(c.seed);
   try {
     const h = m.fit(X, t.y, {
       epochs: c.epochs, batchSize: c.batchSize, learningRate: 0.01, optimizer: OPTIMIZERS[c.optimizer], shuffle: c.shuffle,
       seed: c.seed, l1: c.l1, l2: c.l2, sampleWeight: c.weighted ? weights : undefined, validationFraction: c.validationFraction,
-      threads,
+      threads, restarts,
     });
-    return { params: flatParams(m), losses: h.epochs.map((e) => e.loss), valLosses: h.epochs.map((e) => e.valLoss) };
+    return {
+      params: flatParams(m), losses: h.epochs.map((e) => e.loss), valLosses: h.epochs.map((e) => e.valLoss),
+      runs: (h.restarts ?? []).map((r) => r.loss),
+    };
   } finally {
     m.dispose();
   }
@@ -91,6 +96,26 @@ describe('threads: 1 and threads: 2 give the same bits', () => {
         expect(two.valLosses).toEqual(one.valLosses);
       }),
       propertyRuns(60),
+    );
+  });
+});
+
+describe('restarts: side by side and one after another give the same bits', () => {
+  it('on 25 random fits with 2 or 3 restarts, of every model type, optimizer and shuffle mode', () => {
+    const pool = runtime(true).threaded!.pool() as ThreadPool;
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: 2, max: 3 }), (c, restarts) => {
+        const tasks = pool.tasks;
+        const two = run(c, 2, restarts);
+        expect(pool.tasks - tasks).toBeGreaterThan(0); // the runs' epochs ran on the worker too
+        const after = pool.tasks;
+        const one = run(c, 1, restarts);
+        expect(pool.tasks - after).toBe(0);
+        expect(Array.from(two.params)).toEqual(Array.from(one.params));
+        expect(two.runs).toEqual(one.runs);
+        expect(two.valLosses).toEqual(one.valLosses);
+      }),
+      propertyRuns(25),
     );
   });
 });
