@@ -15,8 +15,9 @@ import type { WasmRuntime } from '../wasm/runtime.js';
 /**
  * Restarts run side by side only from this much training data on (rows x (features + 1) x 4
  * bytes; CSR: 8 bytes per stored value): below it a round's hand-off to the workers costs more
- * than a second thread saves (bench threads' crossover table: 1.3-8x slower at 100 KB on this
- * machine under load; the same 1 MiB as the shuffle's overlap, OVERLAP_MIN_BYTES; docs/threads.md).
+ * than a second thread saves (bench threads' crossover table: 2-8x slower at 100 KB on this
+ * machine under load). The same 1 MiB as the shuffle's overlap (OVERLAP_MIN_BYTES): a judgment
+ * until the table is rerun on an idle machine (docs/threads.md, Whole fits measured).
  */
 export const SIDE_BY_SIDE_MIN_BYTES = 1 << 20;
 
