@@ -115,11 +115,11 @@ export interface Trainer {
    * never written, with a shuffle arrangement of its own that starts from storage order (a
    * bucketed shuffle's arrangements are two buffers of its own: the rows' copies it visits).
    * Restarts train on views, so that each run starts from the same data whatever ran before it,
-   * and runs side by side share one copy of X. reuse: an earlier view of the same data, rewound
-   * instead of allocated anew. free() releases a view's own blocks. Absent where an engine has
-   * no pool (js): restarts there load the data again for each run.
+   * and runs side by side share one copy of X. free() releases a view's own blocks (a run frees
+   * its view before the next is made, so the allocator hands the same blocks out again). Absent
+   * where an engine has no pool (js): restarts there load the data again for each run.
    */
-  viewData?(data: TrainingData, reuse?: TrainingData | null): TrainingData;
+  viewData?(data: TrainingData): TrainingData;
   /** Copies validation data in (as loadData, without shuffle or split), into its own kept blocks. */
   loadValidation(X: MatrixSource, y: Float32Array): TrainingData;
   /** Frees the data blocks kept between calls (the model's parameters stay). */

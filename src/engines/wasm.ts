@@ -121,7 +121,7 @@ class WasmData implements TrainingData {
         [this.nextXPtr, this.nextYPtr, this.nextSwPtr] = borrow ? [source!.nextXPtr, source!.nextYPtr, source!.nextSwPtr] : arrangement();
         if (v) {
           v.own.push([this.nextXPtr, this.nextYPtr, this.nextSwPtr], arrangement());
-          source!.lent = v.borrowed = borrow;
+          if (borrow) source!.lent = v.borrowed = true;
         }
         this.idsPtr = rt.alloc(capacity * 4);
         this.scatterDescPtr = rt.alloc(DATA_BYTES);
@@ -221,15 +221,6 @@ class WasmData implements TrainingData {
     [this.startsPtr, this.nextStartsPtr] = [this.nextStartsPtr, this.startsPtr];
     // A view never writes its source: the arrangement after next goes to its second buffer.
     if (this.view && this.nextXPtr === this.view.x) [this.nextXPtr, this.nextYPtr, this.nextSwPtr] = this.view.own[1];
-  }
-
-  /** A view back at its source's rows in storage order, for a new run over the same data. */
-  rewind(): void {
-    const v = this.view!;
-    this.settle();
-    [this.xPtr, this.yPtr, this.swPtr] = [v.x, v.y, v.sw];
-    if (v.own.length) [this.nextXPtr, this.nextYPtr, this.nextSwPtr] = v.own[0];
-    this.reset(this.rows, this.buckets);
   }
 
   /** The call is done with the data: the blocks stay for the next one (the trainer frees them); a view's own are freed. */
@@ -514,12 +505,9 @@ class WasmTrainer implements Trainer, Reattachable {
     return val;
   }
 
-  viewData(data: TrainingData, reuse?: TrainingData | null): TrainingData {
+  viewData(data: TrainingData): TrainingData {
     const d = (data as WasmData).check();
-    if (!reuse) return new WasmData(this.rt, d.rows, d.cols, d.width, d.weighted, d.shuffle, d.buckets, d.nnz, d);
-    const v = (reuse as WasmData).check();
-    v.rewind();
-    return v;
+    return new WasmData(this.rt, d.rows, d.cols, d.width, d.weighted, d.shuffle, d.buckets, d.nnz, d);
   }
 
   release(): void {

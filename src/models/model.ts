@@ -651,7 +651,7 @@ export abstract class Model {
     const rate = baseRate(p.opts, search);
     const data = this.loadData(p);
     const runs = new Restarts(count);
-    /** Run k on trainer t over view (its arrangement rewound): epochs as runOnce runs them. */
+    /** Run k on trainer t over view (a fresh arrangement): epochs as runOnce runs them. */
     const run = (k: number, t: Trainer, view: TrainingData, side: boolean) => {
       t.setParams(starts[k]);
       t.setOptimizer(p.opts.optimizer);
@@ -675,7 +675,8 @@ export abstract class Model {
       let view: TrainingData | null = null;
       try {
         for (let k = 0; k < count; k++) {
-          view = trainer.viewData ? trainer.viewData(data.train, view) : k ? this.loadData(p).train : data.train;
+          view?.free(); // its blocks go to the next view
+          view = trainer.viewData ? trainer.viewData(data.train) : k ? this.loadData(p).train : data.train;
           runs.end(k, yield* run(k, trainer, view, false), trainer);
         }
       } finally {

@@ -11,29 +11,31 @@ export class Restarts {
   private best = -1;
   private bestLoss = Infinity;
   private bestState: TrainerState | null = null;
-  private lastState: TrainerState | null = null;
 
   constructor(readonly count: number) {
     this.runs = new Array<History>(count);
   }
 
-  /** Records run k's history and, if it is the best so far (a tie: the earlier run), the state of t, the trainer it ran on. */
+  /**
+   * Records run k's history and, if it is the best so far, the state of t, the trainer it ran on:
+   * the lowest final loss (a non-finite one counts as Infinity), a tie going to the earlier run,
+   * whatever order the runs end in.
+   */
   end(k: number, h: History, t: Trainer): void {
     this.runs[k] = h;
     const loss = finalLoss(h);
-    if (loss < this.bestLoss || (loss === this.bestLoss && k < this.best)) {
-      this.bestLoss = loss;
+    const l = loss === loss ? loss : Infinity;
+    if (this.best < 0 || l < this.bestLoss || (l === this.bestLoss && k < this.best)) {
+      this.bestLoss = l;
       this.best = k;
       this.bestState = t.saveState();
     }
-    if (k === this.count - 1) this.lastState = t.saveState(); // kept where no run ends at a finite loss, as one after another leaves it
   }
 
   /** The best run's history with every run attached; trainer gets the best run's state. */
   finish(trainer: Trainer): History {
-    trainer.restoreState((this.bestState ?? this.lastState)!);
-    const best = Math.max(0, this.best);
-    return { ...this.runs[best], restarts: this.runs, bestRestart: best };
+    trainer.restoreState(this.bestState!);
+    return { ...this.runs[this.best], restarts: this.runs, bestRestart: this.best };
   }
 }
 

@@ -59,7 +59,8 @@ export function* restartsSideBySide(rt: WasmRuntime, o: RestartsSideBySide): Gen
   let failed: { k: number; state: TrainerState } | null = null;
   function* one(k: number, s: number): Generator<Step, History, unknown> {
     const t = trainers[s];
-    const view = (views[s] = t.viewData!(o.data, views[s]));
+    views[s]?.free(); // its blocks go to the next view
+    const view = (views[s] = t.viewData!(o.data));
     try {
       const h = yield* o.run(k, t, view);
       o.runs.end(k, h, t);
