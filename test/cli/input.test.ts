@@ -11,6 +11,7 @@ import { loadModel, LogisticRegression } from '../../src/index.js';
 import { HashingVectorizer } from '../../src/preprocess/index.js';
 import { readSvmlight } from '../../src/datasets/svmlight.js';
 import { run } from '../../src/cli/run.js';
+import { streams, STREAM_ABOVE_BYTES } from '../../src/cli/train.js';
 import { useReady } from '../helpers/engines.js';
 import { classification } from '../helpers/data.js';
 import { expectClose } from '../helpers/tolerance.js';
@@ -140,7 +141,36 @@ describe('--stream', () => {
     expectClose(ev.loss, result.metrics.train.loss, { rel: 1e-9 }, 'eval loss against the streamed metrics (sums per chunk)');
   });
 
+  it('trains an svmlight file from the file: CSR chunks, labels as class names, the input kept for predict and eval', async () => {
+    const t = await steepest(['train', at('data.svm'), '--stream', '--epochs', '5', '--lr', '0.05', '--out', at('svmStream.json'), '--json']);
+    expect(t.stderr).toBe('');
+    expect(t.code).toBe(0);
+    const result = JSON.parse(t.stdout.trim().split('\n').pop()!) as { data: { rows: number; features: number }; target: { classes: string[] }; metrics: { train: { accuracy: number; loss: number; rows: number } } };
+    expect(result.data).toMatchObject({ rows: 400, features: 4 });
+    expect(result.target.classes).toEqual(['-1', '1']);
+    expect(result.metrics.train.rows).toBe(400);
+    expect(result.metrics.train.accuracy).toBeGreaterThan(0.9);
+    const json = JSON.parse(readFileSync(at('svmStream.json'), 'utf8')) as { training: { input: unknown }; preprocessing?: unknown };
+    expect(json.training.input).toEqual({ format: 'svmlight', zeroBased: false });
+    expect(json.preprocessing ?? null).toBe(null);
+    const model = loadModel(json) as LogisticRegression;
+    const X = readSvmlight(svm, { features: 4 }).X;
+    const truth = Array.from(d.y, (v) => (v ? '1' : '-1'));
+    // The streamed metrics sum per chunk of rows; the API's evaluate sums all rows at once.
+    expectClose(result.metrics.train.loss, model.evaluate(X, truth).loss, { rel: 1e-9 }, 'streamed loss against the API on the whole file');
+    const e = await steepest(['eval', at('svmStream.json'), at('data.svm'), '--json']);
+    expect((JSON.parse(e.stdout) as { accuracy: number }).accuracy).toBe(result.metrics.train.accuracy);
+  });
+
+  it('streams without --stream past 256 MB, except a hashed --text column, which is read whole', () => {
+    expect(streams({ stream: false, text: undefined }, STREAM_ABOVE_BYTES + 1)).toBe(true);
+    expect(streams({ stream: false, text: undefined }, STREAM_ABOVE_BYTES)).toBe(false);
+    expect(streams({ stream: false, text: 'review' }, 10 * STREAM_ABOVE_BYTES)).toBe(false);
+    expect(streams({ stream: true, text: undefined }, 0)).toBe(true);
+  });
+
   it('options a stream cannot honour are usage errors', async () => {
+    expect((await steepest(['train', at('reviews.csv'), '--target', 'label', '--text', 'review', '--stream'])).stderr).toMatch(/--text does not apply with --stream/);
     expect((await steepest(['train', at('big.csv'), '--target', 'y', '--stream', '--val', '0.2'])).stderr).toMatch(/--val does not apply with --stream/);
     expect((await steepest(['train', at('big.csv'), '--stream'])).stderr).toMatch(/--stream needs --target COLUMN/);
   });
