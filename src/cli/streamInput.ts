@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { Preprocessor } from '../index.js';
 import { streamCsv } from '../datasets/csvStream.js';
 import { streamSvmlight } from '../datasets/svmlight.js';
-import type { CSR } from '../data/csr.js';
+import { takeCSRRows, type CSR } from '../data/csr.js';
 import type { InputSpec } from './input.js';
 import { UsageError } from './errors.js';
 
@@ -21,6 +21,54 @@ export interface ModelChunk {
   y: Float32Array | string[];
 }
 
+/**
+ * Which rows a pass yields: all of them, or the two sides of a held-out split. Row r (0-based,
+ * in file order) is held out when a seeded hash of r falls below fraction: about that fraction
+ * of the rows, chosen the same way in every pass, however the file is cut into chunks.
+ */
+export interface RowPart {
+  fraction: number;
+  seed: number;
+  held: boolean;
+}
+
+/** Whether row r is held out (murmur3's finalizer over the row number mixed with the seed: a uniform draw per row). */
+export function heldOut(r: number, seed: number, fraction: number): boolean {
+  // The constant keeps row 0 of seed 0 off the finalizer's fixed point (0 -> 0, always held out).
+  let x = (0x9e3779b9 + Math.imul(seed | 0, 0x85ebca77) + (r | 0) + Math.imul(Math.floor(r / 2 ** 32), 0xc2b2ae3d)) | 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return (x >>> 0) / 2 ** 32 < fraction;
+}
+
+/** The rows of a chunk on one side of the split; row0 is its first row's number in the file. */
+function partOf(c: ModelChunk, row0: number, part: RowPart | undefined, features: number): ModelChunk | null {
+  const n = c.y.length;
+  if (!part) return c;
+  const ids: number[] = [];
+  for (let r = 0; r < n; r++) if (heldOut(row0 + r, part.seed, part.fraction) === part.held) ids.push(r);
+  if (ids.length === n) return c;
+  if (ids.length === 0) return null;
+  const X = c.X instanceof Float32Array
+    ? Float32Array.from({ length: ids.length * features }, (_, k) => (c.X as Float32Array)[ids[Math.floor(k / features)] * features + (k % features)])
+    : takeCSRRows(c.X, ids);
+  const y = c.y instanceof Float32Array ? Float32Array.from(ids, (r) => (c.y as Float32Array)[r]) : ids.map((r) => (c.y as string[])[r]);
+  return { X, y };
+}
+
+/** The chunks of every pass, split by part and counted from row 0. */
+async function* parts(chunks: AsyncIterable<ModelChunk>, part: RowPart | undefined, features: number): AsyncGenerator<ModelChunk> {
+  let row0 = 0;
+  for await (const c of chunks) {
+    const p = partOf(c, row0, part, features);
+    row0 += c.y.length;
+    if (p) yield p;
+  }
+}
+
 /** What the first pass found. */
 export interface StreamScan {
   rows: number;
@@ -29,14 +77,12 @@ export interface StreamScan {
   distinct: (string | number)[];
   manyValues: boolean;
   numericTarget: boolean;
-  /** The target's population variance (NaN where it is not numeric). */
-  targetVariance: number;
   /** The CSV's standardization (null for svmlight); the model file keeps it. */
   prep: Preprocessor | null;
   /** How predict and eval read new data (null for a CSV of columns). */
   input: InputSpec | null;
-  /** The rows, a chunk at a time; stringLabels: y as class-name strings; onBytes counts the file's bytes read. */
-  chunks(stringLabels: boolean, onBytes: (n: number) => void): AsyncIterable<ModelChunk>;
+  /** The rows (of one part, or all), a chunk at a time; stringLabels: y as class-name strings; onBytes counts the file's bytes read. */
+  chunks(stringLabels: boolean, onBytes: (n: number) => void, part?: RowPart): AsyncIterable<ModelChunk>;
 }
 
 /** The file's bytes, counted as they are read. */
@@ -44,19 +90,6 @@ async function* bytesOf(path: string, onBytes: (n: number) => void): AsyncGenera
   for await (const b of createReadStream(path, { highWaterMark: 1 << 20 })) {
     onBytes((b as Buffer).length);
     yield b as Uint8Array;
-  }
-}
-
-/** Welford's running mean and sum of squared deviations of the target. */
-class Moments {
-  n = 0;
-  mean = 0;
-  m2 = 0;
-  add(t: number): void {
-    const d = t - this.mean;
-    this.n++;
-    this.mean += d / this.n;
-    this.m2 += d * (t - this.mean);
   }
 }
 
@@ -68,7 +101,6 @@ export async function scanCsv(path: string, target: string | undefined): Promise
   let m2 = new Float64Array(0);
   let rows = 0;
   const distinct = new Set<string>();
-  const y = new Moments();
   let numericTarget = true;
   for await (const c of streamCsv(bytesOf(path, () => {}), { target, labels: true, chunkRows: CHUNK_ROWS, name: path }, (h) => {
     columns = h.columns.filter((_, i) => i !== h.target);
@@ -86,9 +118,7 @@ export async function scanCsv(path: string, target: string | undefined): Promise
         m2[j] += d * (v - mean[j]);
       }
       if (distinct.size <= MAX_DISTINCT) distinct.add(ys[r]);
-      const t = ys[r].trim() === '' ? NaN : Number(ys[r]);
-      if (Number.isFinite(t)) y.add(t);
-      else numericTarget = false;
+      if (ys[r].trim() === '' || !Number.isFinite(Number(ys[r]))) numericTarget = false;
     }
   }
   const F = columns.length;
@@ -101,11 +131,14 @@ export async function scanCsv(path: string, target: string | undefined): Promise
   };
   return {
     rows, features: F, distinct: [...distinct], manyValues: distinct.size > MAX_DISTINCT, numericTarget,
-    targetVariance: numericTarget ? y.m2 / y.n : NaN, prep, input: null,
-    async *chunks(stringLabels, onBytes) {
-      for await (const c of streamCsv(bytesOf(path, onBytes), { target, labels: stringLabels, chunkRows: CHUNK_ROWS, name: path })) {
-        yield { X: standardized(c.X), y: c.y as Float32Array | string[] };
-      }
+    prep, input: null,
+    chunks(stringLabels, onBytes, part) {
+      const all = async function* () {
+        for await (const c of streamCsv(bytesOf(path, onBytes), { target, labels: stringLabels, chunkRows: CHUNK_ROWS, name: path })) {
+          yield { X: standardized(c.X), y: c.y as Float32Array | string[] };
+        }
+      };
+      return parts(all(), part, F);
     },
   };
 }
@@ -115,22 +148,21 @@ export async function scanSvmlight(path: string, zeroBased: boolean): Promise<St
   let rows = 0;
   let features = 0;
   const distinct = new Set<number>();
-  const y = new Moments();
   for await (const c of streamSvmlight(bytesOf(path, () => {}), { zeroBased, chunkRows: CHUNK_ROWS, name: path })) {
     rows += c.y.length;
     features = Math.max(features, c.X.shape[1]);
-    for (const t of c.y) {
-      if (distinct.size <= MAX_DISTINCT) distinct.add(t);
-      y.add(t);
-    }
+    for (const t of c.y) if (distinct.size <= MAX_DISTINCT) distinct.add(t);
   }
   return {
     rows, features, distinct: [...distinct], manyValues: distinct.size > MAX_DISTINCT, numericTarget: true,
-    targetVariance: y.m2 / y.n, prep: null, input: { format: 'svmlight', zeroBased },
-    async *chunks(stringLabels, onBytes) {
-      for await (const c of streamSvmlight(bytesOf(path, onBytes), { zeroBased, features, chunkRows: CHUNK_ROWS, name: path })) {
-        yield { X: c.X, y: stringLabels ? Array.from(c.y, String) : Float32Array.from(c.y) };
-      }
+    prep: null, input: { format: 'svmlight', zeroBased },
+    chunks(stringLabels, onBytes, part) {
+      const all = async function* () {
+        for await (const c of streamSvmlight(bytesOf(path, onBytes), { zeroBased, features, chunkRows: CHUNK_ROWS, name: path })) {
+          yield { X: c.X, y: stringLabels ? Array.from(c.y, String) : Float32Array.from(c.y) };
+        }
+      };
+      return parts(all(), part, features);
     },
   };
 }

@@ -16,12 +16,12 @@ import { chooseModel, planTarget, targetColumn, type ModelKind } from './target.
 import { trainSummary } from './summary.js';
 import { writeOutputFile } from './outputPath.js';
 import type { Metrics } from './metrics.js';
-import { scanCsv, scanSvmlight } from './streamInput.js';
+import { heldOut, scanCsv, scanSvmlight, type RowPart } from './streamInput.js';
 import { build, describe, modelFile, schedule, type TrainOptions, type TrainResult } from './train.js';
 
 /** Runs steepest train --stream; returns the exit code. */
 export async function trainStream(path: string, format: 'csv' | 'svmlight', o: TrainOptions, io: IO, mode: ProgressMode): Promise<number> {
-  for (const [flag, given] of [['--val', o.val !== undefined], ['--early-stopping', o.earlyStopping], ['--categorical', o.categorical.length > 0],
+  for (const [flag, given] of [['--categorical', o.categorical.length > 0],
     ['--plot-path', o.plotPath !== undefined], ['--batch full', o.batch === 'full'], ['--drop-invalid', o.dropInvalid], ['--text', o.text !== undefined]] as const) {
     if (given) throw new UsageError(`${flag} does not apply with --stream (the file is read in chunks and never held whole; see docs/streams.md)`);
   }
@@ -49,10 +49,17 @@ export async function trainStream(path: string, format: 'csv' | 'svmlight', o: T
 
   await ready(o.engine === 'wasm-scalar' ? { scalar: true } : {});
   const model: AnyModel = build(kind, tplan, F, o);
+  // --val (or --early-stopping's 0.1): rows held out by a seeded hash of their position, in every pass.
+  const fraction = o.val ?? (o.earlyStopping ? 0.1 : 0);
+  const seed = o.seed ?? 0;
+  const split = fraction > 0 ? { train: { fraction, seed, held: false }, test: { fraction, seed, held: true } } : null;
+  let heldRows = 0;
+  if (split) for (let r = 0; r < rows; r++) if (heldOut(r, seed, fraction)) heldRows++;
+  if (split && (heldRows === 0 || heldRows === rows)) throw new CliError(`--val ${fraction} holds out ${heldRows} of ${rows} rows; there must be rows on both sides`);
   let bytes = 0;
   const chunks = () => {
     bytes = 0;
-    return scan.chunks(stringLabels, (n) => (bytes += n));
+    return scan.chunks(stringLabels, (n) => (bytes += n), split?.train);
   };
   const show = display(mode, io, o.epochs, size);
   const abort = new AbortController();
@@ -67,6 +74,7 @@ export async function trainStream(path: string, format: 'csv' | 'svmlight', o: T
       schedule: schedule(o.schedule, o.epochs),
       ...(stringLabels ? { classes: [...(t.distinct as (string | number)[]).map(String)].sort() } : {}),
       onProgress: (p) => show.bytes(p.epoch, bytes), onEpochEnd: (r: EpochRecord) => show.epoch(r),
+      ...(split ? { validationData: () => scan.chunks(stringLabels, () => {}, split.test), earlyStopping: o.earlyStopping } : {}),
     });
   } catch (err) {
     if (abort.signal.aborted) throw new CliError('interrupted; no model written', 130);
@@ -77,17 +85,23 @@ export async function trainStream(path: string, format: 'csv' | 'svmlight', o: T
   }
   const timeMs = performance.now() - t0;
 
-  // Metrics over the file, a chunk at a time (R^2 from the target's variance found in pass 1).
-  const sums = { rows: 0, loss: 0, accuracy: 0, mse: 0, mae: 0 };
-  for await (const c of scan.chunks(stringLabels, () => {})) {
-    const n = c.y.length;
-    const e = model.evaluate(c.X, c.y as Float32Array) as unknown as Record<string, number>;
-    sums.rows += n;
-    for (const k of ['loss', 'accuracy', 'mse', 'mae'] as const) if (e[k] !== undefined) sums[k] += e[k] * n;
-  }
-  const train: Metrics = { rows: sums.rows, loss: sums.loss / sums.rows };
-  if (tplan.kind === 'classes') train.accuracy = sums.accuracy / sums.rows;
-  else Object.assign(train, { mse: sums.mse / sums.rows, mae: sums.mae / sums.rows, r2: 1 - sums.mse / sums.rows / scan.targetVariance });
+  // Metrics over the file, a chunk at a time, for each side of the split.
+  const measure = async (part: RowPart | undefined): Promise<Metrics> => {
+    const sums = { rows: 0, loss: 0, accuracy: 0, mse: 0, mae: 0 };
+    const y = new Moments();
+    for await (const c of scan.chunks(stringLabels, () => {}, part)) {
+      const n = c.y.length;
+      const e = model.evaluate(c.X, c.y as Float32Array) as unknown as Record<string, number>;
+      sums.rows += n;
+      for (const k of ['loss', 'accuracy', 'mse', 'mae'] as const) if (e[k] !== undefined) sums[k] += e[k] * n;
+      if (tplan.kind === 'values') for (const t of c.y as Float32Array) y.add(t);
+    }
+    const m: Metrics = { rows: sums.rows, loss: sums.loss / sums.rows };
+    if (tplan.kind === 'classes') m.accuracy = sums.accuracy / sums.rows;
+    else Object.assign(m, { mse: sums.mse / sums.rows, mae: sums.mae / sums.rows, r2: 1 - sums.mse / sums.rows / (y.m2 / y.n) });
+    return m;
+  };
+  const metrics = { train: await measure(split?.train), ...(split ? { validation: await measure(split.test) } : {}) };
 
   if (scan.prep) model.preprocessing = scan.prep;
   const files: TrainResult['files'] = {};
@@ -101,18 +115,31 @@ export async function trainStream(path: string, format: 'csv' | 'svmlight', o: T
   }
   const result: TrainResult = {
     type: 'result', command: 'train',
-    data: { source: path, rows, dropped: 0, trainRows: rows, validationRows: 0, columns: F, features: F, categorical: [] },
+    data: { source: path, rows, dropped: 0, trainRows: rows - heldRows, validationRows: heldRows, columns: F, features: F, categorical: [] },
     target: { name: target, classes: model.classes ?? (tplan.kind === 'classes' ? tplan.count : null) },
     model: { type: kind, auto, reason: picked.reason, parameters: model.parameterCount },
     engine: history.engine, epochs: history.epochs.length, stopReason: history.stopReason, bestEpoch: history.bestEpoch,
     timeMs, msPerEpoch: history.timeMs.length ? [...history.timeMs].sort((a, b) => a - b)[history.timeMs.length >> 1] : NaN,
-    metrics: { train }, files, history: { loss: history.loss, valLoss: history.valLoss },
+    metrics, files, history: { loss: history.loss, valLoss: history.valLoss },
     learningRateSearch: null, // a stream cannot search: the default optimizer takes its own rate (docs/streams.md)
   };
   model.dispose();
   if (mode === 'json') say(io.stdout, JSON.stringify(result));
   else io.stdout.write(trainSummary(result, mode === 'quiet'));
   return 0;
+}
+
+/** Welford's running mean and sum of squared deviations (of the target, for R^2). */
+class Moments {
+  n = 0;
+  mean = 0;
+  m2 = 0;
+  add(t: number): void {
+    const d = t - this.mean;
+    this.n++;
+    this.mean += d / this.n;
+    this.m2 += d * (t - this.mean);
+  }
 }
 
 /** Progress while streaming: on a terminal a bar over the bytes of every epoch; otherwise train's epoch lines or JSON. */
