@@ -152,18 +152,24 @@ export function searchRate(trainer: Trainer, sample: TrainingData, plan: SearchP
   }
 
   // The second stage: long trials from the first stage's rate. A rate whose long run diverges
-  // steps down; otherwise each half-decade up is kept while its long run ends clearly lower.
+  // steps down; otherwise each quarter-decade up is kept while its long run ends clearly lower.
   function lengthen(from: number): number {
+    visits += rows;
+    const initial = plan.evaluate();
+    // A long run that ends above where it started is diverging, slowly: it counts as diverged.
     const long = (lr: number) => {
-      const loss = run(lr, plan.longPasses, LONG_ENDS);
+      let loss = run(lr, plan.longPasses, LONG_ENDS);
+      if (loss > initial) loss = Infinity;
       longTried.push([lr, loss]);
       return loss;
     };
     let lr = from;
     let loss = long(lr);
+    const diverged = loss === Infinity;
     while (loss === Infinity && longTried.length < MAX_LONG_TRIALS && lr / FINE >= LOWEST) loss = long((lr /= FINE));
     if (loss === Infinity) return Math.min(...longTried.map((t) => t[0]));
-    while (longTried.length < MAX_LONG_TRIALS && lr * FINE <= HIGHEST) {
+    // Up only from a rate whose long run held: above one that diverged there is nothing to gain.
+    while (!diverged && longTried.length < MAX_LONG_TRIALS && lr * FINE <= HIGHEST) {
       const next = long(lr * FINE);
       if (!(next * (1 + TIE) < loss)) break;
       lr *= FINE;
