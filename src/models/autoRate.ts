@@ -34,7 +34,7 @@ const STEP = Math.sqrt(10);
 /** The second stage moves in quarter-decades (x1.78): near the largest stable rate half a decade is too coarse. */
 const FINE = Math.sqrt(STEP);
 /** A long trial is scored by the highest of the losses after its last this many passes. */
-const LONG_ENDS = 3;
+export const LONG_ENDS = 3;
 const LOWEST = 1e-8;
 const HIGHEST = 100;
 
