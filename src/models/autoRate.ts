@@ -183,7 +183,6 @@ export function searchRate(trainer: Trainer, sample: TrainingData, plan: SearchP
 
 /** The weights' penalty l2/2 ||w||^2 + l1 ||w||_1 (biases are not penalized), as training adds it. */
 export function penalty(params: Float64Array, weights: { start: number; count: number }[], l1: number, l2: number): number {
-  if (l1 === 0 && l2 === 0) return 0;
   let sq = 0;
   let abs = 0;
   for (const w of weights) {

@@ -545,12 +545,14 @@ export abstract class Model {
     }
     const batch = Math.min(p.batchSize, rows.length);
     const { l1, l2, epochs } = p.opts;
-    const sampleY = takeRows(p.y, width, rows);
+    const sampleY = takeRows(p.y, width, rows); // (loadValidation's copy of the same rows, for the loss in JS)
     const weights = networkLayout(this.shape).layers.map((l) => ({ start: l.weights, count: l.units * l.inputs }));
     // The loss at the point the method is evaluated at (Schedule-Free's x), as evaluate() measures it, plus the penalties.
+    let delta = new Float64Array(0);
     const evaluate = () => {
       const z = trainer.dataOutputs(sample);
-      return headLoss(this.shape, z, sampleY, null, sample.rows, new Float64Array(z.length)) / sample.rows + penalty(trainer.getParams(), weights, l1, l2);
+      const loss = headLoss(this.shape, z, sampleY, null, sample.rows, delta.length === z.length ? delta : (delta = new Float64Array(z.length))) / sample.rows;
+      return l1 === 0 && l2 === 0 ? loss : loss + penalty(trainer.getParams(), weights, l1, l2);
     };
     return searchRate(trainer, sample, {
       batchSize: batch, passes: trialPasses(rows.length, batch, epochs), longPasses: isLrFree(p.opts.optimizer.name) ? 0 : longPasses(epochs),
