@@ -134,13 +134,13 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length
 /**
  * A method's fit and its wall time beside one fit at the best fixed rate, the two timed in
  * turn `repeats` times (medians of each), so load on a shared machine falls on both alike.
- * One untimed fit of each first: it gives the (seeded, so every repeat's) loss and lets the
- * JIT compile each contender's code paths. Without it the first method measured on the first
+ * Untimed fits of each first (the first gives the seeded, so every repeat's, loss): they let the
+ * JIT compile each contender's code paths. Without them the first method measured on the first
  * problem (the defaults on breast_cancer) timed its search's first calls, up to 8x a warm fit.
  */
 function paired(p: Problem, options: FitOptions, fixed: FitOptions, repeats: number): Outcome & { fixedMs: number } {
   const first = train(p, options);
-  train(p, fixed);
+  for (let i = 0; i < 2; i++) train(p, fixed), train(p, options);
   const ms: number[] = [];
   const fixedMs: number[] = [];
   for (let i = 0; i < repeats; i++) {

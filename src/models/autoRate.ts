@@ -55,11 +55,12 @@ export function sampleIndices(rows: number, rng: RngState): Uint32Array {
 }
 
 /**
- * Passes over the sample per short trial: enough for 8 steps, but at most epochs/25 (so the
- * search costs a bounded share of a short fit) and at least 1.
+ * Passes over the sample per short trial: enough for 8 steps, but at most epochs/50 (so the
+ * first stage costs a bounded share of a short fit: the default's whole search, on data of at
+ * most 1024 rows) and at least 1.
  */
 export function trialPasses(sampleRows: number, batchSize: number, epochs: number): number {
-  return Math.max(1, Math.min(Math.ceil(8 / Math.ceil(sampleRows / batchSize)), Math.floor(epochs / 25)));
+  return Math.max(1, Math.min(Math.ceil(8 / Math.ceil(sampleRows / batchSize)), Math.floor(epochs / 50)));
 }
 
 /** Passes over the sample per long trial: a quarter of the fit's epochs (so the second stage costs at most 1.5 fits). */
