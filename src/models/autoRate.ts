@@ -155,6 +155,7 @@ export function searchRate(trainer: Trainer, sample: TrainingData, plan: SearchP
   // The second stage: long trials from the first stage's rate. A rate whose long run diverges
   // steps down; otherwise each quarter-decade up is kept while its long run ends clearly lower.
   function lengthen(from: number): number {
+    trainer.restoreState(start);
     visits += rows;
     const initial = plan.evaluate();
     // A long run that ends above where it started is diverging, slowly: it counts as diverged.
