@@ -210,7 +210,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
     bestEpoch: history.bestEpoch,
     timeMs,
     msPerEpoch: median(history.timeMs),
-    learningRateSearch: search ? { rate: search.rate, epochs: search.epochs, timeMs: search.timeMs, trials: search.tried.length } : null,
+    learningRateSearch: search ? { rate: search.rate, epochs: search.epochs, timeMs: search.timeMs, trials: search.tried.length + search.longTried.length } : null,
     metrics,
     files,
     history: { loss: history.loss, valLoss: history.valLoss },
