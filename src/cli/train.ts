@@ -181,7 +181,6 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
     process.off('SIGINT', interrupt);
   }
   const timeMs = performance.now() - t0;
-  const search = history.learningRateSearch;
 
   const metrics = {
     train: modelMetrics(model, split.XTrain, split.yTrain),
@@ -210,7 +209,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
     bestEpoch: history.bestEpoch,
     timeMs,
     msPerEpoch: median(history.timeMs),
-    learningRateSearch: search ? { rate: search.rate, epochs: search.epochs, timeMs: search.timeMs, trials: search.tried.length + search.longTried.length } : null,
+    learningRateSearch: searchSummary(history),
     metrics,
     files,
     history: { loss: history.loss, valLoss: history.valLoss },
@@ -389,6 +388,12 @@ function csrSplit(X: CSR, y: Float32Array | string[], fraction: number, seed: nu
   const train = ids.slice(k).sort((a, b) => a - b);
   const pick = (rows: number[]) => (y instanceof Float32Array ? Float32Array.from(rows, (r) => y[r]) : rows.map((r) => y[r]));
   return { XTrain: takeCSRRows(X, train), yTrain: pick(train), XTest: takeCSRRows(X, test), yTest: pick(test) };
+}
+
+/** What the summary says of learningRate 'auto''s search, or null when the rate was given. */
+export function searchSummary(history: History): TrainResult['learningRateSearch'] {
+  const s = history.learningRateSearch;
+  return s ? { rate: s.rate, epochs: s.epochs, timeMs: s.timeMs, trials: s.tried.length + s.longTried.length } : null;
 }
 
 /** The model file: the model, and how an svmlight or text model reads its input (training.input). */

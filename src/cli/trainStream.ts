@@ -17,7 +17,7 @@ import { trainSummary } from './summary.js';
 import { writeOutputFile } from './outputPath.js';
 import type { Metrics } from './metrics.js';
 import { heldOut, scanCsv, scanSvmlight, type RowPart } from './streamInput.js';
-import { build, describe, modelFile, schedule, type TrainOptions, type TrainResult } from './train.js';
+import { build, describe, modelFile, schedule, searchSummary, type TrainOptions, type TrainResult } from './train.js';
 
 /** Runs steepest train --stream; returns the exit code. */
 export async function trainStream(path: string, format: 'csv' | 'svmlight', o: TrainOptions, io: IO, mode: ProgressMode): Promise<number> {
@@ -121,7 +121,7 @@ export async function trainStream(path: string, format: 'csv' | 'svmlight', o: T
     engine: history.engine, epochs: history.epochs.length, stopReason: history.stopReason, bestEpoch: history.bestEpoch,
     timeMs, msPerEpoch: history.timeMs.length ? [...history.timeMs].sort((a, b) => a - b)[history.timeMs.length >> 1] : NaN,
     metrics, files, history: { loss: history.loss, valLoss: history.valLoss },
-    learningRateSearch: null, // a stream cannot search: the default optimizer takes its own rate (docs/streams.md)
+    learningRateSearch: searchSummary(history), // a classic optimizer without --lr searches on the file's first rows
   };
   model.dispose();
   if (mode === 'json') say(io.stdout, JSON.stringify(result));

@@ -197,6 +197,17 @@ describe('--stream', () => {
     expect(result.history.valLoss[result.bestEpoch - 1]).toBe(Math.min(...result.history.valLoss));
   });
 
+  it('--optimizer sgd without --lr searches on the file\'s first rows and reports the rate, as a whole-file train does', async () => {
+    const t = await steepest(['train', at('big.csv'), '--target', 'y', '--stream', '--optimizer', 'sgd', '--epochs', '2', '--out', at('bigAuto.json'), '--json']);
+    expect(t.stderr).toBe('');
+    const result = JSON.parse(t.stdout.trim().split('\n').pop()!) as { learningRateSearch: { rate: number; trials: number } | null };
+    expect(result.learningRateSearch).not.toBe(null);
+    expect(result.learningRateSearch!.trials).toBeGreaterThan(1);
+    const json = JSON.parse(readFileSync(at('bigAuto.json'), 'utf8')) as { training: { autoLearningRate: number; learningRate: unknown } };
+    expect(json.training.autoLearningRate).toBe(result.learningRateSearch!.rate);
+    expect(json.training.learningRate).toBe('auto');
+  });
+
   it('heldOut draws each row independently: the fraction over many rows, and a new seed a new set', () => {
     const count = (seed: number, f: number) => Array.from({ length: 100_000 }, (_, r) => heldOut(r, seed, f)).filter(Boolean).length;
     for (const f of [0.1, 0.5]) expect(Math.abs(count(0, f) - 1e5 * f)).toBeLessThan(5 * Math.sqrt(1e5 * f * (1 - f)));
