@@ -111,7 +111,7 @@ describe.each(ENGINES)('fitStream (%s)', (engine) => {
         expect(search, `${options.optimizer}: the search is recorded`).toBeDefined();
         expect(search.rows, 'the sample: SAMPLE_ROWS of the first rows, the buffer being smaller').toBe(1024);
         expect(passes, 'one pass for the search, one per epoch').toBe(4);
-        expect(auto.toJSON().training.autoLearningRate).toBe(search.rate);
+        expect(auto.toJSON().training!.autoLearningRate).toBe(search.rate);
         const fixed = new LogisticRegression({ features: 6, engine, seed: 2 });
         const hf = await fixed.fitStream(source, { epochs: 3, shuffleBuffer: 500, seed: 4, optimizer: options.optimizer, learningRate: search.rate });
         expectSame(auto.weights, fixed.weights, `${options.optimizer}: 'auto' vs the chosen rate ${search.rate}`);
