@@ -286,21 +286,14 @@ export function baseRate(o: ResolvedFitOptions, search: { rate: number } | null)
 }
 
 /**
- * fitStream's options: as fit's, except that 'auto' (given, or implied by no rate) cannot search, since
- * a stream has no sample in memory before it trains: a learning-rate-free optimizer (the default) takes
- * its own rate, and a classic one needs a number.
+ * fitStream's options: as fit's, except that a learning-rate-free optimizer (the default) without a rate
+ * takes its own rate rather than searching: the search's sample is the start of the stream, not a sample
+ * of all of it. A classic optimizer keeps 'auto' (given, or implied by no rate), searched on that start.
  */
 export function streamFitOptions(options: unknown, shape: NetworkShape): ResolvedFitOptions {
   const o = resolveFitOptions(options, defaultOptimizer(shape));
-  if (o.learningRate !== 'auto') return o;
-  const name = o.optimizer.name;
-  if (!isLrFree(name)) {
-    throw new ValidationError(
-      `fitStream needs a learningRate for optimizer '${name}': 'auto' searches on a sample of in-memory data before training, ` +
-        'which a stream does not have; give a number, or leave out optimizer and learningRate for the default (learning-rate-free) optimizer',
-    );
-  }
-  return { ...o, learningRate: defaultLearningRate(name) };
+  if (o.learningRate !== 'auto' || !isLrFree(o.optimizer.name)) return o;
+  return { ...o, learningRate: defaultLearningRate(o.optimizer.name) };
 }
 
 /** The batch size in rows: the default is 32 capped at the row count; an explicit size larger than the data is an error. */

@@ -10,11 +10,12 @@ import { checkCSR, inputSource, isCSR, type CSR } from '../data/csr.js';
 import type { headLoss } from '../reference/network.js';
 import type { below, seedState } from '../reference/random.js';
 import type { createSchedule } from '../optim/schedules.js';
-import { matrixSource, optionsObject, positiveInteger, show, toMatrix, type MatrixInput } from '../validate.js';
+import { matrixSource, optionsObject, positiveInteger, show, toMatrix, type MatrixInput, type MatrixSource } from '../validate.js';
 import { readerChunks, streamSvmlight, type TextSource } from '../datasets/svmlight.js';
 import { streamCsv } from '../datasets/csvStream.js';
-import type { resolveFitOptions, trainingRecord, FitAsyncOptions, Progress } from './fitOptions.js';
-import type { History } from './history.js';
+import type { baseRate, resolveFitOptions, trainingRecord, FitAsyncOptions, Progress } from './fitOptions.js';
+import type { History, RateSearch } from './history.js';
+import type { sampleIndices } from './autoRate.js';
 import type { abortError, runAsync } from './trainLoop.js';
 import type { encodeTargets, targetColumns } from './targets.js';
 import type { Model, Targets } from './model.js';
@@ -35,6 +36,10 @@ export interface StreamKit {
   headLoss: typeof headLoss;
   seedState: typeof seedState;
   below: typeof below;
+  baseRate: typeof baseRate;
+  sampleIndices: typeof sampleIndices;
+  sampleRows: number;
+  withSearch: (h: History, search: RateSearch | null, p: { training: Record<string, unknown> }) => History;
 }
 
 /** One chunk a chunk source gives: rows of X (dense, or CSR) and their targets. */
@@ -118,7 +123,7 @@ interface Pass {
 
 /** @internal Model.fitStream's body (see Model.fitStream and docs/streams.md). */
 export async function fitStream(model: Model, source: StreamSource, options: FitStreamOptions = {}, kit: StreamKit): Promise<History> {
-  const { resolveFitOptions, trainingRecord, createSchedule, encodeTargets, targetColumns, runAsync, abortError, headLoss, seedState, below } = kit;
+  const { resolveFitOptions, trainingRecord, createSchedule, encodeTargets, targetColumns, runAsync, abortError, headLoss, seedState, below, baseRate, sampleIndices, sampleRows, withSearch } = kit;
   const trainer = model['idle']();
   const o = optionsObject('fitStream options', options) as FitStreamOptions & Record<string, unknown>;
   for (const [key, why] of Object.entries(NOT_FOR_STREAMS)) {
@@ -130,7 +135,7 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
   const valArrays = vd !== undefined && typeof vd === 'object' && !(typeof Blob !== 'undefined' && vd instanceof Blob) ? vd as { X: MatrixInput; y: Targets } : null;
   const opts = { ...resolveFitOptions({ ...fitKeys, ...(valArrays ? { validationData: valArrays } : {}) }), validationFraction: undefined };
   if (opts.earlyStopping && vd === undefined) throw new ValidationError('earlyStopping with fitStream needs validationData (arrays or a stream)');
-  createSchedule(opts.schedule, opts.learningRate as number, opts.warmup); // validates the schedule options
+  createSchedule(opts.schedule, baseRate(opts, null), opts.warmup); // validates the schedule options
   const capacity = shuffleBuffer === undefined ? 10000 : positiveInteger('shuffleBuffer', shuffleBuffer);
   const expected = rowsPerEpoch === undefined ? 0 : positiveInteger('rowsPerEpoch', rowsPerEpoch);
   const batchSize = opts.batchSize === undefined ? 32 : (opts.batchSize as number);
@@ -318,6 +323,60 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
     return loss / rows;
   } : undefined;
 
+  // learningRate 'auto' (a classic optimizer without a rate): the search runs on a seeded sample of at most
+  // sampleRows (autoRate's SAMPLE_ROWS) of the stream's first rows (as many as the shuffle buffer holds, or sampleRows if more),
+  // read in a pass of its own before training. The fit's own random stream is not moved.
+  const searchOnStream = async (): Promise<RateSearch> => {
+    const want = Math.max(capacity, sampleRows);
+    const first = await openPass(source, 'the rate search', textOptions, F, encode);
+    const got: Rows[] = [];
+    let n = 0;
+    try {
+      for (let r = await read(first.chunks.next()); !r.done; r = n < want ? await read(first.chunks.next()) : { done: true, value: undefined }) {
+        got.push(r.value);
+        n += r.value.rows;
+      }
+    } finally {
+      void first.chunks.return?.().catch(() => {});
+    }
+    if (n === 0) throw new ValidationError('the stream gave no rows for the learning-rate search');
+    const searchRng = rng.slice();
+    const picked = sampleIndices(Math.min(n, want), searchRng);
+    const isSparse = got[0].csr !== null;
+    const rows = got.map((c) => asMode(c, isSparse, F));
+    const at = (i: number): [Rows, number] => {
+      let c = 0;
+      for (; i >= rows[c].rows; c++) i -= rows[c].rows;
+      return [rows[c], i];
+    };
+    const k = picked.length;
+    const y = new Float32Array(k * W);
+    let X: MatrixSource;
+    if (isSparse) {
+      const parts = Array.from(picked, (i, j) => {
+        const [c, r] = at(i);
+        y.set(c.y.subarray(r * W, (r + 1) * W), j * W);
+        return sparseRow(c, r);
+      });
+      const indptr = new Uint32Array(k + 1);
+      parts.forEach((row, j) => (indptr[j + 1] = indptr[j] + row.idx.length));
+      const indices = new Uint32Array(indptr[k]);
+      const data = new Float32Array(indptr[k]);
+      parts.forEach((row, j) => (indices.set(row.idx, indptr[j]), data.set(row.val, indptr[j])));
+      X = inputSource({ shape: [k, F], indptr, indices, data }, F, 'the rate search sample');
+    } else {
+      const dense = new Float32Array(k * F);
+      picked.forEach((i, j) => {
+        const [c, r] = at(i);
+        dense.set(c.X!.subarray(r * F, (r + 1) * F), j * F);
+        y.set(c.y.subarray(r * W, (r + 1) * W), j * W);
+      });
+      X = matrixSource(dense, F, 'the rate search sample');
+    }
+    const sample = model['useOptimizer'](p as never).loadValidation(X, y);
+    return model['searchOnSample'](p as never, sample, y, expected || n, searchRng);
+  };
+
   const p = {
     opts, X: null, y: null, sw: null, split: null, rows: expected, batchSize, valSource: null, valY, rng,
     classes: classOption && !known ? classOption : null,
@@ -329,12 +388,13 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
   const snap = model['snapshot']();
   model['running'] = 'fitStream';
   try {
-    const val = valArrays ? trainer.loadValidation(matrixSource(valArrays.X, F, 'validationData.X'), valY!) : null;
     model['firstRun'](p as never);
-    const schedule = createSchedule(opts.schedule, opts.learningRate as number, opts.warmup);
+    const search = opts.learningRate === 'auto' ? await searchOnStream() : null; // before val: the sample takes the validation block
+    const val = valArrays ? trainer.loadValidation(matrixSource(valArrays.X, F, 'validationData.X'), valY!) : null;
+    const schedule = createSchedule(opts.schedule, baseRate(opts, search), opts.warmup);
     const placeholder: TrainingData = { rows: 0, free() {} };
-    const history = await model['runOnce'](p as never, { train: placeholder, val }, schedule, 0,
-      (gen) => runAsync(gen, opts.yieldEveryMs, progress, signal, model['stopped']), true);
+    const history = withSearch(await model['runOnce'](p as never, { train: placeholder, val }, schedule, 0,
+      (gen) => runAsync(gen, opts.yieldEveryMs, progress, signal, model['stopped']), true), search, p);
     model['succeeded'](p as never);
     return history;
   } catch (err) {

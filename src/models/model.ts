@@ -16,7 +16,8 @@ import { isCSR, inputSource, dataSize, takeCSRRows, checkIndptr } from '../data/
 import { article, copyRows, matrixSource, show, toMatrix, optionsObject, type MatrixInput, type MatrixSource, type TargetInput } from '../validate.js';
 import { baseRate, batchRows, defaultOptimizer, streamFitOptions, rejectAsyncOnly, resolveFitOptions, trainingRecord, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
 import type { History, RateSearch } from './history.js';
-import { sampleIndices, searchRate, trialPasses } from './autoRate.js';
+import { longPasses, penalty, SAMPLE_ROWS, sampleIndices, searchRate, trialPasses } from './autoRate.js';
+import { isLrFree } from '../optim/lrFree.js';
 import { initialParams, type InitOption } from './initializers.js';
 import { requireTwoClasses, rowWeights, splitIndices, sum } from './split.js';
 import { takeRows } from '../data/rows.js';
@@ -216,6 +217,7 @@ export abstract class Model {
   async fitStream(source: StreamSource, options?: FitStreamOptions): Promise<History> {
     return (await import('./fitStream.js')).fitStream(this, source, options, {
       resolveFitOptions: (o: unknown) => streamFitOptions(o, this.shape), trainingRecord, createSchedule, encodeTargets, targetColumns, runAsync, abortError, headLoss, seedState, below,
+      baseRate, sampleIndices, sampleRows: SAMPLE_ROWS, withSearch,
     });
   }
 
@@ -526,15 +528,38 @@ export abstract class Model {
       for (let i = 0; i < X.length; i++) if (!Number.isFinite(X[i])) this.loadData(p); // throws the error naming the row
       sampleX = matrixSource(X, F);
     }
+    const sampleY = takeRows(p.y, width, rows);
     let sample;
     try {
-      sample = trainer.loadValidation(sampleX, takeRows(p.y, width, rows));
+      sample = trainer.loadValidation(sampleX, sampleY);
     } catch (err) {
       if (p.X.csr) this.loadData(p); // a bad stored value: the error that names its row in X, not in the sample
       throw err;
     }
-    const batch = Math.min(p.batchSize, rows.length);
-    return searchRate(trainer, sample, batch, trialPasses(rows.length, batch, p.opts.epochs), p.opts.l1, p.opts.l2, p.rows, rng);
+    return this.searchOnSample(p, sample, sampleY, p.rows, rng);
+  }
+
+  /**
+   * The search itself, on sample rows already picked and loaded into the validation block (by autoRate,
+   * or by fitStream from the start of its stream; sampleY: the same rows' targets, for the loss in JS),
+   * from the run's start state. trainRows: the rows of one epoch of the real data, for the cost in epochs.
+   */
+  private searchOnSample(p: Prepared, sample: TrainingData, sampleY: Float32Array, trainRows: number, rng: RngState): RateSearch {
+    const trainer = this.useOptimizer(p);
+    const batch = Math.min(p.batchSize, sample.rows);
+    const { l1, l2, epochs } = p.opts;
+    const weights = networkLayout(this.shape).layers.map((l) => ({ start: l.weights, count: l.units * l.inputs }));
+    // The loss at the point the method is evaluated at (Schedule-Free's x), as evaluate() measures it, plus the penalties.
+    let delta = new Float64Array(0);
+    const evaluate = () => {
+      const z = trainer.dataOutputs(sample);
+      const loss = headLoss(this.shape, z, sampleY, null, sample.rows, delta.length === z.length ? delta : (delta = new Float64Array(z.length))) / sample.rows;
+      return l1 === 0 && l2 === 0 ? loss : loss + penalty(trainer.getParams(), weights, l1, l2);
+    };
+    return searchRate(trainer, sample, {
+      batchSize: batch, passes: trialPasses(sample.rows, batch, epochs), longPasses: isLrFree(p.opts.optimizer.name) ? 0 : longPasses(epochs),
+      l1, l2, trainRows, evaluate,
+    }, rng);
   }
 
   /** Runs a synchronous training call: on success the random stream moves on; on failure see settle. */
@@ -726,7 +751,8 @@ export interface TrainingState {
 }
 
 /** The history (and the file's training record) with the search that chose the rate, if one did. */
-function withSearch(h: History, search: RateSearch | null, p: Prepared): History {
+/** The history and the model file's training record of a fit whose rate was searched. */
+function withSearch(h: History, search: RateSearch | null, p: { training: Record<string, unknown> }): History {
   if (search) {
     h.learningRateSearch = search;
     p.training.autoLearningRate = search.rate;

@@ -17,6 +17,21 @@ function* chunksOf(X: Float32Array, y: Float32Array, F: number, size: number): G
   for (let r = 0; r * F < X.length; r += size) yield { X: X.subarray(r * F, (r + size) * F), y: y.subarray(r, r + size) };
 }
 
+/** The same rows as chunksOf, as CSR chunks that store only the non-zero values. */
+function* csrChunksOf(X: Float32Array, y: Float32Array, F: number, size: number): Generator<StreamChunk> {
+  for (let r = 0; r * F < X.length; r += size) {
+    const n = Math.min(size, X.length / F - r);
+    const indptr = new Int32Array(n + 1);
+    const indices: number[] = [];
+    const data: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < F; c++) if (X[(r + i) * F + c] !== 0) indices.push(c), data.push(X[(r + i) * F + c]);
+      indptr[i + 1] = indices.length;
+    }
+    yield { X: { shape: [n, F], indptr, indices: Int32Array.from(indices), data: Float32Array.from(data) }, y: y.subarray(r, r + n) };
+  }
+}
+
 /** Records the rows (as their first feature, which the tests set to the row's id) of every block the model loads. */
 function recordBlocks(model: AnyModel): number[][] {
   const blocks: number[][] = [];
@@ -66,30 +81,47 @@ describe.each(ENGINES)('fitStream (%s)', (engine) => {
     expect(streamed.stopReason.rule).toBe(fitted.stopReason.rule);
   });
 
-  it("without a learning rate: the default optimizer at its own rate (a stream has no sample for 'auto'); a classic optimizer needs a number", async () => {
+  it('without a learning rate: the default optimizer at its own rate (no search on a stream: its start is not a sample of all of it)', async () => {
     const d = classification({ rows: 200, features: 5, seed: 3 });
     const source = () => chunksOf(d.X, d.y, 5, 50);
     const implicit = new LogisticRegression({ features: 5, engine, seed: 1 });
-    await implicit.fitStream(source, { epochs: 2, shuffle: false });
+    const h = await implicit.fitStream(source, { epochs: 2, shuffle: false });
+    expect(h.learningRateSearch).toBeUndefined();
     const explicit = new LogisticRegression({ features: 5, engine, seed: 1 });
     await explicit.fitStream(source, { epochs: 2, shuffle: false, optimizer: 'schedule-free-adamw', learningRate: 0.0025 });
     expectSame(implicit.weights, explicit.weights, 'weights with no rate vs Schedule-Free AdamW at 0.0025');
     const other = new LogisticRegression({ features: 5, engine, seed: 1 });
     await other.fitStream(source, { epochs: 2, shuffle: false, optimizer: 'schedule-free-adamw', learningRate: 0.01 });
     expect(Array.from(other.weights)).not.toEqual(Array.from(implicit.weights)); // the rate matters: the comparison above can fail
-    const refused = new LogisticRegression({ features: 5, engine, seed: 1 });
-    const before = Array.from(refused.weights);
-    for (const options of [{ optimizer: 'sgd' as const }, { optimizer: 'adam' as const, learningRate: 'auto' as const }]) {
-      await expect(refused.fitStream(source, { epochs: 1, ...options })).rejects.toThrow(
-        new ValidationError(
-          `fitStream needs a learningRate for optimizer '${options.optimizer}': 'auto' searches on a sample of in-memory data before training, ` +
-            'which a stream does not have; give a number, or leave out optimizer and learningRate for the default (learning-rate-free) optimizer',
-        ),
-      );
-    }
-    expect(Array.from(refused.weights)).toEqual(before);
-    for (const m of [implicit, explicit, other, refused]) m.dispose();
+    for (const m of [implicit, explicit, other]) m.dispose();
   });
+
+  // A classic optimizer without a rate (or with 'auto') searches on a seeded sample of the stream's first rows, read in a
+  // pass of its own; the fit is then the fit at the chosen rate, to the bit, and the shuffle's stream is not moved.
+  for (const [label, sparse] of [['dense', false], ['CSR', true]] as const) {
+    it(`'auto' with a classic optimizer searches on the stream's start and trains at the chosen rate (${label} chunks)`, async () => {
+      const d = classification({ rows: 3000, features: 6, seed: 11 });
+      const source = () => (sparse ? csrChunksOf(d.X, d.y, 6, 700) : chunksOf(d.X, d.y, 6, 700));
+      for (const options of [{ optimizer: 'sgd' as const }, { optimizer: 'adam' as const, learningRate: 'auto' as const }]) {
+        const auto = new LogisticRegression({ features: 6, engine, seed: 2 });
+        let passes = 0;
+        const counted = () => (passes++, source());
+        const h = await auto.fitStream(counted, { epochs: 3, shuffleBuffer: 500, seed: 4, ...options });
+        const search = h.learningRateSearch!;
+        expect(search, `${options.optimizer}: the search is recorded`).toBeDefined();
+        expect(search.rows, 'the sample: SAMPLE_ROWS of the first rows, the buffer being smaller').toBe(1024);
+        expect(passes, 'one pass for the search, one per epoch').toBe(4);
+        expect(auto.toJSON().training!.autoLearningRate).toBe(search.rate);
+        const fixed = new LogisticRegression({ features: 6, engine, seed: 2 });
+        const hf = await fixed.fitStream(source, { epochs: 3, shuffleBuffer: 500, seed: 4, optimizer: options.optimizer, learningRate: search.rate });
+        expectSame(auto.weights, fixed.weights, `${options.optimizer}: 'auto' vs the chosen rate ${search.rate}`);
+        expect(h.loss).toEqual(hf.loss);
+        expect(h.loss[2]).toBeLessThan(h.loss[0]); // it trains
+        auto.dispose();
+        fixed.dispose();
+      }
+    });
+  }
 
   it('chunks of any size (not whole batches, async, CSR) give the same result as one chunk per batch', async () => {
     const d = classification({ rows: 1000, features: 5, seed: 5 });
