@@ -69,22 +69,6 @@ const sums = memory.data(16, 8);
   store<f64>(sums, load<f64>(sums, 8) + Math.abs(n) - Math.abs(old), 8);
 }
 
-/** Where touchRow's reads go, so they are kept. */
-const sink = memory.data(8, 8);
-
-/**
- * Reads one word in each 64-byte line of row r's values and indices: in a shuffled batch-1
- * epoch the next row sits at a random place, and these misses then overlap this row's work.
- */
-function touchRow(valsPtr: usize, idxPtr: usize, indptrPtr: usize, r: usize): void {
-  const from = <usize>load<u32>(indptrPtr + (r << 2)) << 2;
-  const to = <usize>load<u32>(indptrPtr + (r << 2), 4) << 2;
-  let acc: u32 = 0;
-  for (let o = from; o < to; o += 64) acc += load<u32>(valsPtr + o) + load<u32>(idxPtr + o);
-  if (to > from) acc += load<u32>(valsPtr + to - 4) + load<u32>(idxPtr + to - 4);
-  store<u32>(sink, acc);
-}
-
 /** Brings every weight rows start..end touch up to the cumulative penalty u (clipL1), before they are read. */
 function clipRows(
   paramsPtr: usize, qPtr: usize, valsIdxPtr: usize, indptrPtr: usize, orderPtr: usize, start: i32, end: i32, s: f64, u: f64,
@@ -172,7 +156,6 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     // (one row: kept as d, its gradient is d x, applied in pass 2 as it is read).
     const single = n == 1;
     let d1: f64 = 0;
-    if (single && orderPtr && end < rows) touchRow(valsPtr, idxPtr, indptrPtr, rowAt(orderPtr, end));
     for (let p = start; p < end; p++) {
       const r = rowAt(orderPtr, p);
       const from = <i32>load<u32>(indptrPtr + (r << 2));
