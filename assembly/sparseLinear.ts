@@ -53,20 +53,22 @@ function clipL1(paramsPtr: usize, qPtr: usize, j: usize, s: f64, u: f64): void {
 }
 
 /**
- * The running ||v||^2 and ||v||_1 (f64 each) for the loss's penalty term, kept as weights change.
- * ||v||_1 only when the L1 term reads it: the batch-1 step without L1 leaves it stale.
- * Static, as linear.ts's scratch is: before two threads run this path at once it moves to
- * per-thread scratch.
+ * The running ||v||^2 and ||v||_1 for the loss's penalty term, kept as weights change (set at
+ * the start of each call). ||v||_1 only when the L1 term reads it: the batch-1 step without L1
+ * leaves it stale. WebAssembly globals, not memory: each instance has its own, and in the
+ * threaded build each thread is its own instance over the shared memory, so two threads
+ * training two models at once do not share them.
  */
-const sums = memory.data(16, 8);
+let sumSq: f64 = 0;
+let sumAbs: f64 = 0;
 
 /** Stores nv at p, where old was, and updates the running sums. */
 // @ts-ignore: decorator
 @inline function setV(p: usize, old: f64, nv: f32): void {
   store<f32>(p, nv);
   const n = <f64>nv;
-  store<f64>(sums, load<f64>(sums) + n * n - old * old);
-  store<f64>(sums, load<f64>(sums, 8) + Math.abs(n) - Math.abs(old), 8);
+  sumSq += n * n - old * old;
+  sumAbs += Math.abs(n) - Math.abs(old);
 }
 
 /** Brings every weight rows start..end touch up to the cumulative penalty u (clipL1), before they are read. */
@@ -131,8 +133,8 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     sq += v * v;
     abs1 += Math.abs(v);
   }
-  store<f64>(sums, sq);
-  store<f64>(sums, abs1, 8);
+  sumSq = sq;
+  sumAbs = abs1;
   let s: f64 = 1;
   let u = <f64>load<f32>(uPtr);
   let lossSum = load<f64>(statsPtr + (STAT_LOSS_SUM << 3));
@@ -150,7 +152,7 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     let change: f64 = 0;
     // The rows' weights take their pending L1 penalty first, so they are read as if every weight were penalized every step.
     if (l1 != 0) clipRows(paramsPtr, qPtr, idxPtr, indptrPtr, orderPtr, start, end, s, u);
-    const penalty = 0.5 * l2 * s * s * load<f64>(sums) + l1 * Math.abs(s) * load<f64>(sums, 8);
+    const penalty = 0.5 * l2 * s * s * sumSq + l1 * Math.abs(s) * sumAbs;
     const shrink = 1 - lr * l2;
     // Pass 1: every row's derivative at the batch's starting weights, summed into the gradient vector
     // (one row: kept as d, its gradient is d x, applied in pass 2 as it is read).
@@ -171,7 +173,7 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     }
     if (!isFinite(batchLoss)) { diverged = batch; memory.fill(gradPtr, 0, <usize>nParams << 2); break; }
     s *= shrink;
-    if (s == 0) { memory.fill(paramsPtr, 0, <usize>cols << 2); memory.fill(sums, 0, 16); s = 1; }
+    if (s == 0) { memory.fill(paramsPtr, 0, <usize>cols << 2); sumSq = sumAbs = 0; s = 1; }
     if (l1 != 0) u += lr * l1;
     // Pass 2: each touched weight takes its step once (its gradient entry is zeroed as it is used;
     // one row: each stored value's d x) and adds it to the epoch's gradient sum, then takes its L1
@@ -226,8 +228,8 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
         if (l1 != 0) clipL1(paramsPtr, qPtr, j, s, u);
       }
     }
-    store<f64>(sums, load<f64>(sums) + dsq);
-    store<f64>(sums, load<f64>(sums, 8) + dabs, 8);
+    sumSq += dsq;
+    sumAbs += dabs;
     change = gmax * lr / <f64>n;
     const gb = gradSumPtr + (<usize>cols << 3);
     store<f64>(gb, load<f64>(gb) + gradBias);
@@ -236,13 +238,13 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     store<f32>(biasPtr, nb);
     change = max(change, Math.abs(<f64>nb - <f64>bias));
     lossSum += batchLoss + penalty * n;
-    if (!isFinite(change) || !isFinite(load<f64>(sums))) { diverged = batch; break; }
+    if (!isFinite(change) || !isFinite(sumSq)) { diverged = batch; break; }
     maxStep = max(maxStep, change);
     // A tiny scale would lose the weights' range: fold it in (O(cols), rare: (1 - lr l2)^k reaching 1e-6).
     if (Math.abs(s) < 1e-6) {
       settle(paramsPtr, qPtr, cols, s, u, 0);
-      store<f64>(sums, load<f64>(sums) * s * s);
-      store<f64>(sums, load<f64>(sums, 8) * Math.abs(s), 8);
+      sumSq *= s * s;
+      sumAbs *= Math.abs(s);
       s = 1;
     }
   }
