@@ -196,7 +196,7 @@ export function arrangeSparse(dataPtr: usize): void {
 }
 
 /** Rows arrangeSparse reads ahead, a batch at a time. */
-const AHEAD = 8;
+const AHEAD = 16;
 
 /**
  * Reads one word in each 64-byte line of the values and indices of the rows at positions
