@@ -7,9 +7,10 @@
 // so the L2 shrink w <- (1 - lr l2) w is one multiplication of s; L1 is the cumulative penalty
 // of Tsuruoka, Tsujii and Ananiadou (2009), applied to a weight when a row touches it (clipped
 // at zero). At the end of each call every weight gets its pending penalty and the scale is
-// folded back, so between calls the parameters are the plain weights, and the result is the
-// same however an epoch is cut into calls. The penalty's state lives in plain SGD's unused
-// optimizer slots (saved, restored and reset with them): q_j, the penalty weight j has had, in
+// folded back, so between calls the parameters are the plain weights. The fold rounds each
+// weight to float32 (s v is not a float32), so where calls end (fitAsync's chunks, per-batch
+// callbacks) moves the result in the last bits (docs/text.md). The penalty's state lives in
+// plain SGD's unused optimizer slots (saved, restored and reset with them): q_j, the penalty weight j has had, in
 // slot 0; u, the penalty any weight could have had, in slot 1's first value.
 // src/reference/sparseLinear.ts is the float64 twin.
 import { sparseDot, sparseAxpy } from './kernels/sparse';
