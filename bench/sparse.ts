@@ -154,7 +154,8 @@ function sklearnRunner(train: Data, test: Data, epochs: number): { run: () => { 
   }
   const run = () => {
     const out = execFileSync(PYTHON, ['-c', SKLEARN, dir, String(train.X.shape[0]), String(test.X.shape[0]), String(COLS), String(epochs)],
-      { encoding: 'utf8', maxBuffer: 1 << 20 });
+      // One BLAS thread: idle BLAS threads that spin after a call add CPU time that is not SGD's epoch.
+      { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
     const r = JSON.parse(out.trim().split('\n').pop()!) as Record<'default' | 'matched', { wall: number[]; cpu: number[]; accuracy: number }>;
     // One partial_fit call is one epoch (per sample, shuffled); the median of the epochs.
     const of = (k: 'default' | 'matched'): SkRun => ({ epochMs: median(r[k].wall), cpuMs: median(r[k].cpu), accuracy: r[k].accuracy });
