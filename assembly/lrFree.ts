@@ -2,7 +2,10 @@
 // Schedule-Free SGD and AdamW); src/optim/lrFree.ts is the float64 reference twin, with the
 // papers' algorithm boxes. State vectors are f32, each update is computed in f64 and rounded
 // to f32; both builds run these loops (a step is O(parameters) per batch, small beside the
-// batch gradient's O(rows x parameters), and one loop keeps the SIMD build small). The scalar
+// batch gradient's O(rows x parameters), and one loop keeps the SIMD build small), except
+// Schedule-Free's: it is the default optimizer, and at batch 32 on a 64-input model its f64
+// step cost as much as the batch gradient, so the SIMD builds run it in f32x4
+// (optimizers.ts's scheduleFreeSimd; the scalar build keeps the f64 loop below). The scalar
 // state (d, sums) is f64 in the optimizer block: OPT_D, OPT_SUM, OPT_AUX.
 
 import {
@@ -49,7 +52,7 @@ export function normSq(ptr: usize, n: i32): f64 {
 
 /** Schedule-Free's beta: the weight of x in y. */
 // @ts-ignore: decorator
-@inline function sfBeta(optPtr: usize, kind: i32): f64 {
+@inline export function sfBeta(optPtr: usize, kind: i32): f64 {
   return hyper(optPtr, kind == SF_ADAMW ? OPT_BETA1 : OPT_MOMENTUM);
 }
 
@@ -68,7 +71,6 @@ export function lrFreeStep(kind: i32, optPtr: usize, p: usize, g: usize, s0: usi
     if (kind == PRODIGY) memory.copy(s3, p, bytes);
     else if (kind == DADAPT_SGD) memory.copy(s1, p, bytes);
     else if (kind == DOG) memory.copy(s0, p, bytes);
-    else if (kind == SF_SGD || kind == SF_ADAMW) { memory.copy(s0, p, bytes); memory.copy(s1, p, bytes); }
   }
   const wd = hyper(optPtr, OPT_WEIGHT_DECAY);
   // Coupled weight decay (added to g) for all but Prodigy (decoupled) and Schedule-Free AdamW (its own term).
@@ -171,13 +173,11 @@ export function lrFreeStep(kind: i32, optPtr: usize, p: usize, g: usize, s0: usi
       maxChange = max(maxChange, Math.abs(<f64>q - x));
       store<f32>(p + (<usize>i << 2), q);
     }
-  } else {
+  } else if (!ASC_FEATURE_SIMD) { // Schedule-Free: the SIMD builds take optimizers.ts's f32x4 loop
     const adam = kind == SF_ADAMW;
     const beta = sfBeta(optPtr, kind);
-    const gamma = adam ? lr * Math.sqrt(1 - b2Pow) : lr;
-    const sum = hyper(optPtr, OPT_D) + gamma * gamma;
-    setHyper(optPtr, OPT_D, sum);
-    const c = sum > 0 ? gamma * gamma / sum : 0;
+    const gamma = sfBegin(kind, optPtr, p, s0, n, lr, t, b2Pow);
+    const c = sfWeight(optPtr, gamma);
     for (let i = 0; i < n; i++) {
       const y = ld(p, i);
       let u = ld(g, i) + wdG * y;
@@ -199,6 +199,28 @@ export function lrFreeStep(kind: i32, optPtr: usize, p: usize, g: usize, s0: usi
 }
 
 /**
+ * Schedule-Free's bookkeeping for step t, shared by both builds' loops: step 1 records the
+ * starting point (z_1 = x_1 = x0, slots 0 and 1); the sum of gamma^2 grows. Returns gamma
+ * (AdamW: lr with Adam's bias correction of the second moment).
+ */
+export function sfBegin(kind: i32, optPtr: usize, p: usize, s0: usize, n: i32, lr: f64, t: f64, b2Pow: f64): f64 {
+  if (t == 1) {
+    const bytes = <usize>n << 2;
+    memory.copy(s0, p, bytes);
+    memory.copy(s0 + bytes, p, bytes);
+  }
+  const gamma = kind == SF_ADAMW ? lr * Math.sqrt(1 - b2Pow) : lr;
+  setHyper(optPtr, OPT_D, hyper(optPtr, OPT_D) + gamma * gamma);
+  return gamma;
+}
+
+/** The weight c of the new z in the average x: gamma^2 over the sum so far (0 while the sum is 0). */
+export function sfWeight(optPtr: usize, gamma: f64): f64 {
+  const sum = hyper(optPtr, OPT_D);
+  return sum > 0 ? gamma * gamma / sum : 0;
+}
+
+/**
  * Moves the n parameters at p between Schedule-Free's points once it has stepped: to x (slot 1,
  * where the model is evaluated) when toEval, else to y = (1 - beta) z + beta x (where gradients
  * are taken, computed as the step computes it). Other optimizers: nothing to do.
@@ -212,5 +234,14 @@ export function schedulePoint(optPtr: usize, p: usize, s0: usize, n: i32, toEval
     return;
   }
   const beta = sfBeta(optPtr, kind);
+  if (ASC_FEATURE_SIMD) { // in f32, as optimizers.ts's f32x4 step computes y (a chunked epoch then matches a whole one)
+    const keepZ = <f32>(1 - beta);
+    const b = <f32>beta;
+    for (let i = 0; i < n; i++) {
+      const off = <usize>i << 2;
+      store<f32>(p + off, keepZ * load<f32>(s0 + off) + b * load<f32>(s1 + off));
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) st(p, i, (1 - beta) * ld(s0, i) + beta * ld(s1, i));
 }

@@ -9,9 +9,9 @@ import {
   OPT_KIND, OPT_MOMENTUM, OPT_DAMPENING, OPT_NESTEROV, OPT_WEIGHT_DECAY, OPT_BETA1, OPT_BETA2, OPT_EPS, OPT_AMSGRAD,
   OPT_ALPHA, OPT_CENTERED, OPT_LR_DECAY, OPT_STEP, OPT_POW_STEP, OPT_BETA1_POW, OPT_BETA2_POW,
   OPTIMIZER_SGD as SGD, OPTIMIZER_ADAM as ADAM, OPTIMIZER_ADAMW as ADAMW, OPTIMIZER_RMSPROP as RMSPROP, OPTIMIZER_ADAGRAD as ADAGRAD,
-  STAT_STEP_NORM_SQ, STAT_STEP_MAX_CHANGE, OPTIMIZER_PRODIGY, OPTIMIZER_SF_ADAMW,
+  STAT_STEP_NORM_SQ, STAT_STEP_MAX_CHANGE, OPTIMIZER_PRODIGY, OPTIMIZER_SF_SGD, OPTIMIZER_SF_ADAMW,
 } from '../src/wasm/abi';
-import { lrFreeStep, normSq as squaredNorm } from './lrFree';
+import { lrFreeStep, normSq as squaredNorm, sfBegin, sfBeta, sfWeight } from './lrFree';
 
 // The optimizer block (f64 OPT_* fields at optPtr) is written by src/wasm/optimizerBlock.ts.
 // A step's results (squared gradient norm, largest change) go to the stats block, not to
@@ -81,8 +81,12 @@ export function step(optPtr: usize, paramsPtr: usize, gradPtr: usize, slotsPtr: 
   const kind = <i32>hyper(optPtr, OPT_KIND);
   const t = hyper(optPtr, OPT_STEP) + 1;
   store<f64>(optPtr + (<usize>OPT_STEP << 3), t);
-  if (kind >= OPTIMIZER_PRODIGY) { // the learning-rate-free ones (lrFree.ts), the same loop in both builds
+  if (kind >= OPTIMIZER_PRODIGY) { // the learning-rate-free ones (lrFree.ts), the same loop in both builds but Schedule-Free's
     if (kind == OPTIMIZER_SF_ADAMW) betaPowers(optPtr, t);
+    if (ASC_FEATURE_SIMD && kind >= OPTIMIZER_SF_SGD) {
+      scheduleFreeSimd(kind, optPtr, paramsPtr, gradPtr, slotsPtr, n, lr, t, statsPtr);
+      return;
+    }
     const change = lrFreeStep(kind, optPtr, paramsPtr, gradPtr, slotsPtr, n, lr, t, beta2Pow);
     finishStep(statsPtr, squaredNorm(gradPtr, n), change);
     return;
@@ -236,6 +240,54 @@ function updateSimd(
   else if (kind == ADAM || kind == ADAMW) adamSimd(optPtr, paramsPtr, gradPtr, s0, s1, s2, n, lr, kind == ADAMW, statsPtr);
   else if (kind == RMSPROP) rmspropSimd(optPtr, paramsPtr, gradPtr, s0, s1, s2, n, lr, statsPtr);
   else adagradSimd(optPtr, paramsPtr, gradPtr, s0, n, lr, t, statsPtr);
+}
+
+/**
+ * Schedule-Free SGD and AdamW (lrFree.ts's loop, whose comments give the paper's steps) in f32x4:
+ * the default optimizer's step, which in f64 lanes cost as much as the whole batch gradient of a
+ * small model. y: the parameters (where the gradient was taken); z, x: slots 0, 1; AdamW's v: slot 2.
+ */
+function scheduleFreeSimd(kind: i32, optPtr: usize, paramsPtr: usize, gradPtr: usize, s0: usize, n: i32, lr: f64, t: f64, statsPtr: usize): void {
+  const adam = kind == OPTIMIZER_SF_ADAMW;
+  const gammaS = sfBegin(kind, optPtr, paramsPtr, s0, n, lr, t, beta2Pow);
+  const cS = sfWeight(optPtr, gammaS);
+  const betaS = sfBeta(optPtr, kind);
+  const wdS = hyper(optPtr, OPT_WEIGHT_DECAY);
+  const b2S = hyper(optPtr, OPT_BETA2);
+  const wdG = f32x4.splat(adam ? 0 : <f32>wdS); // SGD: coupled decay (in g); AdamW: its own term after the division
+  const wdA = f32x4.splat(adam ? <f32>wdS : 0);
+  const b2 = f32x4.splat(<f32>b2S);
+  const c2 = f32x4.splat(<f32>(1 - b2S));
+  const eps = f32x4.splat(<f32>hyper(optPtr, OPT_EPS));
+  const gamma = f32x4.splat(<f32>gammaS);
+  const c = f32x4.splat(<f32>cS);
+  const keepX = f32x4.splat(<f32>(1 - cS));
+  const beta = f32x4.splat(<f32>betaS);
+  const keepZ = f32x4.splat(<f32>(1 - betaS));
+  const s1 = s0 + (<usize>n << 2);
+  const s2 = s1 + (<usize>n << 2);
+  let normSq = f64x2.splat(0);
+  let maxChange = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const off = <usize>i << 2;
+    const y = v128.load(paramsPtr + off);
+    const g0 = v128.load(gradPtr + off);
+    normSq = addSquares(normSq, g0);
+    let u = f32x4.add(g0, f32x4.mul(wdG, y));
+    if (adam) {
+      const v = f32x4.add(f32x4.mul(b2, v128.load(s2 + off)), f32x4.mul(c2, f32x4.mul(u, u)));
+      v128.store(s2 + off, v);
+      u = f32x4.add(f32x4.div(u, f32x4.add(f32x4.sqrt(v), eps)), f32x4.mul(wdA, y));
+    }
+    const z = f32x4.sub(v128.load(s0 + off), f32x4.mul(gamma, u));
+    const x = f32x4.add(f32x4.mul(keepX, v128.load(s1 + off)), f32x4.mul(c, z));
+    v128.store(s0 + off, z);
+    v128.store(s1 + off, x);
+    const q = f32x4.add(f32x4.mul(keepZ, z), f32x4.mul(beta, x));
+    maxChange = f32x4.pmax(maxChange, f32x4.abs(f32x4.sub(q, y)));
+    v128.store(paramsPtr + off, q);
+  }
+  finish(statsPtr, normSq, maxChange);
 }
 
 /** torch.optim.SGD in f32x4: g += wd p; momentum buffer (the first gradient on step 1); nesterov. */

@@ -70,7 +70,7 @@ export const spec: CommandSpec = {
     'hash-features': { type: 'string', value: 'N', default: '1048576 (2^20)', help: '--text: columns words are hashed into' },
     ngram: { type: 'string', value: 'MIN,MAX', default: '1,1', help: '--text: word n-gram lengths, e.g. 1,2 for words and word pairs' },
     'no-alternate-sign': { type: 'boolean', help: '--text: add every word as +1 (default: a sign from its hash, so collisions tend to cancel)' },
-    stream: { type: 'boolean', help: 'train a CSV larger than memory from the file, one chunk at a time (automatic above 256 MB; see docs/streams.md)' },
+    stream: { type: 'boolean', help: 'train a CSV or svmlight file larger than memory from the file, one chunk at a time (automatic above 256 MB; see docs/streams.md)' },
     'shuffle-buffer': { type: 'string', value: 'N', default: '100000', help: '--stream: rows the shuffle buffer holds' },
   },
   notes: [
@@ -126,9 +126,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   // Data: columns, checked rows, target, features (or svmlight rows, or a hashed text column).
   const format = dataFormat(dataArg, o.format);
   if (format === 'svmlight' && (o.text || o.categorical.length > 0)) throw new UsageError(`--text and --categorical read CSV columns; ${dataArg} is svmlight`);
-  if (o.stream || (format === 'csv' && !o.text && fileSize(dataArg) > STREAM_ABOVE_BYTES)) {
-    return (await import('./trainStream.js')).trainStream(dataArg, o, io, mode);
-  }
+  if (streams(o, fileSize(dataArg))) return (await import('./trainStream.js')).trainStream(dataArg, format, o, io, mode);
   const d = format === 'svmlight' ? await svmlightData(dataArg, o) : await csvData(dataArg, o, io);
   const { X, features, target, targetName, prep, input, plan, rows, data } = d;
   const auto = o.model === undefined;
@@ -212,7 +210,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
     bestEpoch: history.bestEpoch,
     timeMs,
     msPerEpoch: median(history.timeMs),
-    learningRateSearch: search ? { rate: search.rate, epochs: search.epochs, timeMs: search.timeMs, trials: search.tried.length } : null,
+    learningRateSearch: search ? { rate: search.rate, epochs: search.epochs, timeMs: search.timeMs, trials: search.tried.length + search.longTried.length } : null,
     metrics,
     files,
     history: { loss: history.loss, valLoss: history.valLoss },
@@ -303,8 +301,16 @@ function options(p: ReturnType<typeof parse>): TrainOptions {
   };
 }
 
-/** A CSV this large (bytes) trains from the file (--stream) without being asked: readCsv keeps every field as a string, several times the file's size. */
+/**
+ * A file this large (bytes) trains from the file (--stream) without being asked: read whole, a
+ * CSV's fields are kept as strings and an svmlight file as one string, several times its size.
+ */
 export const STREAM_ABOVE_BYTES = 256 * 2 ** 20;
+
+/** Whether train reads the file in chunks: --stream, or a file past STREAM_ABOVE_BYTES (a hashed --text column is read whole). */
+export function streams(o: Pick<TrainOptions, 'stream' | 'text'>, fileBytes: number): boolean {
+  return o.stream || (!o.text && fileBytes > STREAM_ABOVE_BYTES);
+}
 
 function fileSize(path: string): number {
   try {

@@ -1,22 +1,48 @@
 // learningRate 'auto': the base rate picked by trial before training, as Bottou's
 // svmsgd picks its rate on a sample (try rates a factor apart, keep the one whose
-// short run ends at the lowest loss). Each trial starts from the same saved state
-// and the state is restored after the last, so the model never sees a trial.
+// run ends at the lowest loss). Each trial starts from the same saved state and the
+// state is restored after the last, so the model never sees a trial.
+//
+// Two stages. Short trials find the region: a few dozen steps rank rates well enough
+// to discard the ones that crawl or blow up, but they are biased toward the rate that
+// is best over a short horizon. For a classic optimizer at a fixed rate the best rate
+// depends on the horizon (where the loss keeps falling, as on separable or
+// ill-conditioned problems, a longer run wants a larger rate), so a second stage runs
+// long trials, a quarter of the fit's epochs over the sample, and moves the rate up
+// while that clearly helps (and down while the long run diverges). Schedule-Free and
+// the other learning-rate-free optimizers are built not to need the horizon; they
+// stop after the first stage, which keeps the default fit's search cheap.
 import type { BatchConfig, Trainer, TrainingData } from '../engines/engine.js';
 import { below, type RngState } from '../reference/random.js';
 import type { RateSearch } from './history.js';
 
 /** The sample: at most this many training rows, drawn with the fit's seed. */
 export const SAMPLE_ROWS = 1024;
-/** At most this many trials; each is `passes` training passes over the sample and one evaluating pass. */
+/** At most this many short trials; each is `passes` training passes over the sample and one evaluation. */
 export const MAX_TRIALS = 12;
+/** At most this many long trials (classic optimizers only); each is `longPasses` passes. */
+export const MAX_LONG_TRIALS = 6;
+/**
+ * Rates whose losses are within this fraction count as tied. Among the short trials the
+ * smallest tied rate wins (at a fixed rate a larger one is noisier over a long run); a long
+ * trial moves the rate up only if it beats the current one by more than this.
+ */
+export const TIE = 0.05;
 /** Trials walk from 0.01 in half-decade steps (down to 1e-8, up to 100), then try the quarter-decades beside the best. */
 const START = 0.01;
 const STEP = Math.sqrt(10);
+/** The second stage moves in quarter-decades (x1.78): near the largest stable rate half a decade is too coarse. */
+const FINE = Math.sqrt(STEP);
+/** A long trial is scored by the highest of the losses after its last this many passes. */
+export const LONG_ENDS = 3;
 const LOWEST = 1e-8;
 const HIGHEST = 100;
 
-/** Row indices of the sample, increasing: a seeded uniform choice of min(rows, SAMPLE_ROWS) of 0..rows-1. */
+/**
+ * Row indices of the sample, in a seeded random order: min(rows, SAMPLE_ROWS) of 0..rows-1.
+ * Random order, not sorted: the trials visit the sample in this order every pass, and data
+ * stored by class (iris) would otherwise give batches of one class.
+ */
 export function sampleIndices(rows: number, rng: RngState): Uint32Array {
   const n = Math.min(rows, SAMPLE_ROWS);
   const pick = new Uint32Array(rows);
@@ -25,54 +51,76 @@ export function sampleIndices(rows: number, rng: RngState): Uint32Array {
     const j = i + below(rng, rows - i); // partial Fisher-Yates
     [pick[i], pick[j]] = [pick[j], pick[i]];
   }
-  return pick.subarray(0, n).sort();
+  return pick.slice(0, n);
 }
 
 /**
- * Passes over the sample per trial: enough for 8 steps, but at most epochs/25 (so the
- * search costs a bounded share of a short fit) and at least 1.
+ * Passes over the sample per short trial: enough for 8 steps, but at most epochs/50 (so the
+ * first stage costs a bounded share of a short fit: the default's whole search, on data of at
+ * most 1024 rows) and at least 1.
  */
 export function trialPasses(sampleRows: number, batchSize: number, epochs: number): number {
-  return Math.max(1, Math.min(Math.ceil(8 / Math.ceil(sampleRows / batchSize)), Math.floor(epochs / 25)));
+  return Math.max(1, Math.min(Math.ceil(8 / Math.ceil(sampleRows / batchSize)), Math.floor(epochs / 50)));
+}
+
+/** Passes over the sample per long trial: a quarter of the fit's epochs (so the second stage costs at most 1.5 fits). */
+export function longPasses(epochs: number): number {
+  return Math.ceil(epochs / 4);
+}
+
+/** How a search runs. */
+export interface SearchPlan {
+  batchSize: number;
+  /** Passes per short trial (trialPasses). */
+  passes: number;
+  /** Passes per long trial (longPasses), or 0: no second stage. */
+  longPasses: number;
+  l1: number;
+  l2: number;
+  /** The fit's training rows, to state the cost in its epochs. */
+  trainRows: number;
+  /** The sample's mean loss (penalties included) at the parameters the method is evaluated at. */
+  evaluate: () => number;
 }
 
 /**
  * Tries rates on the sample (already in the engine, unshuffled) from the trainer's current
- * state; returns the best and what it cost. trainRows: the fit's training rows, to state the
- * cost in its epochs.
+ * state; returns the rate chosen and what it cost.
  */
-export function searchRate(
-  trainer: Trainer, sample: TrainingData, batchSize: number, passes: number, l1: number, l2: number, trainRows: number, rng: RngState,
-): RateSearch {
+export function searchRate(trainer: Trainer, sample: TrainingData, plan: SearchPlan, rng: RngState): RateSearch {
   const t0 = performance.now();
   const start = trainer.saveState();
   const rows = sample.rows;
-  const batches = Math.ceil(rows / batchSize);
-  const config: BatchConfig = { batchSize, lrs: new Float64Array(batches), l1, l2 };
+  const batches = Math.ceil(rows / plan.batchSize);
+  const config: BatchConfig = { batchSize: plan.batchSize, lrs: new Float64Array(batches), l1: plan.l1, l2: plan.l2 };
   const tried: [number, number][] = [];
+  const longTried: [number, number][] = [];
   let steps = 0;
   let visits = 0;
-  // One pass at rate lr; its mean loss (each row at the parameters its batch saw), Infinity if it diverged.
-  const pass = (lr: number): number => {
-    config.lrs.fill(lr);
-    trainer.beginEpoch(sample, rng);
-    const s = trainer.trainBatches(sample, config, 0, batches);
-    visits += rows;
-    if (lr > 0) steps += batches;
-    return s.diverged < 0 && Number.isFinite(s.gradNorm) ? s.lossSum / rows : Infinity;
-  };
-  const trial = (lr: number): number => {
+  // A run of passes at rate lr from the start (Infinity if any step diverged), scored by the highest loss after
+  // each of its last `ends` passes: a rate that bounces is judged by where a fit could end, not by a lucky pass.
+  const run = (lr: number, passes: number, ends: number): number => {
     trainer.restoreState(start);
-    let loss = 0;
-    for (let p = 0; p < passes && loss < Infinity; p++) loss = pass(lr);
-    if (loss < Infinity) loss = pass(0); // rate 0 changes no parameter: the loss where the trial ended
-    tried.push([lr, loss]);
-    return loss;
+    config.lrs.fill(lr);
+    let worst = 0;
+    for (let p = 0; p < passes; p++) {
+      trainer.beginEpoch(sample, rng);
+      const s = trainer.trainBatches(sample, config, 0, batches);
+      visits += rows;
+      steps += s.batches;
+      if (s.diverged >= 0 || !Number.isFinite(s.gradNorm) || !Number.isFinite(s.lossSum)) return Infinity;
+      if (p >= passes - ends) {
+        visits += rows; // the evaluation's forward pass
+        worst = Math.max(worst, plan.evaluate());
+      }
+    }
+    return Number.isFinite(worst) ? worst : Infinity;
   };
   let best = START;
   let bestLoss = Infinity;
   const consider = (lr: number): boolean => {
-    const loss = trial(lr);
+    const loss = run(lr, plan.passes, 1);
+    tried.push([lr, loss]);
     if (!(loss < bestLoss)) return false;
     best = lr;
     bestLoss = loss;
@@ -87,17 +135,63 @@ export function searchRate(
       if (!consider(lr) && (bestLoss < Infinity || factor > 1)) return;
     }
   };
+  let rate: number;
   try {
     consider(START);
     walk(STEP); // up from the start, or down if going up did not help
     if (best === START) walk(1 / STEP);
     const coarse = best;
-    consider(coarse * Math.sqrt(STEP));
-    consider(coarse / Math.sqrt(STEP));
+    consider(coarse * FINE);
+    consider(coarse / FINE);
+    // If every trial diverged, the smallest tried: training then stops with DivergenceError as any fixed rate would.
+    rate = bestLoss < Infinity
+      ? Math.min(...tried.filter((t) => t[1] <= bestLoss * (1 + TIE)).map((t) => t[0]))
+      : Math.min(...tried.map((t) => t[0]));
+    if (plan.longPasses > 0 && bestLoss < Infinity) rate = lengthen(rate);
   } finally {
     trainer.restoreState(start);
   }
-  // If every trial diverged, the smallest tried: training then stops with DivergenceError as any fixed rate would.
-  const rate = bestLoss < Infinity ? best : Math.min(...tried.map((t) => t[0]));
-  return { rate, tried, rows, steps, epochs: visits / trainRows, timeMs: performance.now() - t0 };
+
+  // The second stage: long trials from the first stage's rate. A rate whose long run diverges
+  // steps down; otherwise each quarter-decade up is kept while its long run ends clearly lower.
+  function lengthen(from: number): number {
+    trainer.restoreState(start);
+    visits += rows;
+    const initial = plan.evaluate();
+    // A long run that ends above where it started is diverging, slowly: it counts as diverged.
+    const long = (lr: number) => {
+      let loss = run(lr, plan.longPasses, LONG_ENDS);
+      if (loss > initial) loss = Infinity;
+      longTried.push([lr, loss]);
+      return loss;
+    };
+    let lr = from;
+    let loss = long(lr);
+    const diverged = loss === Infinity;
+    while (loss === Infinity && longTried.length < MAX_LONG_TRIALS && lr / FINE >= LOWEST) loss = long((lr /= FINE));
+    if (loss === Infinity) return Math.min(...longTried.map((t) => t[0]));
+    // Up only from a rate whose long run held: above one that diverged there is nothing to gain.
+    while (!diverged && longTried.length < MAX_LONG_TRIALS && lr * FINE <= HIGHEST) {
+      const next = long(lr * FINE);
+      if (!(next * (1 + TIE) < loss)) break;
+      lr *= FINE;
+      loss = next;
+    }
+    return lr;
+  }
+
+  return { rate, tried, longTried, rows, steps, epochs: visits / plan.trainRows, timeMs: performance.now() - t0 };
+}
+
+/** The weights' penalty l2/2 ||w||^2 + l1 ||w||_1 (biases are not penalized), as training adds it. */
+export function penalty(params: Float64Array, weights: { start: number; count: number }[], l1: number, l2: number): number {
+  let sq = 0;
+  let abs = 0;
+  for (const w of weights) {
+    for (let i = w.start; i < w.start + w.count; i++) {
+      sq += params[i] * params[i];
+      abs += Math.abs(params[i]);
+    }
+  }
+  return (l2 / 2) * sq + l1 * abs;
 }

@@ -37,6 +37,8 @@ export interface RateSearch {
   rate: number;
   /** Each rate tried and the sample's loss after its trial (Infinity: it diverged). */
   tried: [rate: number, loss: number][];
+  /** The second stage's long trials (classic optimizers; empty for the learning-rate-free ones), the same way. */
+  longTried: [rate: number, loss: number][];
   /** Rows of the sample, and training steps (batches) taken in all. */
   rows: number;
   steps: number;

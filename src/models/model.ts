@@ -16,7 +16,8 @@ import { isCSR, inputSource, dataSize, takeCSRRows, checkIndptr } from '../data/
 import { article, copyRows, matrixSource, show, toMatrix, optionsObject, type MatrixInput, type MatrixSource, type TargetInput } from '../validate.js';
 import { baseRate, batchRows, defaultOptimizer, streamFitOptions, rejectAsyncOnly, resolveFitOptions, trainingRecord, type FitAsyncOptions, type FitOptions, type ResolvedFitOptions } from './fitOptions.js';
 import type { History, RateSearch } from './history.js';
-import { sampleIndices, searchRate, trialPasses } from './autoRate.js';
+import { longPasses, penalty, sampleIndices, searchRate, trialPasses } from './autoRate.js';
+import { isLrFree } from '../optim/lrFree.js';
 import { initialParams, type InitOption } from './initializers.js';
 import { requireTwoClasses, rowWeights, splitIndices, sum } from './split.js';
 import { takeRows } from '../data/rows.js';
@@ -543,7 +544,20 @@ export abstract class Model {
       throw err;
     }
     const batch = Math.min(p.batchSize, rows.length);
-    return searchRate(trainer, sample, batch, trialPasses(rows.length, batch, p.opts.epochs), p.opts.l1, p.opts.l2, p.rows, rng);
+    const { l1, l2, epochs } = p.opts;
+    const sampleY = takeRows(p.y, width, rows); // (loadValidation's copy of the same rows, for the loss in JS)
+    const weights = networkLayout(this.shape).layers.map((l) => ({ start: l.weights, count: l.units * l.inputs }));
+    // The loss at the point the method is evaluated at (Schedule-Free's x), as evaluate() measures it, plus the penalties.
+    let delta = new Float64Array(0);
+    const evaluate = () => {
+      const z = trainer.dataOutputs(sample);
+      const loss = headLoss(this.shape, z, sampleY, null, sample.rows, delta.length === z.length ? delta : (delta = new Float64Array(z.length))) / sample.rows;
+      return l1 === 0 && l2 === 0 ? loss : loss + penalty(trainer.getParams(), weights, l1, l2);
+    };
+    return searchRate(trainer, sample, {
+      batchSize: batch, passes: trialPasses(rows.length, batch, epochs), longPasses: isLrFree(p.opts.optimizer.name) ? 0 : longPasses(epochs),
+      l1, l2, trainRows: p.rows, evaluate,
+    }, rng);
   }
 
   /** Runs a synchronous training call: on success the random stream moves on; on failure see settle. */

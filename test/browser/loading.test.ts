@@ -5,11 +5,12 @@
 // ready({ simd, scalar }) loads .wasm files served over HTTP, and a broken URL falls back;
 // a later ready({ scalar: true }) loads the scalar build that ready() left out;
 // steepest/worker finds its worker script beside itself.
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as steepest from '../../src/index.js';
 import { CSP, startServer, type StaticServer } from './server.js';
-import { CHROMIUM } from '../helpers/svgBrowser.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { openHarness, type OpenPage } from './harness.js';
 
 const PAGES = {
   'index.html': '<!doctype html><meta charset="utf-8"><script type="module" src="harness.js"></script>',
@@ -63,7 +64,7 @@ const node: Record<string, Run> = {};
 
 beforeAll(async () => {
   server = await startServer(PAGES);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  browser = await launchChromium();
   await steepest.ready({ scalar: true });
   (globalThis as unknown as { steepest: typeof steepest }).steepest = steepest;
   for (const engine of ['wasm-simd', 'wasm-scalar', 'js']) node[engine] = await train(engine);
@@ -75,19 +76,8 @@ afterAll(async () => {
 });
 
 /** Opens the harness page (under /csp/ with the policy); collects console warnings and page errors. */
-async function open(csp: boolean): Promise<{ page: Page; warnings: string[]; errors: string[] }> {
-  const page = await browser.newPage();
-  const warnings: string[] = [];
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'warning') warnings.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  server.failed.length = 0;
-  await page.goto(`${server.origin}${csp ? '/csp' : ''}/page/index.html`);
-  await page.waitForFunction(() => (globalThis as unknown as { loaded?: boolean }).loaded === true, null, { timeout: 30_000 });
-  await page.evaluate(`globalThis.train = ${train.toString()}; globalThis.forced = ${forced.toString()};`);
-  return { page, warnings, errors };
+function open(csp: boolean): Promise<OpenPage> {
+  return openHarness(browser, server, csp ? '/csp' : '', `globalThis.train = ${train.toString()}; globalThis.forced = ${forced.toString()};`);
 }
 
 describe(`under Content-Security-Policy: ${CSP} (no 'wasm-unsafe-eval')`, () => {

@@ -4,11 +4,12 @@
 // and once without those headers. ready({ threads: 2 }) gives the isolated page 2 threads and
 // the other 1, without an error or a warning; the page trains in both, with the same bits
 // (40,000 rows: past the size where a shuffled epoch's rewrite moves to the second thread).
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as steepest from '../../src/index.js';
 import { startServer, type StaticServer } from './server.js';
-import { CHROMIUM } from '../helpers/svgBrowser.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { openHarness, type OpenPage } from './harness.js';
 
 const PAGES = {
   'index.html': '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="harness.js"></script>',
@@ -38,7 +39,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startServer(PAGES);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -47,19 +48,8 @@ afterAll(async () => {
 });
 
 /** Opens the page (under /isolated/ with COOP and COEP); collects console warnings and page errors. */
-async function open(isolated: boolean): Promise<{ page: Page; warnings: string[]; errors: string[] }> {
-  const page = await browser.newPage();
-  const warnings: string[] = [];
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'warning') warnings.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  server.failed.length = 0;
-  await page.goto(`${server.origin}${isolated ? '/isolated' : ''}/page/index.html`);
-  await page.waitForFunction(() => (globalThis as unknown as { loaded?: boolean }).loaded === true, null, { timeout: 30_000 });
-  await page.evaluate(`globalThis.probe = ${probe.toString()};`);
-  return { page, warnings, errors };
+function open(isolated: boolean): Promise<OpenPage> {
+  return openHarness(browser, server, isolated ? '/isolated' : '', `globalThis.probe = ${probe.toString()};`);
 }
 
 describe('a page with and without COOP/COEP', () => {

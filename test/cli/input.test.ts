@@ -11,6 +11,8 @@ import { loadModel, LogisticRegression } from '../../src/index.js';
 import { HashingVectorizer } from '../../src/preprocess/index.js';
 import { readSvmlight } from '../../src/datasets/svmlight.js';
 import { run } from '../../src/cli/run.js';
+import { streams, STREAM_ABOVE_BYTES } from '../../src/cli/train.js';
+import { heldOut } from '../../src/cli/streamInput.js';
 import { useReady } from '../helpers/engines.js';
 import { classification } from '../helpers/data.js';
 import { expectClose } from '../helpers/tolerance.js';
@@ -140,8 +142,82 @@ describe('--stream', () => {
     expectClose(ev.loss, result.metrics.train.loss, { rel: 1e-9 }, 'eval loss against the streamed metrics (sums per chunk)');
   });
 
+  it('trains an svmlight file from the file: CSR chunks, labels as class names, the input kept for predict and eval', async () => {
+    const t = await steepest(['train', at('data.svm'), '--stream', '--epochs', '5', '--lr', '0.05', '--out', at('svmStream.json'), '--json']);
+    expect(t.stderr).toBe('');
+    expect(t.code).toBe(0);
+    const result = JSON.parse(t.stdout.trim().split('\n').pop()!) as { data: { rows: number; features: number }; target: { classes: string[] }; metrics: { train: { accuracy: number; loss: number; rows: number } } };
+    expect(result.data).toMatchObject({ rows: 400, features: 4 });
+    expect(result.target.classes).toEqual(['-1', '1']);
+    expect(result.metrics.train.rows).toBe(400);
+    expect(result.metrics.train.accuracy).toBeGreaterThan(0.9);
+    const json = JSON.parse(readFileSync(at('svmStream.json'), 'utf8')) as { training: { input: unknown }; preprocessing?: unknown };
+    expect(json.training.input).toEqual({ format: 'svmlight', zeroBased: false });
+    expect(json.preprocessing ?? null).toBe(null);
+    const model = loadModel(json) as LogisticRegression;
+    const X = readSvmlight(svm, { features: 4 }).X;
+    const truth = Array.from(d.y, (v) => (v ? '1' : '-1'));
+    // The streamed metrics sum per chunk of rows; the API's evaluate sums all rows at once.
+    expectClose(result.metrics.train.loss, model.evaluate(X, truth).loss, { rel: 1e-9 }, 'streamed loss against the API on the whole file');
+    const e = await steepest(['eval', at('svmStream.json'), at('data.svm'), '--json']);
+    expect((JSON.parse(e.stdout) as { accuracy: number }).accuracy).toBe(result.metrics.train.accuracy);
+  });
+
+  it('--val holds rows out of the stream by a seeded hash of their position: the same rows in every pass, metrics on both sides', async () => {
+    const t = await steepest(['train', at('big.csv'), '--target', 'y', '--stream', '--val', '0.25', '--epochs', '2', '--lr', '0.05', '--seed', '4', '--out', at('bigVal.json'), '--json']);
+    expect(t.stderr).toBe('');
+    expect(t.code).toBe(0);
+    const result = JSON.parse(t.stdout.trim().split('\n').pop()!) as {
+      data: { trainRows: number; validationRows: number }; history: { valLoss: number[] };
+      metrics: { train: { rows: number; loss: number }; validation: { rows: number; loss: number; accuracy: number } };
+    };
+    const { trainRows, validationRows } = result.data;
+    expect(trainRows + validationRows).toBe(30_000);
+    // A Bernoulli(0.25) count over 30,000 rows: sd 75; 5 sd either side.
+    expect(Math.abs(validationRows - 7500)).toBeLessThan(375);
+    expect(result.metrics.validation.rows).toBe(validationRows);
+    expect(result.metrics.train.rows).toBe(trainRows);
+    // The validation stream after the last epoch and the final metrics pass read the same rows.
+    expectClose(result.history.valLoss[1], result.metrics.validation.loss, { rel: 1e-9 }, 'last valLoss against the validation metrics');
+    // Against the API on the held rows, picked here from the file's rows by position.
+    const model = loadModel(JSON.parse(readFileSync(at('bigVal.json'), 'utf8'))) as LogisticRegression;
+    const ids = Array.from({ length: 30_000 }, (_, r) => r).filter((r) => heldOut(r, 4, 0.25));
+    const Xv = Float32Array.from({ length: ids.length * 3 }, (_, k) => Number(String(big.X[ids[Math.floor(k / 3)] * 3 + (k % 3)])));
+    const e = model.evaluate(Array.from(ids, (_, i) => [Xv[i * 3], Xv[i * 3 + 1], Xv[i * 3 + 2]]), Float32Array.from(ids, (r) => big.y[r])); // raw rows: the model standardizes them
+    expectClose(e.loss, result.metrics.validation.loss, { rel: 1e-6 }, 'validation loss against the API (float32 standardization, summed per chunk)');
+  });
+
+  it('--early-stopping with --stream holds out 10% and keeps the best epoch', async () => {
+    const t = await steepest(['train', at('data.svm'), '--stream', '--early-stopping', '--epochs', '30', '--lr', '0.05', '--json']);
+    expect(t.stderr).toBe('');
+    const result = JSON.parse(t.stdout.trim().split('\n').pop()!) as { data: { validationRows: number }; bestEpoch: number; epochs: number; history: { valLoss: number[] } };
+    expect(result.data.validationRows).toBeGreaterThan(15); // Bernoulli(0.1) over 400 rows: mean 40, sd 6
+    expect(result.data.validationRows).toBeLessThan(65);
+    expect(result.history.valLoss).toHaveLength(result.epochs);
+    expect(result.history.valLoss[result.bestEpoch - 1]).toBe(Math.min(...result.history.valLoss));
+  });
+
+  it('heldOut draws each row independently: the fraction over many rows, and a new seed a new set', () => {
+    const count = (seed: number, f: number) => Array.from({ length: 100_000 }, (_, r) => heldOut(r, seed, f)).filter(Boolean).length;
+    for (const f of [0.1, 0.5]) expect(Math.abs(count(0, f) - 1e5 * f)).toBeLessThan(5 * Math.sqrt(1e5 * f * (1 - f)));
+    const a = Array.from({ length: 1000 }, (_, r) => heldOut(r, 1, 0.5));
+    const b = Array.from({ length: 1000 }, (_, r) => heldOut(r, 2, 0.5));
+    const same = a.filter((v, i) => v === b[i]).length;
+    expect(Math.abs(same - 500)).toBeLessThan(80); // two independent fair coins agree half the time: sd 16
+  });
+
+  it('streams without --stream past 256 MB, except a hashed --text column, which is read whole', () => {
+    expect(streams({ stream: false, text: undefined }, STREAM_ABOVE_BYTES + 1)).toBe(true);
+    expect(streams({ stream: false, text: undefined }, STREAM_ABOVE_BYTES)).toBe(false);
+    expect(streams({ stream: false, text: 'review' }, 10 * STREAM_ABOVE_BYTES)).toBe(false);
+    expect(streams({ stream: true, text: undefined }, 0)).toBe(true);
+  });
+
   it('options a stream cannot honour are usage errors', async () => {
-    expect((await steepest(['train', at('big.csv'), '--target', 'y', '--stream', '--val', '0.2'])).stderr).toMatch(/--val does not apply with --stream/);
+    expect((await steepest(['train', at('reviews.csv'), '--target', 'label', '--text', 'review', '--stream'])).stderr).toMatch(/--text does not apply with --stream/);
+    expect((await steepest(['train', at('big.csv'), '--target', 'y', '--stream', '--categorical', 'a'])).stderr)
+      .toBe('steepest: --categorical does not apply with --stream (the file is read in chunks and never held whole; see docs/streams.md)\n');
+    expect((await steepest(['train', at('data.svm'), '--stream', '--val', '0.00001'])).stderr).toMatch(/--val 0.00001 holds out 0 of 400 rows/);
     expect((await steepest(['train', at('big.csv'), '--stream'])).stderr).toMatch(/--stream needs --target COLUMN/);
   });
 });

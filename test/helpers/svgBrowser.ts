@@ -1,10 +1,8 @@
 // Reads and renders SVG text in headless Chromium (Debian's binary, driven by
 // playwright): a real XML parser for structure checks and a real renderer for
 // the picture, so the tests do not trust the code that wrote the SVG.
-import { chromium, type Browser, type Page } from 'playwright';
-
-/** Where Debian's chromium package puts the browser binary (the recipe in the shared BROWSER-TESTING notes). */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
+import type { Browser, Page } from 'playwright';
+import { launchChromium } from './chromium.js';
 
 /** One element of interest: its tag, class, data-series, and the numbers it draws. */
 export interface SvgShape {
@@ -51,7 +49,7 @@ export class SvgBrowser {
   private constructor(private browser: Browser, private page: Page) {}
 
   static async launch(): Promise<SvgBrowser> {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+    const browser = await launchChromium();
     return new SvgBrowser(browser, await browser.newPage());
   }
 
