@@ -19,15 +19,11 @@ import { field, pointer, fieldF64 } from './fields';
 import { startEpoch, finishEpoch } from './train';
 import {
   NET_INPUTS, NET_PARAMS, NET_PARAMS_PTR, NET_GRAD_PTR, NET_GRAD_SUM_PTR, NET_SLOTS_PTR, NET_OPT_PTR, NET_STATS_PTR,
-  DATA_ROWS, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_ORDER_PTR, DATA_INDPTR_PTR, DATA_INDICES_PTR, DATA_BATCH_SIZE, DATA_FIRST_ROW,
+  DATA_ROWS, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_INDPTR_PTR, DATA_INDICES_PTR, DATA_BATCH_SIZE, DATA_FIRST_ROW,
   DATA_LRS_PTR, DATA_L1, DATA_L2, OPT_KIND, OPT_MOMENTUM, OPT_WEIGHT_DECAY, OPT_STEP, OPTIMIZER_SGD, STAT_LOSS_SUM,
   STAT_MAX_STEP,
 } from '../src/wasm/abi';
 
-// @ts-ignore: decorator
-@inline function rowAt(orderPtr: usize, p: i32): usize {
-  return orderPtr ? <usize>load<u32>(orderPtr + (<usize>p << 2)) : <usize>p;
-}
 
 /** Whether the optimizer at optPtr is plain SGD (no momentum, no weight decay): the one lazySgd runs. */
 export function plainSgd(optPtr: usize): bool {
@@ -74,10 +70,10 @@ let sumAbs: f64 = 0;
 
 /** Brings every weight rows start..end touch up to the cumulative penalty u (clipL1), before they are read. */
 function clipRows(
-  paramsPtr: usize, qPtr: usize, valsIdxPtr: usize, indptrPtr: usize, orderPtr: usize, start: i32, end: i32, s: f64, u: f64,
+  paramsPtr: usize, qPtr: usize, valsIdxPtr: usize, indptrPtr: usize, start: i32, end: i32, s: f64, u: f64,
 ): void {
   for (let p = start; p < end; p++) {
-    const r = rowAt(orderPtr, p);
+    const r = <usize>p;
     const to = <i32>load<u32>(indptrPtr + (r << 2), 4);
     for (let k = <i32>load<u32>(indptrPtr + (r << 2)); k < to; k++) {
       clipL1(paramsPtr, qPtr, <usize>load<u32>(valsIdxPtr + (<usize>k << 2)), s, u);
@@ -118,7 +114,6 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
   const indptrPtr = pointer(dataPtr, DATA_INDPTR_PTR);
   const yPtr = pointer(dataPtr, DATA_Y_PTR);
   const swPtr = pointer(dataPtr, DATA_SW_PTR);
-  const orderPtr = pointer(dataPtr, DATA_ORDER_PTR);
   const batchSize = field(dataPtr, DATA_BATCH_SIZE);
   const lrsPtr = pointer(dataPtr, DATA_LRS_PTR);
   const l1 = fieldF64(dataPtr, DATA_L1);
@@ -152,7 +147,7 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     let gradBias: f64 = 0;
     let change: f64 = 0;
     // The rows' weights take their pending L1 penalty first, so they are read as if every weight were penalized every step.
-    if (l1 != 0) clipRows(paramsPtr, qPtr, idxPtr, indptrPtr, orderPtr, start, end, s, u);
+    if (l1 != 0) clipRows(paramsPtr, qPtr, idxPtr, indptrPtr, start, end, s, u);
     const penalty = 0.5 * l2 * s * s * sumSq + l1 * Math.abs(s) * sumAbs;
     const shrink = 1 - lr * l2;
     // Pass 1: every row's derivative at the batch's starting weights, summed into the gradient vector
@@ -160,7 +155,7 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     const single = n == 1;
     let d1: f64 = 0;
     for (let p = start; p < end; p++) {
-      const r = rowAt(orderPtr, p);
+      const r = <usize>p;
       const from = <i32>load<u32>(indptrPtr + (r << 2));
       const to = <i32>load<u32>(indptrPtr + (r << 2), 4);
       const y = load<f32>(yPtr + (r << 2));
@@ -187,7 +182,7 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
       // One row, no L1 (the per-sample case): the fused step. A zero g leaves v, the sums and
       // gmax as they were, so no branch; ||v||_1 only feeds the L1 term, so it is not kept; and
       // d x is exact in f64 (two f32 mantissas), so max |g| = |d| max |x|.
-      const r = rowAt(orderPtr, start);
+      const r = <usize>start;
       const to = <i32>load<u32>(indptrPtr + (r << 2), 4);
       let xmax: f32 = 0;
       for (let k = <i32>load<u32>(indptrPtr + (r << 2)); k < to; k++) {
@@ -206,7 +201,7 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
       }
       gmax = Math.abs(d1) * <f64>xmax;
     } else for (let p = start; p < end; p++) {
-      const r = rowAt(orderPtr, p);
+      const r = <usize>p;
       const from = <i32>load<u32>(indptrPtr + (r << 2));
       const to = <i32>load<u32>(indptrPtr + (r << 2), 4);
       for (let k = from; k < to; k++) {
