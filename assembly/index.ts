@@ -7,7 +7,7 @@
 // internally can be inlined).
 export { trainEpoch } from './train';
 export { predict, networkGradient } from './network';
-export { planScatter, scatterRows, permuteBuckets } from './shuffle';
+export { planScatter, scatterRows, permuteBuckets, arrangeSparse } from './shuffle';
 export { readSequential, readRows } from './bounds';
 export { findNonFinite, gatherRows, checkSparse } from './data';
 export { alloc, free } from './heap';

@@ -7,9 +7,10 @@
 // so the L2 shrink w <- (1 - lr l2) w is one multiplication of s; L1 is the cumulative penalty
 // of Tsuruoka, Tsujii and Ananiadou (2009), applied to a weight when a row touches it (clipped
 // at zero). At the end of each call every weight gets its pending penalty and the scale is
-// folded back, so between calls the parameters are the plain weights, and the result is the
-// same however an epoch is cut into calls. The penalty's state lives in plain SGD's unused
-// optimizer slots (saved, restored and reset with them): q_j, the penalty weight j has had, in
+// folded back, so between calls the parameters are the plain weights. The fold rounds each
+// weight to float32 (s v is not a float32), so where calls end (fitAsync's chunks, per-batch
+// callbacks) moves the result in the last bits (docs/text.md). The penalty's state lives in
+// plain SGD's unused optimizer slots (saved, restored and reset with them): q_j, the penalty weight j has had, in
 // slot 0; u, the penalty any weight could have had, in slot 1's first value.
 // src/reference/sparseLinear.ts is the float64 twin.
 import { sparseDot, sparseAxpy } from './kernels/sparse';
@@ -18,15 +19,11 @@ import { field, pointer, fieldF64 } from './fields';
 import { startEpoch, finishEpoch } from './train';
 import {
   NET_INPUTS, NET_PARAMS, NET_PARAMS_PTR, NET_GRAD_PTR, NET_GRAD_SUM_PTR, NET_SLOTS_PTR, NET_OPT_PTR, NET_STATS_PTR,
-  DATA_ROWS, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_ORDER_PTR, DATA_INDPTR_PTR, DATA_INDICES_PTR, DATA_BATCH_SIZE, DATA_FIRST_ROW,
+  DATA_ROWS, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR, DATA_INDPTR_PTR, DATA_INDICES_PTR, DATA_BATCH_SIZE, DATA_FIRST_ROW,
   DATA_LRS_PTR, DATA_L1, DATA_L2, OPT_KIND, OPT_MOMENTUM, OPT_WEIGHT_DECAY, OPT_STEP, OPTIMIZER_SGD, STAT_LOSS_SUM,
   STAT_MAX_STEP,
 } from '../src/wasm/abi';
 
-// @ts-ignore: decorator
-@inline function rowAt(orderPtr: usize, p: i32): usize {
-  return orderPtr ? <usize>load<u32>(orderPtr + (<usize>p << 2)) : <usize>p;
-}
 
 /** Whether the optimizer at optPtr is plain SGD (no momentum, no weight decay): the one lazySgd runs. */
 export function plainSgd(optPtr: usize): bool {
@@ -53,44 +50,30 @@ function clipL1(paramsPtr: usize, qPtr: usize, j: usize, s: f64, u: f64): void {
 }
 
 /**
- * The running ||v||^2 and ||v||_1 (f64 each) for the loss's penalty term, kept as weights change.
- * ||v||_1 only when the L1 term reads it: the batch-1 step without L1 leaves it stale.
- * Static, as linear.ts's scratch is: before two threads run this path at once it moves to
- * per-thread scratch.
+ * The running ||v||^2 and ||v||_1 for the loss's penalty term, kept as weights change (set at
+ * the start of each call). ||v||_1 only when the L1 term reads it: the batch-1 step without L1
+ * leaves it stale. WebAssembly globals, not memory: each instance has its own, and in the
+ * threaded build each thread is its own instance over the shared memory, so two threads
+ * training two models at once do not share them.
  */
-const sums = memory.data(16, 8);
+let sumSq: f64 = 0;
+let sumAbs: f64 = 0;
 
 /** Stores nv at p, where old was, and updates the running sums. */
 // @ts-ignore: decorator
 @inline function setV(p: usize, old: f64, nv: f32): void {
   store<f32>(p, nv);
   const n = <f64>nv;
-  store<f64>(sums, load<f64>(sums) + n * n - old * old);
-  store<f64>(sums, load<f64>(sums, 8) + Math.abs(n) - Math.abs(old), 8);
-}
-
-/** Where touchRow's reads go, so they are kept. */
-const sink = memory.data(8, 8);
-
-/**
- * Reads one word in each 64-byte line of row r's values and indices: in a shuffled batch-1
- * epoch the next row sits at a random place, and these misses then overlap this row's work.
- */
-function touchRow(valsPtr: usize, idxPtr: usize, indptrPtr: usize, r: usize): void {
-  const from = <usize>load<u32>(indptrPtr + (r << 2)) << 2;
-  const to = <usize>load<u32>(indptrPtr + (r << 2), 4) << 2;
-  let acc: u32 = 0;
-  for (let o = from; o < to; o += 64) acc += load<u32>(valsPtr + o) + load<u32>(idxPtr + o);
-  if (to > from) acc += load<u32>(valsPtr + to - 4) + load<u32>(idxPtr + to - 4);
-  store<u32>(sink, acc);
+  sumSq += n * n - old * old;
+  sumAbs += Math.abs(n) - Math.abs(old);
 }
 
 /** Brings every weight rows start..end touch up to the cumulative penalty u (clipL1), before they are read. */
 function clipRows(
-  paramsPtr: usize, qPtr: usize, valsIdxPtr: usize, indptrPtr: usize, orderPtr: usize, start: i32, end: i32, s: f64, u: f64,
+  paramsPtr: usize, qPtr: usize, valsIdxPtr: usize, indptrPtr: usize, start: i32, end: i32, s: f64, u: f64,
 ): void {
   for (let p = start; p < end; p++) {
-    const r = rowAt(orderPtr, p);
+    const r = <usize>p;
     const to = <i32>load<u32>(indptrPtr + (r << 2), 4);
     for (let k = <i32>load<u32>(indptrPtr + (r << 2)); k < to; k++) {
       clipL1(paramsPtr, qPtr, <usize>load<u32>(valsIdxPtr + (<usize>k << 2)), s, u);
@@ -131,7 +114,6 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
   const indptrPtr = pointer(dataPtr, DATA_INDPTR_PTR);
   const yPtr = pointer(dataPtr, DATA_Y_PTR);
   const swPtr = pointer(dataPtr, DATA_SW_PTR);
-  const orderPtr = pointer(dataPtr, DATA_ORDER_PTR);
   const batchSize = field(dataPtr, DATA_BATCH_SIZE);
   const lrsPtr = pointer(dataPtr, DATA_LRS_PTR);
   const l1 = fieldF64(dataPtr, DATA_L1);
@@ -147,8 +129,8 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     sq += v * v;
     abs1 += Math.abs(v);
   }
-  store<f64>(sums, sq);
-  store<f64>(sums, abs1, 8);
+  sumSq = sq;
+  sumAbs = abs1;
   let s: f64 = 1;
   let u = <f64>load<f32>(uPtr);
   let lossSum = load<f64>(statsPtr + (STAT_LOSS_SUM << 3));
@@ -165,16 +147,15 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     let gradBias: f64 = 0;
     let change: f64 = 0;
     // The rows' weights take their pending L1 penalty first, so they are read as if every weight were penalized every step.
-    if (l1 != 0) clipRows(paramsPtr, qPtr, idxPtr, indptrPtr, orderPtr, start, end, s, u);
-    const penalty = 0.5 * l2 * s * s * load<f64>(sums) + l1 * Math.abs(s) * load<f64>(sums, 8);
+    if (l1 != 0) clipRows(paramsPtr, qPtr, idxPtr, indptrPtr, start, end, s, u);
+    const penalty = 0.5 * l2 * s * s * sumSq + l1 * Math.abs(s) * sumAbs;
     const shrink = 1 - lr * l2;
     // Pass 1: every row's derivative at the batch's starting weights, summed into the gradient vector
     // (one row: kept as d, its gradient is d x, applied in pass 2 as it is read).
     const single = n == 1;
     let d1: f64 = 0;
-    if (single && orderPtr && end < rows) touchRow(valsPtr, idxPtr, indptrPtr, rowAt(orderPtr, end));
     for (let p = start; p < end; p++) {
-      const r = rowAt(orderPtr, p);
+      const r = <usize>p;
       const from = <i32>load<u32>(indptrPtr + (r << 2));
       const to = <i32>load<u32>(indptrPtr + (r << 2), 4);
       const y = load<f32>(yPtr + (r << 2));
@@ -188,7 +169,7 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     }
     if (!isFinite(batchLoss)) { diverged = batch; memory.fill(gradPtr, 0, <usize>nParams << 2); break; }
     s *= shrink;
-    if (s == 0) { memory.fill(paramsPtr, 0, <usize>cols << 2); memory.fill(sums, 0, 16); s = 1; }
+    if (s == 0) { memory.fill(paramsPtr, 0, <usize>cols << 2); sumSq = sumAbs = 0; s = 1; }
     if (l1 != 0) u += lr * l1;
     // Pass 2: each touched weight takes its step once (its gradient entry is zeroed as it is used;
     // one row: each stored value's d x) and adds it to the epoch's gradient sum, then takes its L1
@@ -201,7 +182,7 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
       // One row, no L1 (the per-sample case): the fused step. A zero g leaves v, the sums and
       // gmax as they were, so no branch; ||v||_1 only feeds the L1 term, so it is not kept; and
       // d x is exact in f64 (two f32 mantissas), so max |g| = |d| max |x|.
-      const r = rowAt(orderPtr, start);
+      const r = <usize>start;
       const to = <i32>load<u32>(indptrPtr + (r << 2), 4);
       let xmax: f32 = 0;
       for (let k = <i32>load<u32>(indptrPtr + (r << 2)); k < to; k++) {
@@ -220,7 +201,7 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
       }
       gmax = Math.abs(d1) * <f64>xmax;
     } else for (let p = start; p < end; p++) {
-      const r = rowAt(orderPtr, p);
+      const r = <usize>p;
       const from = <i32>load<u32>(indptrPtr + (r << 2));
       const to = <i32>load<u32>(indptrPtr + (r << 2), 4);
       for (let k = from; k < to; k++) {
@@ -243,8 +224,8 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
         if (l1 != 0) clipL1(paramsPtr, qPtr, j, s, u);
       }
     }
-    store<f64>(sums, load<f64>(sums) + dsq);
-    store<f64>(sums, load<f64>(sums, 8) + dabs, 8);
+    sumSq += dsq;
+    sumAbs += dabs;
     change = gmax * lr / <f64>n;
     const gb = gradSumPtr + (<usize>cols << 3);
     store<f64>(gb, load<f64>(gb) + gradBias);
@@ -253,13 +234,13 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
     store<f32>(biasPtr, nb);
     change = max(change, Math.abs(<f64>nb - <f64>bias));
     lossSum += batchLoss + penalty * n;
-    if (!isFinite(change) || !isFinite(load<f64>(sums))) { diverged = batch; break; }
+    if (!isFinite(change) || !isFinite(sumSq)) { diverged = batch; break; }
     maxStep = max(maxStep, change);
     // A tiny scale would lose the weights' range: fold it in (O(cols), rare: (1 - lr l2)^k reaching 1e-6).
     if (Math.abs(s) < 1e-6) {
       settle(paramsPtr, qPtr, cols, s, u, 0);
-      store<f64>(sums, load<f64>(sums) * s * s);
-      store<f64>(sums, load<f64>(sums, 8) * Math.abs(s), 8);
+      sumSq *= s * s;
+      sumAbs *= Math.abs(s);
       s = 1;
     }
   }

@@ -46,10 +46,12 @@ export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastB
   if (kind != KIND_DENSE && kind != KIND_CSR) return STATUS_BAD_KIND;
   const linearLoss = linearHead(netPtr);
   // CSR rows (values at DATA_X_PTR): never bucketed (the visit order is one Fisher-Yates
-  // permutation of all rows, src/engines/shape.ts), read where they lie.
+  // permutation of all rows, src/engines/shape.ts); shuffled, the engines hand over a copy
+  // already in the visit order (shuffle.ts arrangeSparse), so lazySgd reads rows in storage
+  // order only (an order it is given sends the rows to the network step instead).
   const indptrPtr = kind == KIND_CSR ? pointer(dataPtr, DATA_INDPTR_PTR) : 0;
   const idxPtr = pointer(dataPtr, DATA_INDICES_PTR);
-  if (indptrPtr && linearLoss >= 0 && plainSgd(pointer(netPtr, NET_OPT_PTR))) {
+  if (indptrPtr && !pointer(dataPtr, DATA_ORDER_PTR) && linearLoss >= 0 && plainSgd(pointer(netPtr, NET_OPT_PTR))) {
     lazySgd(netPtr, dataPtr, firstBatch, lastBatch, linearLoss);
     return STATUS_OK;
   }

@@ -35,6 +35,8 @@ function dataBlocks({ rows, nnz, weighted, shuffle }: DataSize, cols: number, wi
   const v = rows * 4;
   const out = nnz === undefined ? [x, v * width] : [x, x, v + 4, v * width];
   if (weighted) out.push(v);
+  // Shuffled CSR rows: a second copy in the epoch's visit order (arrangeSparse).
+  if (nnz !== undefined && shuffle) out.push(x, x, v + 4, v * width, ...(weighted ? [v] : []));
   if (buckets > 1) out.push(x, v * width, v, ...(weighted ? [v] : []));
   if (shuffle) out.push(v, (buckets + 1) * 4, (buckets + 1) * 4, buckets * 4);
   out.push(DATA_BYTES);
@@ -74,6 +76,10 @@ class WasmData implements TrainingData {
   cursorsPtr = 0;
   indptrPtr = 0; // CSR: rows + 1 u32 (0: dense); xPtr then holds the stored values
   indicesPtr = 0;
+  nextIndptrPtr = 0; // shuffled CSR: the rows in this epoch's visit order (nextXPtr: their values), or 0
+  nextIndicesPtr = 0;
+  /** Shuffled CSR: whether the next* blocks hold this epoch's rows in visit order (training reads those). */
+  visitCopy = false;
   descPtr = 0; // the data descriptor that describes these blocks to WASM (written before each call)
   scatterDescPtr = 0; // a second descriptor, for the worker that writes the next arrangement while this thread trains
   /** The pool whose worker is writing the next arrangement (settle() waits for it), or null. */
@@ -111,6 +117,15 @@ class WasmData implements TrainingData {
         }
         this.yPtr = rt.alloc(capacity * width * 4);
         if (weighted) this.swPtr = rt.alloc(capacity * 4);
+      }
+      if (nnz !== null && shuffle) {
+        // Shuffled CSR: each epoch's rows in visit order (a view's own: it writes them every epoch).
+        this.nextXPtr = rt.alloc(nnz * 4);
+        this.nextIndicesPtr = rt.alloc(nnz * 4);
+        this.nextIndptrPtr = rt.alloc(capacity * 4 + 4);
+        this.nextYPtr = rt.alloc(capacity * width * 4);
+        if (weighted) this.nextSwPtr = rt.alloc(capacity * 4);
+        this.view?.own.push([this.nextXPtr, this.nextYPtr, this.nextSwPtr], [this.nextIndicesPtr, this.nextIndptrPtr, 0]);
       }
       if (maxBuckets > 1) {
         const arrangement = (): [number, number, number] => [rt.alloc(capacity * cols * 4), rt.alloc(capacity * width * 4), weighted ? rt.alloc(capacity * 4) : 0];
@@ -152,6 +167,7 @@ class WasmData implements TrainingData {
     this.rows = rows;
     this.buckets = this.shuffle ? buckets : 1;
     this.scatter = false;
+    this.visitCopy = false;
     this.ops = null; // a new arrangement: the next shuffled epoch starts over
     if (this.shuffle) {
       const u32 = this.rt.u32;
@@ -209,7 +225,8 @@ class WasmData implements TrainingData {
       rows: this.rows, cols: this.cols, width: this.width, xPtr: this.xPtr, yPtr: this.yPtr, swPtr: this.swPtr,
       orderPtr: this.orderPtr, buckets: this.buckets, startsPtr: this.startsPtr, nextStartsPtr: this.nextStartsPtr,
       idsPtr: this.idsPtr, cursorsPtr: this.cursorsPtr, nextXPtr: this.nextXPtr, nextYPtr: this.nextYPtr,
-      nextSwPtr: this.nextSwPtr, indptrPtr: this.indptrPtr, indicesPtr: this.indicesPtr, ...more,
+      nextSwPtr: this.nextSwPtr, indptrPtr: this.indptrPtr, indicesPtr: this.indicesPtr, nextIndptrPtr: this.nextIndptrPtr,
+      nextIndicesPtr: this.nextIndicesPtr, ...more,
     });
     return ptr;
   }
@@ -235,7 +252,8 @@ class WasmData implements TrainingData {
 
   private ptrs(): number[] {
     if (this.rt.generation !== this.gen) return [];
-    const data = this.view ? this.view.own.slice(+this.view.borrowed).flat() : [this.xPtr, this.yPtr, this.swPtr, this.nextXPtr, this.nextYPtr, this.nextSwPtr, this.indptrPtr, this.indicesPtr];
+    const data = this.view ? this.view.own.slice(+this.view.borrowed).flat() : [this.xPtr, this.yPtr, this.swPtr, this.nextXPtr, this.nextYPtr,
+      this.nextSwPtr, this.indptrPtr, this.indicesPtr, this.nextIndptrPtr, this.nextIndicesPtr];
     return [...data, this.orderPtr,
       this.idsPtr, this.startsPtr, this.nextStartsPtr, this.cursorsPtr, this.lrsPtr, this.descPtr, this.scatterDescPtr];
   }
@@ -256,7 +274,8 @@ class WasmData implements TrainingData {
     }
     this.xPtr = this.yPtr = this.swPtr = this.nextXPtr = this.nextYPtr = this.nextSwPtr = this.orderPtr = this.idsPtr = 0;
     this.startsPtr = this.nextStartsPtr = this.cursorsPtr = this.lrsPtr = this.lrsCapacity = this.descPtr = this.scatterDescPtr = 0;
-    this.indptrPtr = this.indicesPtr = 0;
+    this.indptrPtr = this.indicesPtr = this.nextIndptrPtr = this.nextIndicesPtr = 0;
+    this.visitCopy = false;
     this.rows = 0;
   }
 }
@@ -564,6 +583,11 @@ class WasmTrainer implements Trainer, Reattachable {
     rt.u32.set(rng, rngPtr >>> 2);
     d.scatter = beginShuffledEpoch(d.ops);
     rng.set(rt.u32.subarray(rngPtr >>> 2, (rngPtr >>> 2) + 4));
+    // CSR rows: copied once in the visit order, so training streams them (the same rows in the same order: the same bits).
+    if (d.nextIndptrPtr) {
+      ex.arrangeSparse(d.describe());
+      d.visitCopy = true;
+    }
   }
 
   trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats {
@@ -578,8 +602,11 @@ class WasmTrainer implements Trainer, Reattachable {
     rt.f64.set(config.lrs.subarray(first, last), (lrsPtr >>> 3) + first);
     // A worker writes the next arrangement for the whole epoch while this thread trains; else the pass scatters.
     if (first === 0 && d.scatter && d.scatterOnWorker(config.threads)) d.scatter = false;
+    const copy = d.visitCopy
+      ? { xPtr: d.nextXPtr, indicesPtr: d.nextIndicesPtr, indptrPtr: d.nextIndptrPtr, yPtr: d.nextYPtr, swPtr: d.nextSwPtr, orderPtr: 0 }
+      : {};
     const dataPtr = d.describe({
-      idsPtr: d.scatter ? d.idsPtr : 0, batchSize: config.batchSize, lrsPtr, l1: config.l1, l2: config.l2, firstRow: config.firstRow,
+      ...copy, idsPtr: d.scatter ? d.idsPtr : 0, batchSize: config.batchSize, lrsPtr, l1: config.l1, l2: config.l2, firstRow: config.firstRow,
     });
     return { fn: 'trainEpoch', args: [this.block.descPtr, dataPtr, first, last] };
   }

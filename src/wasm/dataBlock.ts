@@ -3,7 +3,7 @@
 // arrangement, and the epoch's settings.
 import {
   DATA_BATCH_SIZE, DATA_BUCKETS, DATA_COLS, DATA_CURSORS_PTR, DATA_FIELDS, DATA_IDS_PTR, DATA_KIND, DATA_L1, DATA_L2,
-  DATA_LRS_PTR, DATA_NEXT_STARTS_PTR, DATA_NEXT_SW_PTR, DATA_NEXT_X_PTR, DATA_NEXT_Y_PTR, DATA_ORDER_PTR, DATA_ROWS,
+  DATA_LRS_PTR, DATA_NEXT_INDICES_PTR, DATA_NEXT_INDPTR_PTR, DATA_NEXT_STARTS_PTR, DATA_NEXT_SW_PTR, DATA_NEXT_X_PTR, DATA_NEXT_Y_PTR, DATA_ORDER_PTR, DATA_ROWS,
   DATA_STARTS_PTR, DATA_SW_PTR, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, KIND_DENSE, KIND_CSR, DATA_INDPTR_PTR, DATA_INDICES_PTR, DATA_FIRST_ROW,
 } from './abi.js';
 import type { WasmRuntime } from './runtime.js';
@@ -30,6 +30,9 @@ export interface DataFields {
   nextXPtr?: number;
   nextYPtr?: number;
   nextSwPtr?: number;
+  /** KIND_CSR: the next arrangement's indptr and indices (arrangeSparse). */
+  nextIndptrPtr?: number;
+  nextIndicesPtr?: number;
   batchSize?: number;
   lrsPtr?: number;
   l1?: number;
@@ -62,6 +65,8 @@ export function writeDataBlock(rt: WasmRuntime, ptr: number, f: DataFields): voi
   u32[d + DATA_NEXT_X_PTR] = f.nextXPtr ?? 0;
   u32[d + DATA_NEXT_Y_PTR] = f.nextYPtr ?? 0;
   u32[d + DATA_NEXT_SW_PTR] = f.nextSwPtr ?? 0;
+  u32[d + DATA_NEXT_INDPTR_PTR] = f.nextIndptrPtr ?? 0;
+  u32[d + DATA_NEXT_INDICES_PTR] = f.nextIndicesPtr ?? 0;
   u32[d + DATA_BATCH_SIZE] = f.batchSize ?? 0;
   u32[d + DATA_LRS_PTR] = f.lrsPtr ?? 0;
   const f64 = rt.f64;

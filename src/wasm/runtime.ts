@@ -22,6 +22,7 @@ export const WASM_EXPORTS = {
   planScatter: 2, // (dataPtr, rngPtr)
   scatterRows: 3, // (dataPtr, from, to)
   permuteBuckets: 2, // (dataPtr, rngPtr)
+  arrangeSparse: 1, // (dataPtr)
   readSequential: 2, // (xPtr, n) -> sum
   readRows: 4, // (xPtr, orderPtr, rows, cols) -> sum
   findNonFinite: 2, // (ptr, n) -> index or -1

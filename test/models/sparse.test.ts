@@ -152,6 +152,35 @@ describe.each(ENGINES)('CSR input (%s)', (engine) => {
     }
   });
 
+  it('shuffled epochs with row weights and two targets per row: CSR follows the dense rows', () => {
+    // WASM copies shuffled CSR rows in visit order each epoch (arrangeSparse), with their row
+    // weights and targets: a row weight or target moved to another row's place, or a second
+    // target value dropped, changes the parameters by far more than TOL (checked below against
+    // the unweighted run, which must differ).
+    const sw = Float32Array.from({ length: ROWS }, (_, r) => 0.25 + (r % 7) / 4);
+    const y2 = Float32Array.from({ length: ROWS * 2 }, (_, i) => (i % 2 ? DATA.y[i >> 1] : -0.5 * DATA.y[i >> 1]));
+    const cases = [
+      { name: 'logistic, batch 1', make: () => new LogisticRegression({ features: COLS, engine }), y: binary, fit: { optimizer: 'sgd', l2: 0.05, batchSize: 1 } },
+      { name: 'mlp, 2 outputs', make: () => new MLP({ inputs: COLS, hidden: [4], outputs: 2, head: 'mse', engine, seed: 3 }), y: y2, fit: { optimizer: 'adam', batchSize: 8 } },
+    ] as const;
+    for (const c of cases) {
+      const run = (X: CSR | Float32Array, weights: Float32Array | undefined) => {
+        const m = c.make();
+        try {
+          m.fit(X as Float32Array, c.y, { epochs: 3, learningRate: 0.1, seed: 9, shuffle: true, sampleWeight: weights, ...c.fit });
+          return paramsOf(m as ReturnType<typeof make>);
+        } finally {
+          m.dispose();
+        }
+      };
+      const dense = run(DATA.dense, sw);
+      const sparse = run(DATA.csr, sw);
+      const tol = TOL[engine] * maxAbs(dense, 0.1);
+      expectClose(sparse, dense, { abs: tol }, `${c.name} params`);
+      expect(Math.max(...run(DATA.csr, undefined).map((v, i) => Math.abs(v - sparse[i])))).toBeGreaterThan(100 * tol);
+    }
+  });
+
   it('repeated indices in a row add (as SciPy sums duplicates); unsorted ones are read as they lie', () => {
     // Small integers: exact in any order. Row 0 stores column 1 as 2 + 3 (= 5), row 1 its columns backwards.
     const csr: CSR = { shape: [2, 3], indptr: new Int32Array([0, 3, 5]), indices: new Uint32Array([1, 0, 1, 2, 0]), data: new Float64Array([2, 1, 3, 4, 6]) };
