@@ -119,39 +119,50 @@ function chunkGradient(
 }
 
 /**
- * The loss sum of rows start..end (row order[p] at position p, or p when orderPtr
- * is 0) and their summed gradient, added to gradPtr. Runs in chunks of at most
- * NET_CAPACITY rows; a shuffled chunk is first gathered into the chunk scratch
- * (from one cache-sized bucket of the arrangement, see shuffle.ts). With indptrPtr the
- * rows are CSR (values at xPtr, columns at idxPtr): only their targets and weights are
- * gathered, and the first layer reads each row where it lies.
+ * The loss sum of the n rows at positions c..c+n (row order[p] at position p, or p when
+ * orderPtr is 0; n at most NET_CAPACITY) and their summed gradient, added to gradPtr. A
+ * shuffled chunk is first gathered into netPtr's chunk scratch (from one cache-sized bucket
+ * of the arrangement, see shuffle.ts). With indptrPtr the rows are CSR (values at xPtr,
+ * columns at idxPtr): only their targets and weights are gathered, and the first layer reads
+ * each row where it lies. A team's worker runs it with a descriptor of its own (team.ts).
+ */
+export function networkChunk(
+  netPtr: usize, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, c: i32, n: i32,
+  paramsPtr: usize, gradPtr: usize, indptrPtr: usize, idxPtr: usize,
+): f64 {
+  const rowBytes = <usize>field(netPtr, NET_INPUTS) << 2;
+  const yBytes = <usize>targetWidth(netPtr) << 2;
+  if (!orderPtr && !indptrPtr) {
+    return chunkGradient(netPtr, xPtr + <usize>c * rowBytes, yPtr + <usize>c * yBytes,
+      swPtr ? swPtr + (<usize>c << 2) : 0, n, paramsPtr, gradPtr, 0, 0, 0, 0);
+  }
+  const xs = pointer(netPtr, NET_X_PTR);
+  const ys = pointer(netPtr, NET_Y_PTR);
+  const sws = pointer(netPtr, NET_SW_PTR);
+  // CSR rows stay where they lie (the first layer reads them through order): only their targets and weights move.
+  for (let k = 0; k < n; k++) {
+    const r = orderPtr ? <usize>load<u32>(orderPtr + (<usize>(c + k) << 2)) : <usize>(c + k);
+    if (!indptrPtr) copyBytes(xs + <usize>k * rowBytes, xPtr + r * rowBytes, rowBytes);
+    copyBytes(ys + <usize>k * yBytes, yPtr + r * yBytes, yBytes);
+    if (swPtr) store<f32>(sws + (<usize>k << 2), load<f32>(swPtr + (r << 2)));
+  }
+  return chunkGradient(netPtr, indptrPtr ? xPtr : xs, ys, swPtr ? sws : 0, n, paramsPtr, gradPtr, indptrPtr, idxPtr, orderPtr, c);
+}
+
+/**
+ * The loss sum of rows start..end and their summed gradient, added to gradPtr: chunks of
+ * NET_CAPACITY rows from start, each chunk's sum (formed from zero in the kernels' registers)
+ * added in chunk order. team.ts splits the same chunks across threads and adds them in the
+ * same order, so the bits do not depend on the thread count.
  */
 export function networkBatch(
   netPtr: usize, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, start: i32, end: i32,
   paramsPtr: usize, gradPtr: usize, indptrPtr: usize, idxPtr: usize,
 ): f64 {
   const capacity = field(netPtr, NET_CAPACITY);
-  const rowBytes = <usize>field(netPtr, NET_INPUTS) << 2;
-  const yBytes = <usize>targetWidth(netPtr) << 2;
-  const xs = pointer(netPtr, NET_X_PTR);
-  const ys = pointer(netPtr, NET_Y_PTR);
-  const sws = pointer(netPtr, NET_SW_PTR);
   let loss: f64 = 0;
   for (let c = start; c < end; c += capacity) {
-    const n = min(capacity, end - c);
-    if (orderPtr || indptrPtr) {
-      // CSR rows stay where they lie (the first layer reads them through order): only their targets and weights move.
-      for (let k = 0; k < n; k++) {
-        const r = orderPtr ? <usize>load<u32>(orderPtr + (<usize>(c + k) << 2)) : <usize>(c + k);
-        if (!indptrPtr) copyBytes(xs + <usize>k * rowBytes, xPtr + r * rowBytes, rowBytes);
-        copyBytes(ys + <usize>k * yBytes, yPtr + r * yBytes, yBytes);
-        if (swPtr) store<f32>(sws + (<usize>k << 2), load<f32>(swPtr + (r << 2)));
-      }
-      loss += chunkGradient(netPtr, indptrPtr ? xPtr : xs, ys, swPtr ? sws : 0, n, paramsPtr, gradPtr, indptrPtr, idxPtr, orderPtr, c);
-    } else {
-      loss += chunkGradient(netPtr, xPtr + <usize>c * rowBytes, yPtr + <usize>c * yBytes,
-        swPtr ? swPtr + (<usize>c << 2) : 0, n, paramsPtr, gradPtr, 0, 0, 0, 0);
-    }
+    loss += networkChunk(netPtr, xPtr, yPtr, swPtr, orderPtr, c, min(capacity, end - c), paramsPtr, gradPtr, indptrPtr, idxPtr);
   }
   return loss;
 }

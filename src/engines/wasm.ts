@@ -10,10 +10,12 @@ import { beginShuffledEpoch, endShuffledEpoch, type ArrangementOps } from './arr
 import { shuffleBuckets, singleLayerLoss } from './shape.js';
 import { resolveOptimizer, slotCount, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { allocNetworkBlock, type NetworkBlock } from '../wasm/networkBlock.js';
+import { allocTeamBlock, freeTeamBlock, type TeamBlock } from '../wasm/teamBlock.js';
 import { writeOptimizerBlock } from '../wasm/optimizerBlock.js';
 import { DATA_BYTES, writeDataBlock, type DataFields } from '../wasm/dataBlock.js';
 import {
-  OPT_D, OPT_STEP, STAT_BATCHES, STAT_DIVERGED, STAT_GRAD_NORM, STAT_LOSS_SUM, STAT_MAX_STEP, STATUS_OK,
+  NET_CAPACITY, OPT_D, OPT_STEP, STAT_BATCHES, STAT_DIVERGED, STAT_GRAD_NORM, STAT_LOSS_SUM, STAT_MAX_STEP, STATUS_OK,
+  TEAM_CHUNKS, TEAM_FAULT, TEAM_OWNER_BLOCKS, TEAM_SEQ, TEAM_STOP, TEAM_THREADS,
 } from '../wasm/abi.js';
 import { MAX_BLOCK_BYTES, type Reattachable, type WasmRuntime } from '../wasm/runtime.js';
 import { EngineError, ValidationError } from '../errors.js';
@@ -24,9 +26,23 @@ import { checkCSR, checkIndptr, takeCSRRows, type CSR } from '../data/csr.js';
 
 // predict copies X into WASM this many bytes at a time, so it has no size limit.
 const PREDICT_CHUNK_BYTES = 4 << 20;
-// Rows of a batch that a network's scratch holds (a batch runs in chunks of these); capped by bytes.
-const SCRATCH_ROWS = 256;
+// Bytes of a network's chunk scratch at most (it holds fewer rows for wide networks).
 const SCRATCH_BYTES = 16 << 20;
+/**
+ * Data-parallel batches only from minWork work per batch (rows x parameters): below it, handing
+ * chunks to a worker costs what it saves (docs/threads.md, Crossover). Mutable for the
+ * benchmark (bench/team.ts), which measures both sides of it; results never depend on it.
+ */
+export const dataParallel = {
+  minWork: 1 << 17,
+  /**
+   * Rows of a batch that a network's scratch holds (NET_CAPACITY, fixed when a model's block is
+   * allocated): a batch runs in chunks of these in every build, the unit data-parallel batches
+   * share out (assembly/team.ts), so it never depends on the thread count. Mutable for a test's
+   * negative control (another grouping of the same sums gives other bits).
+   */
+  chunkRows: 32,
+};
 
 /** The blocks WasmData allocates for a data set, in bytes (X first); float64 arithmetic keeps sizes past 2^31 exact. */
 function dataBlocks({ rows, nnz, weighted, shuffle }: DataSize, cols: number, width: number, buckets: number): number[] {
@@ -238,6 +254,8 @@ class WasmTrainer implements Trainer, Reattachable {
   private readonly width: number; // target values per row
   private block!: NetworkBlock;
   private gen = -1;
+  /** The data-parallel team's blocks (allocated on first use). */
+  private teamBlock: TeamBlock | null = null;
   private opt: ResolvedOptimizer = resolveOptimizer('sgd');
   /** The state a rebuild restores: kept in JS, where a fault inside WASM cannot reach it. */
   private committed: { opt: ResolvedOptimizer; state: TrainerState } | null = null;
@@ -260,7 +278,7 @@ class WasmTrainer implements Trainer, Reattachable {
     const perRow = (this.inputs + this.width + 1 + 2 * this.shape.layers.reduce((s, l) => s + l.units, 0)) * 4;
     // The one-output kernel without hidden layers (assembly/linear.ts) reads rows in place: no chunk scratch.
     const capacity = singleLayerLoss(this.shape) === null
-      ? Math.max(1, Math.min(SCRATCH_ROWS, Math.floor(SCRATCH_BYTES / Math.max(perRow, widest)))) : 1;
+      ? Math.max(1, Math.min(dataParallel.chunkRows, Math.floor(SCRATCH_BYTES / Math.max(perRow, widest)))) : 1;
     this.block = allocNetworkBlock(this.rt, this.shape, capacity, slots);
     this.gen = this.rt.generation;
   }
@@ -476,6 +494,8 @@ class WasmTrainer implements Trainer, Reattachable {
   }
 
   release(): void {
+    if (this.teamBlock) freeTeamBlock(this.rt, this.teamBlock);
+    this.teamBlock = null;
     this.kept.train?.destroy();
     this.kept.val?.destroy();
     this.kept = { train: null, val: null };
@@ -532,18 +552,69 @@ class WasmTrainer implements Trainer, Reattachable {
   }
 
   trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats {
-    const [net, desc] = this.prepareBatches(data, config, first, last).args;
-    return this.batchesDone(this.rt.exports.trainEpoch(net, desc, first, last));
+    const team = this.team(data as WasmData, config);
+    const [net, desc] = this.prepareBatches(data, config, first, last, team?.block.ptr).args;
+    if (!team) return this.batchesDone(this.rt.exports.trainEpoch(net, desc, first, last));
+    // Data-parallel batches: the workers wait in teamServe for the rounds trainEpoch publishes.
+    const { pool, workers, block } = team;
+    const rt = this.rt;
+    const t = block.ptr >>> 2;
+    rt.u32[t + TEAM_STOP] = 0;
+    rt.u32[t + TEAM_FAULT] = 0;
+    rt.u32[t + TEAM_CHUNKS] = 0;
+    rt.u32[t + TEAM_THREADS] = workers.length + 1;
+    rt.u32[t + TEAM_OWNER_BLOCKS] = typeof (globalThis as { document?: unknown }).document === 'undefined' ? 1 : 0; // not a page's main thread
+    const seen = rt.u32[t + TEAM_SEQ];
+    workers.forEach((w, k) => pool.start(w, { fn: 'teamServe', args: [block.ptr, k, seen], fault: block.ptr + TEAM_FAULT * 4 }));
+    let status: number;
+    try {
+      status = rt.exports.trainEpoch(net, desc, first, last);
+    } catch (err) {
+      pool.cancel(); // the owner trapped: its workers wait for rounds that will not come
+      throw err;
+    }
+    pool.join(); // a worker's fault: the EngineError, the instance rebuilt and every model restored
+    pool.teamChunks += rt.u32[t + TEAM_CHUNKS];
+    return this.batchesDone(status);
   }
 
-  prepareBatches(data: TrainingData, config: BatchConfig, first: number, last: number): Task {
+  /**
+   * The pool's idle workers and this model's team block, where this call's batches go data
+   * parallel: a network (not the one-output kernel of linear models) on dense rows, at least
+   * two chunks per batch, at least dataParallel.minWork per batch, and a second thread under the cap.
+   */
+  private team(d: WasmData, config: BatchConfig): { pool: Pool; workers: number[]; block: TeamBlock } | null {
+    const threaded = this.rt.threaded;
+    const capacity = this.capacity();
+    const chunks = Math.ceil(Math.min(config.batchSize, d.rows) / capacity);
+    if (!threaded || (config.threads ?? threaded.size) < 2 || d.indptrPtr || singleLayerLoss(this.shape) !== null ||
+      chunks < 2 || config.batchSize * this.block.nParams < dataParallel.minWork) return null;
+    const pool = threaded.pool();
+    const workers = pool.idle(Math.min(config.threads ?? threaded.size, chunks));
+    if (workers.length === 0) return null;
+    if (this.teamBlock && (this.teamBlock.gen !== this.rt.generation || this.teamBlock.workers < pool.size - 1)) {
+      freeTeamBlock(this.rt, this.teamBlock);
+      this.teamBlock = null;
+    }
+    this.teamBlock ??= allocTeamBlock(this.rt, this.shape, capacity, pool.size - 1);
+    return { pool, workers, block: this.teamBlock };
+  }
+
+  /** Rows of the network's chunk scratch (NET_CAPACITY). */
+  private capacity(): number {
+    return this.rt.u32[(this.block.descPtr >>> 2) + NET_CAPACITY];
+  }
+
+  prepareBatches(data: TrainingData, config: BatchConfig, first: number, last: number, teamPtr = 0): Task {
     const rt = this.rt;
     const d = (data as WasmData).check();
     const lrsPtr = d.lrs(config.lrs.length); // may grow memory: views below are taken after it
     rt.f64.set(config.lrs.subarray(first, last), (lrsPtr >>> 3) + first);
     // A worker writes the next arrangement for the whole epoch while this thread trains; else the pass scatters.
-    if (first === 0 && d.scatter && d.scatterOnWorker(config.threads)) d.scatter = false;
+    // (Not with data-parallel batches: they take every thread there is, and the rewrite is a few percent of a network's epoch.)
+    if (first === 0 && d.scatter && !teamPtr && d.scatterOnWorker(config.threads)) d.scatter = false;
     const dataPtr = d.describe({
+      teamPtr,
       idsPtr: d.scatter ? d.idsPtr : 0, batchSize: config.batchSize, lrsPtr, l1: config.l1, l2: config.l2, firstRow: config.firstRow,
     });
     return { fn: 'trainEpoch', args: [this.block.descPtr, dataPtr, first, last] };
