@@ -151,9 +151,10 @@ export function networkChunk(
 
 /**
  * The loss sum of rows start..end and their summed gradient, added to gradPtr: chunks of
- * NET_CAPACITY rows from start, each chunk's sum (formed from zero in the kernels' registers)
- * added in chunk order. team.ts splits the same chunks across threads and adds them in the
- * same order, so the bits do not depend on the thread count.
+ * NET_CAPACITY rows from start, each chunk's sum added in chunk order (in the SIMD builds a
+ * chunk's weight and bias gradients are formed from zero in registers, then added). The
+ * threaded build's team.ts splits the same chunks across threads, each into a zeroed gradient,
+ * and adds them in the same order, so the bits do not depend on the thread count.
  */
 export function networkBatch(
   netPtr: usize, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, start: i32, end: i32,

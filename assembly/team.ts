@@ -9,7 +9,7 @@
 // whole call, spinning briefly and then blocking on TEAM_SEQ between rounds. The owner spins
 // while the workers finish their chunks (which take as long as its own), then blocks where it
 // may (not on a browser's main thread): on a busy machine a worker can be descheduled. Workers never allocate: the team block and each worker's network
-// descriptor and gradient are the owner's (src/wasm/teamBlock.ts).
+// descriptor and gradient are the owner's (src/threads/team.ts).
 import { networkChunk } from './network';
 import { field, pointer } from './fields';
 import {

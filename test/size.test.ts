@@ -125,11 +125,12 @@ describe('size budget', () => {
     expect(inputs.filter((p) => /dist\/(worker|cli|datasets|plot|minimize|onnx)\/|preprocess\/split\.js|confusionMatrix|precisionRecall/.test(p))).toEqual([]);
     expect(inputs).toContain('dist/wasm/simdBinary.js'); // the SIMD build is in it
     expect(inputs).not.toContain('dist/wasm/scalarBinary.js');
-    // Loaded later: the scalar build, the pool with the threaded build (src/threads/load.ts), and
+    // Loaded later: the scalar build, the pool with the threaded build and data-parallel batches' team (src/threads/load.ts), and
     // fitStream with its stream readers (on its first call).
     expect([...lazyInputs].sort()).toEqual([
       'dist/datasets/csvStream.js', 'dist/datasets/svmlight.js', 'dist/models/fitStream.js',
-      'dist/threads/load.js', 'dist/threads/pool.js', 'dist/threads/workerSource.js', 'dist/wasm/scalarBinary.js', 'dist/wasm/threadsBinary.js',
+      'dist/threads/load.js', 'dist/threads/pool.js', 'dist/threads/team.js', 'dist/threads/workerSource.js', 'dist/wasm/scalarBinary.js',
+      'dist/wasm/threadsBinary.js',
     ]);
   });
 

@@ -10,12 +10,11 @@ import { beginShuffledEpoch, endShuffledEpoch, type ArrangementOps } from './arr
 import { shuffleBuckets, singleLayerLoss } from './shape.js';
 import { resolveOptimizer, slotCount, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { allocNetworkBlock, type NetworkBlock } from '../wasm/networkBlock.js';
-import { allocTeamBlock, freeTeamBlock, type TeamBlock } from '../wasm/teamBlock.js';
+import type { TeamBlock } from '../threads/team.js';
 import { writeOptimizerBlock } from '../wasm/optimizerBlock.js';
 import { DATA_BYTES, writeDataBlock, type DataFields } from '../wasm/dataBlock.js';
 import {
   NET_CAPACITY, OPT_D, OPT_STEP, STAT_BATCHES, STAT_DIVERGED, STAT_GRAD_NORM, STAT_LOSS_SUM, STAT_MAX_STEP, STATUS_OK,
-  TEAM_CHUNKS, TEAM_FAULT, TEAM_OWNER_BLOCKS, TEAM_SEQ, TEAM_STOP, TEAM_THREADS,
 } from '../wasm/abi.js';
 import { MAX_BLOCK_BYTES, type Reattachable, type WasmRuntime } from '../wasm/runtime.js';
 import { EngineError, ValidationError } from '../errors.js';
@@ -254,8 +253,8 @@ class WasmTrainer implements Trainer, Reattachable {
   private readonly width: number; // target values per row
   private block!: NetworkBlock;
   private gen = -1;
-  /** The data-parallel team's blocks (allocated on first use). */
-  private teamBlock: TeamBlock | null = null;
+  /** The data-parallel team's blocks (allocated on first use, by src/threads/team.ts). */
+  private readonly team: { block: TeamBlock | null } = { block: null };
   private opt: ResolvedOptimizer = resolveOptimizer('sgd');
   /** The state a rebuild restores: kept in JS, where a fault inside WASM cannot reach it. */
   private committed: { opt: ResolvedOptimizer; state: TrainerState } | null = null;
@@ -494,8 +493,9 @@ class WasmTrainer implements Trainer, Reattachable {
   }
 
   release(): void {
-    if (this.teamBlock) freeTeamBlock(this.rt, this.teamBlock);
-    this.teamBlock = null;
+    const team = this.team.block;
+    if (team && team.gen === this.rt.generation) for (const p of team.blocks) this.rt.free(p);
+    this.team.block = null;
     this.kept.train?.destroy();
     this.kept.val?.destroy();
     this.kept = { train: null, val: null };
@@ -552,52 +552,24 @@ class WasmTrainer implements Trainer, Reattachable {
   }
 
   trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats {
-    const team = this.team(data as WasmData, config);
-    const [net, desc] = this.prepareBatches(data, config, first, last, team?.block.ptr).args;
-    if (!team) return this.batchesDone(this.rt.exports.trainEpoch(net, desc, first, last));
-    // Data-parallel batches: the workers wait in teamServe for the rounds trainEpoch publishes.
-    const { pool, workers, block } = team;
-    const rt = this.rt;
-    const t = block.ptr >>> 2;
-    rt.u32[t + TEAM_STOP] = 0;
-    rt.u32[t + TEAM_FAULT] = 0;
-    rt.u32[t + TEAM_CHUNKS] = 0;
-    rt.u32[t + TEAM_THREADS] = workers.length + 1;
-    rt.u32[t + TEAM_OWNER_BLOCKS] = typeof (globalThis as { document?: unknown }).document === 'undefined' ? 1 : 0; // not a page's main thread
-    const seen = rt.u32[t + TEAM_SEQ];
-    workers.forEach((w, k) => pool.start(w, { fn: 'teamServe', args: [block.ptr, k, seen], fault: block.ptr + TEAM_FAULT * 4 }));
-    let status: number;
-    try {
-      status = rt.exports.trainEpoch(net, desc, first, last);
-    } catch (err) {
-      pool.cancel(); // the owner trapped: its workers wait for rounds that will not come
-      throw err;
-    }
-    pool.join(); // a worker's fault: the EngineError, the instance rebuilt and every model restored
-    pool.teamChunks += rt.u32[t + TEAM_CHUNKS];
-    return this.batchesDone(status);
-  }
-
-  /**
-   * The pool's idle workers and this model's team block, where this call's batches go data
-   * parallel: a network (not the one-output kernel of linear models) on dense rows, at least
-   * two chunks per batch, at least dataParallel.minWork per batch, and a second thread under the cap.
-   */
-  private team(d: WasmData, config: BatchConfig): { pool: Pool; workers: number[]; block: TeamBlock } | null {
+    const d = data as WasmData;
     const threaded = this.rt.threaded;
-    const capacity = this.capacity();
-    const chunks = Math.ceil(Math.min(config.batchSize, d.rows) / capacity);
-    if (!threaded || (config.threads ?? threaded.size) < 2 || d.indptrPtr || singleLayerLoss(this.shape) !== null ||
-      chunks < 2 || config.batchSize * this.block.nParams < dataParallel.minWork) return null;
-    const pool = threaded.pool();
-    const workers = pool.idle(Math.min(config.threads ?? threaded.size, chunks));
-    if (workers.length === 0) return null;
-    if (this.teamBlock && (this.teamBlock.gen !== this.rt.generation || this.teamBlock.workers < pool.size - 1)) {
-      freeTeamBlock(this.rt, this.teamBlock);
-      this.teamBlock = null;
+    const cap = config.threads ?? threaded?.size ?? 1;
+    const chunks = Math.ceil(Math.min(config.batchSize, d.rows) / this.capacity());
+    // Data-parallel batches (src/threads/team.ts): a network (not the one-output kernel of linear
+    // models) on dense rows, at least two chunks and dataParallel.minWork per batch, a second thread.
+    if (threaded && cap > 1 && !d.indptrPtr && singleLayerLoss(this.shape) === null && chunks > 1 &&
+      config.batchSize * this.block.nParams >= dataParallel.minWork) {
+      // Each worker's network block: the model's shape and chunk size, no optimizer state.
+      const member = () => allocNetworkBlock(this.rt, this.shape, this.capacity(), 0);
+      const status = threaded.team(member, this.team, cap, chunks, (teamPtr) => {
+        const [net, desc] = this.prepareBatches(data, config, first, last, teamPtr).args;
+        return this.rt.exports.trainEpoch(net, desc, first, last);
+      });
+      if (status !== null) return this.batchesDone(status);
     }
-    this.teamBlock ??= allocTeamBlock(this.rt, this.shape, capacity, pool.size - 1);
-    return { pool, workers, block: this.teamBlock };
+    const [net, desc] = this.prepareBatches(data, config, first, last).args;
+    return this.batchesDone(this.rt.exports.trainEpoch(net, desc, first, last));
   }
 
   /** Rows of the network's chunk scratch (NET_CAPACITY). */

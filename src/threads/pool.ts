@@ -10,6 +10,8 @@
 // This file is loaded only by the threads chunk (src/threads/load.ts, a dynamic import
 // made by ready() where threads can run): a page that never uses threads does not load it.
 import type { WasmRuntime } from '../wasm/runtime.js';
+import type { NetworkBlock } from '../wasm/networkBlock.js';
+import type { TeamBlock } from './team.js';
 import { DEAD, DONE, EXIT_TASK, FAULT_WORD, IDLE, RUNNING, SLOT_BYTES, STARTING } from './workerSource.js';
 
 /**
@@ -110,6 +112,14 @@ export interface Threaded {
    * OVERLAP_MIN_BYTES; returns the pool to join, or null (the training pass scatters instead).
    */
   scatter(dataPtr: number, rows: number, rowBytes: number, cap: number | undefined): Pool | null;
+  /**
+   * One trainEpoch call, train(teamPtr), with data-parallel batches (src/threads/team.ts:
+   * teamEpoch, which keeps the trainer's team block in held): null where no worker is idle, else its status.
+   */
+  team(
+    member: () => NetworkBlock, held: { block: TeamBlock | null }, cap: number, chunks: number,
+    train: (teamPtr: number) => number,
+  ): number | null;
 }
 
 /**
