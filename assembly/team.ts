@@ -1,6 +1,7 @@
 // Data-parallel batches (threaded build only: every use is behind ASC_FEATURE_THREADS, so the
-// other builds compile none of it). A network's batch runs in chunks of NET_CAPACITY rows in
-// every build (network.ts); here the chunks of a batch go out in rounds of `threads`: the
+// other builds compile none of it). A network's batch sums its gradient and loss in slices of
+// NET_SLICE_ROWS rows in every build (network.ts); here those slices, the team's chunks, go out
+// in rounds of `threads`: the
 // owner (the thread in trainEpoch) takes the round's first chunk, worker w the chunk w + 1,
 // each into a gradient of its own, and the owner adds the workers' chunk gradients to its
 // own in chunk order. A chunk's gradient is a sum formed from zero and then added, so these
@@ -8,14 +9,16 @@
 // any thread count. The per-batch loop never returns to JS: workers sit in teamServe for the
 // whole call, spinning briefly and then blocking on TEAM_SEQ between rounds. The owner spins
 // while the workers finish their chunks (which take as long as its own), then blocks where it
-// may (not on a browser's main thread): on a busy machine a worker can be descheduled. Workers never allocate: the team block and each worker's network
-// descriptor and gradient are the owner's (src/threads/team.ts).
+// may (not on a browser's main thread): on a busy machine a worker can be descheduled. Every
+// worker acknowledges every round (MEMBER_DONE), with a chunk or without, so none reads a
+// round's fields while the owner writes the next. Workers never allocate: the team block and
+// each worker's network descriptor and gradient are the owner's (src/threads/team.ts).
 import { networkChunk } from './network';
 import { field, pointer } from './fields';
 import {
-  NET_CAPACITY, NET_PARAMS, TEAM_SEQ, TEAM_STOP, TEAM_FAULT, TEAM_THREADS, TEAM_CHUNKS, TEAM_START, TEAM_END,
-  TEAM_X_PTR, TEAM_Y_PTR, TEAM_SW_PTR, TEAM_ORDER_PTR, TEAM_PARAMS_PTR, TEAM_OWNER_BLOCKS, TEAM_SPINS, TEAM_LOSS, TEAM_HEADER, MEMBER_DONE, MEMBER_NET_PTR,
-  MEMBER_GRAD_PTR, MEMBER_LOSS, MEMBER_WORDS,
+  NET_SLICE_ROWS, NET_PARAMS, TEAM_SEQ, TEAM_STOP, TEAM_FAULT, TEAM_THREADS, TEAM_CHUNKS, TEAM_START, TEAM_END,
+  TEAM_X_PTR, TEAM_Y_PTR, TEAM_SW_PTR, TEAM_ORDER_PTR, TEAM_PARAMS_PTR, TEAM_OWNER_BLOCKS, TEAM_SPINS, TEAM_LOSS,
+  TEAM_HEADER, MEMBER_DONE, MEMBER_NET_PTR, MEMBER_GRAD_PTR, MEMBER_LOSS, MEMBER_WORDS,
 } from '../src/wasm/abi';
 
 // Adaptive spinning: a thread that waits spins up to its budget of loads, then blocks. The
@@ -59,7 +62,7 @@ export function teamBatch(
   netPtr: usize, teamPtr: usize, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, start: i32, end: i32,
   paramsPtr: usize, gradPtr: usize,
 ): f64 {
-  const capacity = field(netPtr, NET_CAPACITY);
+  const slice = field(netPtr, NET_SLICE_ROWS);
   const nParams = field(netPtr, NET_PARAMS);
   const threads = field(teamPtr, TEAM_THREADS);
   const blocks = field(teamPtr, TEAM_OWNER_BLOCKS) != 0;
@@ -76,14 +79,12 @@ export function teamBatch(
   const lossPtr = teamPtr + (TEAM_LOSS << 2);
   store<f64>(lossPtr, 0);
   let budget = max(field(teamPtr, TEAM_SPINS), MIN_SPINS);
-  for (let c = start; c < end; c += capacity * threads) {
+  for (let c = start; c < end; c += slice * threads) {
     store<i32>(teamPtr + (TEAM_START << 2), c);
     // The sequentially consistent add publishes the stores above to the workers that see it.
     const seq = atomic.add<i32>(teamPtr + (TEAM_SEQ << 2), 1) + 1;
     atomic.notify(teamPtr + (TEAM_SEQ << 2));
-    store<f64>(lossPtr, load<f64>(lossPtr) + networkChunk(netPtr, xPtr, yPtr, swPtr, orderPtr, c, min(capacity, end - c), paramsPtr, gradPtr, 0, 0));
-    // Every worker acknowledges every round, with a chunk or without, so none can read the
-    // next round's fields while they are being written.
+    store<f64>(lossPtr, networkChunk(netPtr, xPtr, yPtr, swPtr, orderPtr, c, min(slice, end - c), paramsPtr, gradPtr, 0, 0, load<f64>(lossPtr)));
     for (let w = 0; w < threads - 1; w++) {
       const s = slot(teamPtr, w);
       // A late worker (descheduled on a busy machine) gets the owner's core where the owner may block.
@@ -95,7 +96,7 @@ export function teamBatch(
       }
       budget = nextSpins(budget, spins <= budget);
       store<i32>(teamPtr + (TEAM_SPINS << 2), budget);
-      if (c + (w + 1) * capacity >= end) continue;
+      if (c + (w + 1) * slice >= end) continue;
       addInto(gradPtr, pointer(s, MEMBER_GRAD_PTR), nParams);
       store<f64>(lossPtr, load<f64>(lossPtr) + load<f64>(s + (MEMBER_LOSS << 2)));
       store<i32>(teamPtr + (TEAM_CHUNKS << 2), field(teamPtr, TEAM_CHUNKS) + 1);
@@ -125,7 +126,7 @@ function serve(teamPtr: usize, w: i32, seen: i32): void {
   const s = slot(teamPtr, w);
   const netPtr = pointer(s, MEMBER_NET_PTR);
   const gradPtr = pointer(s, MEMBER_GRAD_PTR);
-  const capacity = field(netPtr, NET_CAPACITY);
+  const slice = field(netPtr, NET_SLICE_ROWS);
   const paramBytes = <usize>field(netPtr, NET_PARAMS) << 2;
   const seqPtr = teamPtr + (TEAM_SEQ << 2);
   let budget = MAX_SPINS;
@@ -137,13 +138,13 @@ function serve(teamPtr: usize, w: i32, seen: i32): void {
     budget = nextSpins(budget, spins <= budget);
     seen = atomic.load<i32>(seqPtr);
     if (atomic.load<i32>(teamPtr + (TEAM_STOP << 2))) return;
-    const c = field(teamPtr, TEAM_START) + (w + 1) * capacity;
+    const c = field(teamPtr, TEAM_START) + (w + 1) * slice;
     const end = field(teamPtr, TEAM_END);
     if (c < end) {
       memory.fill(gradPtr, 0, paramBytes);
       const loss = networkChunk(
         netPtr, pointer(teamPtr, TEAM_X_PTR), pointer(teamPtr, TEAM_Y_PTR), pointer(teamPtr, TEAM_SW_PTR),
-        pointer(teamPtr, TEAM_ORDER_PTR), c, min(capacity, end - c), pointer(teamPtr, TEAM_PARAMS_PTR), gradPtr, 0, 0,
+        pointer(teamPtr, TEAM_ORDER_PTR), c, min(slice, end - c), pointer(teamPtr, TEAM_PARAMS_PTR), gradPtr, 0, 0, 0,
       );
       store<f64>(s + (MEMBER_LOSS << 2), loss);
     }

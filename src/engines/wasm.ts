@@ -14,7 +14,7 @@ import type { TeamBlock } from '../threads/team.js';
 import { writeOptimizerBlock } from '../wasm/optimizerBlock.js';
 import { DATA_BYTES, writeDataBlock, type DataFields } from '../wasm/dataBlock.js';
 import {
-  NET_CAPACITY, OPT_D, OPT_STEP, STAT_BATCHES, STAT_DIVERGED, STAT_GRAD_NORM, STAT_LOSS_SUM, STAT_MAX_STEP, STATUS_OK,
+  NET_SLICE_ROWS, OPT_D, OPT_STEP, STAT_BATCHES, STAT_DIVERGED, STAT_GRAD_NORM, STAT_LOSS_SUM, STAT_MAX_STEP, STATUS_OK,
 } from '../wasm/abi.js';
 import { MAX_BLOCK_BYTES, type Reattachable, type WasmRuntime } from '../wasm/runtime.js';
 import { EngineError, ValidationError } from '../errors.js';
@@ -25,7 +25,8 @@ import { checkCSR, checkIndptr, takeCSRRows, type CSR } from '../data/csr.js';
 
 // predict copies X into WASM this many bytes at a time, so it has no size limit.
 const PREDICT_CHUNK_BYTES = 4 << 20;
-// Bytes of a network's chunk scratch at most (it holds fewer rows for wide networks).
+// Rows of a batch that a network's scratch holds (a batch runs in chunks of these); capped by bytes.
+const SCRATCH_ROWS = 256;
 const SCRATCH_BYTES = 16 << 20;
 /**
  * Data-parallel batches only from minWork work per batch (rows x parameters): below it, handing
@@ -35,10 +36,11 @@ const SCRATCH_BYTES = 16 << 20;
 export const dataParallel = {
   minWork: 1 << 17,
   /**
-   * Rows of a batch that a network's scratch holds (NET_CAPACITY, fixed when a model's block is
-   * allocated): a batch runs in chunks of these in every build, the unit data-parallel batches
-   * share out (assembly/team.ts), so it never depends on the thread count. Mutable for a test's
-   * negative control (another grouping of the same sums gives other bits).
+   * Rows of the slices a network's batch sums its gradient and loss in (NET_SLICE_ROWS, fixed
+   * when a model's block is allocated; fewer for networks too wide for 32 rows of scratch): the
+   * unit data-parallel batches share out (assembly/team.ts), the same in every build, so the
+   * bits never depend on the thread count. Mutable for a test's negative control (another
+   * grouping of the same sums gives other bits).
    */
   chunkRows: 32,
 };
@@ -276,9 +278,11 @@ class WasmTrainer implements Trainer, Reattachable {
     const widest = Math.max(this.inputs, ...this.shape.layers.map((l) => l.units));
     const perRow = (this.inputs + this.width + 1 + 2 * this.shape.layers.reduce((s, l) => s + l.units, 0)) * 4;
     // The one-output kernel without hidden layers (assembly/linear.ts) reads rows in place: no chunk scratch.
-    const capacity = singleLayerLoss(this.shape) === null
-      ? Math.max(1, Math.min(dataParallel.chunkRows, Math.floor(SCRATCH_BYTES / Math.max(perRow, widest)))) : 1;
-    this.block = allocNetworkBlock(this.rt, this.shape, capacity, slots);
+    const rows = singleLayerLoss(this.shape) === null
+      ? Math.max(1, Math.min(SCRATCH_ROWS, Math.floor(SCRATCH_BYTES / Math.max(perRow, widest)))) : 1;
+    // The chunk a whole number of slices, so a chunk boundary is always a slice boundary.
+    const slice = Math.min(dataParallel.chunkRows, rows);
+    this.block = allocNetworkBlock(this.rt, this.shape, rows - (rows % slice), slots, slice);
     this.gen = this.rt.generation;
   }
 
@@ -555,13 +559,14 @@ class WasmTrainer implements Trainer, Reattachable {
     const d = data as WasmData;
     const threaded = this.rt.threaded;
     const cap = config.threads ?? threaded?.size ?? 1;
-    const chunks = Math.ceil(Math.min(config.batchSize, d.rows) / this.capacity());
+    const slice = this.sliceRows();
+    const chunks = Math.ceil(Math.min(config.batchSize, d.rows) / slice);
     // Data-parallel batches (src/threads/team.ts): a network (not the one-output kernel of linear
     // models) on dense rows, at least two chunks and dataParallel.minWork per batch, a second thread.
     if (threaded && cap > 1 && !d.indptrPtr && singleLayerLoss(this.shape) === null && chunks > 1 &&
       config.batchSize * this.block.nParams >= dataParallel.minWork) {
-      // Each worker's network block: the model's shape and chunk size, no optimizer state.
-      const member = () => allocNetworkBlock(this.rt, this.shape, this.capacity(), 0);
+      // Each worker's network block: the model's shape, scratch for one slice, no optimizer state.
+      const member = () => allocNetworkBlock(this.rt, this.shape, slice, 0, slice);
       const status = threaded.team(member, this.team, cap, chunks, (teamPtr) => {
         const [net, desc] = this.prepareBatches(data, config, first, last, teamPtr).args;
         return this.rt.exports.trainEpoch(net, desc, first, last);
@@ -572,9 +577,9 @@ class WasmTrainer implements Trainer, Reattachable {
     return this.batchesDone(this.rt.exports.trainEpoch(net, desc, first, last));
   }
 
-  /** Rows of the network's chunk scratch (NET_CAPACITY). */
-  private capacity(): number {
-    return this.rt.u32[(this.block.descPtr >>> 2) + NET_CAPACITY];
+  /** Rows of the network's slices (NET_SLICE_ROWS): the chunks data-parallel batches share out. */
+  private sliceRows(): number {
+    return this.rt.u32[(this.block.descPtr >>> 2) + NET_SLICE_ROWS];
   }
 
   prepareBatches(data: TrainingData, config: BatchConfig, first: number, last: number, teamPtr = 0): Task {

@@ -96,7 +96,8 @@ export const NET_SLOTS_PTR = 12; // SLOTS x params f32: the optimizer state
 export const NET_OPT_PTR = 13; // the optimizer block (OPT_*)
 export const NET_STATS_PTR = 14; // the stats block (STAT_*)
 export const NET_SUB_PTR = 15; // SUB_SCRATCH_BYTES: the one-output kernel's sub-batch scratch in the threaded build (assembly/linear.ts)
-export const NET_HEADER = 16; // slots before the first layer's fields
+export const NET_SLICE_ROWS = 16; // rows of the batch's sums: a chunk's gradient and loss are summed in slices of this many rows, in order (the unit data-parallel batches share out)
+export const NET_HEADER = 17; // slots before the first layer's fields
 // Bytes at NET_SCRATCH_PTR, where lossRows, activationForward and activationBackward run their
 // SIMD tails (the last values that do not fill a block) in the network's batch gradient.
 export const KERNEL_TAIL_BYTES = 128;
