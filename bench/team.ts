@@ -75,7 +75,7 @@ export async function run(options: BenchOptions): Promise<void> {
     ]),
     [
       `ms/epoch: median of ${cfg.rounds} fits x ${cfg.measured} epochs after ${cfg.warm} warm-up epoch(s) each; thread counts interleaved fit by fit.`,
-      `Chunks of 32 rows; dataParallel.minWork forced to 0 (the default, ${saved}, turns data-parallel batches on from that many rows x params).`,
+      `Chunks (slices of the batch's sums) of 32 rows; dataParallel.minWork forced to 0 (the default, ${saved}, turns data-parallel batches on from that many rows x params).`,
     ],
   );
   const target = rows.find((r) => r.hidden === 64 && r.batch === 64 && r.threads === 2);

@@ -562,7 +562,8 @@ class WasmTrainer implements Trainer, Reattachable {
     const slice = this.sliceRows();
     const chunks = Math.ceil(Math.min(config.batchSize, d.rows) / slice);
     // Data-parallel batches (src/threads/team.ts): a network (not the one-output kernel of linear
-    // models) on dense rows, at least two chunks and dataParallel.minWork per batch, a second thread.
+    // models) on dense rows, at least two slices (the team's chunks) and dataParallel.minWork per
+    // batch, a second thread.
     if (threaded && cap > 1 && !d.indptrPtr && singleLayerLoss(this.shape) === null && chunks > 1 &&
       config.batchSize * this.block.nParams >= dataParallel.minWork) {
       // Each worker's network block: the model's shape, scratch for one slice, no optimizer state.

@@ -1,9 +1,9 @@
-// Data-parallel batches (assembly/team.ts): a network's batch runs in chunks of 32 rows, the
-// owner and the workers each take chunks, and the owner adds the chunk gradients in chunk
-// order, so a fit with threads: 2 gives exactly the bits of threads: 1 (the same sums in the
-// same order). On random networks, optimizers, batch sizes, penalties, row weights,
+// Data-parallel batches (assembly/team.ts): a network's batch sums its gradient and loss in
+// slices of 32 rows, the owner and the workers each take slices (the team's chunks), and the
+// owner adds them in order, so a fit with threads: 2 gives exactly the bits of threads: 1 (the
+// same sums in the same order). On random networks, optimizers, batch sizes, penalties, row weights,
 // validation splits and shuffle modes, with the chunks the workers computed counted (a silent
-// fallback to one thread fails), a negative control (the same fit summed in chunks of 16, another
+// fallback to one thread fails), a negative control (the same fit summed in slices of 16, another
 // grouping of the same rows, gives other bits: equality is not a property of any grouping),
 // and a worker's trap or thread exit mid-batch (EngineError, every model restored), and abort.
 import fc from 'fast-check';
@@ -94,7 +94,7 @@ function run(c: Case, threads: number): Run {
   }
 }
 
-/** Batches with at least two chunks of 32 rows: the fits that go data parallel. */
+/** Batches with at least two slices of 32 rows: the fits that go data parallel. */
 function parallel(c: Case): boolean {
   const trainRows = c.validationFraction ? ROWS - Math.round(ROWS * c.validationFraction) : ROWS;
   return Math.min(c.batchSize === 'full' ? trainRows : c.batchSize, trainRows) > 32;
@@ -121,7 +121,7 @@ describe('data-parallel batches: threads: 1 and threads: 2 give the same bits', 
     expect(used).toBeGreaterThan(10); // most random cases did go data parallel
   });
 
-  it('negative control: the same fit summed in chunks of 16 rows (another grouping) gives other bits', () => {
+  it('negative control: the same fit summed in slices of 16 rows (another grouping) gives other bits', () => {
     const c: Case = {
       type: 0, optimizer: 2, shuffle: true, batchSize: 128, epochs: 2, seed: 4, l2: 0, l1: 0, weighted: false, validationFraction: undefined,
     };
@@ -135,7 +135,7 @@ describe('data-parallel batches: threads: 1 and threads: 2 give the same bits', 
     } finally {
       dataParallel.chunkRows = saved;
     }
-    expect(regrouped.chunks).toBeGreaterThan(two.chunks); // 8 chunks a batch instead of 4
+    expect(regrouped.chunks).toBeGreaterThan(two.chunks); // 8 slices a batch instead of 4
     expect(regrouped.params).not.toEqual(two.params);
     // The same training up to rounding: the difference is the order of f32 additions only.
     const gap = Math.max(...two.params.map((p, i) => Math.abs(p - regrouped.params[i])));
