@@ -26,11 +26,12 @@ export interface TeamBlock {
 
 /**
  * One trainEpoch call, train(teamPtr), with data-parallel batches on up to cap - 1 idle workers
- * (at most chunks - 1: one chunk each per round); member allocates one worker's network block
- * (the trainer's shape and chunk size: allocNetworkBlock, which stays in the main bundle); held.block is the trainer's team block, kept there between calls (reallocated when void
- * or too small). Returns null where no worker is idle (the caller trains alone), else trainEpoch's
- * status. A worker's fault throws the pool's EngineError (the instance
- * rebuilt, every model restored); an owner's trap ends the workers and rethrows.
+ * (at most chunks - 1: one chunk each per round). member allocates one worker's network block
+ * (the trainer's shape and slice size: allocNetworkBlock, which stays in the main bundle);
+ * held.block is the trainer's team block, kept there between calls (reallocated when void or too
+ * small). Returns null where no worker is idle (the caller trains alone), else trainEpoch's
+ * status. A worker's fault throws the pool's EngineError (the instance rebuilt, every model
+ * restored); an owner's trap ends the workers and rethrows.
  */
 export function teamEpoch(
   pool: Pool, member: () => NetworkBlock, held: { block: TeamBlock | null }, cap: number, chunks: number,
