@@ -6,6 +6,7 @@
 // every export costs the embedded build bytes, and a kernel that is only called
 // internally can be inlined).
 export { trainEpoch } from './train';
+export { teamServe } from './team';
 export { predict, networkGradient } from './network';
 export { planScatter, scatterRows, permuteBuckets, arrangeSparse } from './shuffle';
 export { readSequential, readRows } from './bounds';

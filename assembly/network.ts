@@ -11,7 +11,7 @@ import { sparseDenseForward, sparseDenseBackward } from './kernels/sparse';
 import { field, pointer } from './fields';
 import {
   NET_INPUTS, NET_LAYERS, NET_HEAD, NET_PARAMS, NET_CAPACITY, NET_X_PTR, NET_Y_PTR, NET_SW_PTR, NET_PARAMS_PTR,
-  NET_GRAD_PTR, NET_SCRATCH_PTR, NET_HEADER, LAYER_FIELDS, LAYER_UNITS, LAYER_ACTIVATION, LAYER_WEIGHTS, LAYER_BIAS, LAYER_OUT_PTR,
+  NET_GRAD_PTR, NET_SCRATCH_PTR, NET_SLICE_ROWS, NET_HEADER, LAYER_FIELDS, LAYER_UNITS, LAYER_ACTIVATION, LAYER_WEIGHTS, LAYER_BIAS, LAYER_OUT_PTR,
   LAYER_DELTA_PTR, HEAD_SOFTMAX, DATA_KIND, KIND_DENSE, KIND_CSR, DATA_ROWS, DATA_X_PTR, DATA_Y_PTR, DATA_SW_PTR,
   DATA_INDPTR_PTR, DATA_INDICES_PTR, STATUS_OK, STATUS_BAD_KIND,
 } from '../src/wasm/abi';
@@ -68,35 +68,48 @@ function forward(
 }
 
 /**
- * The (weighted) loss sum of n rows (x, targets and weights contiguous) and their
+ * loss plus the (weighted) loss sum of n rows (x, targets and weights contiguous), and their
  * summed gradient, added to gradPtr: forward, the head's delta, then for each layer
  * from the last: gradW += delta^T a_prev, gradb += column sums of delta, and
- * delta_prev = (delta W) * f'(a_prev).
+ * delta_prev = (delta W) * f'(a_prev). The sums over rows (the loss and the weight and bias
+ * gradients) run in slices of NET_SLICE_ROWS rows, each slice's sum added in order; the
+ * products per row run over all n rows at once. A slice is what a data-parallel team's thread
+ * computes (team.ts), so the bits do not depend on how many threads share the rows.
  */
 function chunkGradient(
   netPtr: usize, xPtr: usize, yPtr: usize, swPtr: usize, n: i32, paramsPtr: usize, gradPtr: usize,
-  indptrPtr: usize, idxPtr: usize, orderPtr: usize, first: i32,
+  indptrPtr: usize, idxPtr: usize, orderPtr: usize, first: i32, loss: f64,
 ): f64 {
   forward(netPtr, xPtr, n, paramsPtr, 0, indptrPtr, idxPtr, orderPtr, first);
   const last = field(netPtr, NET_LAYERS) - 1;
   const head = field(netPtr, NET_HEAD);
   const tailPtr = tailScratch(netPtr);
+  const slice = field(netPtr, NET_SLICE_ROWS);
   let units = layerField(netPtr, last, LAYER_UNITS);
   let outPtr = layerPtr(netPtr, last, LAYER_OUT_PTR);
   let deltaPtr = layerPtr(netPtr, last, LAYER_DELTA_PTR);
-  const loss = head == HEAD_SOFTMAX
-    ? softmaxCrossEntropy(outPtr, n, units, yPtr, swPtr, deltaPtr)
-    : lossRows(head, outPtr, yPtr, swPtr, n, units, deltaPtr, tailPtr); // HEAD_MSE and HEAD_SIGMOID are lossRows' LOSS codes
+  for (let k = 0; k < n; k += slice) {
+    const m = min(slice, n - k);
+    const at = <usize>k * units << 2;
+    const sw = swPtr ? swPtr + (<usize>k << 2) : 0;
+    loss += head == HEAD_SOFTMAX
+      ? softmaxCrossEntropy(outPtr + at, m, units, yPtr + (<usize>k << 2), sw, deltaPtr + at)
+      : lossRows(head, outPtr + at, yPtr + at, sw, m, units, deltaPtr + at, tailPtr); // HEAD_MSE and HEAD_SIGMOID are lossRows' LOSS codes
+  }
   activationBackward(layerField(netPtr, last, LAYER_ACTIVATION), outPtr, deltaPtr, n * units, tailPtr);
   for (let l = last; l >= 0; l--) {
     const prevOutPtr = l > 0 ? layerPtr(netPtr, l - 1, LAYER_OUT_PTR) : xPtr;
     const width = l > 0 ? layerField(netPtr, l - 1, LAYER_UNITS) : field(netPtr, NET_INPUTS);
     const w = <usize>layerField(netPtr, l, LAYER_WEIGHTS) << 2;
     const b = gradPtr + (<usize>layerField(netPtr, l, LAYER_BIAS) << 2);
-    if (l == 0 && indptrPtr) {
-      sparseDenseBackward(xPtr, idxPtr, indptrPtr, orderPtr, first, n, deltaPtr, width, units, gradPtr + w, b);
-    } else {
-      denseBackwardWeights(prevOutPtr, deltaPtr, n, width, units, gradPtr + w, b);
+    for (let k = 0; k < n; k += slice) {
+      const m = min(slice, n - k);
+      const d = deltaPtr + (<usize>k * units << 2);
+      if (l == 0 && indptrPtr) {
+        sparseDenseBackward(xPtr, idxPtr, indptrPtr, orderPtr, first + k, m, d, width, units, gradPtr + w, b);
+      } else {
+        denseBackwardWeights(prevOutPtr + (<usize>k * width << 2), d, m, width, units, gradPtr + w, b);
+      }
     }
     if (l == 0) break;
     const prevDeltaPtr = layerPtr(netPtr, l - 1, LAYER_DELTA_PTR);
@@ -119,39 +132,53 @@ function chunkGradient(
 }
 
 /**
- * The loss sum of rows start..end (row order[p] at position p, or p when orderPtr
- * is 0) and their summed gradient, added to gradPtr. Runs in chunks of at most
- * NET_CAPACITY rows; a shuffled chunk is first gathered into the chunk scratch
- * (from one cache-sized bucket of the arrangement, see shuffle.ts). With indptrPtr the
- * rows are CSR (values at xPtr, columns at idxPtr): only their targets and weights are
- * gathered, and the first layer reads each row where it lies.
+ * loss plus the loss sum of the n rows at positions c..c+n (row order[p] at position p, or p when
+ * orderPtr is 0; n at most NET_CAPACITY) and their summed gradient, added to gradPtr. A
+ * shuffled chunk is first gathered into netPtr's chunk scratch (from one cache-sized bucket
+ * of the arrangement, see shuffle.ts). With indptrPtr the rows are CSR (values at xPtr,
+ * columns at idxPtr): only their targets and weights are gathered, and the first layer reads
+ * each row where it lies. A team's worker runs it with a descriptor of its own (team.ts).
+ */
+export function networkChunk(
+  netPtr: usize, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, c: i32, n: i32,
+  paramsPtr: usize, gradPtr: usize, indptrPtr: usize, idxPtr: usize, loss: f64,
+): f64 {
+  const rowBytes = <usize>field(netPtr, NET_INPUTS) << 2;
+  const yBytes = <usize>targetWidth(netPtr) << 2;
+  if (!orderPtr && !indptrPtr) {
+    return chunkGradient(netPtr, xPtr + <usize>c * rowBytes, yPtr + <usize>c * yBytes,
+      swPtr ? swPtr + (<usize>c << 2) : 0, n, paramsPtr, gradPtr, 0, 0, 0, 0, loss);
+  }
+  const xs = pointer(netPtr, NET_X_PTR);
+  const ys = pointer(netPtr, NET_Y_PTR);
+  const sws = pointer(netPtr, NET_SW_PTR);
+  // CSR rows stay where they lie (the first layer reads them through order): only their targets and weights move.
+  for (let k = 0; k < n; k++) {
+    const r = orderPtr ? <usize>load<u32>(orderPtr + (<usize>(c + k) << 2)) : <usize>(c + k);
+    if (!indptrPtr) copyBytes(xs + <usize>k * rowBytes, xPtr + r * rowBytes, rowBytes);
+    copyBytes(ys + <usize>k * yBytes, yPtr + r * yBytes, yBytes);
+    if (swPtr) store<f32>(sws + (<usize>k << 2), load<f32>(swPtr + (r << 2)));
+  }
+  return chunkGradient(netPtr, indptrPtr ? xPtr : xs, ys, swPtr ? sws : 0, n, paramsPtr, gradPtr, indptrPtr, idxPtr, orderPtr, c, loss);
+}
+
+/**
+ * The loss sum of rows start..end and their summed gradient, added to gradPtr: chunks of
+ * NET_CAPACITY rows from start (a multiple of NET_SLICE_ROWS), each summed in slices added in
+ * order (in the SIMD builds a slice's weight and bias gradients are formed from zero in
+ * registers, then added). The threaded build's team.ts splits the same slices across threads,
+ * each into a zeroed gradient, and adds them in the same order, so the bits do not depend on the
+ * thread count.
  */
 export function networkBatch(
   netPtr: usize, xPtr: usize, yPtr: usize, swPtr: usize, orderPtr: usize, start: i32, end: i32,
   paramsPtr: usize, gradPtr: usize, indptrPtr: usize, idxPtr: usize,
 ): f64 {
   const capacity = field(netPtr, NET_CAPACITY);
-  const rowBytes = <usize>field(netPtr, NET_INPUTS) << 2;
-  const yBytes = <usize>targetWidth(netPtr) << 2;
-  const xs = pointer(netPtr, NET_X_PTR);
-  const ys = pointer(netPtr, NET_Y_PTR);
-  const sws = pointer(netPtr, NET_SW_PTR);
   let loss: f64 = 0;
   for (let c = start; c < end; c += capacity) {
-    const n = min(capacity, end - c);
-    if (orderPtr || indptrPtr) {
-      // CSR rows stay where they lie (the first layer reads them through order): only their targets and weights move.
-      for (let k = 0; k < n; k++) {
-        const r = orderPtr ? <usize>load<u32>(orderPtr + (<usize>(c + k) << 2)) : <usize>(c + k);
-        if (!indptrPtr) copyBytes(xs + <usize>k * rowBytes, xPtr + r * rowBytes, rowBytes);
-        copyBytes(ys + <usize>k * yBytes, yPtr + r * yBytes, yBytes);
-        if (swPtr) store<f32>(sws + (<usize>k << 2), load<f32>(swPtr + (r << 2)));
-      }
-      loss += chunkGradient(netPtr, indptrPtr ? xPtr : xs, ys, swPtr ? sws : 0, n, paramsPtr, gradPtr, indptrPtr, idxPtr, orderPtr, c);
-    } else {
-      loss += chunkGradient(netPtr, xPtr + <usize>c * rowBytes, yPtr + <usize>c * yBytes,
-        swPtr ? swPtr + (<usize>c << 2) : 0, n, paramsPtr, gradPtr, 0, 0, 0, 0);
-    }
+    // The running loss goes in, so every slice's loss is added to it in order (not a chunk's sum first).
+    loss = networkChunk(netPtr, xPtr, yPtr, swPtr, orderPtr, c, min(capacity, end - c), paramsPtr, gradPtr, indptrPtr, idxPtr, loss);
   }
   return loss;
 }

@@ -16,6 +16,7 @@ import { step } from './optimizers';
 import { schedulePoint } from './lrFree';
 import { scatterKernel } from './shuffle';
 import { readSequential } from './bounds';
+import { teamBatch, teamFault, teamStop } from './team';
 import { field, pointer, fieldF64 } from './fields';
 import {
   NET_INPUTS, NET_LAYERS, NET_HEAD, NET_PARAMS, NET_PARAMS_PTR, NET_GRAD_PTR, NET_GRAD_SUM_PTR,
@@ -24,6 +25,7 @@ import {
   DATA_BUCKETS, DATA_STARTS_PTR, DATA_IDS_PTR, DATA_CURSORS_PTR, DATA_NEXT_X_PTR, DATA_NEXT_Y_PTR, DATA_NEXT_SW_PTR,
   DATA_BATCH_SIZE, DATA_LRS_PTR, DATA_L1, DATA_L2, STAT_LOSS_SUM, STAT_GRAD_NORM, STAT_MAX_STEP, STAT_BATCHES,
   STAT_DIVERGED, STAT_ROWS, STAT_STEP_NORM_SQ, STAT_STEP_MAX_CHANGE, STAT_FIELDS, STATUS_OK, STATUS_BAD_KIND,
+  STATUS_WORKER_FAULT, DATA_TEAM_PTR,
 } from '../src/wasm/abi';
 
 // Keeps the warm-up reads from being optimized away (written, never read: a race on it is harmless).
@@ -39,9 +41,21 @@ let warmSink: f32 = 0;
  * the next arrangement. The epoch's totals go to the network's stats block (STAT_*); they
  * start over at batch 0 unless the table is a later block of a stream's epoch (DATA_FIRST_ROW,
  * the epoch's rows before it, is not 0: fitStream), when they carry on.
- * Returns STATUS_OK, or STATUS_BAD_KIND (nothing changed) for a kind of data it cannot read.
+ * In the threaded build, a data descriptor with a team (DATA_TEAM_PTR) shares each network
+ * batch's chunks with the team's workers (team.ts), and the call ends the workers' part.
+ * Returns STATUS_OK, STATUS_BAD_KIND (nothing changed) for a kind of data it cannot read, or
+ * STATUS_WORKER_FAULT when a worker of the team failed (the model is then restored by the caller).
  */
 export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatch: i32): i32 {
+  if (!ASC_FEATURE_THREADS) return epoch(netPtr, dataPtr, firstBatch, lastBatch, 0);
+  const teamPtr = pointer(dataPtr, DATA_TEAM_PTR);
+  const status = epoch(netPtr, dataPtr, firstBatch, lastBatch, teamPtr);
+  if (!teamPtr) return status;
+  teamStop(teamPtr);
+  return teamFault(teamPtr) ? STATUS_WORKER_FAULT : status;
+}
+
+function epoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatch: i32, teamPtr: usize): i32 {
   const kind = field(dataPtr, DATA_KIND);
   if (kind != KIND_DENSE && kind != KIND_CSR) return STATUS_BAD_KIND;
   const linearLoss = linearHead(netPtr);
@@ -110,9 +124,13 @@ export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastB
       }
     }
     // CSR rows take the network step (its first layer sparse) for every shape but lazySgd's.
+    // A team (dense rows of a network only: src/engines/wasm.ts) shares the batch's chunks.
     const batchLoss = linearLoss >= 0 && !indptrPtr
       ? linearBatch(linearLoss, xPtr, yPtr, swPtr, orderPtr, start, end, cols, paramsPtr, gradPtr, subPtr)
-      : networkBatch(netPtr, xPtr, yPtr, swPtr, orderPtr, start, end, paramsPtr, gradPtr, indptrPtr, idxPtr);
+      : ASC_FEATURE_THREADS && teamPtr
+        ? teamBatch(netPtr, teamPtr, xPtr, yPtr, swPtr, orderPtr, start, end, paramsPtr, gradPtr)
+        : networkBatch(netPtr, xPtr, yPtr, swPtr, orderPtr, start, end, paramsPtr, gradPtr, indptrPtr, idxPtr);
+    if (ASC_FEATURE_THREADS && teamPtr && teamFault(teamPtr)) break;
     if (idsPtr) {
       scatterKernel(xPtr, yPtr, swPtr, orderPtr, idsPtr, cursorsPtr, nextXPtr, nextYPtr, nextSwPtr, start, end, cols, width);
     }

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--full] [fit] [train] [optimizers] [converge] [dot] [marshal] [mlp] [hashing] [threads] [sparse] [autolr]`: runs the named
+// `npm run bench [-- --quick] [--full] [fit] [train] [optimizers] [converge] [dot] [marshal] [mlp] [hashing] [threads] [team] [sparse] [autolr]`: runs the named
 // cases (all by default), prints their tables, writes bench/results/<case>.json, and exits
 // non-zero if any result was NaN, wrong, or a case crashed. Slow is never a failure.
 // The cases that ship in the package (`steepest bench`: fit, train) live in src/bench/; the dev-only ones here.
@@ -17,6 +17,7 @@ const CASES: Record<string, () => Promise<BenchCase>> = {
   mlp: async () => (await import('./mlp.js')).run,
   hashing: async () => (await import('./hashing.js')).run,
   threads: async () => (await import('./threads.js')).run,
+  team: async () => (await import('./team.js')).run,
   sparse: async () => (await import('./sparse.js')).run,
   autolr: async () => (await import('./autolr.js')).run,
 };

@@ -1,8 +1,8 @@
 // Case `threads` (issue 16, item 6): epochs and whole fits on 1 thread and on 2 (and more
 // where the machine has them), beside the random-row and sequential read bounds of the same
 // X and a plain-JavaScript loop, all measured in this run; the issue's targets judged PASS
-// or MISS; and the CPU an idle pool takes. Where threadCount() is 1 every row runs on one
-// thread and the tables say so.
+// or MISS; and the CPU an idle pool takes; then case `team` (data-parallel batches,
+// bench/team.ts). Where threadCount() is 1 every row runs on one thread and the tables say so.
 import { LogisticRegression, MLP, ready, threadCount, type FitOptions } from '../src/index.js';
 import os from 'node:os';
 import { crossValidate } from '../src/selection/index.js';
@@ -109,6 +109,8 @@ export async function run(options: BenchOptions): Promise<void> {
     plain, mlp, whole, crossover, idle, load, targets,
   });
   if (path) console.log(`wrote ${path}`);
+  // Data-parallel batches: the MLP 1 vs 2 threads interleaved fit by fit, and the crossover (bench/team.ts).
+  await (await import('./team.js')).run(options);
 }
 
 function warmUp(): void {

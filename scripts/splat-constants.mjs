@@ -73,6 +73,9 @@ function splatConstants(buf) {
         else if (sub >= 21 && sub <= 34) p++; // extract_lane, replace_lane
         else if (sub >= 84 && sub <= 91) { skip(2); p++; } // load_lane, store_lane
         // every other SIMD instruction has no immediates
+      } else if (op === 0xfe) { // threads (the threaded build): atomic.fence has a zero byte, every other a memarg
+        if (u32() === 3) p++;
+        else skip(2);
       } else throw new Error(`${file}: unknown instruction 0x${op.toString(16)} at byte ${at}`);
     }
     if (end > from) parts.push(buf.subarray(from, end));

@@ -10,10 +10,11 @@ import { beginShuffledEpoch, endShuffledEpoch, type ArrangementOps } from './arr
 import { shuffleBuckets, singleLayerLoss } from './shape.js';
 import { resolveOptimizer, slotCount, type ResolvedOptimizer } from '../optim/optimizers.js';
 import { allocNetworkBlock, type NetworkBlock } from '../wasm/networkBlock.js';
+import type { TeamBlock } from '../threads/team.js';
 import { writeOptimizerBlock } from '../wasm/optimizerBlock.js';
 import { DATA_BYTES, writeDataBlock, type DataFields } from '../wasm/dataBlock.js';
 import {
-  OPT_D, OPT_STEP, STAT_BATCHES, STAT_DIVERGED, STAT_GRAD_NORM, STAT_LOSS_SUM, STAT_MAX_STEP, STATUS_OK,
+  NET_SLICE_ROWS, OPT_D, OPT_STEP, STAT_BATCHES, STAT_DIVERGED, STAT_GRAD_NORM, STAT_LOSS_SUM, STAT_MAX_STEP, STATUS_OK,
 } from '../wasm/abi.js';
 import { MAX_BLOCK_BYTES, type Reattachable, type WasmRuntime } from '../wasm/runtime.js';
 import { EngineError, ValidationError } from '../errors.js';
@@ -27,6 +28,22 @@ const PREDICT_CHUNK_BYTES = 4 << 20;
 // Rows of a batch that a network's scratch holds (a batch runs in chunks of these); capped by bytes.
 const SCRATCH_ROWS = 256;
 const SCRATCH_BYTES = 16 << 20;
+/**
+ * Data-parallel batches only from minWork work per batch (rows x parameters): below it, handing
+ * chunks to a worker costs what it saves (docs/threads.md, Crossover). Mutable for the
+ * benchmark (bench/team.ts), which measures both sides of it; results never depend on it.
+ */
+export const dataParallel = {
+  minWork: 1 << 17,
+  /**
+   * Rows of the slices a network's batch sums its gradient and loss in (NET_SLICE_ROWS, fixed
+   * when a model's block is allocated; fewer for networks too wide for 32 rows of scratch): the
+   * unit data-parallel batches share out (assembly/team.ts), the same in every build, so the
+   * bits never depend on the thread count. Mutable for a test's negative control (another
+   * grouping of the same sums gives other bits).
+   */
+  chunkRows: 32,
+};
 
 /** The blocks WasmData allocates for a data set, in bytes (X first); float64 arithmetic keeps sizes past 2^31 exact. */
 function dataBlocks({ rows, nnz, weighted, shuffle }: DataSize, cols: number, width: number, buckets: number): number[] {
@@ -287,6 +304,8 @@ class WasmTrainer implements Trainer, Reattachable {
   private readonly width: number; // target values per row
   private block!: NetworkBlock;
   private gen = -1;
+  /** The data-parallel team's blocks (allocated on first use, by src/threads/team.ts). */
+  private readonly team: { block: TeamBlock | null } = { block: null };
   private opt: ResolvedOptimizer = resolveOptimizer('sgd');
   /** The state a rebuild restores: kept in JS, where a fault inside WASM cannot reach it. */
   private committed: { opt: ResolvedOptimizer; state: TrainerState } | null = null;
@@ -308,9 +327,11 @@ class WasmTrainer implements Trainer, Reattachable {
     const widest = Math.max(this.inputs, ...this.shape.layers.map((l) => l.units));
     const perRow = (this.inputs + this.width + 1 + 2 * this.shape.layers.reduce((s, l) => s + l.units, 0)) * 4;
     // The one-output kernel without hidden layers (assembly/linear.ts) reads rows in place: no chunk scratch.
-    const capacity = singleLayerLoss(this.shape) === null
+    const rows = singleLayerLoss(this.shape) === null
       ? Math.max(1, Math.min(SCRATCH_ROWS, Math.floor(SCRATCH_BYTES / Math.max(perRow, widest)))) : 1;
-    this.block = allocNetworkBlock(this.rt, this.shape, capacity, slots);
+    // The chunk a whole number of slices, so a chunk boundary is always a slice boundary.
+    const slice = Math.min(dataParallel.chunkRows, rows);
+    this.block = allocNetworkBlock(this.rt, this.shape, rows - (rows % slice), slots, slice);
     this.gen = this.rt.generation;
   }
 
@@ -530,6 +551,9 @@ class WasmTrainer implements Trainer, Reattachable {
   }
 
   release(): void {
+    const team = this.team.block;
+    if (team && team.gen === this.rt.generation) for (const p of team.blocks) this.rt.free(p);
+    this.team.block = null;
     this.kept.train?.destroy();
     this.kept.val?.destroy();
     this.kept = { train: null, val: null };
@@ -591,22 +615,46 @@ class WasmTrainer implements Trainer, Reattachable {
   }
 
   trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats {
+    const d = data as WasmData;
+    const threaded = this.rt.threaded;
+    const cap = config.threads ?? threaded?.size ?? 1;
+    const slice = this.sliceRows();
+    const chunks = Math.ceil(Math.min(config.batchSize, d.rows) / slice);
+    // Data-parallel batches (src/threads/team.ts): a network (not the one-output kernel of linear
+    // models) on dense rows, at least two slices (the team's chunks) and dataParallel.minWork per
+    // batch, a second thread.
+    if (threaded && cap > 1 && !d.indptrPtr && singleLayerLoss(this.shape) === null && chunks > 1 &&
+      config.batchSize * this.block.nParams >= dataParallel.minWork) {
+      // Each worker's network block: the model's shape, scratch for one slice, no optimizer state.
+      const member = () => allocNetworkBlock(this.rt, this.shape, slice, 0, slice);
+      const status = threaded.team(member, this.team, cap, chunks, (teamPtr) => {
+        const [net, desc] = this.prepareBatches(data, config, first, last, teamPtr).args;
+        return this.rt.exports.trainEpoch(net, desc, first, last);
+      });
+      if (status !== null) return this.batchesDone(status);
+    }
     const [net, desc] = this.prepareBatches(data, config, first, last).args;
     return this.batchesDone(this.rt.exports.trainEpoch(net, desc, first, last));
   }
 
-  prepareBatches(data: TrainingData, config: BatchConfig, first: number, last: number): Task {
+  /** Rows of the network's slices (NET_SLICE_ROWS): the chunks data-parallel batches share out. */
+  private sliceRows(): number {
+    return this.rt.u32[(this.block.descPtr >>> 2) + NET_SLICE_ROWS];
+  }
+
+  prepareBatches(data: TrainingData, config: BatchConfig, first: number, last: number, teamPtr = 0): Task {
     const rt = this.rt;
     const d = (data as WasmData).check();
     const lrsPtr = d.lrs(config.lrs.length); // may grow memory: views below are taken after it
     rt.f64.set(config.lrs.subarray(first, last), (lrsPtr >>> 3) + first);
     // A worker writes the next arrangement for the whole epoch while this thread trains; else the pass scatters.
-    if (first === 0 && d.scatter && d.scatterOnWorker(config.threads)) d.scatter = false;
+    // (Not with data-parallel batches: they take every thread there is, and the rewrite is a few percent of a network's epoch.)
+    if (first === 0 && d.scatter && !teamPtr && d.scatterOnWorker(config.threads)) d.scatter = false;
     const copy = d.visitCopy
       ? { xPtr: d.nextXPtr, indicesPtr: d.nextIndicesPtr, indptrPtr: d.nextIndptrPtr, yPtr: d.nextYPtr, swPtr: d.nextSwPtr, orderPtr: 0 }
       : {};
     const dataPtr = d.describe({
-      ...copy, idsPtr: d.scatter ? d.idsPtr : 0, batchSize: config.batchSize, lrsPtr, l1: config.l1, l2: config.l2, firstRow: config.firstRow,
+      ...copy, teamPtr, idsPtr: d.scatter ? d.idsPtr : 0, batchSize: config.batchSize, lrsPtr, l1: config.l1, l2: config.l2, firstRow: config.firstRow,
     });
     return { fn: 'trainEpoch', args: [this.block.descPtr, dataPtr, first, last] };
   }

@@ -5,6 +5,7 @@
 // It imports nothing the main bundle holds (ready() validates the option and unpacks the
 // build): a module both shared would move to a chunk of its own that every page loads.
 import type { ThreadsChunk, WasmRuntime } from '../wasm/runtime.js';
+import { teamEpoch } from './team.js';
 import { OVERLAP_MIN_BYTES, ThreadPool, type Spawn, type Threaded } from './pool.js';
 import { BROWSER_WORKER, NODE_WORKER } from './workerSource.js';
 import { restartsSideBySide, sideBySide } from './sideBySide.js';
@@ -45,6 +46,7 @@ export async function attach(rt: WasmRuntime, size: number): Promise<void> {
       p.start(0, { fn: 'scatterRows', args: [dataPtr, 0, rows] });
       return p;
     },
+    team: (member, held, cap, chunks, train) => teamEpoch(threaded.pool(), member, held, cap, chunks, train),
     sideBySide,
     restarts: restartsSideBySide,
   });

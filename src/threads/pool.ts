@@ -10,8 +10,10 @@
 // This file is loaded only by the threads chunk (src/threads/load.ts, a dynamic import
 // made by ready() where threads can run): a page that never uses threads does not load it.
 import type { WasmRuntime } from '../wasm/runtime.js';
+import type { NetworkBlock } from '../wasm/networkBlock.js';
 import type { restartsSideBySide, sideBySide } from './sideBySide.js';
-import { DEAD, DONE, EXIT_TASK, IDLE, RUNNING, SLOT_BYTES, STARTING } from './workerSource.js';
+import type { TeamBlock } from './team.js';
+import { DEAD, DONE, EXIT_TASK, FAULT_WORD, IDLE, RUNNING, SLOT_BYTES, STARTING } from './workerSource.js';
 
 /**
  * The exports of the threaded build a worker may run: the kernels and entry points that
@@ -19,6 +21,7 @@ import { DEAD, DONE, EXIT_TASK, IDLE, RUNNING, SLOT_BYTES, STARTING } from './wo
  */
 export type PoolFunction =
   | 'trainEpoch' // (netPtr, dataPtr, firstBatch, lastBatch) -> STATUS_*: a whole epoch (or a run of batches) of one model
+  | 'teamServe' // (teamPtr, worker, seen): this worker's chunks of the batches of a trainEpoch call on the owner
   | 'scatterRows' // (dataPtr, from, to): the shuffle's rewrite of the next arrangement
   | 'planScatter' // (dataPtr, rngPtr)
   | 'permuteBuckets' // (dataPtr, rngPtr)
@@ -32,6 +35,12 @@ export type PoolFunction =
 export interface Task {
   readonly fn: PoolFunction;
   readonly args: readonly number[];
+  /**
+   * A byte address in WASM memory where the worker's thread stores 1 (and notifies) if the
+   * task fails or the thread ends: an owner inside WASM waiting on the task (data-parallel
+   * batches) sees it there, since it cannot see the control slot.
+   */
+  readonly fault?: number;
 }
 
 /**
@@ -65,6 +74,10 @@ export interface Pool {
    * first calls after ready() may get fewer; results do not depend on it).
    */
   threads(cap?: number): number;
+  /** The workers that are up and have no task, at most cap - 1 of them (default: all). */
+  idle(cap?: number): number[];
+  /** Chunks of data-parallel batches the workers have computed (tests check that a fit did use them). */
+  teamChunks: number;
   /** Starts task on worker w (0 <= w < threads() - 1) and returns at once. */
   start(w: number, task: Task): void;
   /** Whether worker w is running a task. */
@@ -100,6 +113,14 @@ export interface Threaded {
    * OVERLAP_MIN_BYTES; returns the pool to join, or null (the training pass scatters instead).
    */
   scatter(dataPtr: number, rows: number, rowBytes: number, cap: number | undefined): Pool | null;
+  /**
+   * One trainEpoch call, train(teamPtr), with data-parallel batches (src/threads/team.ts:
+   * teamEpoch, which keeps the trainer's team block in held): null where no worker is idle, else its status.
+   */
+  team(
+    member: () => NetworkBlock, held: { block: TeamBlock | null }, cap: number, chunks: number,
+    train: (teamPtr: number) => number,
+  ): number | null;
   /** Whole fits side by side on the pool, and restarts so (src/threads/sideBySide.ts). */
   sideBySide: typeof sideBySide;
   restarts: typeof restartsSideBySide;
@@ -131,7 +152,7 @@ export type Spawn = (data: WorkerData, onDeath: (why: string) => void) => { term
 
 /** Export names by the index a task carries. */
 const NAMES: readonly PoolFunction[] = [
-  'trainEpoch', 'scatterRows', 'planScatter', 'permuteBuckets', 'predict', 'networkGradient', 'readRows', 'readSequential', 'forceTrap',
+  'trainEpoch', 'teamServe', 'scatterRows', 'planScatter', 'permuteBuckets', 'predict', 'networkGradient', 'readRows', 'readSequential', 'forceTrap',
 ];
 /** How long the owner waits, where it may block, for a new worker to come up before it counts it out (ms). */
 const START_WAIT_MS = 10_000;
@@ -150,6 +171,7 @@ export class ThreadPool implements Pool {
   exitNext = false;
   /** Tasks started so far (tests check that a call did use a worker). */
   tasks = 0;
+  teamChunks = 0;
 
   constructor(readonly runtime: WasmRuntime, readonly size: number, private readonly spawn: Spawn) {
     this.control = new SharedArrayBuffer((size - 1) * SLOT_BYTES);
@@ -167,6 +189,13 @@ export class ThreadPool implements Pool {
     return n;
   }
 
+  idle(cap = this.size): number[] {
+    this.renew();
+    const out: number[] = [];
+    for (let w = 0; w < this.workers.length && out.length < cap - 1; w++) if (!this.posted[w] && this.state(w) === IDLE) out.push(w);
+    return out;
+  }
+
   start(w: number, task: Task): void {
     this.renew();
     if (this.state(w) !== IDLE || this.posted[w]) throw new Error(`worker ${w} is not idle`);
@@ -174,6 +203,7 @@ export class ThreadPool implements Pool {
     this.i32[at + 2] = this.exitNext ? EXIT_TASK : NAMES.indexOf(task.fn);
     this.exitNext = false;
     this.i32[at + 3] = task.args.length;
+    this.i32[at + FAULT_WORD] = task.fault ?? 0;
     this.f64.set(task.args, w * SLOT_F64 + 2);
     this.posted[w] = task.fn;
     this.tasks++;

@@ -6,7 +6,8 @@
 // up, then blocks in Atomics.wait until the owner posts a task. It never allocates.
 // Control slot layout (SLOT_BYTES per worker, in src/threads/pool.ts): i32 0 task sequence,
 // 1 state, 2 function index (-1: stop), 3 argument count, 4 message length; f64 2..7
-// arguments, 8 result; bytes 128.. the failure message (UTF-8).
+// arguments, 8 result; i32 FAULT_WORD the task's fault address (Task.fault, 0: none); bytes
+// 128.. the failure message (UTF-8).
 
 /** Bytes of one worker's control slot. */
 export const SLOT_BYTES = 640;
@@ -17,6 +18,8 @@ export const RUNNING = 2;
 export const DONE = 3;
 export const FAILED = 4;
 export const DEAD = 5;
+/** The i32 of a slot holding the task's fault address in WASM memory (after the result, f64 8). */
+export const FAULT_WORD = 18;
 /** Test hook's function index: the worker's thread ends in the middle of its task. */
 export const EXIT_TASK = -2;
 
@@ -31,6 +34,11 @@ const serve = `function serve(d, onExit, exit) {
     i32[4] = b.length;
     Atomics.store(i32, 1, state);
     Atomics.notify(i32, 1);
+    if (i32[${FAULT_WORD}]) {
+      const m = new Int32Array(d.memory.buffer);
+      Atomics.store(m, i32[${FAULT_WORD}] >>> 2, 1);
+      Atomics.notify(m, i32[${FAULT_WORD}] >>> 2);
+    }
   };
   let ex;
   try {
@@ -52,6 +60,7 @@ const serve = `function serve(d, onExit, exit) {
     try {
       const r = ex[d.names[fn]](...f64.subarray(2, 2 + i32[3]));
       f64[8] = typeof r === 'number' ? r : NaN;
+      i32[${FAULT_WORD}] = 0; // the task's block may be freed and reused: a later death must not write there
       Atomics.store(i32, 1, ${DONE});
       Atomics.notify(i32, 1);
     } catch (e) {

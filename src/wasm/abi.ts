@@ -96,7 +96,8 @@ export const NET_SLOTS_PTR = 12; // SLOTS x params f32: the optimizer state
 export const NET_OPT_PTR = 13; // the optimizer block (OPT_*)
 export const NET_STATS_PTR = 14; // the stats block (STAT_*)
 export const NET_SUB_PTR = 15; // SUB_SCRATCH_BYTES: the one-output kernel's sub-batch scratch in the threaded build (assembly/linear.ts)
-export const NET_HEADER = 16; // slots before the first layer's fields
+export const NET_SLICE_ROWS = 16; // rows of the batch's sums: a chunk's gradient and loss are summed in slices of this many rows, in order (the unit data-parallel batches share out)
+export const NET_HEADER = 17; // slots before the first layer's fields
 // Bytes at NET_SCRATCH_PTR, where lossRows, activationForward and activationBackward run their
 // SIMD tails (the last values that do not fill a block) in the network's batch gradient.
 export const KERNEL_TAIL_BYTES = 128;
@@ -144,6 +145,7 @@ export const DATA_INDICES_PTR = 19; // KIND_CSR
 export const DATA_NEXT_INDPTR_PTR = 20; // KIND_CSR: the next arrangement's (arrangeSparse)
 export const DATA_NEXT_INDICES_PTR = 21; // KIND_CSR: the next arrangement's (arrangeSparse)
 export const DATA_FIRST_ROW = 22; // a stream's block (fitStream): the epoch's rows before it; trainEpoch's totals start over at batch 0 only when it is 0
+export const DATA_TEAM_PTR = 23; // threaded build: the team block (TEAM_*) whose workers share this call's batches, 0 = none
 export const DATA_L1 = 24; // f64 at byte 4 * 24: the L1 penalty on weights
 export const DATA_L2 = 26; // f64 at byte 4 * 26: the L2 penalty on weights
 export const DATA_FIELDS = 28;
@@ -151,3 +153,32 @@ export const DATA_FIELDS = 28;
 // What trainEpoch and predict return.
 export const STATUS_OK = 0;
 export const STATUS_BAD_KIND = 1;
+export const STATUS_WORKER_FAULT = 2; // a team's worker failed (TEAM_FAULT): the pool's join() names the cause
+
+// Data-parallel batches (assembly/team.ts, threaded build). A network's batch runs in chunks of
+// NET_CAPACITY rows in every build; with a team, the owner (thread 0) and each worker w (thread
+// w + 1) take chunk t of each round of `threads` chunks, and the owner adds the workers' chunk
+// gradients to its own in chunk order: the same sums, in the same order, as one thread.
+// The team block: i32 words, then one member slot of MEMBER_WORDS words per worker.
+export const TEAM_SEQ = 0; // round sequence: the owner adds 1 to publish a round (or the stop)
+export const TEAM_STOP = 1; // 1: the call is over, workers return
+export const TEAM_FAULT = 2; // set by a worker's thread when its task fails or its thread ends (src/threads/workerSource.ts)
+export const TEAM_THREADS = 3; // threads taking part in this call (the owner and threads - 1 workers)
+export const TEAM_CHUNKS = 4; // chunks the workers have computed (counted by the owner; tests check it)
+export const TEAM_START = 5; // the round's first row
+export const TEAM_END = 6; // the batch's end row
+export const TEAM_X_PTR = 7; // the batch's data, as networkBatch takes it
+export const TEAM_Y_PTR = 8;
+export const TEAM_SW_PTR = 9;
+export const TEAM_ORDER_PTR = 10;
+export const TEAM_PARAMS_PTR = 11;
+export const TEAM_OWNER_BLOCKS = 12; // 1: the owner may block (Node, a worker) when a worker is late; 0: it spins (a browser's main thread)
+export const TEAM_SPINS = 13; // the owner's spin budget, kept between calls (assembly/team.ts; 0: the first call starts at the least)
+export const TEAM_LOSS = 14; // f64 at word 14: the batch's running loss sum, kept in memory across the owner's waits (assembly/team.ts)
+export const TEAM_HEADER = 16; // words before worker 0's member slot (64 bytes: each slot on a cache line of its own)
+// Worker w's member slot, at word TEAM_HEADER + w * MEMBER_WORDS of the team block.
+export const MEMBER_DONE = 0; // the last round the worker finished
+export const MEMBER_NET_PTR = 1; // the worker's network descriptor (the model's shape, scratch of its own)
+export const MEMBER_GRAD_PTR = 2; // the worker's chunk gradient (params f32)
+export const MEMBER_LOSS = 4; // f64 at word 4: the worker's chunk loss
+export const MEMBER_WORDS = 16;

@@ -5,6 +5,7 @@ import {
   DATA_BATCH_SIZE, DATA_BUCKETS, DATA_COLS, DATA_CURSORS_PTR, DATA_FIELDS, DATA_IDS_PTR, DATA_KIND, DATA_L1, DATA_L2,
   DATA_LRS_PTR, DATA_NEXT_INDICES_PTR, DATA_NEXT_INDPTR_PTR, DATA_NEXT_STARTS_PTR, DATA_NEXT_SW_PTR, DATA_NEXT_X_PTR, DATA_NEXT_Y_PTR, DATA_ORDER_PTR, DATA_ROWS,
   DATA_STARTS_PTR, DATA_SW_PTR, DATA_WIDTH, DATA_X_PTR, DATA_Y_PTR, KIND_DENSE, KIND_CSR, DATA_INDPTR_PTR, DATA_INDICES_PTR, DATA_FIRST_ROW,
+  DATA_TEAM_PTR,
 } from './abi.js';
 import type { WasmRuntime } from './runtime.js';
 
@@ -39,6 +40,8 @@ export interface DataFields {
   l2?: number;
   /** A stream's block (fitStream): the epoch's rows before it; the epoch's totals carry on unless 0. */
   firstRow?: number;
+  /** Threaded build: the team block (TEAM_*) whose workers share the batches of this call. */
+  teamPtr?: number;
 }
 
 /** Writes the descriptor of a table at ptr (fields not given, and the reserved ones, are 0). */
@@ -50,6 +53,7 @@ export function writeDataBlock(rt: WasmRuntime, ptr: number, f: DataFields): voi
   u32[d + DATA_INDPTR_PTR] = f.indptrPtr ?? 0;
   u32[d + DATA_INDICES_PTR] = f.indicesPtr ?? 0;
   u32[d + DATA_FIRST_ROW] = f.firstRow ?? 0;
+  u32[d + DATA_TEAM_PTR] = f.teamPtr ?? 0;
   u32[d + DATA_ROWS] = f.rows;
   u32[d + DATA_COLS] = f.cols;
   u32[d + DATA_WIDTH] = f.width;

@@ -5,7 +5,7 @@
 import { HEADS, networkLayout, targetWidth, type NetworkShape } from '../engines/network.js';
 import {
   LAYER_ACTIVATION, LAYER_BIAS, LAYER_DELTA_PTR, LAYER_FIELDS, LAYER_OUT_PTR, LAYER_UNITS, LAYER_WEIGHTS, NET_CAPACITY,
-  NET_GRAD_PTR, NET_GRAD_SUM_PTR, NET_HEAD, NET_HEADER, NET_INPUTS, NET_LAYERS, NET_OPT_PTR, NET_PARAMS, NET_PARAMS_PTR,
+  NET_GRAD_PTR, NET_GRAD_SUM_PTR, NET_HEAD, NET_HEADER, NET_SLICE_ROWS, NET_INPUTS, NET_LAYERS, NET_OPT_PTR, NET_PARAMS, NET_PARAMS_PTR,
   KERNEL_TAIL_BYTES, NET_SCRATCH_PTR, NET_SUB_PTR, SUB_SCRATCH_BYTES, NET_SLOTS_PTR, NET_STATS_PTR, NET_SW_PTR, NET_X_PTR, NET_Y_PTR, OPT_FIELDS, SLOTS,
   STAT_FIELDS,
 } from './abi.js';
@@ -36,9 +36,12 @@ export interface NetworkBlock {
 
 /**
  * Allocates and zeroes one block for shape, with scratch for chunks of capacity
- * rows and slots optimizer state vectors, and writes its descriptor. Free it with rt.free(block.base).
+ * rows, sums in slices of slice rows (a divisor of capacity, NET_SLICE_ROWS) and slots optimizer
+ * state vectors, and writes its descriptor. Free it with rt.free(block.base).
  */
-export function allocNetworkBlock(rt: WasmRuntime, shape: NetworkShape, capacity: number, slots = SLOTS): NetworkBlock {
+export function allocNetworkBlock(
+  rt: WasmRuntime, shape: NetworkShape, capacity: number, slots = SLOTS, slice = capacity,
+): NetworkBlock {
   // The model layer validates user input; these guard the kernels against a malformed shape.
   const positive = (v: number) => Number.isInteger(v) && v >= 1;
   if (!positive(capacity)) throw new RangeError(`capacity must be an integer >= 1, got ${capacity}`);
@@ -81,6 +84,7 @@ export function allocNetworkBlock(rt: WasmRuntime, shape: NetworkShape, capacity
   u32[d + NET_HEAD] = HEADS[shape.head];
   u32[d + NET_PARAMS] = nParams;
   u32[d + NET_CAPACITY] = capacity;
+  u32[d + NET_SLICE_ROWS] = slice;
   u32[d + NET_X_PTR] = base + xs;
   u32[d + NET_Y_PTR] = base + ys;
   u32[d + NET_SW_PTR] = base + sws;

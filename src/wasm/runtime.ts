@@ -17,6 +17,7 @@ export const WASM_EXPORTS = {
   free: 1, // (ptr)
   forceTrap: 0,
   trainEpoch: 4, // (netPtr, dataPtr, firstBatch, lastBatch) -> STATUS_*
+  teamServe: 3, // (teamPtr, worker, seen): a worker's part of data-parallel batches (threaded build; empty in the others)
   predict: 3, // (netPtr, dataPtr, outPtr) -> STATUS_*
   networkGradient: 2, // (netPtr, dataPtr) -> loss sum
   planScatter: 2, // (dataPtr, rngPtr)

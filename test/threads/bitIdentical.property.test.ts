@@ -6,15 +6,25 @@
 // With restarts, the runs go side by side (one per thread, src/threads/sideBySide.ts): every
 // run's losses and the kept parameters are the bits of threads: 1, and the workers' calls are counted.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinearRegression, LogisticRegression, MLP, SoftmaxRegression, type FitOptions, type Model } from '../../src/index.js';
 import { runtime, useReady } from '../helpers/engines.js';
 import { flatParams } from '../helpers/modelTypes.js';
 import { propertyRuns } from '../helpers/property.js';
 import { lcg } from '../helpers/training.js';
 import type { ThreadPool } from '../../src/threads/pool.js';
+import { dataParallel } from '../../src/engines/wasm.js';
 
 useReady();
+// This suite is about the shuffle's rewrite on a worker: data-parallel batches, which take the
+// workers for networks and would move the rewrite back into the pass, are team.property.test.ts's.
+const minWork = dataParallel.minWork;
+beforeAll(() => {
+  dataParallel.minWork = Infinity;
+});
+afterAll(() => {
+  dataParallel.minWork = minWork;
+});
 
 const ROWS = 5200;
 const FEATURES = 64; // 4,160 training rows (with a 20% validation split) x 65 x 4 bytes = 1.08 MB: past OVERLAP_MIN_BYTES
