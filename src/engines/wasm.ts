@@ -34,7 +34,7 @@ const SCRATCH_BYTES = 16 << 20;
  * benchmark (bench/team.ts), which measures both sides of it; results never depend on it.
  */
 export const dataParallel = {
-  minWork: 1 << 17,
+  minWork: 1 << 16,
   /**
    * Rows of the slices a network's batch sums its gradient and loss in (NET_SLICE_ROWS, fixed
    * when a model's block is allocated; fewer for networks too wide for 32 rows of scratch): the
