@@ -7,13 +7,14 @@
 // run's losses and the kept parameters are the bits of threads: 1, and the workers' calls are counted.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LinearRegression, LogisticRegression, MLP, SoftmaxRegression, type FitOptions, type Model } from '../../src/index.js';
+import { LinearRegression, LogisticRegression, MLP, SoftmaxRegression, type Model } from '../../src/index.js';
 import { runtime, useReady } from '../helpers/engines.js';
 import { flatParams } from '../helpers/modelTypes.js';
 import { propertyRuns } from '../helpers/property.js';
 import { lcg } from '../helpers/training.js';
 import type { ThreadPool } from '../../src/threads/pool.js';
 import { dataParallel } from '../../src/engines/wasm.js';
+import { THREAD_TEST_OPTIMIZERS } from '../helpers/threads.js';
 
 useReady();
 // This suite is about the shuffle's rewrite on a worker: data-parallel batches, which take the
@@ -53,9 +54,7 @@ const TYPES: { name: string; make: (seed: number) => Model; y: Float32Array }[] 
   },
   { name: 'mlp mse', y: targets.twoOutputs, make: (seed) => new MLP({ inputs: FEATURES, hidden: [5], outputs: 2, head: 'mse', seed }) },
 ];
-const OPTIMIZERS: FitOptions['optimizer'][] = [
-  'sgd', { name: 'sgd', momentum: 0.9, nesterov: true }, 'adam', { name: 'adamw', weightDecay: 0.01 }, 'rmsprop', 'adagrad',
-];
+const OPTIMIZERS = THREAD_TEST_OPTIMIZERS;
 
 const caseArb = fc.record({
   type: fc.integer({ min: 0, max: TYPES.length - 1 }),

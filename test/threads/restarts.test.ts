@@ -10,26 +10,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { DivergenceError, EngineError, MLP, threadCount, type FitOptions, type History } from '../../src/index.js';
 import { getRuntime } from '../../src/wasm/runtime.js';
 import { nextU32, seedState } from '../../src/reference/random.js';
-import type { Task, ThreadPool } from '../../src/threads/pool.js';
+import type { ThreadPool } from '../../src/threads/pool.js';
 import { SIDE_BY_SIDE_MIN_BYTES, sideBySideSettings } from '../../src/threads/sideBySide.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
 import { MODEL_TYPES, dataFor, flatParams, type TestModel } from '../helpers/modelTypes.js';
 import { expectSame } from '../helpers/tolerance.js';
 import { rejected } from '../helpers/training.js';
+import { workerCalls } from '../helpers/threads.js';
 
 useReady();
-
-/** Counts the trainEpoch calls the pool's workers were given while f runs. */
-async function workerCalls<T>(f: () => T | Promise<T>): Promise<{ result: T; calls: number }> {
-  const pool = getRuntime(true)!.threaded!.pool();
-  const start = vi.spyOn(pool, 'start');
-  try {
-    const result = await f();
-    return { result, calls: start.mock.calls.filter(([, t]) => (t as Task).fn === 'trainEpoch').length };
-  } finally {
-    start.mockRestore();
-  }
-}
 
 /** Every run's loss trace and the choice, for comparing two fits with restarts. */
 function expectSameRuns(a: History, b: History, what: string): void {

@@ -9,25 +9,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DivergenceError, MLP, threadCount } from '../../src/index.js';
 import { crossValidate, randomizedSearchCV, type CrossValidation } from '../../src/selection/index.js';
 import { getRuntime } from '../../src/wasm/runtime.js';
-import type { Task } from '../../src/threads/pool.js';
 import { useReady } from '../helpers/engines.js';
 import { MODEL_TYPES, dataFor, flatParams } from '../helpers/modelTypes.js';
 import { expectSame } from '../helpers/tolerance.js';
 import { rejected } from '../helpers/training.js';
+import { workerCalls } from '../helpers/threads.js';
 
 useReady();
-
-/** Counts the export calls the pool's workers were given while f runs. */
-async function workerCalls<T>(f: () => Promise<T>): Promise<{ result: T; calls: number }> {
-  const pool = getRuntime(true)!.threaded!.pool();
-  const start = vi.spyOn(pool, 'start');
-  try {
-    const result = await f();
-    return { result, calls: start.mock.calls.filter(([, t]) => (t as Task).fn === 'trainEpoch').length };
-  } finally {
-    start.mockRestore();
-  }
-}
 
 const FIT = { epochs: 3, batchSize: 8, learningRate: 0.1, optimizer: 'adam', seed: 5 } as const;
 

@@ -8,7 +8,7 @@
 // and a worker's trap or thread exit mid-batch (EngineError, every model restored), and abort.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineError, MLP, SoftmaxRegression, type FitOptions, type Model } from '../../src/index.js';
+import { EngineError, MLP, SoftmaxRegression, type Model } from '../../src/index.js';
 import { dataParallel } from '../../src/engines/wasm.js';
 import { MEMBER_GRAD_PTR, TEAM_HEADER } from '../../src/wasm/abi.js';
 import type { ThreadPool } from '../../src/threads/pool.js';
@@ -16,6 +16,7 @@ import { runtime, useReady } from '../helpers/engines.js';
 import { flatParams } from '../helpers/modelTypes.js';
 import { propertyRuns } from '../helpers/property.js';
 import { lcg } from '../helpers/training.js';
+import { THREAD_TEST_OPTIMIZERS } from '../helpers/threads.js';
 
 useReady();
 // Every network fit with at least two chunks per batch goes data parallel (the default
@@ -55,9 +56,7 @@ const TYPES: { name: string; make: (seed: number) => Model; y: Float32Array }[] 
   { name: 'mlp mse', y: targets.twoOutputs, make: (seed) => new MLP({ inputs: FEATURES, hidden: [7], outputs: 2, head: 'mse', seed }) },
   { name: 'softmax regression', y: targets.classes, make: (seed) => new SoftmaxRegression({ features: FEATURES, classes: 3, seed }) },
 ];
-const OPTIMIZERS: FitOptions['optimizer'][] = [
-  'sgd', { name: 'sgd', momentum: 0.9, nesterov: true }, 'adam', { name: 'adamw', weightDecay: 0.01 }, 'rmsprop', 'adagrad',
-];
+const OPTIMIZERS = THREAD_TEST_OPTIMIZERS;
 
 const caseArb = fc.record({
   type: fc.integer({ min: 0, max: TYPES.length - 1 }),
