@@ -54,9 +54,10 @@ export function teamEpoch(
   // A page's main thread may not block (memory.atomic.wait32 traps there): its owner only spins.
   rt.u32[t + TEAM_OWNER_BLOCKS] = typeof (globalThis as { document?: unknown }).document === 'undefined' ? 1 : 0;
   const seen = rt.u32[t + TEAM_SEQ];
-  workers.forEach((w, k) => pool.start(w, { fn: 'teamServe', args: [ptr, k, seen], fault: ptr + TEAM_FAULT * 4 }));
   let status: number;
   try {
+    // Inside the try: if a start throws, the workers already in teamServe are ended (they would wait for rounds forever).
+    workers.forEach((w, k) => pool.start(w, { fn: 'teamServe', args: [ptr, k, seen], fault: ptr + TEAM_FAULT * 4 }));
     status = train(ptr);
   } catch (err) {
     pool.cancel(); // the owner trapped: its workers wait for rounds that will not come
