@@ -52,9 +52,12 @@ function partOf(c: ModelChunk, row0: number, part: RowPart | undefined, features
   for (let r = 0; r < n; r++) if (heldOut(row0 + r, part.seed, part.fraction) === part.held) ids.push(r);
   if (ids.length === n) return c;
   if (ids.length === 0) return null;
-  const X = c.X instanceof Float32Array
-    ? Float32Array.from({ length: ids.length * features }, (_, k) => (c.X as Float32Array)[ids[Math.floor(k / features)] * features + (k % features)])
-    : takeCSRRows(c.X, ids);
+  let X: Float32Array | CSR;
+  if (c.X instanceof Float32Array) {
+    const dense = c.X;
+    X = new Float32Array(ids.length * features);
+    ids.forEach((r, k) => (X as Float32Array).set(dense.subarray(r * features, (r + 1) * features), k * features));
+  } else X = takeCSRRows(c.X, ids);
   const y = c.y instanceof Float32Array ? Float32Array.from(ids, (r) => (c.y as Float32Array)[r]) : ids.map((r) => (c.y as string[])[r]);
   return { X, y };
 }

@@ -751,7 +751,6 @@ export interface TrainingState {
 }
 
 /** The history (and the file's training record) with the search that chose the rate, if one did. */
-/** The history and the model file's training record of a fit whose rate was searched. */
 function withSearch(h: History, search: RateSearch | null, p: { training: Record<string, unknown> }): History {
   if (search) {
     h.learningRateSearch = search;

@@ -155,26 +155,30 @@ export function prepareFolds(model: AnyModel, X: MatrixInput, y: Targets, option
  * step and the score is taken in the step that ends it, so the shared row buffers serve every fold.
  */
 export function* foldFit<M>(cv: Folds, c: AnyModel, test: Uint32Array, offload: boolean): Generator<Step, FoldResult<M>, unknown> {
-  const train = complement(test, cv.rows);
-  c.importTraining(cv.state);
-  const t0 = performance.now();
-  const history = yield* c.fitSteps(gather(cv.x32, cv.F, train, cv.trainX), targetRows(cv.y, cv.rows, train), {
-    ...cv.syncOptions, ...(cv.sw ? { sampleWeight: takeRows(cv.sw, 1, train) } : {}), ...(offload ? { threads: 1 } : {}), // the pool's threads are the folds'
-  }, offload);
-  const fitTimeMs = performance.now() - t0;
-  const t1 = performance.now();
-  const metrics = c.evaluate(gather(cv.x32, cv.F, test, cv.testX), targetRows(cv.y, cv.rows, test) as never) as M;
-  return { test, metrics, history, fitTimeMs, scoreTimeMs: performance.now() - t1 };
+  const f = foldStart(cv, c, test);
+  const history = yield* c.fitSteps(f.X, f.y, { ...cv.syncOptions, ...f.weights, ...(offload ? { threads: 1 } : {}) }, offload); // the pool's threads are the folds'
+  return foldScore(cv, c, test, history, f.t0);
 }
 
 /** Fold test's fit on this thread with fitAsync (which yields to the event loop, reports progress, honours signal), and its score. */
 export async function foldFitAsync<M>(cv: Folds, c: AnyModel, test: Uint32Array): Promise<FoldResult<M>> {
+  const f = foldStart(cv, c, test);
+  const history = await c.fitAsync(f.X, f.y, { ...cv.fitOptions, ...f.weights });
+  return foldScore(cv, c, test, history, f.t0);
+}
+
+/** A fold's fit begins: copy c reset to the caller's state, the training rows (gathered into cv.trainX) and their weights. */
+function foldStart(cv: Folds, c: AnyModel, test: Uint32Array) {
   const train = complement(test, cv.rows);
   c.importTraining(cv.state);
-  const t0 = performance.now();
-  const history = await c.fitAsync(gather(cv.x32, cv.F, train, cv.trainX), targetRows(cv.y, cv.rows, train), {
-    ...cv.fitOptions, ...(cv.sw ? { sampleWeight: takeRows(cv.sw, 1, train) } : {}),
-  });
+  return {
+    X: gather(cv.x32, cv.F, train, cv.trainX), y: targetRows(cv.y, cv.rows, train),
+    weights: cv.sw ? { sampleWeight: takeRows(cv.sw, 1, train) } : {}, t0: performance.now(),
+  };
+}
+
+/** A fold's fit has ended (it began at t0): copy c scored on the fold's test rows. */
+function foldScore<M>(cv: Folds, c: AnyModel, test: Uint32Array, history: History, t0: number): FoldResult<M> {
   const fitTimeMs = performance.now() - t0;
   const t1 = performance.now();
   const metrics = c.evaluate(gather(cv.x32, cv.F, test, cv.testX), targetRows(cv.y, cv.rows, test) as never) as M;
