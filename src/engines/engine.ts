@@ -84,6 +84,8 @@ export interface Trainer {
   readonly shape: NetworkShape;
   /** Length of the flat parameter vector: layer by layer, W (units x inputs) then b. */
   readonly paramCount: number;
+  /** The most threads its training calls have run on at once since the count was set to 1 (absent: always 1). */
+  mostThreads?: number;
   /** A copy of the flat parameter vector. */
   getParams(): Float64Array;
   /** Sets the flat parameter vector. */

@@ -14,7 +14,7 @@ import type { TeamBlock } from '../threads/team.js';
 import { writeOptimizerBlock } from '../wasm/optimizerBlock.js';
 import { DATA_BYTES, writeDataBlock, type DataFields } from '../wasm/dataBlock.js';
 import {
-  NET_SLICE_ROWS, OPT_D, OPT_STEP, STAT_BATCHES, STAT_DIVERGED, STAT_GRAD_NORM, STAT_LOSS_SUM, STAT_MAX_STEP, STATUS_OK,
+  NET_SLICE_ROWS, OPT_D, OPT_STEP, STAT_BATCHES, STAT_DIVERGED, STAT_GRAD_NORM, STAT_LOSS_SUM, STAT_MAX_STEP, STATUS_OK, TEAM_THREADS,
 } from '../wasm/abi.js';
 import { MAX_BLOCK_BYTES, type Reattachable, type WasmRuntime } from '../wasm/runtime.js';
 import { EngineError, ValidationError } from '../errors.js';
@@ -307,6 +307,7 @@ class WasmTrainer implements Trainer, Reattachable {
   /** The data-parallel team's blocks (allocated on first use, by src/threads/team.ts). */
   private readonly team: { block: TeamBlock | null } = { block: null };
   private opt: ResolvedOptimizer = resolveOptimizer('sgd');
+  mostThreads = 1;
   /** The state a rebuild restores: kept in JS, where a fault inside WASM cannot reach it. */
   private committed: { opt: ResolvedOptimizer; state: TrainerState } | null = null;
   /** Data blocks kept between calls: training data, and validation data. */
@@ -631,7 +632,10 @@ class WasmTrainer implements Trainer, Reattachable {
         const [net, desc] = this.prepareBatches(data, config, first, last, teamPtr).args;
         return this.rt.exports.trainEpoch(net, desc, first, last);
       });
-      if (status !== null) return this.batchesDone(status);
+      if (status !== null) {
+        this.mostThreads = Math.max(this.mostThreads, this.rt.u32[(this.team.block!.ptr >>> 2) + TEAM_THREADS]);
+        return this.batchesDone(status);
+      }
     }
     const [net, desc] = this.prepareBatches(data, config, first, last).args;
     return this.batchesDone(this.rt.exports.trainEpoch(net, desc, first, last));
@@ -649,7 +653,10 @@ class WasmTrainer implements Trainer, Reattachable {
     rt.f64.set(config.lrs.subarray(first, last), (lrsPtr >>> 3) + first);
     // A worker writes the next arrangement for the whole epoch while this thread trains; else the pass scatters.
     // (Not with data-parallel batches: they take every thread there is, and the rewrite is a few percent of a network's epoch.)
-    if (first === 0 && d.scatter && !teamPtr && d.scatterOnWorker(config.threads)) d.scatter = false;
+    if (first === 0 && d.scatter && !teamPtr && d.scatterOnWorker(config.threads)) {
+      d.scatter = false;
+      this.mostThreads = Math.max(this.mostThreads, 2);
+    }
     const copy = d.visitCopy
       ? { xPtr: d.nextXPtr, indicesPtr: d.nextIndicesPtr, indptrPtr: d.nextIndptrPtr, yPtr: d.nextYPtr, swPtr: d.nextSwPtr, orderPtr: 0 }
       : {};

@@ -4,7 +4,7 @@
 // the engine's one data path (Trainer.loadData, into the blocks the engine keeps) and the
 // one fit loop (trainLoop.ts: an epoch is its blocks in turn, its totals carried across
 // them, KIND_STREAM in WASM). Memory is the buffer plus one block, whatever the data's size.
-import type { TrainingData } from '../engines/engine.js';
+import type { Trainer, TrainingData } from '../engines/engine.js';
 import { ValidationError } from '../errors.js';
 import { checkCSR, inputSource, isCSR, type CSR } from '../data/csr.js';
 import type { headLoss } from '../reference/network.js';
@@ -39,7 +39,7 @@ export interface StreamKit {
   baseRate: typeof baseRate;
   sampleIndices: typeof sampleIndices;
   sampleRows: number;
-  withSearch: (h: History, search: RateSearch | null, p: { training: Record<string, unknown> }) => History;
+  withSearch: (h: History, search: RateSearch | null, p: { training: Record<string, unknown> }, t: Trainer) => History;
 }
 
 /** One chunk a chunk source gives: rows of X (dense, or CSR) and their targets. */
@@ -394,7 +394,7 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
     const schedule = createSchedule(opts.schedule, baseRate(opts, search), opts.warmup);
     const placeholder: TrainingData = { rows: 0, free() {} };
     const history = withSearch(await model['runOnce'](p as never, { train: placeholder, val }, schedule, 0,
-      (gen) => runAsync(gen, opts.yieldEveryMs, progress, signal, model['stopped']), true), search, p);
+      (gen) => runAsync(gen, opts.yieldEveryMs, progress, signal, model['stopped']), true), search, p, trainer);
     model['succeeded'](p as never);
     return history;
   } catch (err) {

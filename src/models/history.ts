@@ -51,6 +51,11 @@ export interface RateSearch {
 /** The record of one fit() call. */
 export interface History {
   engine: EngineName;
+  /**
+   * The most threads the call trained on at once: 1, or more where the pool ran its batches
+   * data parallel, a shuffle's rewrite beside training, or restarts side by side (docs/threads.md).
+   */
+  threads: number;
   epochs: EpochRecord[];
   /** Per-epoch columns of `epochs`, for plotting. */
   loss: number[];
@@ -74,6 +79,7 @@ export function makeHistory(engine: EngineName, epochs: EpochRecord[], stopReaso
   return {
     bestEpoch,
     engine,
+    threads: 1,
     epochs,
     loss: epochs.map((e) => e.loss),
     gradNorm: epochs.map((e) => e.gradNorm),

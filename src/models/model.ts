@@ -240,7 +240,7 @@ export abstract class Model {
       const search = same ? null : this.autoRate(p);
       const rate = same ? old.rate : baseRate(p.opts, search);
       const partial = same ? old : { key, scheduleOption: p.opts.schedule, schedule: createSchedule(p.opts.schedule, rate, p.opts.warmup), epochs: 0, rate };
-      const history = withSearch(this.runOnce(p, this.loadData(p), partial.schedule, partial.epochs, (gen) => runSync(gen)), search, p);
+      const history = withSearch(this.runOnce(p, this.loadData(p), partial.schedule, partial.epochs, (gen) => runSync(gen)), search, p, this.live());
       partial.epochs++;
       this.partial = partial;
       return history;
@@ -611,7 +611,9 @@ export abstract class Model {
 
   /** Everything a failed call must put back: parameters, optimizer and its state. */
   private snapshot(): { state: TrainerState; optimizer: ResolvedOptimizer; key: string } {
-    return { state: this.live().saveState(), optimizer: this.optimizer, key: this.optimizerKey };
+    const t = this.live();
+    t.mostThreads &&= 1; // a training call starts its count (History.threads)
+    return { state: t.saveState(), optimizer: this.optimizer, key: this.optimizerKey };
   }
 
   /**
@@ -664,7 +666,7 @@ export abstract class Model {
       this.firstRun(p);
       const search = this.autoRate(p);
       const schedule = createSchedule(p.opts.schedule, baseRate(p.opts, search), p.opts.warmup);
-      return withSearch(yield* this.runOnce(p, this.loadData(p), schedule, 0, (gen) => gen, async, offload), search, p);
+      return withSearch(yield* this.runOnce(p, this.loadData(p), schedule, 0, (gen) => gen, async, offload), search, p, this.live());
     }
     const trainer = this.live();
     const rngs = Array.from({ length: count }, () => seedState(nextU32(p.rng)));
@@ -708,7 +710,7 @@ export abstract class Model {
         view?.free();
       }
     }
-    return withSearch(runs.finish(trainer), search, p);
+    return withSearch(runs.finish(trainer), search, p, trainer);
   }
 
   /**
@@ -751,7 +753,8 @@ export interface TrainingState {
 }
 
 /** The history (and the file's training record) with the search that chose the rate, if one did. */
-function withSearch(h: History, search: RateSearch | null, p: { training: Record<string, unknown> }): History {
+function withSearch(h: History, search: RateSearch | null, p: { training: Record<string, unknown> }, t: Trainer): History {
+  h.threads = t.mostThreads ?? 1;
   if (search) {
     h.learningRateSearch = search;
     p.training.autoLearningRate = search.rate;

@@ -70,6 +70,7 @@ export function* restartsSideBySide(rt: WasmRuntime, o: RestartsSideBySide): Gen
       throw err;
     }
   }
+  o.trainer.mostThreads = width; // History.threads
   try {
     for (let s = 1; s < width; s++) trainers.push(o.newTrainer());
     const gen = sideBySide(o.count, width, one, rt, pool);

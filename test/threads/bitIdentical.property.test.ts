@@ -71,7 +71,7 @@ const caseArb = fc.record({
 
 type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
 
-function run(c: Case, threads: number, restarts = 1): { params: Float64Array; losses: number[]; valLosses: (number | undefined)[]; runs: number[][] } {
+function run(c: Case, threads: number, restarts = 1): { params: Float64Array; losses: number[]; valLosses: (number | undefined)[]; runs: number[][]; threads: number } {
   const t = TYPES[c.type];
   const m = t.make(c.seed);
   try {
@@ -82,7 +82,7 @@ function run(c: Case, threads: number, restarts = 1): { params: Float64Array; lo
     });
     return {
       params: flatParams(m), losses: h.epochs.map((e) => e.loss), valLosses: h.epochs.map((e) => e.valLoss),
-      runs: (h.restarts ?? []).map((r) => r.loss),
+      runs: (h.restarts ?? []).map((r) => r.loss), threads: h.threads,
     };
   } finally {
     m.dispose();
@@ -100,6 +100,7 @@ describe('threads: 1 and threads: 2 give the same bits', () => {
         expect(pool.tasks - tasks).toBe(c.shuffle ? c.epochs : 0);
         const one = run(c, 1);
         expect(pool.tasks - tasks).toBe(c.shuffle ? c.epochs : 0);
+        expect([two.threads, one.threads], 'History.threads').toEqual([c.shuffle ? 2 : 1, 1]);
         expect(Array.from(two.params)).toEqual(Array.from(one.params));
         expect(two.losses).toEqual(one.losses);
         expect(two.valLosses).toEqual(one.valLosses);
@@ -120,6 +121,7 @@ describe('restarts: side by side and one after another give the same bits', () =
         const after = pool.tasks;
         const one = run(c, 1, restarts);
         expect(pool.tasks - after).toBe(0);
+        expect([two.threads, one.threads], 'History.threads').toEqual([2, 1]);
         expect(Array.from(two.params)).toEqual(Array.from(one.params));
         expect(two.runs).toEqual(one.runs);
         expect(two.valLosses).toEqual(one.valLosses);

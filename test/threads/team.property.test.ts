@@ -72,7 +72,7 @@ const caseArb = fc.record({
 });
 type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
 
-interface Run { params: number[]; losses: number[]; valLosses: (number | undefined)[]; chunks: number }
+interface Run { params: number[]; losses: number[]; valLosses: (number | undefined)[]; chunks: number; threads: number }
 
 function run(c: Case, threads: number): Run {
   const t = TYPES[c.type];
@@ -86,7 +86,7 @@ function run(c: Case, threads: number): Run {
     });
     return {
       params: Array.from(flatParams(m)), losses: h.epochs.map((e) => e.loss), valLosses: h.epochs.map((e) => e.valLoss),
-      chunks: pool().teamChunks - before,
+      chunks: pool().teamChunks - before, threads: h.threads,
     };
   } finally {
     m.dispose();
@@ -111,6 +111,8 @@ describe('data-parallel batches: threads: 1 and threads: 2 give the same bits', 
         if (parallel(c)) expect(two.chunks).toBeGreaterThan(0);
         else expect(two.chunks).toBe(0);
         if (two.chunks > 0) used++;
+        expect(one.threads, 'History.threads, threads: 1').toBe(1);
+        if (parallel(c)) expect(two.threads, 'History.threads, data parallel').toBe(2);
         expect(two.params).toEqual(one.params);
         expect(two.losses).toEqual(one.losses);
         expect(two.valLosses).toEqual(one.valLosses);

@@ -5,7 +5,7 @@
 // worker end the call promptly; the calling thread stays responsive.
 import { describe, expect, it } from 'vitest';
 import {
-  BusyError, DisposedError, DivergenceError, LinearRegression, SoftmaxRegression, ValidationError,
+  BusyError, DisposedError, DivergenceError, LinearRegression, MLP, SoftmaxRegression, ValidationError, threadCount,
   type FitOptions, type History, type MatrixInput,
 } from '../../src/index.js';
 import { ENGINES, useReady } from '../helpers/engines.js';
@@ -486,5 +486,29 @@ describe('trainInWorker: progress, options, errors, cancellation', () => {
     expectSame(flatParams(m), before, 'parameters after the worker died');
     m.fit(d.X, d.y, { epochs: 1 }); // not left busy
     m.dispose();
+  });
+});
+
+describe('trainInWorker (wasm-simd): threads inside the worker', () => {
+  it('a pool of its own where the runtime allows nested workers (Node): data-parallel batches, History.threads and the bits of a local fit', async () => {
+    // 64-64-1: 4,225 parameters x batch 64 is past the data-parallel crossover (2^16), and a batch is two 32-row slices.
+    const make = () => new MLP({ inputs: 64, hidden: [64], outputs: 1, activation: 'tanh', head: 'sigmoid', engine: 'wasm-simd', seed: 3 });
+    const rows = 640;
+    const X = Float32Array.from({ length: rows * 64 }, (_, i) => Math.sin(i * 0.37));
+    const y = Float32Array.from({ length: rows }, (_, r) => (X[r * 64] + X[r * 64 + 5] > 0 ? 1 : 0));
+    const fit: FitOptions = { epochs: 2, batchSize: 64, learningRate: 0.05, optimizer: 'adam', seed: 1 };
+    const local = make();
+    const remote = make();
+    const alone = make();
+    const h = local.fit(X, y, fit);
+    const got = await trainInWorker(remote, X, y, fit);
+    const one = alone.fit(X, y, { ...fit, threads: 1 });
+    // Node gives this test file a pool (threads 'auto'); a page that is not cross-origin isolated, one thread (its workers too).
+    expect(h.threads, 'local fit').toBe(inBrowser ? 1 : Math.min(threadCount(), 2));
+    expect(got.threads, 'the same fit inside the worker').toBe(h.threads);
+    expect(one.threads, 'threads: 1').toBe(1);
+    expect(untimed(got)).toEqual(untimed(h));
+    expectSame(flatParams(remote), flatParams(alone), 'parameters: the worker against threads: 1');
+    for (const m of [local, remote, alone]) m.dispose();
   });
 });
