@@ -144,6 +144,8 @@ export interface WorkerData {
   control: SharedArrayBuffer;
   /** The worker's slot in control. */
   index: number;
+  /** Which worker of that slot this is: the tag of every state it sets (src/threads/workerSource.ts). */
+  incarnation: number;
   names: readonly string[];
 }
 
@@ -169,6 +171,9 @@ export class ThreadPool implements Pool {
   private canBlock = true;
   /** Test hook: the next started task ends its worker's thread instead of running. */
   exitNext = false;
+  private spawned = 0;
+  /** Each slot's worker's incarnation << 3: the tag of its states. */
+  private readonly tags: number[];
   /** Tasks started so far (tests check that a call did use a worker). */
   tasks = 0;
   teamChunks = 0;
@@ -179,6 +184,7 @@ export class ThreadPool implements Pool {
     this.f64 = new Float64Array(this.control);
     this.workers = new Array(size - 1).fill(null);
     this.posted = new Array(size - 1).fill(null);
+    this.tags = new Array(size - 1).fill(0);
     this.renew();
   }
 
@@ -207,7 +213,7 @@ export class ThreadPool implements Pool {
     this.f64.set(task.args, w * SLOT_F64 + 2);
     this.posted[w] = task.fn;
     this.tasks++;
-    Atomics.store(this.i32, at + 1, RUNNING);
+    this.setState(w, RUNNING);
     Atomics.add(this.i32, at, 1);
     Atomics.notify(this.i32, at);
   }
@@ -220,10 +226,11 @@ export class ThreadPool implements Pool {
     for (let w = 0; w < this.workers.length; w++) {
       if (!this.posted[w]) continue;
       const at = w * SLOT_I32 + 1;
-      while (Atomics.load(this.i32, at) === RUNNING) {
+      const running = this.tags[w] | RUNNING;
+      while (Atomics.load(this.i32, at) === running) {
         if (this.canBlock) {
           try {
-            Atomics.wait(this.i32, at, RUNNING, 1000);
+            Atomics.wait(this.i32, at, running, 1000);
             continue;
           } catch {
             this.canBlock = false; // a browser's main thread: poll
@@ -248,7 +255,7 @@ export class ThreadPool implements Pool {
       if (!this.posted[w]) continue;
       this.posted[w] = null;
       if (this.state(w) === RUNNING) this.replace(w);
-      else Atomics.store(this.i32, w * SLOT_I32 + 1, IDLE);
+      else this.setState(w, IDLE);
     }
   }
 
@@ -258,7 +265,12 @@ export class ThreadPool implements Pool {
   }
 
   private state(w: number): number {
-    return Atomics.load(this.i32, w * SLOT_I32 + 1);
+    return Atomics.load(this.i32, w * SLOT_I32 + 1) & 7;
+  }
+
+  // Sets worker w's state, tagged with its incarnation.
+  private setState(w: number, state: number): void {
+    Atomics.store(this.i32, w * SLOT_I32 + 1, this.tags[w] | state);
   }
 
   // Every finished task's result; after a fault, the runtime's rebuild and its EngineError.
@@ -270,10 +282,10 @@ export class ThreadPool implements Pool {
       if (!fn) continue;
       this.posted[w] = null;
       const at = w * SLOT_I32;
-      const state = Atomics.load(this.i32, at + 1);
+      const state = this.state(w);
       if (state === DONE) {
         out[w] = this.f64[w * SLOT_F64 + 8];
-        Atomics.store(this.i32, at + 1, IDLE);
+        this.setState(w, IDLE);
       } else {
         failure ??= { w, fn, cause: this.failure(w, state) };
         this.end(w);
@@ -305,7 +317,7 @@ export class ThreadPool implements Pool {
     for (let w = 0; w < this.workers.length && this.canBlock; w++) {
       while (this.state(w) === STARTING && performance.now() < deadline) {
         try {
-          Atomics.wait(this.i32, w * SLOT_I32 + 1, STARTING, 50);
+          Atomics.wait(this.i32, w * SLOT_I32 + 1, this.tags[w] | STARTING, 50);
         } catch {
           this.canBlock = false;
         }
@@ -318,13 +330,16 @@ export class ThreadPool implements Pool {
     this.end(w);
     const at = w * SLOT_I32;
     this.i32.fill(0, at, at + SLOT_I32);
+    const incarnation = ++this.spawned;
+    this.tags[w] = incarnation << 3;
+    this.setState(w, STARTING);
     const gen = this.gen;
     const worker = this.spawn(
-      { module: this.runtime.module, memory: this.runtime.exports.memory, control: this.control, index: w, names: NAMES },
+      { module: this.runtime.module, memory: this.runtime.exports.memory, control: this.control, index: w, incarnation, names: NAMES },
       () => {
         // The thread ended without saying so (terminated, out of memory): count it out.
         if (this.workers[w] === worker && this.gen === gen && this.state(w) !== DEAD) {
-          Atomics.store(this.i32, at + 1, DEAD);
+          this.setState(w, DEAD);
           Atomics.notify(this.i32, at + 1);
         }
       },

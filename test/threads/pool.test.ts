@@ -184,3 +184,58 @@ describe('an idle pool', () => {
     expect((used.user + used.system) / wall).toBeLessThan(0.05);
   });
 });
+
+describe('a replaced worker', () => {
+  // A worker that was replaced (a fault, an abort) runs on until its thread ends, past its
+  // successor's start. It must not touch the slot again: marking the successor done would let
+  // the owner free blocks the successor is still writing; its result or death would be taken as
+  // the successor's. Here a real worker runs a task of about 10 ms while the test replaces it
+  // in its slot (as ThreadPool.replace does, without ending its thread); the slot must stay the
+  // successor's, and the old worker must stop instead of reading the successor's task.
+  it('never writes its successor\'s state, result or fault word, and stops', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const { NODE_WORKER, SLOT_BYTES, RUNNING, IDLE, STARTING, DONE } = await import('../../src/threads/workerSource.js');
+    const names = ['readSequential'];
+    const control = new SharedArrayBuffer(SLOT_BYTES);
+    const i32 = new Int32Array(control);
+    const f64 = new Float64Array(control);
+    const bytes = 64 << 20;
+    const ptr = rt().alloc(bytes);
+    const faultPtr = rt().alloc(16);
+    rt().u32[faultPtr >>> 2] = 0;
+    try {
+      const incarnation = 7;
+      i32[1] = (incarnation << 3) | STARTING;
+      const worker = new Worker(NODE_WORKER, {
+        eval: true, execArgv: [], workerData: { module: rt().module, memory: rt().exports.memory, control, index: 0, incarnation, names },
+      });
+      const exited = new Promise((resolve) => worker.on('exit', resolve));
+      for (let i = 0; i < 500 && i32[1] !== ((incarnation << 3) | IDLE); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(i32[1], 'the worker came up').toBe((incarnation << 3) | IDLE);
+      // A task, as ThreadPool.start posts it, with a fault word.
+      i32[2] = 0;
+      i32[3] = 2;
+      f64.set([ptr, bytes / 4], 2);
+      i32[18] = faultPtr;
+      Atomics.store(i32, 1, (incarnation << 3) | RUNNING);
+      Atomics.add(i32, 0, 1);
+      Atomics.notify(i32, 0);
+      // Replaced at once: the slot zeroed and handed to incarnation 8, idle, with a result and fault word of its own.
+      i32.fill(0);
+      i32[1] = ((incarnation + 1) << 3) | IDLE;
+      f64[8] = 12345;
+      i32[18] = 0;
+      // The old worker finishes its task (it reads 64 MB) and must then stop, leaving the slot as it is.
+      const stopped = await Promise.race([exited.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 5000))]);
+      if (!stopped) await worker.terminate();
+      expect(i32[1], 'the successor\'s state').toBe(((incarnation + 1) << 3) | IDLE);
+      expect(f64[8], 'the successor\'s result').toBe(12345);
+      expect(rt().u32[faultPtr >>> 2], 'the old task\'s fault word (an old death must not write it either)').toBe(0);
+      expect(stopped, 'the old worker stopped on its own').toBe(true);
+      expect(DONE).not.toBe(IDLE);
+    } finally {
+      rt().free(faultPtr);
+      rt().free(ptr);
+    }
+  });
+});
