@@ -195,7 +195,7 @@ export function searchRate(trainer: Trainer, sample: TrainingData, plan: SearchP
       lr *= FINE;
       loss = next;
     }
-    if (lr === from) return lr;
+    if (!(lr > from)) return lr; // no step up (or only down, from a rate that diverged): nothing to check
     // The last step up, checked on the sample reshuffled every pass: a rate that settles into a good
     // cycle for one order can end far worse when the order changes every epoch (iris at 17.8).
     sample = plan.reshuffled();
