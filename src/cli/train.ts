@@ -393,7 +393,7 @@ function csrSplit(X: CSR, y: Float32Array | string[], fraction: number, seed: nu
 /** What the summary says of learningRate 'auto''s search, or null when the rate was given. */
 export function searchSummary(history: History): TrainResult['learningRateSearch'] {
   const s = history.learningRateSearch;
-  return s ? { rate: s.rate, epochs: s.epochs, timeMs: s.timeMs, trials: s.tried.length + s.longTried.length } : null;
+  return s ? { rate: s.rate, epochs: s.epochs, timeMs: s.timeMs, trials: s.tried.length + s.longTried.length + s.shuffledTried.length } : null;
 }
 
 /** The model file: the model, and how an svmlight or text model reads its input (training.input). */

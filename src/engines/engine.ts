@@ -122,8 +122,11 @@ export interface Trainer {
    * where an engine has no pool (js): restarts there load the data again for each run.
    */
   viewData?(data: TrainingData): TrainingData;
-  /** Copies validation data in (as loadData, without shuffle or split), into its own kept blocks. */
-  loadValidation(X: MatrixSource, y: Float32Array): TrainingData;
+  /**
+   * Copies validation data in (as loadData, without split), into its own kept blocks. With shuffle
+   * (the rate search's sample) each epoch visits it in a fresh order, one bucket: storage order stays put.
+   */
+  loadValidation(X: MatrixSource, y: Float32Array, shuffle?: boolean): TrainingData;
   /** Frees the data blocks kept between calls (the model's parameters stay). */
   release(): void;
   /** Starts an epoch: draws this epoch's visit order when the data was loaded with shuffle. */

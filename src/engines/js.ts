@@ -134,12 +134,12 @@ class JsTrainer implements Trainer {
     return { train, val };
   }
 
-  loadValidation(src: MatrixSource, y: Float32Array): TrainingData {
+  loadValidation(src: MatrixSource, y: Float32Array, shuffle = false): TrainingData {
     if (src.csr) {
       const rows = sparseCopy(src.csr as CSR, src);
-      return new JsData(src.rows, this.inputs, this.width, { X: rows.values, y: y.slice(), sw: null }, false, 1, rows);
+      return new JsData(src.rows, this.inputs, this.width, { X: rows.values, y: y.slice(), sw: null }, shuffle, 1, rows);
     }
-    return new JsData(src.rows, this.inputs, this.width, { X: copied(src), y: y.slice(), sw: null }, false, 1);
+    return new JsData(src.rows, this.inputs, this.width, { X: copied(src), y: y.slice(), sw: null }, shuffle, 1);
   }
 
   release(): void {} // garbage-collected with the data

@@ -528,13 +528,13 @@ class WasmTrainer implements Trainer, Reattachable {
     }
   }
 
-  loadValidation(src: MatrixSource, y: Float32Array): TrainingData {
+  loadValidation(src: MatrixSource, y: Float32Array, shuffle = false): TrainingData {
     if (src.csr) {
-      this.checkCapacity('the validation data', [{ rows: src.rows, nnz: src.csr.data.length, weighted: false, shuffle: false }]);
-      return this.sparseBlock('val', src.csr as CSR, src, y, null, false);
+      this.checkCapacity('the validation data', [{ rows: src.rows, nnz: src.csr.data.length, weighted: false, shuffle }]);
+      return this.sparseBlock('val', src.csr as CSR, src, y, null, shuffle);
     }
-    this.checkCapacity('the validation data', [{ rows: src.rows, weighted: false, shuffle: false }]);
-    const val = this.dataBlock('val', src.rows, false, false, 1);
+    this.checkCapacity('the validation data', [{ rows: src.rows, weighted: false, shuffle }]);
+    const val = this.dataBlock('val', src.rows, false, shuffle, 1);
     try {
       this.copyIn(src, val.xPtr);
       this.writeTargets(val, y, null);

@@ -8,8 +8,11 @@
 // is best over a short horizon. For a classic optimizer at a fixed rate the best rate
 // depends on the horizon (where the loss keeps falling, as on separable or
 // ill-conditioned problems, a longer run wants a larger rate), so a second stage runs
-// long trials, a quarter of the fit's epochs over the sample, and moves the rate up
-// while that clearly helps (and down while the long run diverges). Schedule-Free and
+// long trials, a quarter of the fit's training steps on the sample, and moves the rate up
+// while that clearly helps (and down while the long run diverges). Those trials visit the
+// sample in one order every pass, which hides the noise a fit's fresh order each epoch adds
+// near the largest stable rate, so the last step up is kept only if it also holds on the
+// sample reshuffled every pass, as the fit trains. Schedule-Free and
 // the other learning-rate-free optimizers are built not to need the horizon; they
 // stop after the first stage, which keeps the default fit's search cheap.
 import type { BatchConfig, Trainer, TrainingData } from '../engines/engine.js';
@@ -20,7 +23,10 @@ import type { RateSearch } from './history.js';
 export const SAMPLE_ROWS = 1024;
 /** At most this many short trials; each is `passes` training passes over the sample and one evaluation. */
 export const MAX_TRIALS = 12;
-/** At most this many long trials (classic optimizers only); each is `longPasses` passes. */
+/**
+ * At most this many long trials (classic optimizers only); each is `longPasses` passes. Two more
+ * (reshuffled) check the last step up.
+ */
 export const MAX_LONG_TRIALS = 6;
 /**
  * Rates whose losses are within this fraction count as tied. Among the short trials the
@@ -63,9 +69,13 @@ export function trialPasses(sampleRows: number, batchSize: number, epochs: numbe
   return Math.max(1, Math.min(Math.ceil(8 / Math.ceil(sampleRows / batchSize)), Math.floor(epochs / 50)));
 }
 
-/** Passes over the sample per long trial: a quarter of the fit's epochs (so the second stage costs at most 1.5 fits). */
-export function longPasses(epochs: number): number {
-  return Math.ceil(epochs / 4);
+/**
+ * Passes over the sample per long trial: a quarter of the fit's steps (the rate that is best
+ * depends on how many steps it takes), but at most `epochs` passes (a sample of 1024 rows
+ * stands for at most 4096). The second stage then costs at most about two fits.
+ */
+export function longPasses(epochs: number, sampleRows: number, trainRows: number): number {
+  return Math.ceil((epochs / 4) * Math.min(4, trainRows / sampleRows));
 }
 
 /** How a search runs. */
@@ -80,12 +90,15 @@ export interface SearchPlan {
   /** The fit's training rows, to state the cost in its epochs. */
   trainRows: number;
   /** The sample's mean loss (penalties included) at the parameters the method is evaluated at. */
-  evaluate: () => number;
+  evaluate: (sample: TrainingData) => number;
+  /** The same sample loaded again to be visited in a fresh order every pass, as the fit visits its rows. */
+  reshuffled: () => TrainingData;
 }
 
 /**
  * Tries rates on the sample (already in the engine, unshuffled) from the trainer's current
- * state; returns the rate chosen and what it cost.
+ * state; returns the rate chosen and what it cost. rng: a copy of the fit's stream (the
+ * reshuffled check's visit orders come from it; the fit's own stream is not moved).
  */
 export function searchRate(trainer: Trainer, sample: TrainingData, plan: SearchPlan, rng: RngState): RateSearch {
   const t0 = performance.now();
@@ -95,23 +108,28 @@ export function searchRate(trainer: Trainer, sample: TrainingData, plan: SearchP
   const config: BatchConfig = { batchSize: plan.batchSize, lrs: new Float64Array(batches), l1: plan.l1, l2: plan.l2 };
   const tried: [number, number][] = [];
   const longTried: [number, number][] = [];
+  const shuffledTried: [number, number][] = [];
   let steps = 0;
   let visits = 0;
+  const order = new Uint32Array(4);
   // A run of passes at rate lr from the start (Infinity if any step diverged), scored by the highest loss after
   // each of its last `ends` passes: a rate that bounces is judged by where a fit could end, not by a lucky pass.
-  const run = (lr: number, passes: number, ends: number): number => {
+  // On the reshuffled sample (mean) their mean: each pass's loss is then a draw of where a fit could end.
+  const run = (lr: number, passes: number, ends: number, mean = false): number => {
     trainer.restoreState(start);
+    order.set(rng); // every run visits the same sequence of orders: rates are compared on equal terms
     config.lrs.fill(lr);
     let worst = 0;
     for (let p = 0; p < passes; p++) {
-      trainer.beginEpoch(sample, rng);
+      trainer.beginEpoch(sample, order);
       const s = trainer.trainBatches(sample, config, 0, batches);
       visits += rows;
       steps += s.batches;
       if (s.diverged >= 0 || !Number.isFinite(s.gradNorm) || !Number.isFinite(s.lossSum)) return Infinity;
       if (p >= passes - ends) {
         visits += rows; // the evaluation's forward pass
-        worst = Math.max(worst, plan.evaluate());
+        const loss = plan.evaluate(sample);
+        worst = mean ? worst + loss / ends : Math.max(worst, loss);
       }
     }
     return Number.isFinite(worst) ? worst : Infinity;
@@ -157,7 +175,7 @@ export function searchRate(trainer: Trainer, sample: TrainingData, plan: SearchP
   function lengthen(from: number): number {
     trainer.restoreState(start);
     visits += rows;
-    const initial = plan.evaluate();
+    const initial = plan.evaluate(sample);
     // A long run that ends above where it started is diverging, slowly: it counts as diverged.
     const long = (lr: number) => {
       let loss = run(lr, plan.longPasses, LONG_ENDS);
@@ -177,10 +195,15 @@ export function searchRate(trainer: Trainer, sample: TrainingData, plan: SearchP
       lr *= FINE;
       loss = next;
     }
-    return lr;
+    if (!(lr > from)) return lr; // no step up (or only down, from a rate that diverged): nothing to check
+    // The last step up, checked on the sample reshuffled every pass: a rate that settles into a good
+    // cycle for one order can end far worse when the order changes every epoch (iris at 17.8).
+    sample = plan.reshuffled();
+    for (const r of [lr / FINE, lr]) shuffledTried.push([r, run(r, plan.longPasses, LONG_ENDS, true)]);
+    return shuffledTried[1][1] <= shuffledTried[0][1] * (1 + TIE) ? lr : lr / FINE;
   }
 
-  return { rate, tried, longTried, rows, steps, epochs: visits / plan.trainRows, timeMs: performance.now() - t0 };
+  return { rate, tried, longTried, shuffledTried, rows, steps, epochs: visits / plan.trainRows, timeMs: performance.now() - t0 };
 }
 
 /** The weights' penalty l2/2 ||w||^2 + l1 ||w||_1 (biases are not penalized), as training adds it. */

@@ -374,7 +374,7 @@ export async function fitStream(model: Model, source: StreamSource, options: Fit
       X = matrixSource(dense, F, 'the rate search sample');
     }
     const sample = model['useOptimizer'](p as never).loadValidation(X, y);
-    return model['searchOnSample'](p as never, sample, y, expected || n, searchRng);
+    return model['searchOnSample'](p as never, sample, X, y, expected || n, searchRng);
   };
 
   const p = {

@@ -39,6 +39,11 @@ export interface RateSearch {
   tried: [rate: number, loss: number][];
   /** The second stage's long trials (classic optimizers; empty for the learning-rate-free ones), the same way. */
   longTried: [rate: number, loss: number][];
+  /**
+   * The check of the long trials' last step up (if they stepped up): the rates below and at it, each run as
+   * long again on the sample reshuffled every pass, scored by the mean of the last passes' losses.
+   */
+  shuffledTried: [rate: number, loss: number][];
   /** Rows of the sample, and training steps (batches) taken in all. */
   rows: number;
   steps: number;

@@ -536,7 +536,7 @@ export abstract class Model {
       if (p.X.csr) this.loadData(p); // a bad stored value: the error that names its row in X, not in the sample
       throw err;
     }
-    return this.searchOnSample(p, sample, sampleY, p.rows, rng);
+    return this.searchOnSample(p, sample, sampleX, sampleY, p.rows, rng);
   }
 
   /**
@@ -544,21 +544,23 @@ export abstract class Model {
    * or by fitStream from the start of its stream; sampleY: the same rows' targets, for the loss in JS),
    * from the run's start state. trainRows: the rows of one epoch of the real data, for the cost in epochs.
    */
-  private searchOnSample(p: Prepared, sample: TrainingData, sampleY: Float32Array, trainRows: number, rng: RngState): RateSearch {
+  private searchOnSample(
+    p: Prepared, sample: TrainingData, sampleX: MatrixSource, sampleY: Float32Array, trainRows: number, rng: RngState,
+  ): RateSearch {
     const trainer = this.useOptimizer(p);
     const batch = Math.min(p.batchSize, sample.rows);
     const { l1, l2, epochs } = p.opts;
     const weights = networkLayout(this.shape).layers.map((l) => ({ start: l.weights, count: l.units * l.inputs }));
     // The loss at the point the method is evaluated at (Schedule-Free's x), as evaluate() measures it, plus the penalties.
     let delta = new Float64Array(0);
-    const evaluate = () => {
-      const z = trainer.dataOutputs(sample);
-      const loss = headLoss(this.shape, z, sampleY, null, sample.rows, delta.length === z.length ? delta : (delta = new Float64Array(z.length))) / sample.rows;
+    const evaluate = (data: TrainingData) => {
+      const z = trainer.dataOutputs(data);
+      const loss = headLoss(this.shape, z, sampleY, null, data.rows, delta.length === z.length ? delta : (delta = new Float64Array(z.length))) / data.rows;
       return l1 === 0 && l2 === 0 ? loss : loss + penalty(trainer.getParams(), weights, l1, l2);
     };
     return searchRate(trainer, sample, {
-      batchSize: batch, passes: trialPasses(sample.rows, batch, epochs), longPasses: isLrFree(p.opts.optimizer.name) ? 0 : longPasses(epochs),
-      l1, l2, trainRows, evaluate,
+      batchSize: batch, passes: trialPasses(sample.rows, batch, epochs), longPasses: isLrFree(p.opts.optimizer.name) ? 0 : longPasses(epochs, sample.rows, trainRows),
+      l1, l2, trainRows, evaluate, reshuffled: () => trainer.loadValidation(sampleX, sampleY, true),
     }, rng);
   }
 

@@ -7,6 +7,7 @@ import {
   DivergenceError, LinearRegression, LogisticRegression, ready, SoftmaxRegression, ValidationError, type FitOptions, type History,
 } from '../../src/index.js';
 import { load } from '../../src/datasets/index.js';
+import { StandardScaler } from '../../src/preprocess/StandardScaler.js';
 import { LONG_ENDS, longPasses, MAX_LONG_TRIALS, MAX_TRIALS, SAMPLE_ROWS, sampleIndices, TIE } from '../../src/models/autoRate.js';
 import { seedState } from '../../src/reference/random.js';
 import { ENGINE_NAMES, params, thrown, uniformMatrix } from '../helpers/training.js';
@@ -69,13 +70,23 @@ describe.each(ENGINE_NAMES)("learningRate 'auto' (%s)", (engine) => {
     expect(s.longTried.length).toBeGreaterThanOrEqual(2); // the short stage's rate, then one step up or down at least
     expect(s.longTried.length).toBeLessThanOrEqual(MAX_LONG_TRIALS);
     expect(s.longTried.map((t) => t[0])).toContain(s.rate);
-    // Cost in row visits: short trials (1 pass + 1 evaluation), the starting loss (1 evaluation), and long trials
-    // (longPasses passes + LONG_ENDS evaluations; one that diverged stopped early, so at most that).
-    const long = longPasses(epochs);
-    expect(long).toBe(10);
-    const finite = s.longTried.filter((t) => t[1] < Infinity).length;
+    // The reshuffled check runs only after a step up, on the rates below and at it, and keeps the upper one only if it held.
+    expect([0, 2]).toContain(s.shuffledTried.length);
+    if (s.shuffledTried.length === 2) {
+      const [[low, lowLoss], [high, highLoss]] = s.shuffledTried;
+      expect(Math.abs(high / low - 10 ** 0.25)).toBeLessThan(1e-12); // a quarter-decade apart, up to rounding
+      expect(s.rate).toBe(highLoss <= lowLoss * (1 + TIE) ? high : low);
+    }
+    // A long trial spans a quarter of the fit's steps: 2000 rows over 40 epochs, so 20,000 rows' worth, in passes of 1024.
+    const long = longPasses(epochs, SAMPLE_ROWS, 2000);
+    expect(long * SAMPLE_ROWS).toBeGreaterThanOrEqual((epochs / 4) * 2000);
+    expect((long - 1) * SAMPLE_ROWS).toBeLessThan((epochs / 4) * 2000);
+    // Cost in row visits: short trials (1 pass + 1 evaluation), the starting loss (1 evaluation), and long trials and
+    // reshuffled checks (longPasses passes + LONG_ENDS evaluations; one that diverged stopped early, so at most that).
+    const runs = [...s.longTried, ...s.shuffledTried];
+    const finite = runs.filter((t) => t[1] < Infinity).length;
     const atLeast = s.tried.length * 2 + 1 + finite * (long + LONG_ENDS);
-    const atMost = s.tried.length * 2 + 1 + s.longTried.length * (long + LONG_ENDS);
+    const atMost = s.tried.length * 2 + 1 + runs.length * (long + LONG_ENDS);
     expect(s.epochs * 2000).toBeGreaterThanOrEqual(atLeast * SAMPLE_ROWS);
     expect(s.epochs * 2000).toBeLessThanOrEqual(atMost * SAMPLE_ROWS);
   });
@@ -97,6 +108,33 @@ describe.each(ENGINE_NAMES)("learningRate 'auto' (%s)", (engine) => {
     const grid = Math.min(...Array.from({ length: 11 }, (_, k) => fit(10 ** (-4 + k / 2))));
     // The bench's target: within 5% of the grid's best, plus 1e-3 for losses near zero.
     expect(fit('auto')).toBeLessThanOrEqual(grid * 1.05 + 1e-3);
+  });
+
+  it("keeps a long trial's step up only if it holds with the order changing every pass, as the fit's does (iris, SGD)", () => {
+    // Standardized iris, as the bench trains it (50 epochs, seed 0). Long trials that visit the sample in one order every
+    // pass rank a rate near the largest stable one best: it settles into a good cycle for that order. A fit reshuffles
+    // every epoch and ends far higher there. The check on the reshuffled sample must see that and keep the rate below.
+    const iris = load('iris');
+    const X = new StandardScaler().fitTransform(iris.X, 4) as Float32Array;
+    const fit = (learningRate: number | 'auto', seed: number) => {
+      const m = new SoftmaxRegression({ features: 4, classes: 3, engine });
+      const h = m.fit(X, iris.y, { epochs: 50, seed, optimizer: 'sgd', learningRate });
+      return { h, loss: m.evaluate(X, iris.y).loss, params: [...m.weights, ...m.bias] };
+    };
+    const auto = fit('auto', 0);
+    const s = auto.h.learningRateSearch!;
+    expect(s.shuffledTried.length).toBe(2);
+    const [[low], [high]] = s.shuffledTried;
+    // The fixed-order long trials alone would have stepped up; the reshuffled check kept the rate below.
+    const fixedOrder = (r: number) => s.longTried.find((t) => Math.abs(t[0] / r - 1) < 1e-12)![1]; // the same rate, up to rounding
+    expect(fixedOrder(high) * (1 + TIE)).toBeLessThan(fixedOrder(low));
+    expect(s.rate).toBe(low);
+    // The fit at the chosen rate is the fit at that fixed rate, bit for bit (the reshuffles drew from a copy of the stream).
+    const fixed = fit(low, 0);
+    expect(auto.params).toEqual(fixed.params);
+    // And the check was right: over three seeds (three sequences of epoch orders), fits at the rate above end higher.
+    const mean = (r: number) => [0, 1, 2].reduce((a, seed) => a + fit(r, seed).loss, 0) / 3;
+    expect(mean(high)).toBeGreaterThan(mean(low) * (1 + TIE));
   });
 
   it('the sample is a seeded random choice in random order (data stored by class must not give one-class batches)', () => {
