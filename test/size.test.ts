@@ -1,5 +1,5 @@
 // Size budget (issue 10, raised since: see WASM_BUDGET): each .wasm build at most 28 KB; the main entry point's ESM bundle,
-// with its embedded builds, at most 51 KB minified and gzipped (esbuild --bundle --minify
+// with its embedded builds, at most 52 KB minified and gzipped (esbuild --bundle --minify
 // --format=esm --splitting of dist/index.js, each file gzip -9); and that bundle imports
 // nothing: the library entry has no runtime dependencies (and does not pull in
 // steepest/worker). Splitting, as Vite, Rollup and webpack do by default: the scalar build
@@ -31,13 +31,16 @@ const KB = 1024;
 // f32x4 step. Measured then: SIMD 28,589 B, threaded 29,814 B.
 // Whole fits (issue 16 item 4: restarts' runs with their own streams over views of one copy of X;
 // the side-by-side driver itself is in the threads chunk) add about 590 B: 52,025 B after both.
-// learningRate 'auto''s reshuffled check of the long trials' last step up (a shuffle flag on loadValidation, the
-// check itself, History's shuffledTried) adds 136 B: 52,161 B, 63 B under the budget on the main it branched from
-// (4a6fdd7). Merged with main as of b990d57 (52,218 B there) it measured 52,350 B, 126 B over: that merge needs
-// the bytes won back (or the budget raised by measure) first.
+// Raised on 2026-12-08 to 52 KB, by measure, for three changes in the code every page loads: History.threads
+// (how many threads a call trained on; +68 B), a bucketed shuffle's first arrangement as a call of its own
+// for fits side by side (+129 B after folding it into beginEpoch), and learningRate 'auto''s reshuffled
+// check of the long trials' last step up (a shuffle flag on loadValidation, the check, History's
+// shuffledTried; +136 B). Measured after all three: 52,350 B. Loading the sparse and learning-rate-free code
+// on first use would win back more than the raise, but fit is synchronous, so it needs an API to preload
+// them (not done).
 const WASM_BUDGET = 28 * KB;
 const THREADS_WASM_BUDGET = 32 * KB;
-const BUNDLE_BUDGET = 51 * KB;
+const BUNDLE_BUDGET = 52 * KB;
 
 const sizes = { simd: 0, scalar: 0, threads: 0, threadsChunk: 0, minified: 0, gzipped: 0, lazyGzipped: 0, minimizeMinified: 0, minimizeGzipped: 0 };
 let inputs: string[] = [];
@@ -125,7 +128,7 @@ describe('size budget', () => {
     expect(sizes.threads).toBeLessThanOrEqual(THREADS_WASM_BUDGET);
   });
 
-  it('the main entry bundle is at most 51 KB minified and gzipped', () => {
+  it('the main entry bundle is at most 52 KB minified and gzipped', () => {
     expect(sizes.gzipped).toBeLessThanOrEqual(BUNDLE_BUDGET);
   });
 
