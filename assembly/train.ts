@@ -25,7 +25,7 @@ import {
   DATA_BUCKETS, DATA_STARTS_PTR, DATA_IDS_PTR, DATA_CURSORS_PTR, DATA_NEXT_X_PTR, DATA_NEXT_Y_PTR, DATA_NEXT_SW_PTR,
   DATA_BATCH_SIZE, DATA_LRS_PTR, DATA_L1, DATA_L2, STAT_LOSS_SUM, STAT_GRAD_NORM, STAT_MAX_STEP, STAT_BATCHES,
   STAT_DIVERGED, STAT_ROWS, STAT_STEP_NORM_SQ, STAT_STEP_MAX_CHANGE, STAT_FIELDS, STATUS_OK, STATUS_BAD_KIND,
-  STATUS_WORKER_FAULT, DATA_TEAM_PTR, TEAM_THREADS,
+  STATUS_WORKER_FAULT, DATA_TEAM_PTR, NET_SLICE_ROWS,
 } from '../src/wasm/abi';
 
 // Keeps the warm-up reads from being optimized away (written, never read: a race on it is harmless).
@@ -58,9 +58,10 @@ export function trainEpoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastB
 function epoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatch: i32, teamPtr: usize): i32 {
   const kind = field(dataPtr, DATA_KIND);
   if (kind != KIND_DENSE && kind != KIND_CSR) return STATUS_BAD_KIND;
-  // A team (threaded build) takes a one-output model through the network's step too: in 32-row
-  // slices, so its bits do not depend on the thread count (src/engines/wasm.ts decides when).
-  const linearLoss = ASC_FEATURE_THREADS && teamPtr ? -1 : linearHead(netPtr);
+  // In the threaded build a one-output model whose block has slices of more than one row (only
+  // where src/engines/wasm.ts's dataParallel.linear asked for them) takes the network's step:
+  // slices a team can share, so its bits do not depend on the thread count.
+  const linearLoss = ASC_FEATURE_THREADS && field(netPtr, NET_SLICE_ROWS) > 1 ? -1 : linearHead(netPtr);
   // CSR rows (values at DATA_X_PTR): never bucketed (the visit order is one Fisher-Yates
   // permutation of all rows, src/engines/shape.ts); shuffled, the engines hand over a copy
   // already in the visit order (shuffle.ts arrangeSparse), so lazySgd reads rows in storage
@@ -129,7 +130,7 @@ function epoch(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatch: i32, t
     // A team (dense rows of a network only: src/engines/wasm.ts) shares the batch's chunks.
     const batchLoss = linearLoss >= 0 && !indptrPtr
       ? linearBatch(linearLoss, xPtr, yPtr, swPtr, orderPtr, start, end, cols, paramsPtr, gradPtr, subPtr)
-      : ASC_FEATURE_THREADS && teamPtr && field(teamPtr, TEAM_THREADS) > 1
+      : ASC_FEATURE_THREADS && teamPtr
         ? teamBatch(netPtr, teamPtr, xPtr, yPtr, swPtr, orderPtr, start, end, paramsPtr, gradPtr)
         : networkBatch(netPtr, xPtr, yPtr, swPtr, orderPtr, start, end, paramsPtr, gradPtr, indptrPtr, idxPtr);
     if (ASC_FEATURE_THREADS && teamPtr && teamFault(teamPtr)) break;

@@ -4,7 +4,7 @@
 // is the issue's target (2 threads at most 0.6x one); the batch sweep and the small network
 // locate the crossover (dataParallel.minWork, forced to 0 here so both sides are measured).
 // Part two, linear and logistic regression (runLinear, below): whether their batches pay to go
-// data parallel (dataParallel.linearMinBatch).
+// data parallel (dataParallel.linear).
 import { cpus, loadavg } from 'node:os';
 import { LinearRegression, LogisticRegression, MLP, ready, threadCount } from '../src/index.js';
 import { dataParallel } from '../src/engines/wasm.js';
@@ -102,7 +102,7 @@ function runNetworks(options: BenchOptions, pool: Pool | null, max: number): voi
 // fit by fit: (a) today's one-output kernel (assembly/linear.ts) on one thread, (a2) the same on
 // 2 threads (what the default does today: a worker writes the next shuffled arrangement),
 // (b) the model taken through the network's step in 32-row slices on one thread and (c) the
-// same data parallel on 2 threads (dataParallel.linearMinBatch forced to 0 for b and c).
+// same data parallel on 2 threads (dataParallel.linear set for b and c, minWork 0).
 
 type LinearPath = 'kernel' | 'network';
 interface LinearRow { model: 'linear' | 'logistic'; features: number; batch: number; path: LinearPath; threads: number; epoch: Stats; chunks: number }
@@ -120,7 +120,8 @@ async function runLinear(options: BenchOptions, pool: Pool | null, max: number):
     { path: 'kernel', threads: 1 }, { path: 'kernel', threads: two }, { path: 'network', threads: 1 }, { path: 'network', threads: two },
   ];
   const load = [loadavg()[0]];
-  const saved = dataParallel.linearMinBatch;
+  const saved = { linear: dataParallel.linear, minWork: dataParallel.minWork };
+  dataParallel.minWork = 0; // every batch of two slices or more goes data parallel, as for the networks above
   const rows: LinearRow[] = [];
   try {
     for (const features of cfg.features) {
@@ -135,7 +136,7 @@ async function runLinear(options: BenchOptions, pool: Pool | null, max: number):
             for (let k = 0; k < contenders.length; k++) {
               const i = (k + round) % contenders.length;
               const { path, threads } = contenders[i];
-              dataParallel.linearMinBatch = path === 'network' ? 0 : Infinity; // read when the model's block is allocated, and per call
+              dataParallel.linear = path === 'network'; // read when the model's block is allocated
               const m = model === 'linear' ? new LinearRegression({ features, seed: 1 }) : new LogisticRegression({ features, seed: 1 });
               const before = pool?.teamChunks ?? 0;
               const h = m.fit(X, y, { epochs: cfg.warm + cfg.measured, batchSize: batch, learningRate: model === 'linear' ? 0.01 : 0.1, seed: 42, threads });
@@ -156,7 +157,7 @@ async function runLinear(options: BenchOptions, pool: Pool | null, max: number):
       }
     }
   } finally {
-    dataParallel.linearMinBatch = saved;
+    Object.assign(dataParallel, saved);
   }
   const get = (r: LinearRow, path: LinearPath, threads: number) =>
     rows.find((o) => o.model === r.model && o.features === r.features && o.batch === r.batch && o.path === path && o.threads === threads)!;
@@ -179,10 +180,10 @@ async function runLinear(options: BenchOptions, pool: Pool | null, max: number):
     }),
     [
       `ms/epoch: median (IQR) of ${cfg.rounds} fits x ${cfg.measured} epochs after ${cfg.warm} warm-up epoch(s) each; the four contenders interleaved fit by fit.`,
-      `(a2): today's default on ${two} threads (the kernel on one thread, a worker writing the next shuffled arrangement); (b), (c): dataParallel.linearMinBatch forced to 0.`,
+      `(a2): today's default on ${two} threads (the kernel on one thread, a worker writing the next shuffled arrangement); (b), (c): dataParallel.linear set, minWork 0.`,
       `Routing pays where c / a (and c / a2) is at most 0.8x.`,
     ],
   );
-  const path = writeResult('team-linear', options, { settings: { ...cfg, threads: two, defaultLinearMinBatch: saved }, load, rows });
+  const path = writeResult('team-linear', options, { settings: { ...cfg, threads: two, defaultLinear: saved.linear }, load, rows });
   if (path) console.log(`wrote ${path}`);
 }

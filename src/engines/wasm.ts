@@ -33,17 +33,19 @@ const SCRATCH_BYTES = 16 << 20;
  * chunks to a worker costs what it saves (docs/threads.md, Crossover). Mutable for the
  * benchmark (bench/team.ts), which measures both sides of it; results never depend on it.
  */
-export const dataParallel = {
-  minWork: 1 << 16,
+export const dataParallel: {
+  minWork: number;
   /**
-   * Linear and logistic regression (one output, no hidden layer) leave their one-output kernel
-   * (assembly/linear.ts) for the network's step, summed in slices and data parallel where a
-   * second thread is free, from batches of this many rows; the same slices on one thread, so the
-   * bits do not depend on the thread count. Infinity (never): measured, it does not pay up to
-   * 4096 (docs/threads.md, Crossover). Read when a model's block is allocated (it then holds a
-   * network's chunk scratch) and per call; the benchmark (bench/team.ts) sets it to measure that step.
+   * Whether linear and logistic regression models allocated from now on leave their one-output
+   * kernel (assembly/linear.ts) for the network's step in the threaded build: summed in slices,
+   * data parallel as a network's batches are, the same slices on one thread, so the bits do not
+   * depend on the thread count. Absent (false): measured, it does not pay at batch sizes 64 to
+   * 4096 (docs/threads.md, Crossover). For the benchmark (bench/team.ts), which measures that step.
    */
-  linearMinBatch: Infinity,
+  linear?: boolean;
+  chunkRows: number;
+} = {
+  minWork: 1 << 16,
   /**
    * Rows of the slices a network's batch sums its gradient and loss in (NET_SLICE_ROWS, fixed
    * when a model's block is allocated; fewer for networks too wide for 32 rows of scratch): the
@@ -337,7 +339,7 @@ class WasmTrainer implements Trainer, Reattachable {
     const widest = Math.max(this.inputs, ...this.shape.layers.map((l) => l.units));
     const perRow = (this.inputs + this.width + 1 + 2 * this.shape.layers.reduce((s, l) => s + l.units, 0)) * 4;
     // The one-output kernel without hidden layers (assembly/linear.ts) reads rows in place: no chunk scratch.
-    const rows = singleLayerLoss(this.shape) === null || dataParallel.linearMinBatch < Infinity
+    const rows = singleLayerLoss(this.shape) === null || dataParallel.linear
       ? Math.max(1, Math.min(SCRATCH_ROWS, Math.floor(SCRATCH_BYTES / Math.max(perRow, widest)))) : 1;
     // The chunk a whole number of slices, so a chunk boundary is always a slice boundary.
     const slice = Math.min(dataParallel.chunkRows, rows);
@@ -639,17 +641,14 @@ class WasmTrainer implements Trainer, Reattachable {
     const cap = config.threads ?? threaded?.size ?? 1;
     const slice = this.sliceRows();
     const chunks = Math.ceil(Math.min(config.batchSize, d.rows) / slice);
-    // Data-parallel batches (src/threads/team.ts): a network on dense rows, at least two slices
-    // (the team's chunks) and dataParallel.minWork per batch, a second thread. A one-output model
-    // only from dataParallel.linearMinBatch (if its block has the slices), then on any thread
-    // count: a team of the owner alone takes the network's step on one thread, in the same slices.
-    const linear = singleLayerLoss(this.shape) !== null;
-    if (threaded && !d.indptrPtr && chunks > 1 && (linear
-      ? slice > 1 && config.batchSize >= dataParallel.linearMinBatch
-      : cap > 1 && config.batchSize * this.block.nParams >= dataParallel.minWork)) {
+    // Data-parallel batches (src/threads/team.ts): a network on dense rows (slices of more than one
+    // row: the one-output kernel's block has one-row slices, unless dataParallel.linear), at least
+    // two slices (the team's chunks) and dataParallel.minWork per batch, a second thread.
+    if (threaded && cap > 1 && !d.indptrPtr && slice > 1 && chunks > 1 &&
+      config.batchSize * this.block.nParams >= dataParallel.minWork) {
       // Each worker's network block: the model's shape, scratch for one slice, no optimizer state.
       const member = () => allocNetworkBlock(this.rt, this.shape, slice, 0, slice);
-      const status = threaded.team(member, this.team, cap, chunks, linear, (teamPtr) => {
+      const status = threaded.team(member, this.team, cap, chunks, (teamPtr) => {
         const [net, desc] = this.prepareBatches(data, config, first, last, teamPtr).args;
         return this.rt.exports.trainEpoch(net, desc, first, last);
       });

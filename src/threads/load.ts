@@ -46,7 +46,7 @@ export async function attach(rt: WasmRuntime, size: number): Promise<void> {
       p.start(0, { fn: 'scatterRows', args: [dataPtr, 0, rows] });
       return p;
     },
-    team: (member, held, cap, chunks, solo, train) => teamEpoch(threaded.pool(), member, held, cap, chunks, solo, train),
+    team: (member, held, cap, chunks, train) => teamEpoch(threaded.pool(), member, held, cap, chunks, train),
     sideBySide,
     restarts: restartsSideBySide,
   });

@@ -115,11 +115,10 @@ export interface Threaded {
   scatter(dataPtr: number, rows: number, rowBytes: number, cap: number | undefined): Pool | null;
   /**
    * One trainEpoch call, train(teamPtr), with data-parallel batches (src/threads/team.ts:
-   * teamEpoch, which keeps the trainer's team block in held): null where no worker is idle (unless
-   * solo: then the owner alone), else its status.
+   * teamEpoch, which keeps the trainer's team block in held): null where no worker is idle, else its status.
    */
   team(
-    member: () => NetworkBlock, held: { block: TeamBlock | null }, cap: number, chunks: number, solo: boolean,
+    member: () => NetworkBlock, held: { block: TeamBlock | null }, cap: number, chunks: number,
     train: (teamPtr: number) => number,
   ): number | null;
   /** Whole fits side by side on the pool, and restarts so (src/threads/sideBySide.ts). */

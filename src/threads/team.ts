@@ -29,18 +29,16 @@ export interface TeamBlock {
  * (at most chunks - 1: one chunk each per round). member allocates one worker's network block
  * (the trainer's shape and slice size: allocNetworkBlock, which stays in the main bundle);
  * held.block is the trainer's team block, kept there between calls (reallocated when void or too
- * small). With solo, a team of the owner alone where no worker is idle (a one-output model's
- * network step on one thread: assembly/train.ts). Returns null where no worker is idle and not
- * solo (the caller trains alone), else trainEpoch's
+ * small). Returns null where no worker is idle (the caller trains alone), else trainEpoch's
  * status. A worker's fault throws the pool's EngineError (the instance rebuilt, every model
  * restored); an owner's trap ends the workers and rethrows.
  */
 export function teamEpoch(
   pool: Pool, member: () => NetworkBlock, held: { block: TeamBlock | null }, cap: number, chunks: number,
-  solo: boolean, train: (teamPtr: number) => number,
+  train: (teamPtr: number) => number,
 ): number | null {
-  const workers = cap > 1 ? pool.idle(Math.min(cap, chunks)) : [];
-  if (workers.length === 0 && !solo) return null;
+  const workers = pool.idle(Math.min(cap, chunks));
+  if (workers.length === 0) return null;
   const rt = pool.runtime;
   const old = held.block;
   if (old && (old.gen !== rt.generation || old.workers < pool.size - 1)) {

@@ -24,14 +24,14 @@ useReady();
 // linear and logistic regression (by default never: measured, it does not pay; bench/team.ts
 // forces it the same way, so the step it measures is held to the same bits here).
 const minWork = dataParallel.minWork;
-const linearMinBatch = dataParallel.linearMinBatch;
+const linear = dataParallel.linear;
 beforeAll(() => {
   dataParallel.minWork = 0;
-  dataParallel.linearMinBatch = 0;
+  dataParallel.linear = true;
 });
 afterAll(() => {
   dataParallel.minWork = minWork;
-  dataParallel.linearMinBatch = linearMinBatch;
+  dataParallel.linear = linear;
 });
 
 const rt = () => runtime(true);
