@@ -25,13 +25,12 @@ function settings({ quick }: BenchOptions) {
 
 /**
  * Runs the case: prints the tables and the target, writes bench/results/team.json and
- * team-linear.json. STEEPEST_BENCH_TEAM=mlp or =linear runs one part.
+ * team-linear.json. STEEPEST_BENCH_TEAM=mlp or =linear (or part) runs one part.
  */
-export async function run(options: BenchOptions): Promise<void> {
+export async function run(options: BenchOptions, part = process.env.STEEPEST_BENCH_TEAM): Promise<void> {
   await ready();
   const max = threadCount();
   const pool = (getRuntime(true)?.threaded?.pool() ?? null) as Pool | null;
-  const part = process.env.STEEPEST_BENCH_TEAM;
   if (part !== 'linear') runNetworks(options, pool, max);
   if (part !== 'mlp') await runLinear(options, pool, max);
 }

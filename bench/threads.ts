@@ -110,7 +110,7 @@ export async function run(options: BenchOptions): Promise<void> {
   });
   if (path) console.log(`wrote ${path}`);
   // Data-parallel batches: the MLP 1 vs 2 threads interleaved fit by fit, and the crossover (bench/team.ts).
-  await (await import('./team.js')).run(options);
+  await (await import('./team.js')).run(options, 'mlp'); // the linear part is case team's alone (a full bench runs both cases)
 }
 
 function warmUp(): void {
