@@ -64,7 +64,9 @@ export const SERVE = `function serve(d, onExit, exit) {
   for (;;) {
     Atomics.wait(i32, 0, seen);
     if (!mine()) return void (stopped = true); // replaced: the slot is another worker's now
-    seen = Atomics.load(i32, 0);
+    const now = Atomics.load(i32, 0);
+    if (now === seen) continue; // woken with no new task (every post moves the sequence): never run a task twice
+    seen = now;
     const fn = i32[2];
     if (fn === -1) return void (stopped = true);
     if (fn === ${EXIT_TASK}) return exit(() => report(${DEAD}, 'its thread exited'));
