@@ -89,8 +89,6 @@ export interface Pool {
    * browser's main thread, which may not, polls. Throws EngineError after a fault (see above).
    */
   join(): (number | undefined)[];
-  /** join() without blocking the event loop (for fitAsync and browsers' main threads). */
-  joinAsync(): Promise<(number | undefined)[]>;
   /** Ends the workers that are running tasks and replaces them (abort); their results are discarded. */
   cancel(): void;
 }
@@ -239,15 +237,6 @@ export class ThreadPool implements Pool {
       }
     }
     return this.collect();
-  }
-
-  async joinAsync(): Promise<(number | undefined)[]> {
-    for (;;) {
-      let running = false;
-      for (let w = 0; w < this.workers.length; w++) running ||= this.posted[w] !== null && this.state(w) === RUNNING;
-      if (!running) return this.collect();
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
   }
 
   cancel(): void {
