@@ -59,6 +59,65 @@ function clipL1(paramsPtr: usize, qPtr: usize, j: usize, s: f64, u: f64): void {
 let sumSq: f64 = 0;
 let sumAbs: f64 = 0;
 
+/** The largest |x| of the row stepRow last stepped (a global: stepRow returns its other result). */
+let rowMax: f32 = 0;
+
+/**
+ * The per-sample step without L1 (the fused pass 2 of lazySgd) for stored values from..to:
+ * v_j += a g_j and gradSum_j += g_j, where g_j = d x_j; returns the change of sum v^2 and
+ * leaves max |x| in rowMax. Its own function, not a branch of lazySgd, so that its loop gets
+ * registers for every pointer (inside lazySgd TurboFan reloaded them from the stack each pass).
+ * Two values per pass halve the loop's checks (TurboFan adds an interrupt check to each pass);
+ * max |x| is taken on the bits (non-negative floats order as their bits), without f32.max's
+ * NaN handling and branches. A zero g leaves v, the sums and the max as they were, so no branch.
+ */
+function stepRow(d: f64, a: f64, valsPtr: usize, idxPtr: usize, from: i32, to: i32, paramsPtr: usize, gradSumPtr: usize): f64 {
+  let dsq: f64 = 0;
+  let xmax: u32 = 0;
+  let k = from;
+  for (; k + 2 <= to; k += 2) {
+    const off = <usize>k << 2;
+    const x0 = load<f32>(valsPtr + off);
+    const x1 = load<f32>(valsPtr + off, 4);
+    const j0 = <usize>load<u32>(idxPtr + off);
+    const p0 = paramsPtr + (j0 << 2);
+    const s0 = gradSumPtr + (j0 << 3);
+    const g0 = d * <f64>x0;
+    const v0 = <f64>load<f32>(p0);
+    store<f64>(s0, load<f64>(s0) + g0);
+    const n0 = <f32>(v0 + a * g0);
+    store<f32>(p0, n0);
+    dsq += (<f64>n0 - v0) * (<f64>n0 + v0);
+    // Loaded after the first value's stores: the two columns may be the same (a repeated index).
+    const j1 = <usize>load<u32>(idxPtr + off, 4);
+    const p1 = paramsPtr + (j1 << 2);
+    const s1 = gradSumPtr + (j1 << 3);
+    const g1 = d * <f64>x1;
+    const v1 = <f64>load<f32>(p1);
+    store<f64>(s1, load<f64>(s1) + g1);
+    const n1 = <f32>(v1 + a * g1);
+    store<f32>(p1, n1);
+    dsq += (<f64>n1 - v1) * (<f64>n1 + v1);
+    xmax = max(xmax, max(reinterpret<u32>(x0) & 0x7fffffff, reinterpret<u32>(x1) & 0x7fffffff));
+  }
+  if (k < to) {
+    const off = <usize>k << 2;
+    const x0 = load<f32>(valsPtr + off);
+    const j0 = <usize>load<u32>(idxPtr + off);
+    const p0 = paramsPtr + (j0 << 2);
+    const s0 = gradSumPtr + (j0 << 3);
+    const g0 = d * <f64>x0;
+    const v0 = <f64>load<f32>(p0);
+    store<f64>(s0, load<f64>(s0) + g0);
+    const n0 = <f32>(v0 + a * g0);
+    store<f32>(p0, n0);
+    dsq += (<f64>n0 - v0) * (<f64>n0 + v0);
+    xmax = max(xmax, reinterpret<u32>(x0) & 0x7fffffff);
+  }
+  rowMax = reinterpret<f32>(xmax);
+  return dsq;
+}
+
 /** Stores nv at p, where old was, and updates the running sums. */
 // @ts-ignore: decorator
 @inline function setV(p: usize, old: f64, nv: f32): void {
@@ -183,23 +242,8 @@ export function lazySgd(netPtr: usize, dataPtr: usize, firstBatch: i32, lastBatc
       // gmax as they were, so no branch; ||v||_1 only feeds the L1 term, so it is not kept; and
       // d x is exact in f64 (two f32 mantissas), so max |g| = |d| max |x|.
       const r = <usize>start;
-      const to = <i32>load<u32>(indptrPtr + (r << 2), 4);
-      let xmax: f32 = 0;
-      for (let k = <i32>load<u32>(indptrPtr + (r << 2)); k < to; k++) {
-        const off = <usize>k << 2;
-        const j = <usize>load<u32>(idxPtr + off);
-        const x = load<f32>(valsPtr + off);
-        const pp = paramsPtr + (j << 2);
-        const sp = gradSumPtr + (j << 3);
-        const v = <f64>load<f32>(pp);
-        const g = d1 * <f64>x;
-        store<f64>(sp, load<f64>(sp) + g);
-        const nv = <f64><f32>(v + a * g);
-        store<f32>(pp, <f32>nv);
-        dsq += (nv - v) * (nv + v);
-        xmax = max(xmax, abs<f32>(x));
-      }
-      gmax = Math.abs(d1) * <f64>xmax;
+      dsq = stepRow(d1, a, valsPtr, idxPtr, <i32>load<u32>(indptrPtr + (r << 2)), <i32>load<u32>(indptrPtr + (r << 2), 4), paramsPtr, gradSumPtr);
+      gmax = Math.abs(d1) * <f64>rowMax;
     } else for (let p = start; p < end; p++) {
       const r = <usize>p;
       const from = <i32>load<u32>(indptrPtr + (r << 2));

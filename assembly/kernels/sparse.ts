@@ -4,18 +4,25 @@
 // (docs/text.md). Repeated columns in a row add, as SciPy's sum_duplicates would combine them.
 // src/reference/sparse.ts is the float64 twin.
 
-/** sum over k in from..to of w[idx[k]] * vals[k]; two running sums (even and odd k), so the adds do not wait on each other. */
+/**
+ * sum over k in from..to of w[idx[k]] * vals[k]; four running sums (k mod 4), added as
+ * (s0 + s1) + (s2 + s3), so the adds do not wait on each other.
+ */
 export function sparseDot(wPtr: usize, valsPtr: usize, idxPtr: usize, from: i32, to: i32): f32 {
   let s0: f32 = 0;
   let s1: f32 = 0;
+  let s2: f32 = 0;
+  let s3: f32 = 0;
   let k = from;
-  for (; k + 2 <= to; k += 2) {
+  for (; k + 4 <= to; k += 4) {
     const off = <usize>k << 2;
     s0 += load<f32>(wPtr + (<usize>load<u32>(idxPtr + off) << 2)) * load<f32>(valsPtr + off);
     s1 += load<f32>(wPtr + (<usize>load<u32>(idxPtr + off, 4) << 2)) * load<f32>(valsPtr + off, 4);
+    s2 += load<f32>(wPtr + (<usize>load<u32>(idxPtr + off, 8) << 2)) * load<f32>(valsPtr + off, 8);
+    s3 += load<f32>(wPtr + (<usize>load<u32>(idxPtr + off, 12) << 2)) * load<f32>(valsPtr + off, 12);
   }
-  if (k < to) s0 += load<f32>(wPtr + (<usize>load<u32>(idxPtr + (<usize>k << 2)) << 2)) * load<f32>(valsPtr + (<usize>k << 2));
-  return s0 + s1;
+  for (; k < to; k++) s0 += load<f32>(wPtr + (<usize>load<u32>(idxPtr + (<usize>k << 2)) << 2)) * load<f32>(valsPtr + (<usize>k << 2));
+  return (s0 + s1) + (s2 + s3);
 }
 
 /** y[idx[k]] += a * vals[k] for k in from..to (the scatter-add of a row's gradient). */

@@ -194,6 +194,29 @@ describe.each(ENGINES)('CSR input (%s)', (engine) => {
     }
   });
 
+  it('batch 1: repeated indices side by side step the weight twice, in order, as the summed dense row does', () => {
+    // The per-sample step takes stored values two at a time (assembly/sparseLinear.ts stepRow):
+    // row 0 repeats column 1 in its first pair and has an odd tail, row 1 repeats column 2 in its
+    // second pair. Small integers and a learning rate of 1/8: every step is exact, so the
+    // sparse and dense runs must agree bit for bit (a pair that read the weight before the first
+    // half's store loses that half's step: column 1 ends at -4, not -8; checked once by hand).
+    const csr: CSR = { shape: [2, 3], indptr: new Int32Array([0, 3, 7]), indices: new Int32Array([1, 1, 0, 2, 0, 2, 2]), data: new Float32Array([2, 3, 1, 1, 1, 1, 2]) };
+    const dense = new Float32Array([1, 5, 0, 1, 0, 4]);
+    const fit = { epochs: 1, batchSize: 1, learningRate: 0.125, shuffle: false } as const;
+    const run = (X: CSR | Float32Array) => {
+      const m = new LinearRegression({ features: 3, engine, init: { weights: [1, 2, 4], bias: 0 } });
+      try {
+        m.fit(X as Float32Array, [3, 1], fit);
+        return [...m.weights, m.bias];
+      } finally {
+        m.dispose();
+      }
+    };
+    const want = run(dense);
+    expectSame(run(csr), want, 'params');
+    expect(want.slice(0, 3)).not.toEqual([1, 2, 4]); // the rows stepped every weight
+  });
+
   it("never modifies the caller's arrays", () => {
     const copy = { indptr: DATA.csr.indptr.slice(), indices: DATA.csr.indices.slice(), data: DATA.csr.data.slice() };
     train('logistic', engine, DATA.csr, { l1: 0.01, l2: 0.01 }, 1);
