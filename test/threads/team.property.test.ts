@@ -8,7 +8,7 @@
 // and a worker's trap or thread exit mid-batch (EngineError, every model restored), and abort.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineError, LinearRegression, LogisticRegression, MLP, SoftmaxRegression, type Model } from '../../src/index.js';
+import { EngineError, LinearRegression, LogisticRegression, MLP, SoftmaxRegression, type FitOptions, type Model } from '../../src/index.js';
 import { dataParallel } from '../../src/engines/wasm.js';
 import { MEMBER_GRAD_PTR, TEAM_HEADER } from '../../src/wasm/abi.js';
 import type { ThreadPool } from '../../src/threads/pool.js';
@@ -63,7 +63,8 @@ const TYPES: { name: string; make: (seed: number) => Model; y: Float32Array }[] 
   { name: 'logistic regression', y: targets.binary, make: (seed) => new LogisticRegression({ features: FEATURES, seed }) },
   { name: 'linear regression', y: targets.twoOutputs.filter((_, k) => k % 2 === 0), make: (seed) => new LinearRegression({ features: FEATURES, seed }) },
 ];
-const OPTIMIZERS = THREAD_TEST_OPTIMIZERS;
+// With the learning-rate-free optimizers, whose steps read sums over every parameter (learningRate is ignored by them).
+const OPTIMIZERS: FitOptions['optimizer'][] = [...THREAD_TEST_OPTIMIZERS, 'prodigy', 'dadapt-sgd', 'dadapt-adam', 'dog', 'schedule-free-sgd', 'schedule-free-adamw'];
 
 const caseArb = fc.record({
   type: fc.integer({ min: 0, max: TYPES.length - 1 }),
