@@ -21,12 +21,8 @@ export interface ArrangementOps {
   swap(): void;
 }
 
-/**
- * Prepares a shuffled epoch; returns whether its training pass must scatter rows into the next
- * arrangement. firstOnly (bucketed, not yet arranged): only plans the first arrangement, for a
- * call elsewhere to copy the rows (Trainer.firstArrangement); returns true.
- */
-export function beginShuffledEpoch(ops: ArrangementOps, firstOnly = false): boolean {
+/** Prepares a shuffled epoch; returns whether its training pass must scatter rows into the next arrangement. */
+export function beginShuffledEpoch(ops: ArrangementOps): boolean {
   if (ops.buckets === 1) {
     ops.permute();
     return false;
@@ -34,7 +30,6 @@ export function beginShuffledEpoch(ops: ArrangementOps, firstOnly = false): bool
   if (!ops.arranged) {
     if (!ops.scattered) {
       ops.plan();
-      if (firstOnly) return (ops.scattered = true);
       ops.scatterAll();
     }
     ops.swap();
