@@ -9,8 +9,6 @@ export interface ArrangementOps {
   readonly buckets: number;
   /** Whether the current buffers already hold a bucketed arrangement. */
   arranged: boolean;
-  /** Whether the first arrangement was planned and scattered already (Trainer.firstArrangement), to be made current. */
-  scattered?: boolean;
   /** Draws the next arrangement's bucket for every position of the current one. */
   plan(): void;
   /** Copies every row, in storage order, into the next arrangement. */
@@ -28,10 +26,8 @@ export function beginShuffledEpoch(ops: ArrangementOps): boolean {
     return false;
   }
   if (!ops.arranged) {
-    if (!ops.scattered) {
-      ops.plan();
-      ops.scatterAll();
-    }
+    ops.plan();
+    ops.scatterAll();
     ops.swap();
     ops.arranged = true;
   }

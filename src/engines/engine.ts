@@ -139,12 +139,6 @@ export interface Trainer {
    * Absent where the engine has no such call (js).
    */
   prepareBatches?(data: TrainingData, config: BatchConfig, first: number, last: number): Task;
-  /**
-   * With prepareBatches: a bucketed shuffle's first arrangement (every row copied into its
-   * bucket, a pass over X) as one export call for any thread, its plan drawn here from rng as
-   * beginEpoch would; the next beginEpoch goes on from it. Null where there is none to make.
-   */
-  firstArrangement?(data: TrainingData, rng: RngState): Task | null;
   batchesDone?(status: number): EpochStats;
   /** Ends the epoch. */
   endEpoch(data: TrainingData): void;

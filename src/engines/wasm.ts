@@ -601,35 +601,14 @@ class WasmTrainer implements Trainer, Reattachable {
     if (sw) rt.f32.set(sw, d.swPtr >>> 2);
   }
 
-  firstArrangement(data: TrainingData, rng: RngState): Task | null {
-    const d = (data as WasmData).check();
-    const ops = this.arrangement(d);
-    if (!ops || ops.buckets === 1 || ops.arranged || d.nextIndptrPtr) return null;
-    this.withRng(rng, () => ops.plan());
-    ops.scattered = true;
-    return { fn: 'scatterRows', args: [d.describe({ orderPtr: 0 }), 0, d.rows] };
-  }
-
   beginEpoch(data: TrainingData, rng: RngState): void {
-    const ex = this.rt.exports;
+    const rt = this.rt;
+    const ex = rt.exports;
     const d = (data as WasmData).check();
-    d.scatter = false;
-    const ops = this.arrangement(d);
-    if (!ops) return;
-    d.scatter = this.withRng(rng, () => beginShuffledEpoch(ops));
-    // CSR rows: copied once in the visit order, so training streams them (the same rows in the same order: the same bits).
-    if (d.nextIndptrPtr) {
-      ex.arrangeSparse(d.describe());
-      d.visitCopy = true;
-    }
-  }
-
-  // The shuffle's steps over d's blocks (null without shuffle).
-  private arrangement(d: WasmData): ArrangementOps | null {
-    const ex = this.rt.exports;
     const rngPtr = this.block.rngPtr;
-    if (!d.orderPtr) return null;
-    return d.ops ??= {
+    d.scatter = false;
+    if (!d.orderPtr) return;
+    d.ops ??= {
       buckets: d.buckets,
       arranged: false,
       plan: () => ex.planScatter(d.describe(), rngPtr),
@@ -637,16 +616,14 @@ class WasmTrainer implements Trainer, Reattachable {
       permute: () => ex.permuteBuckets(d.describe(), rngPtr),
       swap: () => d.swap(),
     };
-  }
-
-  // f with the trainer's random stream in WASM memory (the shuffle's draws), then back in rng.
-  private withRng<T>(rng: RngState, f: () => T): T {
-    const rt = this.rt;
-    const at = this.block.rngPtr >>> 2;
-    rt.u32.set(rng, at);
-    const out = f();
-    rng.set(rt.u32.subarray(at, at + 4));
-    return out;
+    rt.u32.set(rng, rngPtr >>> 2);
+    d.scatter = beginShuffledEpoch(d.ops);
+    rng.set(rt.u32.subarray(rngPtr >>> 2, (rngPtr >>> 2) + 4));
+    // CSR rows: copied once in the visit order, so training streams them (the same rows in the same order: the same bits).
+    if (d.nextIndptrPtr) {
+      ex.arrangeSparse(d.describe());
+      d.visitCopy = true;
+    }
   }
 
   trainBatches(data: TrainingData, config: BatchConfig, first: number, last: number): EpochStats {

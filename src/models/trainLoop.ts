@@ -78,9 +78,6 @@ export function* runEpochs(run: Run): Generator<Step, History, unknown> {
           const step = done + b;
           config.lrs[b] = schedule.perStep || step === 0 ? schedule.lrAt(at, Math.min(step, nBatches - 1), nBatches) : config.lrs[0];
         }
-        // Offloaded: a bucketed shuffle's first pass over X is one more call for any thread.
-        const first = run.offload && trainer.firstArrangement?.(data, run.rng);
-        if (first) yield first;
         trainer.beginEpoch(data, run.rng);
         let b = 0;
         while (b < batches) {

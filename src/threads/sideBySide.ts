@@ -157,11 +157,11 @@ export function* sideBySide<T>(
       if (live.length === 0) break;
       // The calls: workers 0.. take all but the first, this thread the first.
       const rest = live.slice(1);
-      const own = calls[live[0]]!;
+      const [net, desc, first, last] = calls[live[0]]!.args;
       try {
         // Inside the try: if a start throws, the workers already started are joined before anything is freed.
         rest.forEach((s, w) => pool.start(w, calls[s]!));
-        sent[live[0]] = (rt.exports[own.fn] as (...args: number[]) => number | undefined)(...own.args);
+        sent[live[0]] = rt.exports.trainEpoch(net, desc, first, last);
       } finally {
         const out = pool.join(); // never leave a worker writing: a fault here throws the pool's EngineError
         rest.forEach((s, w) => (sent[s] = out[w]));
