@@ -31,11 +31,10 @@ const KB = 1024;
 // f32x4 step. Measured then: SIMD 28,589 B, threaded 29,814 B.
 // Whole fits (issue 16 item 4: restarts' runs with their own streams over views of one copy of X;
 // the side-by-side driver itself is in the threads chunk) add about 590 B: 52,025 B after both.
-// Raised on 2026-12-08 to 52 KB, by measure, for three changes in the code every page loads: History.threads
-// (how many threads a call trained on; +68 B), a bucketed shuffle's first arrangement as a call of its own
-// for fits side by side (+129 B after folding it into beginEpoch), and learningRate 'auto''s reshuffled
-// check of the long trials' last step up (a shuffle flag on loadValidation, the check, History's
-// shuffledTried; +136 B). Measured after all three: 52,350 B. Loading the sparse and learning-rate-free code
+// Raised on 2026-12-08 to 52 KB, by measure, for changes in the code every page loads: History.threads
+// (how many threads a call trained on; +68 B) and learningRate 'auto''s reshuffled check of the long
+// trials' last step up (a shuffle flag on loadValidation, the check, History's shuffledTried; +136 B),
+// with the sparse batch-1 kernel's larger SIMD build: 52,324 B. Loading the sparse and learning-rate-free code
 // on first use would win back more than the raise, but fit is synchronous, so it needs an API to preload
 // them (not done).
 const WASM_BUDGET = 28 * KB;
