@@ -79,43 +79,32 @@ function stepRow(d: f64, a: f64, valsPtr: usize, idxPtr: usize, from: i32, to: i
     const off = <usize>k << 2;
     const x0 = load<f32>(valsPtr + off);
     const x1 = load<f32>(valsPtr + off, 4);
-    const j0 = <usize>load<u32>(idxPtr + off);
-    const p0 = paramsPtr + (j0 << 2);
-    const s0 = gradSumPtr + (j0 << 3);
-    const g0 = d * <f64>x0;
-    const v0 = <f64>load<f32>(p0);
-    store<f64>(s0, load<f64>(s0) + g0);
-    const n0 = <f32>(v0 + a * g0);
-    store<f32>(p0, n0);
-    dsq += (<f64>n0 - v0) * (<f64>n0 + v0);
-    // Loaded after the first value's stores: the two columns may be the same (a repeated index).
-    const j1 = <usize>load<u32>(idxPtr + off, 4);
-    const p1 = paramsPtr + (j1 << 2);
-    const s1 = gradSumPtr + (j1 << 3);
-    const g1 = d * <f64>x1;
-    const v1 = <f64>load<f32>(p1);
-    store<f64>(s1, load<f64>(s1) + g1);
-    const n1 = <f32>(v1 + a * g1);
-    store<f32>(p1, n1);
-    dsq += (<f64>n1 - v1) * (<f64>n1 + v1);
+    dsq += stepValue(d, a, x0, load<u32>(idxPtr + off), paramsPtr, gradSumPtr);
+    // The second column is read after the first value's stores: the two may be the same (a repeated index).
+    dsq += stepValue(d, a, x1, load<u32>(idxPtr + off, 4), paramsPtr, gradSumPtr);
     xmax = max(xmax, max(reinterpret<u32>(x0) & 0x7fffffff, reinterpret<u32>(x1) & 0x7fffffff));
   }
   if (k < to) {
     const off = <usize>k << 2;
     const x0 = load<f32>(valsPtr + off);
-    const j0 = <usize>load<u32>(idxPtr + off);
-    const p0 = paramsPtr + (j0 << 2);
-    const s0 = gradSumPtr + (j0 << 3);
-    const g0 = d * <f64>x0;
-    const v0 = <f64>load<f32>(p0);
-    store<f64>(s0, load<f64>(s0) + g0);
-    const n0 = <f32>(v0 + a * g0);
-    store<f32>(p0, n0);
-    dsq += (<f64>n0 - v0) * (<f64>n0 + v0);
+    dsq += stepValue(d, a, x0, load<u32>(idxPtr + off), paramsPtr, gradSumPtr);
     xmax = max(xmax, reinterpret<u32>(x0) & 0x7fffffff);
   }
   rowMax = reinterpret<f32>(xmax);
   return dsq;
+}
+
+/** One stored value x of column j: its gradient sum and its weight's step; returns the step's change of the squared norm. */
+// @ts-ignore: decorator
+@inline function stepValue(d: f64, a: f64, x: f32, j: u32, paramsPtr: usize, gradSumPtr: usize): f64 {
+  const p = paramsPtr + (<usize>j << 2);
+  const s = gradSumPtr + (<usize>j << 3);
+  const g = d * <f64>x;
+  const v = <f64>load<f32>(p);
+  store<f64>(s, load<f64>(s) + g);
+  const n = <f32>(v + a * g);
+  store<f32>(p, n);
+  return (<f64>n - v) * (<f64>n + v);
 }
 
 /** Stores nv at p, where old was, and updates the running sums. */
