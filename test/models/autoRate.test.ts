@@ -43,6 +43,15 @@ describe.each(ENGINE_NAMES)("learningRate 'auto' (%s)", (engine) => {
     }
   });
 
+  it('walks from 0.01 for a classic optimizer and from 0.1 for a learning-rate-free one (the default)', () => {
+    const { X, y } = illConditioned(300);
+    const first = (options: FitOptions) => new LogisticRegression({ features: 8, engine }).fit(X, y, { epochs: 8, seed: 3, ...options }).learningRateSearch!.tried[0][0];
+    expect(first({})).toBe(0.1); // the default: Schedule-Free AdamW, learningRate 'auto'
+    expect(first({ optimizer: 'prodigy', learningRate: 'auto' })).toBe(0.1);
+    expect(first({ optimizer: 'adam', learningRate: 'auto' })).toBe(0.01);
+    expect(first({ optimizer: 'sgd', learningRate: 'auto' })).toBe(0.01);
+  });
+
   it('is seeded: the same seed tries the same rates and chooses the same one; the record states the cost within the bound', () => {
     const { X, y } = illConditioned(2000);
     const run = (seed: number) => new LogisticRegression({ features: 8, engine }).fit(X, y, { epochs: 50, seed }).learningRateSearch!;
