@@ -14,7 +14,7 @@ import { propertyRuns } from '../helpers/property.js';
 import { lcg } from '../helpers/training.js';
 import type { ThreadPool } from '../../src/threads/pool.js';
 import { dataParallel } from '../../src/engines/wasm.js';
-import { THREAD_TEST_OPTIMIZERS } from '../helpers/threads.js';
+import { fitCaseArb, THREAD_TEST_OPTIMIZERS, type FitCase } from '../helpers/threads.js';
 
 useReady();
 // This suite is about the shuffle's rewrite on a worker: data-parallel batches, which take the
@@ -56,20 +56,8 @@ const TYPES: { name: string; make: (seed: number) => Model; y: Float32Array }[] 
 ];
 const OPTIMIZERS = THREAD_TEST_OPTIMIZERS;
 
-const caseArb = fc.record({
-  type: fc.integer({ min: 0, max: TYPES.length - 1 }),
-  optimizer: fc.integer({ min: 0, max: OPTIMIZERS.length - 1 }),
-  shuffle: fc.boolean(),
-  batchSize: fc.oneof(fc.constantFrom(1, 32, 64, 'full' as const), fc.integer({ min: 2, max: 300 })),
-  epochs: fc.integer({ min: 1, max: 3 }),
-  seed: fc.integer({ min: 0, max: 1000 }),
-  l2: fc.constantFrom(0, 1e-3),
-  l1: fc.constantFrom(0, 1e-4),
-  weighted: fc.boolean(),
-  validationFraction: fc.constantFrom(undefined, 0.2),
-});
-
-type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
+const caseArb = fitCaseArb(TYPES.length, OPTIMIZERS.length, [1, 32, 64, 'full']);
+type Case = FitCase;
 
 function run(c: Case, threads: number, restarts = 1): { params: Float64Array; losses: number[]; valLosses: (number | undefined)[]; runs: number[][]; threads: number } {
   const t = TYPES[c.type];
